@@ -1,0 +1,59 @@
+namespace SyntheticsFunctions.Engine;
+
+/// <summary>
+/// How active people are by local hour and weekday. Both curves are normalised to a mean of 1,
+/// so over a whole week the pool's multiplier averages 1 and the presets' volumes hold.
+/// </summary>
+public static class ActivityCurve
+{
+    // Relative activity by local hour: quiet nights, a morning peak, lunch, and the evening peak.
+    private static readonly double[] RawHourly =
+    [
+        0.25, 0.15, 0.10, 0.10, 0.12, 0.25, 0.55, 1.05, 1.40, 1.30, 1.15, 1.15,
+        1.30, 1.25, 1.05, 1.00, 1.05, 1.20, 1.45, 1.65, 1.70, 1.50, 1.05, 0.55,
+    ];
+
+    // Monday..Sunday (index by DayOfWeek, Sunday = 0).
+    private static readonly double[] RawWeekday = [0.85, 1.05, 1.05, 1.05, 1.05, 1.0, 0.85];
+
+    private static readonly double[] Hourly = Normalise(RawHourly);
+    private static readonly double[] Weekday = Normalise(RawWeekday);
+
+    /// <summary>The multiplier for someone whose local time is <paramref name="local"/>.</summary>
+    public static double At(DateTime local) => Hourly[local.Hour] * Weekday[(int)local.DayOfWeek];
+
+    /// <summary>The multiplier for a user in <paramref name="timezone"/> (IANA id) at <paramref name="utcNow"/>.</summary>
+    public static double For(string timezone, DateTimeOffset utcNow) => At(TimeZoneInfo.ConvertTime(utcNow, Zones.Find(timezone)).DateTime);
+
+    /// <summary>The pool's timezone-weighted multiplier: the mean of its users' own multipliers.</summary>
+    public static double ForPool(IReadOnlyList<TimezoneCount> pool, DateTimeOffset utcNow)
+    {
+        long total = 0;
+        double weighted = 0;
+        foreach (var group in pool)
+        {
+            total += group.Users;
+            weighted += group.Users * For(group.Timezone, utcNow);
+        }
+
+        return total == 0 ? 0 : weighted / total;
+    }
+
+    private static double[] Normalise(double[] raw)
+    {
+        var mean = raw.Average();
+        return [.. raw.Select(v => v / mean)];
+    }
+}
+
+/// <summary>How many pool users live in one timezone.</summary>
+public sealed record TimezoneCount(string Timezone, long Users);
+
+/// <summary>Resolves IANA ids once; an unknown id falls back to UTC rather than stopping the engine.</summary>
+public static class Zones
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeZoneInfo> Cache = new();
+
+    public static TimeZoneInfo Find(string id) => Cache.GetOrAdd(id, static key =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(key, out var zone) ? zone : TimeZoneInfo.Utc);
+}

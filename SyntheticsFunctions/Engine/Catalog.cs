@@ -1,0 +1,37 @@
+namespace SyntheticsFunctions.Engine;
+
+/// <summary>What a scene asks of the user before it can be completed.</summary>
+public sealed record SceneContract(int RequiredCaptures, string? CapturePrompt, bool RequiresResistanceCheck, int MinDwellSeconds, int MaxDwellSeconds)
+{
+    /// <summary>Used for scenes of an existing catalog that have no contract row.</summary>
+    public static SceneContract None { get; } = new(0, null, false, 60, 180);
+}
+
+public sealed record SceneDefinition(Guid Id, int Order, string Title, SceneContract Contract);
+
+public sealed record JourneyDefinition(Guid Id, string Slug, string Title, string ClinicalFocus, IReadOnlyList<SceneDefinition> Scenes)
+{
+    public int IndexOfOrder(int order)
+    {
+        for (var i = 0; i < Scenes.Count; i++)
+        {
+            if (Scenes[i].Order >= order)
+            {
+                return i;
+            }
+        }
+
+        return Scenes.Count;
+    }
+}
+
+public sealed record MindblockDefinition(Guid Id, string Slug, string Name, string ClinicalFocus);
+
+/// <summary>The journeys (scenes ordered by <see cref="SceneDefinition.Order"/>) and mindblocks the engine plays.</summary>
+public sealed record Catalog(IReadOnlyList<JourneyDefinition> Journeys, IReadOnlyList<MindblockDefinition> Mindblocks)
+{
+    public JourneyDefinition? FindJourney(Guid id) => Journeys.FirstOrDefault(j => j.Id == id);
+
+    /// <summary>Journeys that can be played: at least one scene.</summary>
+    public IReadOnlyList<JourneyDefinition> Playable => [.. Journeys.Where(j => j.Scenes.Count > 0)];
+}

@@ -1,0 +1,154 @@
+namespace SyntheticsFunctions.Engine;
+
+/// <summary>One row of a session's plan and the moment it becomes due.</summary>
+public readonly record struct TimedRow(DateTimeOffset At, object Row);
+
+/// <summary>A whole session, every row at its own moment, in time order.</summary>
+public sealed record SessionPlan(IReadOnlyList<TimedRow> Rows, DateTimeOffset EndsAt);
+
+/// <summary>
+/// Plans a whole session from its own seed, as the seed's flow describes: 1-3 scenes, each
+/// opened, its contract honoured (captures, a resistance check, the dwell time), mindblock
+/// signals at the configured chance, completed; occasionally a real-world trigger; at the
+/// abandon rate it stops mid-scene, at the error rate the app logs an error. Pure: the same
+/// state and catalog give the same plan, whichever run asks.
+/// </summary>
+public static class SessionPlanner
+{
+    /// <summary>Chance per session of a real-world trigger after a completed scene.</summary>
+    public const double RealWorldTriggerChance = 0.5;
+
+    public static SessionPlan Plan(SessionState session, Catalog catalog, Guid runId)
+    {
+        var journey = catalog.FindJourney(session.JourneyId)
+            ?? throw new InvalidOperationException($"Journey {session.JourneyId} of session {session.SessionId} is not in the catalog.");
+        var random = new Random(SeedOf(session.Seed));
+        var rows = new List<TimedRow>();
+        var user = session.ProfileId;
+        var instanceId = session.InstanceId;
+        string Tag(params (string, object?)[] details) => Tagging.Json(runId, session.SessionId, details);
+
+        var startIndex = journey.IndexOfOrder(session.StartSceneOrder);
+        var sceneCount = Math.Min(1 + random.Next(3), journey.Scenes.Count - startIndex);
+        var abandonAt = random.NextDouble() < session.Rates.AbandonRate ? random.Next(Math.Max(sceneCount, 1)) : -1;
+        var errorAt = random.NextDouble() < session.Rates.ErrorRate ? random.Next(Math.Max(sceneCount, 1)) : -1;
+        var triggerAt = random.NextDouble() < RealWorldTriggerChance ? random.Next(Math.Max(sceneCount, 1)) : -1;
+
+        var t = session.StartedAt;
+        var instance = new InstanceRow(
+            instanceId, user, journey.Id, InstanceStatus.Active, session.StartSceneOrder,
+            session.InstanceStartedAt, t, null, Tag(("journey_slug", journey.Slug)));
+        if (session.NewInstance)
+        {
+            rows.Add(new TimedRow(t, instance));
+        }
+
+        for (var i = 0; i < sceneCount; i++)
+        {
+            var scene = journey.Scenes[startIndex + i];
+            var contract = scene.Contract;
+            if (i > 0)
+            {
+                t = t.AddMilliseconds(random.Next(5_000, 45_000));
+            }
+
+            var opened = t;
+            var instanceSceneId = Uuid7.Create(opened, random);
+            var sceneRow = new InstanceSceneRow(instanceSceneId, instanceId, user, scene.Id, SceneStatus.InProgress, opened, null, Tag());
+            instance = instance with { Status = InstanceStatus.Active, CurrentSceneOrder = scene.Order, LastActivityAt = opened };
+            rows.Add(new TimedRow(opened, instance));
+            rows.Add(new TimedRow(opened, sceneRow));
+            rows.Add(new TimedRow(opened, Event(EventTypes.SceneOpened, opened, scene, instanceSceneId, ("scene_title", scene.Title))));
+
+            var dwell = TimeSpan.FromSeconds(Sampling.Between(random, contract.MinDwellSeconds, contract.MaxDwellSeconds));
+            var completed = opened + dwell;
+            var steps = new List<TimedRow>();
+            var slots = contract.RequiredCaptures + (contract.RequiresResistanceCheck ? 1 : 0) + 1;
+            for (var c = 0; c < contract.RequiredCaptures; c++)
+            {
+                var at = opened + (dwell * (c + 1) / (slots + 1));
+                var prompt = contract.CapturePrompt ?? $"What did you notice in \"{scene.Title}\"?";
+                var response = Sampling.Pick(random, Content.CaptureResponses);
+                var capture = new CaptureRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, prompt, response, at, Tag(("capture_index", c + 1)));
+                steps.Add(new TimedRow(at, capture));
+                steps.Add(new TimedRow(at, Event(EventTypes.CaptureSubmitted, at, scene, instanceSceneId, ("capture_id", capture.Id))));
+            }
+
+            if (contract.RequiresResistanceCheck)
+            {
+                var at = opened + (dwell * (contract.RequiredCaptures + 1) / (slots + 1));
+                var level = random.Next(0, 11);
+                var check = new ResistanceCheckRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, level, Sampling.Pick(random, Content.ResistanceStrategies), at, Tag());
+                steps.Add(new TimedRow(at, check));
+                steps.Add(new TimedRow(at, Event(EventTypes.ResistanceCheckCompleted, at, scene, instanceSceneId, ("check_id", check.Id), ("resistance_level", level))));
+            }
+
+            if (catalog.Mindblocks.Count > 0 && random.NextDouble() < session.Rates.MindblockChance)
+            {
+                var at = opened + (dwell * Sampling.Between(random, 0.1, 0.9));
+                var mindblock = PickMindblock(catalog, journey, random);
+                var intensity = random.Next(1, 11);
+                var signal = Sampling.Pick(random, Content.MindblockSignals);
+                var mbEvent = new MindblockEventRow(Uuid7.Create(at, random), user, mindblock.Id, instanceId, signal, intensity, at, Tag(("scene_id", scene.Id)));
+                steps.Add(new TimedRow(at, mbEvent));
+                steps.Add(new TimedRow(at, new MindblockStatusRow(Uuid7.Create(at, random), user, mindblock.Id, Content.MindblockStatusFor(intensity), intensity, 1, at, Tag())));
+                steps.Add(new TimedRow(at, Event(EventTypes.MindblockSignal, at, scene, instanceSceneId, ("mindblock_id", mindblock.Id), ("signal", signal), ("intensity", intensity))));
+            }
+
+            if (i == errorAt)
+            {
+                var at = opened + (dwell * Sampling.Between(random, 0.2, 0.8));
+                var (code, message) = Sampling.Pick(random, Content.ClientErrors);
+                steps.Add(new TimedRow(at, Event(EventTypes.ClientError, at, scene, instanceSceneId, ("code", code), ("message", message))));
+            }
+
+            // A stable sort keeps same-moment rows in the order written above (a row before its event).
+            steps = [.. steps.OrderBy(s => s.At)];
+
+            if (i == abandonAt)
+            {
+                var at = opened + (dwell * Sampling.Between(random, 0.3, 0.8));
+                rows.AddRange(steps.Where(s => s.At < at));
+                rows.Add(new TimedRow(at, sceneRow with { Status = SceneStatus.Abandoned }));
+                rows.Add(new TimedRow(at, instance with { Status = InstanceStatus.Abandoned, LastActivityAt = at }));
+                rows.Add(new TimedRow(at, Event(EventTypes.JourneyAbandoned, at, scene, instanceSceneId, ("reason", "left_mid_scene"))));
+                return new SessionPlan(rows, at);
+            }
+
+            rows.AddRange(steps);
+            rows.Add(new TimedRow(completed, sceneRow with { Status = SceneStatus.Completed, CompletedAt = completed }));
+            rows.Add(new TimedRow(completed, Event(EventTypes.SceneCompleted, completed, scene, instanceSceneId, ("dwell_seconds", Math.Round(dwell.TotalSeconds, 1)))));
+            var isLast = startIndex + i == journey.Scenes.Count - 1;
+            instance = isLast
+                ? instance with { Status = InstanceStatus.Completed, LastActivityAt = completed, CompletedAt = completed }
+                : instance with { CurrentSceneOrder = journey.Scenes[startIndex + i + 1].Order, LastActivityAt = completed };
+            rows.Add(new TimedRow(completed, instance));
+            t = completed;
+
+            if (i == triggerAt)
+            {
+                t = t.AddMilliseconds(random.Next(1_000, 30_000));
+                var (type, description) = Sampling.Pick(random, Content.RealWorldTriggers);
+                var trigger = new RealWorldTriggerRow(Uuid7.Create(t, random), instanceId, user, type, description, t, Tag());
+                rows.Add(new TimedRow(t, trigger));
+                rows.Add(new TimedRow(t, new SceneEventRow(Uuid7.Create(t, random), instanceId, null, user, null, EventTypes.RealWorldTrigger, Tag(("trigger_id", trigger.Id), ("trigger_type", type)), t)));
+            }
+        }
+
+        return new SessionPlan(rows, t);
+
+        SceneEventRow Event(string type, DateTimeOffset at, SceneDefinition scene, Guid instanceSceneId, params (string, object?)[] details) =>
+            new(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, type, Tag(details), at);
+    }
+
+    /// <summary>Mindblocks that share the journey's clinical focus come up more often.</summary>
+    private static MindblockDefinition PickMindblock(Catalog catalog, JourneyDefinition journey, Random random)
+    {
+        var sameFocus = catalog.Mindblocks.Where(m => m.ClinicalFocus == journey.ClinicalFocus).ToList();
+        return sameFocus.Count > 0 && random.NextDouble() < 0.7
+            ? Sampling.Pick(random, sameFocus)
+            : Sampling.Pick(random, catalog.Mindblocks);
+    }
+
+    internal static int SeedOf(long seed) => unchecked((int)(seed ^ (seed >>> 32)));
+}

@@ -1,0 +1,25 @@
+namespace SyntheticsFunctions.Engine;
+
+/// <summary>
+/// Everything a session's plan is a function of, fixed when the session starts. Kept in
+/// <c>synthetic_sessions</c> while the session is in progress, with how far it has been written.
+/// </summary>
+public sealed record SessionState(
+    Guid ProfileId,
+    Guid SessionId,
+    long Seed,
+    DateTimeOffset StartedAt,
+    Guid InstanceId,
+    Guid JourneyId,
+    int StartSceneOrder,
+    bool NewInstance,
+    DateTimeOffset InstanceStartedAt,
+    SessionRates Rates,
+    DateTimeOffset WrittenUntil,
+    DateTimeOffset EndsAt);
+
+/// <summary>A free sim user the storage claimed for this run, with the journey they are in, if any.</summary>
+public sealed record CandidateUser(Guid ProfileId, string Timezone, ActiveInstance? Instance);
+
+/// <summary>A user's active journey instance as stored.</summary>
+public sealed record ActiveInstance(Guid Id, Guid JourneyId, int CurrentSceneOrder, DateTimeOffset StartedAt, DateTimeOffset LastActivityAt);
