@@ -1,6 +1,21 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using SyntheticsFunctions;
+using SyntheticsFunctions.LocalHost;
+using SyntheticsFunctions.Service;
+
+if (args.Contains(LocalFunctionsHost.Flag))
+{
+    return await LocalFunctionsHost.RunAsync(args);
+}
+
+if (args.FirstOrDefault() == MigrateCommand.Name)
+{
+    return await MigrateCommand.RunAsync(args[1..]);
+}
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.Build().Run();
+builder.Services.AddSynthetics(builder.Configuration);
+await builder.Build().RunAsync();
+return 0;

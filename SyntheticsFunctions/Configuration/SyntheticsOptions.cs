@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SyntheticsFunctions.Configuration;
+
+/// <summary>App settings under <c>Synthetics</c> (<c>Synthetics__Name</c> as environment variables).</summary>
+public sealed class SyntheticsOptions : IValidatableObject
+{
+    public const string Section = "Synthetics";
+
+    /// <summary>Postgres schema holding every table. The default value is <c>public</c>.</summary>
+    [Required]
+    [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "Synthetics:Schema must be a lower-case Postgres identifier.")]
+    public string Schema { get; set; } = "public";
+
+    /// <summary>Apply migrations when the app starts. The default value is <c>true</c>; turn off where the app's role may not create tables and run the <c>migrate</c> command as the owner instead.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>Sim users to keep in the pool when the app owns <c>profiles</c>. The default value is 200.</summary>
+    [Range(1, 100_000)]
+    public int PoolSize { get; set; } = 200;
+
+    /// <summary>Comma-separated existing profile ids to use as the pool when <c>profiles</c> belongs to the journey app. Empty by default.</summary>
+    public string PoolProfileIds { get; set; } = "";
+
+    /// <summary>Seed of the app's random source, for reproducible runs. Empty (the default) draws one at startup.</summary>
+    public int? Seed { get; set; }
+
+    public IReadOnlyList<Guid> ParsedPoolProfileIds() =>
+        [.. PoolProfileIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Guid.Parse)];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var id in PoolProfileIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Guid.TryParse(id, out _))
+            {
+                yield return new ValidationResult($"Synthetics:PoolProfileIds holds '{id}', which is not a UUID.", [nameof(PoolProfileIds)]);
+            }
+        }
+    }
+}
+
+/// <summary>Connection settings: <c>ConnectionStrings:Synthetics</c>.</summary>
+public static class ConnectionNames
+{
+    public const string Synthetics = "Synthetics";
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using SyntheticsFunctions.Service;
+
+namespace SyntheticsFunctions.Functions;
+
+/// <summary>Anonymous health, at <c>/api/health</c> and beside the seed's generator endpoints at <c>/api/synthetics/health</c>.</summary>
+public sealed class HealthFunctions(SyntheticsService service)
+{
+    [Function(nameof(Health))]
+    public Task<IResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        CancellationToken cancellationToken) => ReportAsync(cancellationToken);
+
+    [Function(nameof(SyntheticsHealth))]
+    public Task<IResult> SyntheticsHealth(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synthetics/health")] HttpRequest request,
+        CancellationToken cancellationToken) => ReportAsync(cancellationToken);
+
+    private async Task<IResult> ReportAsync(CancellationToken cancellationToken)
+    {
+        var report = await service.GetHealthAsync(cancellationToken);
+        var body = new
+        {
+            status = report.Healthy ? "healthy" : "unhealthy",
+            schema_version = report.SchemaVersion,
+            enabled = report.Enabled,
+            last_successful_run_at = report.LastSuccessfulRunAt,
+            last_successful_run_age_seconds = report.LastSuccessfulRunAgeSeconds is { } age ? Math.Round(age, 1) : (double?)null,
+            stale = report.Stale,
+            problems = report.Problems,
+            error = report.Error,
+        };
+        return ApiResults.Json(body, report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}

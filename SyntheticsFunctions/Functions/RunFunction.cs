@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Service;
+
+namespace SyntheticsFunctions.Functions;
+
+/// <summary>The seed's manual trigger: <c>POST /api/synthetics/run?target=N</c>. Works while paused.</summary>
+public sealed class RunFunction(SyntheticsService service)
+{
+    public const int DefaultTarget = 5;
+    public const int MaxTarget = 50;
+
+    [Function(nameof(ManualRun))]
+    public async Task<IResult> ManualRun(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/run")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (!TryParseTarget(request.Query["target"], out var target, out var error))
+        {
+            return ApiResults.Invalid("target", error);
+        }
+
+        var outcome = await service.RunAsync(RunTrigger.Manual, target, cancellationToken);
+        return RunResponses.From(outcome);
+    }
+
+    /// <summary>Absent means the default; anything but one integer in 1..50 is refused, never coerced.</summary>
+    public static bool TryParseTarget(Microsoft.Extensions.Primitives.StringValues values, out int target, out string error)
+    {
+        target = DefaultTarget;
+        error = "";
+        if (values.Count == 0)
+        {
+            return true;
+        }
+
+        if (values.Count > 1)
+        {
+            error = "target must be given once.";
+            return false;
+        }
+
+        var text = values[0];
+        if (string.IsNullOrEmpty(text) || !text.All(char.IsAsciiDigit) || !int.TryParse(text, out target) || target is < 1 or > MaxTarget)
+        {
+            error = $"target must be an integer from 1 to {MaxTarget}.";
+            target = 0;
+            return false;
+        }
+
+        return true;
+    }
+}
+
+/// <summary>Shapes a run's outcome as the API answers it.</summary>
+public static class RunResponses
+{
+    public static IResult From(RunOutcome outcome) => outcome.Status switch
+    {
+        RunStatus.Succeeded or RunStatus.Skipped => ApiResults.Ok(new
+        {
+            run_id = outcome.RunId,
+            status = outcome.Status == RunStatus.Succeeded ? "succeeded" : "skipped",
+            skipped = outcome.Result!.Skipped == Storage.RunSkip.None ? null : outcome.Result.Skipped.ToString(),
+            trigger = Storage.RunStore.TriggerName(outcome.Result.Trigger),
+            seed = outcome.Result.Seed,
+            sessions_requested = outcome.Result.SessionsRequested,
+            sessions_started = outcome.Result.SessionsStarted,
+            sessions_continued = outcome.Result.SessionsContinued,
+            rows = outcome.Result.RowsPerTable,
+            total_rows = outcome.Result.TotalRows,
+        }),
+        RunStatus.SchemaIncompatible => ApiResults.Problem(
+            StatusCodes.Status503ServiceUnavailable, "The schema is incompatible.", string.Join("; ", outcome.Problems),
+            new Dictionary<string, object?> { ["problems"] = outcome.Problems }),
+        _ => ApiResults.Problem(
+            StatusCodes.Status500InternalServerError, "The run failed and wrote nothing.", outcome.Error,
+            new Dictionary<string, object?> { ["run_id"] = outcome.RunId }),
+    };
+}

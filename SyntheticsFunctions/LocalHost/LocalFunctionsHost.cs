@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SyntheticsFunctions.Functions;
+using SyntheticsFunctions.Service;
+
+namespace SyntheticsFunctions.LocalHost;
+
+/// <summary>
+/// Runs the app without the Functions host (where the Core Tools cannot be installed): an
+/// ASP.NET Core host built from the same registrations, serving every HTTP function on its
+/// attribute's route and methods and running every timer function on its schedule, all
+/// discovered from the attributes.
+/// </summary>
+public static class LocalFunctionsHost
+{
+    public const string Flag = "--local-host";
+
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [.. args.Where(a => a != Flag)],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Lowest first: the local host's defaults, local.settings.json, then what the builder
+        // already has (environment variables, command line) so they win, then test overrides.
+        var sources = builder.Configuration.Sources.ToList();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(LocalHostDefaults.Settings);
+        builder.Configuration.AddInMemoryCollection(LocalSettingsFile.Read(Path.Combine(AppContext.BaseDirectory, LocalSettingsFile.FileName)));
+        foreach (var source in sources)
+        {
+            builder.Configuration.Sources.Add(source);
+        }
+
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        var localOptions = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new LocalHostOptions();
+        builder.WebHost.UseUrls(localOptions.Urls);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSynthetics(builder.Configuration);
+
+        var functions = FunctionCatalog.Discover(typeof(LocalFunctionsHost).Assembly);
+        foreach (var timer in functions.Where(f => f.Timer is not null))
+        {
+            var schedule = TimerSchedule.Resolve(timer.Timer!.Schedule, builder.Configuration);
+            builder.Services.AddSingleton<IHostedService>(provider => new TimerRunner(
+                timer, schedule, provider, provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILoggerFactory>().CreateLogger("LocalHost.Timer." + timer.Name)));
+        }
+
+        var app = builder.Build();
+        app.UseStatusCodePages();
+        foreach (var function in functions.Where(f => f.Http is not null))
+        {
+            MapHttpFunction(app, function, localOptions.FunctionKey);
+        }
+
+        app.MapFallback(() => ApiResults.Problem(StatusCodes.Status404NotFound, "No function serves this route."));
+        return app;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var app = Build(args);
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static void MapHttpFunction(WebApplication app, FunctionDescriptor function, string functionKey)
+    {
+        var requiresKey = function.Http!.AuthLevel != AuthorizationLevel.Anonymous && functionKey.Length > 0;
+        app.MapMethods("/api/" + function.Route!.TrimStart('/'), function.Methods, async (HttpContext context) =>
+        {
+            if (FunctionSwitch.IsDisabled(context.RequestServices.GetRequiredService<IConfiguration>(), function.Name))
+            {
+                return ApiResults.Problem(StatusCodes.Status404NotFound, $"Function {function.Name} is disabled.");
+            }
+
+            if (requiresKey && !HasKey(context.Request, functionKey))
+            {
+                return ApiResults.Problem(StatusCodes.Status401Unauthorized, "A function key is required.", "Pass it as the x-functions-key header or the code query parameter.");
+            }
+
+            var result = await FunctionInvoker.InvokeAsync(function, context.RequestServices, context, null, context.RequestAborted);
+            return result as IResult ?? Results.Empty;
+        }).WithName(function.Name);
+    }
+
+    private static bool HasKey(HttpRequest request, string expected)
+    {
+        var given = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault() ?? "";
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+using SyntheticsFunctions.Configuration;
+using SyntheticsFunctions.Storage;
+
+namespace SyntheticsFunctions.Service;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Everything the functions need, registered once and shared by the Functions worker and the
+    /// local host mode: options, the one data source, the run pipeline, storage and the service.
+    /// </summary>
+    public static IServiceCollection AddSynthetics(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SyntheticsOptions>()
+            .BindConfiguration(SyntheticsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var connectionString = configuration.GetConnectionString(ConnectionNames.Synthetics);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new OptionsValidationException(
+                ConnectionNames.Synthetics, typeof(string),
+                ["ConnectionStrings:Synthetics is required (ConnectionStrings__Synthetics as an app setting)."]);
+        }
+
+        services.AddNpgsqlDataSource(connectionString, (provider, builder) =>
+        {
+            // Every statement is unqualified; the configured schema is the search path.
+            builder.ConnectionStringBuilder.SearchPath = provider.GetRequiredService<IOptions<SyntheticsOptions>>().Value.Schema;
+            builder.ConnectionStringBuilder.ApplicationName ??= "SyntheticsFunctions";
+        });
+
+        services.AddResiliencePipeline(SyntheticsService.RunPipeline, builder => builder.AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient),
+            MaxRetryAttempts = 3,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(200),
+        }));
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(provider =>
+        {
+            var seed = provider.GetRequiredService<IOptions<SyntheticsOptions>>().Value.Seed ?? Random.Shared.Next();
+            return new RandomSource(seed);
+        });
+        services.AddSingleton<SchemaInspector>();
+        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<Seeder>();
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<HealthStore>();
+        services.AddSingleton<SchemaGate>();
+        services.AddSingleton<SyntheticsService>();
+        services.AddHostedService<SchemaStartup>();
+        return services;
+    }
+}
+
+/// <summary>Migrates and checks the schema when the app starts, so problems are in the logs at once. A database that is down does not stop the app.</summary>
+internal sealed class SchemaStartup(SchemaGate gate, ILogger<SchemaStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await gate.EnsureReadyAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            logger.LogError(e, "Schema check at startup failed; the engine retries on its next run");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

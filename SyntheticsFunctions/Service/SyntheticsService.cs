@@ -1,0 +1,128 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Polly.Registry;
+using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Storage;
+
+namespace SyntheticsFunctions.Service;
+
+public enum RunStatus
+{
+    Succeeded,
+    Skipped,
+    Failed,
+    SchemaIncompatible,
+}
+
+/// <summary>What a run did, for the function that asked.</summary>
+public sealed record RunOutcome(RunStatus Status, Guid RunId, RunResult? Result, string? Error, IReadOnlyList<string> Problems);
+
+/// <summary>Health as <c>/api/health</c> reports it.</summary>
+public sealed record HealthReport(
+    bool Healthy,
+    string? SchemaVersion,
+    bool Enabled,
+    DateTimeOffset? LastSuccessfulRunAt,
+    double? LastSuccessfulRunAgeSeconds,
+    bool Stale,
+    IReadOnlyList<string> Problems,
+    string? Error);
+
+/// <summary>The use cases the functions call: one method each, no SQL and no simulation here.</summary>
+public sealed class SyntheticsService(
+    RunStore runs,
+    HealthStore health,
+    SchemaGate schema,
+    SchemaInspector inspector,
+    ResiliencePipelineProvider<string> pipelines,
+    TimeProvider time,
+    RandomSource random,
+    ILogger<SyntheticsService> logger)
+{
+    /// <summary>The resilience pipeline that re-runs a whole run on a transient failure.</summary>
+    public const string RunPipeline = "synthetics-run";
+
+    /// <summary>Enabled but no successful run for this long: health says stale.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);
+
+    public async Task<RunOutcome> RunAsync(RunTrigger trigger, int target, CancellationToken cancellationToken)
+    {
+        var status = await schema.EnsureReadyAsync(cancellationToken);
+        if (!status.Compatible)
+        {
+            return new RunOutcome(RunStatus.SchemaIncompatible, Guid.Empty, null, "The schema is incompatible.", status.Problems);
+        }
+
+        var seed = random.NextSeed();
+        var now = time.GetUtcNow();
+        var request = new RunRequest(trigger, Uuid7.Create(now, new Random(SessionPlanner.SeedOf(seed))), seed, now, target);
+        var startedAt = time.GetTimestamp();
+        double ElapsedMs() => time.GetElapsedTime(startedAt).TotalMilliseconds;
+        var attempts = 0;
+        var pipeline = pipelines.GetPipeline(RunPipeline);
+        try
+        {
+            var result = await pipeline.ExecuteAsync(
+                async token =>
+                {
+                    attempts++;
+                    return await runs.ExecuteAsync(request, RunPlanner.Plan, ElapsedMs, attempts - 1, token);
+                },
+                cancellationToken);
+            if (result.Skipped != RunSkip.None)
+            {
+                logger.LogInformation("Run {RunId} ({Trigger}) skipped: {Reason}", request.RunId, trigger, result.Skipped);
+                return new RunOutcome(RunStatus.Skipped, request.RunId, result, null, []);
+            }
+
+            logger.LogInformation(
+                "Run {RunId} ({Trigger}) started {SessionsStarted} of {SessionsRequested} sessions, continued {SessionsContinued}, wrote {Rows} rows {RowsPerTable} in {DurationMs:F1} ms with {Retries} retries",
+                request.RunId, trigger, result.SessionsStarted, result.SessionsRequested, result.SessionsContinued,
+                result.TotalRows, result.RowsPerTable, ElapsedMs(), attempts - 1);
+            return new RunOutcome(RunStatus.Succeeded, request.RunId, result, null, []);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "Run {RunId} ({Trigger}) failed after {Retries} retries", request.RunId, trigger, attempts - 1);
+            await RecordFailureAsync(request, e, ElapsedMs(), attempts - 1);
+            return new RunOutcome(RunStatus.Failed, request.RunId, null, e.Message, []);
+        }
+    }
+
+    public async Task<HealthReport> GetHealthAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var status = await schema.InspectAsync(cancellationToken);
+            var version = await inspector.ReadVersionAsync(cancellationToken);
+            if (!status.Compatible)
+            {
+                return new HealthReport(false, version, false, null, null, false, status.Problems, "The schema is incompatible.");
+            }
+
+            var state = await health.ReadAsync(cancellationToken);
+            var age = state.LastSuccessfulRunAt is { } last ? (time.GetUtcNow() - last).TotalSeconds : (double?)null;
+            var stale = state.Enabled && (age is null || age > StaleAfter.TotalSeconds);
+            return new HealthReport(true, version, state.Enabled, state.LastSuccessfulRunAt, age, stale, [], null);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning(e, "Health check could not reach the database");
+            return new HealthReport(false, null, false, null, null, false, [], "The database is unreachable: " + e.Message);
+        }
+    }
+
+    private async Task RecordFailureAsync(RunRequest request, Exception error, double durationMs, int retries)
+    {
+        try
+        {
+            // Not the caller's token: the failure is recorded even when the caller gave up.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await runs.RecordFailureAsync(request, error.Message, durationMs, retries, timeout.Token);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Run {RunId} failed and its failure could not be recorded", request.RunId);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SyntheticsFunctions.Configuration;
+
+namespace SyntheticsFunctions.Storage;
+
+/// <summary>What the database holds: compatibility of existing tables and the applied schema version.</summary>
+public sealed class SchemaInspector(NpgsqlDataSource dataSource, IOptions<SyntheticsOptions> options)
+{
+    public const string JournalTable = "synthetics_schema_versions";
+
+    private readonly string _schema = options.Value.Schema;
+
+    /// <summary>Problems with tables that exist; tables that do not exist yet are left to the migrations.</summary>
+    public async Task<IReadOnlyList<SchemaProblem>> FindProblemsAsync(CancellationToken cancellationToken)
+    {
+        var existing = await ReadColumnsAsync(cancellationToken);
+        return SchemaContract.Check(existing);
+    }
+
+    /// <summary>Tables of the contract that are not there at all (after migrating, none should be).</summary>
+    public async Task<IReadOnlyList<string>> FindMissingTablesAsync(CancellationToken cancellationToken)
+    {
+        var existing = await ReadColumnsAsync(cancellationToken);
+        return [.. SchemaContract.TableNames.Where(t => !existing.ContainsKey(t))];
+    }
+
+    /// <summary>The last migration applied, or null before the first.</summary>
+    public async Task<string?> ReadVersionAsync(CancellationToken cancellationToken)
+    {
+        // The journal lives in the configured schema, which is the connection's search path.
+        await using var command = dataSource.CreateCommand(
+            $"SELECT scriptname FROM {JournalTable} ORDER BY applied DESC, schemaversionsid DESC LIMIT 1");
+        object? value;
+        try
+        {
+            value = await command.ExecuteScalarAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return null;
+        }
+
+        return value is string name ? VersionOf(name) : null;
+    }
+
+    /// <summary>"SyntheticsFunctions.Storage.Migrations.0001_schema.sql" → "0001_schema".</summary>
+    internal static string VersionOf(string scriptName)
+    {
+        var withoutExtension = scriptName.EndsWith(".sql", StringComparison.Ordinal) ? scriptName[..^4] : scriptName;
+        var dot = withoutExtension.LastIndexOf('.');
+        return dot < 0 ? withoutExtension : withoutExtension[(dot + 1)..];
+    }
+
+    private async Task<Dictionary<string, Dictionary<string, string>>> ReadColumnsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT c.relname, a.attname, t.typname
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+            LEFT JOIN pg_type t ON t.oid = a.atttypid
+            WHERE n.nspname = $1 AND c.relname = ANY($2) AND c.relkind IN ('r', 'p')
+            """);
+        command.Parameters.Add(Sql.P(_schema));
+        command.Parameters.Add(Sql.P(SchemaContract.TableNames.ToArray()));
+        var tables = new Dictionary<string, Dictionary<string, string>>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var table = reader.GetString(0);
+            if (!tables.TryGetValue(table, out var columns))
+            {
+                tables[table] = columns = [];
+            }
+
+            if (!reader.IsDBNull(1))
+            {
+                columns[reader.GetString(1)] = reader.GetString(2);
+            }
+        }
+
+        return tables;
+    }
+}

@@ -1,0 +1,203 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SyntheticsFunctions.Configuration;
+using SyntheticsFunctions.Engine;
+
+namespace SyntheticsFunctions.Storage;
+
+/// <summary>
+/// Seeds the catalog where the journey tables are empty and fills the sim-user pool. Idempotent,
+/// and never creates, changes or deletes a row it did not create: catalog rows have fixed keys
+/// and are inserted ON CONFLICT DO NOTHING; profiles are created only in a <c>profiles</c> table
+/// this app created, otherwise the pool is the configured list of existing profile ids.
+/// </summary>
+public sealed class Seeder(
+    NpgsqlDataSource dataSource,
+    IOptions<SyntheticsOptions> options,
+    TimeProvider time,
+    ILogger<Seeder> logger)
+{
+    internal static readonly string[] Personas =
+    [
+        "early_bird_planner", "night_owl", "weekend_warrior", "steady_habit_builder",
+        "lapsed_returner", "anxious_achiever", "busy_parent", "shift_worker",
+    ];
+
+    // Weighted towards where the journey app's users are; each with a whole-hour or half-hour offset.
+    internal static readonly string[] Timezones =
+    [
+        "America/New_York", "America/New_York", "America/Chicago", "America/Los_Angeles",
+        "Europe/London", "Europe/London", "Europe/Berlin", "Europe/Madrid",
+        "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney", "America/Sao_Paulo",
+    ];
+
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        await SeedCatalogAsync(cancellationToken);
+        await SeedPoolAsync(cancellationToken);
+    }
+
+    private async Task SeedCatalogAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var catalog = DefaultCatalog.Catalog;
+        var journeys = catalog.Journeys;
+        var scenes = journeys.SelectMany(j => j.Scenes.Select(s => (Journey: j, Scene: s))).ToList();
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+
+        // Each insert runs only where its table group is empty, so an app's own catalog is left alone.
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            INSERT INTO journeys (id, slug, title, clinical_focus, created_at, metadata)
+            SELECT u.id, u.slug, u.title, u.focus, $5, '{"synthetic": true, "seeded": true}'::jsonb
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(id, slug, title, focus)
+            WHERE NOT EXISTS (SELECT 1 FROM journeys) AND NOT EXISTS (SELECT 1 FROM journey_scenes)
+            ON CONFLICT DO NOTHING
+            """,
+            Sql.P(journeys.Select(j => j.Id).ToArray()), Sql.P(journeys.Select(j => j.Slug).ToArray()),
+            Sql.P(journeys.Select(j => j.Title).ToArray()), Sql.P(journeys.Select(j => j.ClinicalFocus).ToArray()), Sql.P(now)));
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            INSERT INTO journey_scenes (id, journey_id, scene_order, title, created_at, metadata)
+            SELECT u.id, u.journey_id, u.scene_order, u.title, $5, '{"synthetic": true, "seeded": true}'::jsonb
+            FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[]) AS u(id, journey_id, scene_order, title)
+            WHERE NOT EXISTS (SELECT 1 FROM journey_scenes) AND EXISTS (SELECT 1 FROM journeys j WHERE j.id = u.journey_id)
+            ON CONFLICT DO NOTHING
+            """,
+            Sql.P(scenes.Select(s => s.Scene.Id).ToArray()), Sql.P(scenes.Select(s => s.Journey.Id).ToArray()),
+            Sql.P(scenes.Select(s => s.Scene.Order).ToArray()), Sql.P(scenes.Select(s => s.Scene.Title).ToArray()), Sql.P(now)));
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            INSERT INTO scene_contracts (id, scene_id, required_captures, capture_prompt, requires_resistance_check, min_dwell_seconds, max_dwell_seconds, created_at, metadata)
+            SELECT u.id, u.scene_id, u.captures, u.prompt, u.checks, u.min_dwell, u.max_dwell, $8, '{"synthetic": true, "seeded": true}'::jsonb
+            FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::bool[], $6::int[], $7::int[])
+                AS u(id, scene_id, captures, prompt, checks, min_dwell, max_dwell)
+            WHERE NOT EXISTS (SELECT 1 FROM scene_contracts)
+              AND EXISTS (SELECT 1 FROM journey_scenes s WHERE s.id = u.scene_id AND s.metadata->>'seeded' = 'true')
+            ON CONFLICT DO NOTHING
+            """,
+            Sql.P(scenes.Select(s => DefaultCatalog.KeyFor("contract:" + s.Scene.Id)).ToArray()), Sql.P(scenes.Select(s => s.Scene.Id).ToArray()),
+            Sql.P(scenes.Select(s => s.Scene.Contract.RequiredCaptures).ToArray()), Sql.P(scenes.Select(s => s.Scene.Contract.CapturePrompt).ToArray()),
+            Sql.P(scenes.Select(s => s.Scene.Contract.RequiresResistanceCheck).ToArray()), Sql.P(scenes.Select(s => s.Scene.Contract.MinDwellSeconds).ToArray()),
+            Sql.P(scenes.Select(s => s.Scene.Contract.MaxDwellSeconds).ToArray()), Sql.P(now)));
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            INSERT INTO mindblocks (id, slug, name, clinical_focus, created_at, metadata)
+            SELECT u.id, u.slug, u.name, u.focus, $5, '{"synthetic": true, "seeded": true}'::jsonb
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(id, slug, name, focus)
+            WHERE NOT EXISTS (SELECT 1 FROM mindblocks)
+            ON CONFLICT DO NOTHING
+            """,
+            Sql.P(catalog.Mindblocks.Select(m => m.Id).ToArray()), Sql.P(catalog.Mindblocks.Select(m => m.Slug).ToArray()),
+            Sql.P(catalog.Mindblocks.Select(m => m.Name).ToArray()), Sql.P(catalog.Mindblocks.Select(m => m.ClinicalFocus).ToArray()), Sql.P(now)));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var inserted = batch.BatchCommands.Cast<NpgsqlBatchCommand>().Sum(c => (long)c.RecordsAffected);
+        await transaction.CommitAsync(cancellationToken);
+        if (inserted > 0)
+        {
+            logger.LogInformation("Seeded {Rows} catalog rows", inserted);
+        }
+    }
+
+    private async Task SeedPoolAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        bool ownsProfiles;
+        long active;
+        await using (var probe = new NpgsqlCommand(
+            """
+            SELECT EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'profiles'),
+                   (SELECT count(*) FROM sim_users WHERE retired_at IS NULL)
+            """, connection, transaction))
+        await using (var reader = await probe.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            ownsProfiles = reader.GetBoolean(0);
+            active = reader.GetInt64(1);
+        }
+
+        var now = time.GetUtcNow();
+        int added;
+        if (ownsProfiles)
+        {
+            added = await AddSimProfilesAsync(connection, transaction, options.Value.PoolSize - (int)active, now, cancellationToken);
+        }
+        else
+        {
+            added = await EnlistExistingProfilesAsync(connection, transaction, options.Value.ParsedPoolProfileIds(), now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (added > 0)
+        {
+            logger.LogInformation("Added {Added} sim users to the pool", added);
+        }
+    }
+
+    /// <summary>Adds <paramref name="count"/> app-created profiles with sim users, each with a persona and a timezone.</summary>
+    internal static async Task<int> AddSimProfilesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (count <= 0)
+        {
+            return 0;
+        }
+
+        var random = new Random(unchecked((int)now.ToUnixTimeMilliseconds()));
+        var ids = new Guid[count];
+        var personas = new string[count];
+        var zones = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = Uuid7.Create(now, random);
+            personas[i] = Sampling.Pick(random, Personas);
+            zones[i] = Sampling.Pick(random, Timezones);
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            INSERT INTO profiles (id, display_name, created_at, metadata)
+            SELECT u.id, 'Sim ' || replace(initcap(replace(u.persona, '_', ' ')), ' ', '') || ' ' || left(u.id::text, 8), $3,
+                   jsonb_build_object('synthetic', true, 'persona', u.persona)
+            FROM unnest($1::uuid[], $2::text[]) AS u(id, persona)
+            """,
+            Sql.P(ids), Sql.P(personas), Sql.P(now.UtcDateTime)));
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            INSERT INTO sim_users (profile_id, persona, timezone, created_at)
+            SELECT u.id, u.persona, u.zone, $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, persona, zone)
+            """,
+            Sql.P(ids), Sql.P(personas), Sql.P(zones), Sql.P(now.UtcDateTime)));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return count;
+    }
+
+    private async Task<int> EnlistExistingProfilesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Guid> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            logger.LogWarning("profiles belongs to the journey app and Synthetics:PoolProfileIds is empty: the pool has no users to play");
+            return 0;
+        }
+
+        var random = new Random(ids.Count);
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO sim_users (profile_id, persona, timezone, created_at)
+            SELECT u.id, u.persona, u.zone, $4
+            FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, persona, zone)
+            WHERE EXISTS (SELECT 1 FROM profiles p WHERE p.id = u.id)
+            ON CONFLICT (profile_id) DO NOTHING
+            """, connection, transaction);
+        command.Parameters.Add(Sql.P(ids.ToArray()));
+        command.Parameters.Add(Sql.P(ids.Select(_ => Sampling.Pick(random, Personas)).ToArray()));
+        command.Parameters.Add(Sql.P(ids.Select(_ => Sampling.Pick(random, Timezones)).ToArray()));
+        command.Parameters.Add(Sql.P(now.UtcDateTime));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
