@@ -44,9 +44,14 @@ internal sealed class EngineSimulator
     public RunOutput Tick(DateTimeOffset now, RunTrigger trigger = RunTrigger.Cron, int target = 0)
     {
         var free = _pool.Where(u => !_sessions.ContainsKey(u.Id)).ToList();
-        var limit = (trigger == RunTrigger.Cron ? _settings.MaxPerRun : target) * RunPlanner.CandidatesPerSession;
-        var candidates = free.OrderBy(_ => _random.Next()).Take(limit)
-            .Select(u => new CandidateUser(u.Id, u.Timezone, _active.GetValueOrDefault(u.Id))).ToList();
+        var limit = trigger == RunTrigger.Cron ? _settings.MaxPerRun : target;
+
+        // The claim storage makes: a pick weighted by each user's local-hour multiplier.
+        var candidates = free
+            .Select(u => (User: u, Key: -Math.Log(1.0 - _random.NextDouble()) / ActivityCurve.For(u.Timezone, now)))
+            .OrderBy(x => x.Key)
+            .Take(limit)
+            .Select(x => new CandidateUser(x.User.Id, x.User.Timezone, _active.GetValueOrDefault(x.User.Id))).ToList();
         var pool = _pool.GroupBy(u => u.Timezone).Select(g => new TimezoneCount(g.Key, g.Count())).ToList();
         var input = new RunInput(
             trigger, Uuid7.Create(now, _random), _random.NextInt64(), now, _lastCron, _carry, _settings, _catalog,

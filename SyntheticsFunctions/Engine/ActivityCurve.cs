@@ -19,6 +19,12 @@ public static class ActivityCurve
     private static readonly double[] Hourly = Normalise(RawHourly);
     private static readonly double[] Weekday = Normalise(RawWeekday);
 
+    /// <summary>The hourly multipliers, index = local hour; storage weights its claim of users with them.</summary>
+    public static IReadOnlyList<double> HourlyWeights => Hourly;
+
+    /// <summary>The weekday multipliers, index = <see cref="DayOfWeek"/> (Sunday = 0).</summary>
+    public static IReadOnlyList<double> WeekdayWeights => Weekday;
+
     /// <summary>The multiplier for someone whose local time is <paramref name="local"/>.</summary>
     public static double At(DateTime local) => Hourly[local.Hour] * Weekday[(int)local.DayOfWeek];
 

@@ -50,9 +50,6 @@ public static class RunPlanner
     /// <summary>Sessions cut by max_per_run wait for later ticks, up to this many runs' worth.</summary>
     public const int CarryOverRuns = 2;
 
-    /// <summary>How many free users storage claims per session it may start, so the engine can weight its pick by local hour.</summary>
-    public const int CandidatesPerSession = 3;
-
     public static RunOutput Plan(RunInput input)
     {
         var random = new Random(SessionPlanner.SeedOf(input.Seed));
@@ -96,10 +93,10 @@ public static class RunPlanner
             carry = input.CarryOver;
         }
 
+        // Storage claimed the candidates in order of a pick weighted by each user's own
+        // local-hour multiplier (ActivityCurve), so the first ones are the ones to start.
         var playable = input.Catalog.Playable;
-        var chosen = playable.Count == 0
-            ? []
-            : Sampling.WeightedWithoutReplacement(input.Candidates, c => ActivityCurve.For(c.Timezone, now), capped, random);
+        var chosen = playable.Count == 0 ? [] : input.Candidates.Take(capped).ToList();
         var idleCutoff = now.AddDays(-input.Settings.IdleAbandonDays);
 
         foreach (var user in chosen)

@@ -31,19 +31,6 @@ public static class Sampling
         return k;
     }
 
-    /// <summary>
-    /// Picks <paramref name="count"/> distinct items with probability proportional to weight
-    /// (Efraimidis-Spirakis: the largest keys u^(1/w)).
-    /// </summary>
-    public static List<T> WeightedWithoutReplacement<T>(IReadOnlyList<T> items, Func<T, double> weight, int count, Random random)
-    {
-        return [.. items
-            .Select(item => (item, key: Math.Pow(random.NextDouble(), 1.0 / Math.Max(weight(item), 1e-9))))
-            .OrderByDescending(x => x.key)
-            .Take(count)
-            .Select(x => x.item)];
-    }
-
     public static double Between(Random random, double min, double max) => min + (random.NextDouble() * (max - min));
 
     public static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];

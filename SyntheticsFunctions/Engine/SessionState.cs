@@ -18,7 +18,7 @@ public sealed record SessionState(
     DateTimeOffset WrittenUntil,
     DateTimeOffset EndsAt);
 
-/// <summary>A free sim user the storage claimed for this run, with the journey they are in, if any.</summary>
+/// <summary>A free sim user the storage claimed for this run (in the order of its weighted pick), with the journey they are in, if any.</summary>
 public sealed record CandidateUser(Guid ProfileId, string Timezone, ActiveInstance? Instance);
 
 /// <summary>A user's active journey instance as stored.</summary>

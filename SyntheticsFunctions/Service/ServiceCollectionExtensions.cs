@@ -39,14 +39,20 @@ public static class ServiceCollectionExtensions
             builder.ConnectionStringBuilder.ApplicationName ??= "SyntheticsFunctions";
         });
 
-        services.AddResiliencePipeline(SyntheticsService.RunPipeline, builder => builder.AddRetry(new RetryStrategyOptions
+        services.AddResiliencePipeline(SyntheticsService.RunPipeline, builder =>
         {
+            // Backoff between attempts is a real wait; the app's TimeProvider (faked in tests)
+            // dates rows and windows, not this.
+            builder.TimeProvider = TimeProvider.System;
+            builder.AddRetry(new RetryStrategyOptions
+            {
             ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient),
             MaxRetryAttempts = 3,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
-            Delay = TimeSpan.FromMilliseconds(200),
-        }));
+                Delay = TimeSpan.FromMilliseconds(200),
+            });
+        });
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider =>

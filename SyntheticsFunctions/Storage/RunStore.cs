@@ -125,6 +125,8 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
             ORDER BY profile_id
             FOR UPDATE
             """, Sql.P(cron), Sql.P(_cronLock)));
+        // Free users, claimed in the order of a pick weighted by each one's local-hour multiplier
+        // (Efraimidis-Spirakis keys -ln(u)/w from a seeded hash), only as many as may start.
         read.BatchCommands.Add(Sql.Command(
             $"""
             SELECT su.profile_id, su.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at
@@ -139,10 +141,15 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
               AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = su.profile_id)
               AND {HoldsLock}
               AND (NOT $1 OR (SELECT enabled FROM synthetic_settings WHERE id = 1))
-            ORDER BY md5(su.profile_id::text || $3::text)
-            LIMIT (CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $4 END) * $5
+            ORDER BY -ln((('x' || substr(md5(su.profile_id::text || $3::text), 1, 8))::bit(32)::bigint + 1) / 4294967297.0)
+                     / ($5::float8[])[extract(hour FROM $6::timestamptz AT TIME ZONE su.timezone)::int + 1]
+                     / ($7::float8[])[extract(dow FROM $6::timestamptz AT TIME ZONE su.timezone)::int + 1],
+                     su.profile_id
+            LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $4 END
             FOR UPDATE OF su SKIP LOCKED
-            """, Sql.P(cron), Sql.P(_cronLock), Sql.P(request.Seed), Sql.P(request.Target), Sql.P(RunPlanner.CandidatesPerSession)));
+            """,
+            Sql.P(cron), Sql.P(_cronLock), Sql.P(request.Seed), Sql.P(request.Target),
+            Sql.P(ActivityCurve.HourlyWeights.ToArray()), Sql.P(request.Now.UtcDateTime), Sql.P(ActivityCurve.WeekdayWeights.ToArray())));
         read.BatchCommands.Add(Sql.Command(
             "SELECT timezone, count(*) FROM sim_users WHERE retired_at IS NULL GROUP BY timezone ORDER BY timezone"));
         read.BatchCommands.Add(Sql.Command(

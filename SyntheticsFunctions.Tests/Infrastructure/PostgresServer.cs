@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace SyntheticsFunctions.Tests.Infrastructure;
+
+/// <summary>
+/// A real, throwaway Postgres cluster of this machine's binaries on 127.0.0.1 (as the postgres
+/// OS user when running as root), or the server named by SYNTHETICS_TEST_POSTGRES. Each test
+/// gets databases of its own, so tests never depend on each other's rows.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    public const string ConnectionVariable = "SYNTHETICS_TEST_POSTGRES";
+
+    private readonly string? _directory;
+    private readonly string? _dataDirectory;
+
+    private PostgresServer(string adminConnectionString, string? directory, int port)
+    {
+        AdminConnectionString = adminConnectionString;
+        _directory = directory;
+        _dataDirectory = directory is null ? null : Path.Combine(directory, "data");
+        Port = port;
+    }
+
+    public string AdminConnectionString { get; }
+
+    public int Port { get; }
+
+    public bool OwnsCluster => _directory is not null;
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var given = Environment.GetEnvironmentVariable(ConnectionVariable);
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            return new PostgresServer(given, null, new NpgsqlConnectionStringBuilder(given).Port);
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), "synthetics-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(directory);
+        if (IsRoot)
+        {
+            await RunAsync("chown", "postgres:", directory);
+        }
+
+        var port = FreePort();
+        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false", directory, port);
+        await RunAsPostgresAsync(Binary("initdb"), "-D", server._dataDirectory!, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
+        await server.StartClusterAsync();
+        return server;
+    }
+
+    /// <summary>Starts the cluster (again): for tests that take the database away and bring it back.</summary>
+    public Task StartClusterAsync() => RunAsPostgresAsync(
+        Binary("pg_ctl"), "-D", _dataDirectory!, "-l", Path.Combine(_directory!, "postgres.log"), "-w", "-t", "60",
+        "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+        "start");
+
+    public Task StopClusterAsync() => RunAsPostgresAsync(Binary("pg_ctl"), "-D", _dataDirectory!, "-m", "immediate", "-w", "stop");
+
+    /// <summary>A new empty database; returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "t_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_directory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await StopClusterAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped by a test; the directory still goes.
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    private static string Binary(string name)
+    {
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
+        {
+            var candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        var installed = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", name)).Where(File.Exists).OrderDescending().FirstOrDefault()
+            : null;
+        return installed ?? throw new InvalidOperationException($"Postgres binary {name} not found; install the postgresql package (.ci/run does).");
+    }
+
+    private static Task RunAsPostgresAsync(string file, params string[] arguments) =>
+        IsRoot ? RunAsync("runuser", ["-u", "postgres", "--", file, .. arguments]) : RunAsync(file, arguments);
+
+    private static async Task RunAsync(string file, params string[] arguments)
+    {
+        // Output goes to a file, not a pipe: the server that pg_ctl starts inherits the
+        // descriptors and would hold a pipe open for its whole life.
+        var outputFile = Path.GetTempFileName();
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = false, RedirectStandardError = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("exec \"$0\" \"$@\" >\"$OUT\" 2>&1 </dev/null");
+        start.Environment["OUT"] = outputFile;
+        start.ArgumentList.Add(file);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
+        var output = await File.ReadAllTextAsync(outputFile);
+        File.Delete(outputFile);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited {process.ExitCode}: {output}");
+        }
+    }
+}
+
+/// <summary>The one cluster all database tests share (an xUnit collection fixture).</summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    public PostgresServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await PostgresServer.StartAsync();
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "postgres";
+}
