@@ -1,0 +1,34 @@
+using Npgsql;
+using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Service;
+using SyntheticsFunctions.Tests.Infrastructure;
+
+namespace SyntheticsFunctions.Tests.Storage;
+
+[Collection(PostgresCollection.Name)]
+public class RoundTripTests(PostgresFixture postgres)
+{
+    [Theory]
+    [InlineData(RunTrigger.Manual, 1)]
+    [InlineData(RunTrigger.Manual, 50)]
+    [InlineData(RunTrigger.Cron, 0)]
+    public async Task A_run_takes_three_round_trips_whatever_the_batch_size(RunTrigger trigger, int target)
+    {
+        var direct = await postgres.Server.CreateDatabaseAsync();
+        await using var proxy = new RoundTripProxy(new NpgsqlConnectionStringBuilder(direct).Port);
+        var throughProxy = new NpgsqlConnectionStringBuilder(direct) { Port = proxy.Port }.ConnectionString;
+        var now = DateTimeOffset.UtcNow;
+        await using var app = await TestApp.CreateAsync(throughProxy, now: now);
+        await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 120, max_per_run = 50 WHERE id = 1");
+        await app.RunAsync(RunTrigger.Cron); // the last cron run, so the measured tick has a window
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+
+        proxy.Reset();
+        var outcome = await app.RunAsync(trigger, target);
+        var roundTrips = proxy.RoundTrips;
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Status);
+        Assert.True(outcome.Result!.TotalRows > 0);
+        Assert.Equal(3, roundTrips);
+    }
+}
