@@ -47,10 +47,20 @@ public sealed class Seeder(
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var owned = await CreatedTablesAsync(connection, transaction, cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
 
-        // Each insert runs only where its table group is empty, so an app's own catalog is left alone.
-        batch.BatchCommands.Add(Sql.Command(
+        // Only into tables this app created, and each only while its group is empty, so an
+        // app's own catalog (or an empty table of the app's with other columns) is left alone.
+        void Add(string table, NpgsqlBatchCommand command)
+        {
+            if (owned.Contains(table))
+            {
+                batch.BatchCommands.Add(command);
+            }
+        }
+
+        Add("journeys", Sql.Command(
             """
             INSERT INTO journeys (id, slug, title, clinical_focus, created_at, metadata)
             SELECT u.id, u.slug, u.title, u.focus, $5, '{"synthetic": true, "seeded": true}'::jsonb
@@ -60,7 +70,7 @@ public sealed class Seeder(
             """,
             Sql.P(journeys.Select(j => j.Id).ToArray()), Sql.P(journeys.Select(j => j.Slug).ToArray()),
             Sql.P(journeys.Select(j => j.Title).ToArray()), Sql.P(journeys.Select(j => j.ClinicalFocus).ToArray()), Sql.P(now)));
-        batch.BatchCommands.Add(Sql.Command(
+        Add("journey_scenes", Sql.Command(
             """
             INSERT INTO journey_scenes (id, journey_id, scene_order, title, created_at, metadata)
             SELECT u.id, u.journey_id, u.scene_order, u.title, $5, '{"synthetic": true, "seeded": true}'::jsonb
@@ -70,21 +80,21 @@ public sealed class Seeder(
             """,
             Sql.P(scenes.Select(s => s.Scene.Id).ToArray()), Sql.P(scenes.Select(s => s.Journey.Id).ToArray()),
             Sql.P(scenes.Select(s => s.Scene.Order).ToArray()), Sql.P(scenes.Select(s => s.Scene.Title).ToArray()), Sql.P(now)));
-        batch.BatchCommands.Add(Sql.Command(
+        Add("scene_contracts", Sql.Command(
             """
             INSERT INTO scene_contracts (id, scene_id, required_captures, capture_prompt, requires_resistance_check, min_dwell_seconds, max_dwell_seconds, created_at, metadata)
             SELECT u.id, u.scene_id, u.captures, u.prompt, u.checks, u.min_dwell, u.max_dwell, $8, '{"synthetic": true, "seeded": true}'::jsonb
             FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::bool[], $6::int[], $7::int[])
                 AS u(id, scene_id, captures, prompt, checks, min_dwell, max_dwell)
             WHERE NOT EXISTS (SELECT 1 FROM scene_contracts)
-              AND EXISTS (SELECT 1 FROM journey_scenes s WHERE s.id = u.scene_id AND s.metadata->>'seeded' = 'true')
+              AND EXISTS (SELECT 1 FROM journey_scenes s WHERE s.id = u.scene_id) -- the seeded scenes' fixed keys
             ON CONFLICT DO NOTHING
             """,
             Sql.P(scenes.Select(s => DefaultCatalog.KeyFor("contract:" + s.Scene.Id)).ToArray()), Sql.P(scenes.Select(s => s.Scene.Id).ToArray()),
             Sql.P(scenes.Select(s => s.Scene.Contract.RequiredCaptures).ToArray()), Sql.P(scenes.Select(s => s.Scene.Contract.CapturePrompt).ToArray()),
             Sql.P(scenes.Select(s => s.Scene.Contract.RequiresResistanceCheck).ToArray()), Sql.P(scenes.Select(s => s.Scene.Contract.MinDwellSeconds).ToArray()),
             Sql.P(scenes.Select(s => s.Scene.Contract.MaxDwellSeconds).ToArray()), Sql.P(now)));
-        batch.BatchCommands.Add(Sql.Command(
+        Add("mindblocks", Sql.Command(
             """
             INSERT INTO mindblocks (id, slug, name, clinical_focus, created_at, metadata)
             SELECT u.id, u.slug, u.name, u.focus, $5, '{"synthetic": true, "seeded": true}'::jsonb
@@ -94,6 +104,11 @@ public sealed class Seeder(
             """,
             Sql.P(catalog.Mindblocks.Select(m => m.Id).ToArray()), Sql.P(catalog.Mindblocks.Select(m => m.Slug).ToArray()),
             Sql.P(catalog.Mindblocks.Select(m => m.Name).ToArray()), Sql.P(catalog.Mindblocks.Select(m => m.ClinicalFocus).ToArray()), Sql.P(now)));
+        if (batch.BatchCommands.Count == 0)
+        {
+            return;
+        }
+
         await batch.ExecuteNonQueryAsync(cancellationToken);
         var inserted = batch.BatchCommands.Cast<NpgsqlBatchCommand>().Sum(c => (long)c.RecordsAffected);
         await transaction.CommitAsync(cancellationToken);
@@ -107,18 +122,11 @@ public sealed class Seeder(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        bool ownsProfiles;
+        var ownsProfiles = (await CreatedTablesAsync(connection, transaction, cancellationToken)).Contains("profiles");
         long active;
-        await using (var probe = new NpgsqlCommand(
-            """
-            SELECT EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'profiles'),
-                   (SELECT count(*) FROM sim_users WHERE retired_at IS NULL)
-            """, connection, transaction))
-        await using (var reader = await probe.ExecuteReaderAsync(cancellationToken))
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM sim_users WHERE retired_at IS NULL", connection, transaction))
         {
-            await reader.ReadAsync(cancellationToken);
-            ownsProfiles = reader.GetBoolean(0);
-            active = reader.GetInt64(1);
+            active = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         }
 
         var now = time.GetUtcNow();
@@ -137,6 +145,19 @@ public sealed class Seeder(
         {
             logger.LogInformation("Added {Added} sim users to the pool", added);
         }
+    }
+
+    private static async Task<HashSet<string>> CreatedTablesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT table_name FROM synthetic_created_tables", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var tables = new HashSet<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return tables;
     }
 
     /// <summary>Adds <paramref name="count"/> app-created profiles with sim users, each with a persona and a timezone.</summary>
