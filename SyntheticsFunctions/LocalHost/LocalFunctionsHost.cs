@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,7 +69,21 @@ public static class LocalFunctionsHost
             MapHttpFunction(app, function, localOptions.FunctionKey);
         }
 
-        app.MapFallback(() => ApiResults.Problem(StatusCodes.Status404NotFound, "No function serves this route."));
+        // A path some function serves with other methods is a 405 (with Allow), anything else a 404.
+        var routes = functions.Where(f => f.Http is not null)
+            .Select(f => (Matcher: new TemplateMatcher(TemplateParser.Parse("api/" + f.Route!.TrimStart('/')), []), f.Methods))
+            .ToList();
+        app.MapFallback((HttpContext context) =>
+        {
+            var allowed = routes.Where(r => r.Matcher.TryMatch(context.Request.Path, [])).SelectMany(r => r.Methods).Distinct().ToList();
+            if (allowed.Count == 0)
+            {
+                return ApiResults.Problem(StatusCodes.Status404NotFound, "No function serves this route.");
+            }
+
+            context.Response.Headers.Allow = string.Join(", ", allowed);
+            return ApiResults.Problem(StatusCodes.Status405MethodNotAllowed, $"This route accepts {string.Join(", ", allowed)}.");
+        });
         return app;
     }
 

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Moq;
+using SyntheticsFunctions.Functions;
+using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Tests.Infrastructure;
+
+namespace SyntheticsFunctions.Tests.Functions;
+
+[Collection(PostgresCollection.Name)]
+public class RunFunctionTests(PostgresFixture postgres)
+{
+    [Theory]
+    [InlineData("?target=0")]
+    [InlineData("?target=51")]
+    [InlineData("?target=-1")]
+    [InlineData("?target=abc")]
+    [InlineData("?target=5.0")]
+    [InlineData("?target=%205")]
+    [InlineData("?target=")]
+    [InlineData("?target=5&target=6")]
+    public async Task Manual_run_rejects_a_bad_target_with_problem_json_and_writes_nothing(string query)
+    {
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        var function = new RunFunction(app.Service);
+        var context = HttpContextFor(app, "POST", query);
+
+        var result = await function.ManualRun(context.Request, CancellationToken.None);
+        var (status, contentType, body) = await ExecuteAsync(result, context);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.True(body.RootElement.GetProperty("errors").TryGetProperty("target", out _));
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_runs"));
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM journey_scene_events"));
+    }
+
+    [Theory]
+    [InlineData("", 5)]
+    [InlineData("?target=1", 1)]
+    [InlineData("?target=50", 50)]
+    public async Task Manual_run_starts_the_target_number_of_sessions(string query, int sessions)
+    {
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        var function = new RunFunction(app.Service);
+        var context = HttpContextFor(app, "POST", query);
+
+        var (status, _, body) = await ExecuteAsync(await function.ManualRun(context.Request, CancellationToken.None), context);
+
+        Assert.Equal(StatusCodes.Status200OK, status);
+        Assert.Equal(sessions, body.RootElement.GetProperty("sessions_started").GetInt32());
+        Assert.Equal(sessions, await app.CountAsync("SELECT count(DISTINCT user_id) FROM journey_scene_events"));
+        Assert.Equal(
+            body.RootElement.GetProperty("rows").GetProperty("journey_scene_events").GetInt64(),
+            await app.CountAsync("SELECT count(*) FROM journey_scene_events"));
+    }
+
+    [Fact]
+    public async Task Health_answers_200_with_the_schema_version_and_stale_until_a_run()
+    {
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        var function = new HealthFunctions(app.Service);
+
+        var context = HttpContextFor(app, "GET", "");
+        var (status, _, before) = await ExecuteAsync(await function.Health(context.Request, CancellationToken.None), context);
+        await app.RunAsync(RunTrigger.Cron);
+        context = HttpContextFor(app, "GET", "");
+        var (_, _, after) = await ExecuteAsync(await function.SyntheticsHealth(context.Request, CancellationToken.None), context);
+
+        Assert.Equal(StatusCodes.Status200OK, status);
+        Assert.Equal("0001_schema", before.RootElement.GetProperty("schema_version").GetString());
+        Assert.True(before.RootElement.GetProperty("stale").GetBoolean());
+        Assert.False(after.RootElement.GetProperty("stale").GetBoolean());
+        Assert.Equal(0, after.RootElement.GetProperty("last_successful_run_age_seconds").GetDouble());
+    }
+
+    [Fact]
+    public async Task Health_answers_503_when_the_database_is_unreachable()
+    {
+        var unreachable = $"Host=127.0.0.1;Port={PostgresServer.FreePort()};Username=postgres;Database=none;Timeout=2";
+        await using var app = await TestApp.CreateAsync(unreachable, ensureSchema: false);
+        var function = new HealthFunctions(app.Service);
+        var context = HttpContextFor(app, "GET", "");
+
+        var (status, _, body) = await ExecuteAsync(await function.Health(context.Request, CancellationToken.None), context);
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, status);
+        Assert.StartsWith("The database is unreachable", body.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Cron_tick_when_paused_only_logs()
+    {
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false WHERE id = 1");
+        var logger = new Mock<ILogger<SyntheticsCron>>();
+        var cron = new SyntheticsCron(app.Service, logger.Object);
+
+        await cron.RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
+
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_runs"));
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM journey_scene_events"));
+        logger.Verify(
+            l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((v, _) => v.ToString()!.Contains("paused")), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()),
+            Times.Once);
+    }
+
+    internal static DefaultHttpContext HttpContextFor(TestApp app, string method, string query)
+    {
+        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Request.Method = method;
+        context.Request.QueryString = new QueryString(query);
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+
+    internal static async Task<(int Status, string? ContentType, JsonDocument Body)> ExecuteAsync(IResult result, DefaultHttpContext context)
+    {
+        await result.ExecuteAsync(context);
+        context.Response.Body.Position = 0;
+        var body = await JsonDocument.ParseAsync(context.Response.Body);
+        return (context.Response.StatusCode, context.Response.ContentType?.Split(';')[0], body);
+    }
+}

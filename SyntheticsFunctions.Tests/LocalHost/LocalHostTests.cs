@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Npgsql;
+using SyntheticsFunctions.LocalHost;
+using SyntheticsFunctions.Tests.Infrastructure;
+
+namespace SyntheticsFunctions.Tests.LocalHost;
+
+/// <summary>End to end: the local host on a free loopback port, driven over HTTP.</summary>
+[Collection(PostgresCollection.Name)]
+public class LocalHostTests(PostgresFixture postgres)
+{
+    private const string Key = "test-function-key";
+
+    [Fact]
+    public async Task Local_host_serves_run_and_health_over_http_with_function_keys()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        await using var host = await StartAsync(database, new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true" });
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+
+        var health = await http.GetAsync("/api/health");
+        var healthBeside = await http.GetAsync("/api/synthetics/health");
+        var noKey = await http.PostAsync("/api/synthetics/run", null);
+        var wrongKey = await SendAsync(http, HttpMethod.Post, "/api/synthetics/run", "wrong");
+        var badTarget = await SendAsync(http, HttpMethod.Post, "/api/synthetics/run?target=0", Key);
+        var run = await SendAsync(http, HttpMethod.Post, "/api/synthetics/run?target=7", Key);
+        var withCode = await http.PostAsync($"/api/synthetics/run?target=2&code={Key}", null);
+        var unknown = await http.GetAsync("/api/synthetics/nothing-here");
+        var wrongMethod = await SendAsync(http, HttpMethod.Get, "/api/synthetics/run", Key);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("0001_schema", (await health.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("schema_version").GetString());
+        Assert.Equal(HttpStatusCode.OK, healthBeside.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+        Assert.Equal("application/problem+json", noKey.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badTarget.StatusCode);
+        Assert.Equal("application/problem+json", badTarget.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, run.StatusCode);
+        var body = await run.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(7, body.GetProperty("sessions_started").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, withCode.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal(2L, await Scalar(database, "SELECT count(*) FROM synthetic_runs WHERE trigger = 'manual'"));
+        Assert.Equal(9L, await Scalar(database, "SELECT count(DISTINCT user_id) FROM journey_scene_events"));
+    }
+
+    [Fact]
+    public async Task With_the_cron_schedule_set_fast_the_seeds_activation_query_returns_events()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        await using var host = await StartAsync(database, new() { ["SyntheticsCronSchedule"] = "*/2 * * * * *" });
+        await Execute(database, "UPDATE synthetic_settings SET sessions_per_min = 60, max_per_run = 20 WHERE id = 1");
+
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        long events = 0, ticks = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            ticks = await Scalar(database, "SELECT count(*) FROM synthetic_runs WHERE trigger = 'cron' AND status = 'succeeded'");
+            events = await Scalar(database,
+                """
+                SELECT count(*) FROM journey_scene_events 
+                WHERE created_at > now() - interval '5 minutes'
+                AND event_payload->>'synthetic' = 'true';
+                """);
+            if (ticks >= 3 && events > 0)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.True(ticks >= 3, $"only {ticks} cron ticks ran");
+        Assert.True(events > 0, $"{ticks} cron ticks wrote no synthetic event in the last 5 minutes");
+    }
+
+    [Fact]
+    public void Local_host_serves_what_functions_metadata_declares()
+    {
+        var metadataPath = Path.Combine(RepoRoot(), "SyntheticsFunctions", "bin", BuildConfiguration(), "net10.0", "functions.metadata");
+        using var metadata = JsonDocument.Parse(File.ReadAllText(metadataPath));
+        var declared = metadata.RootElement.EnumerateArray().Select(f =>
+        {
+            var trigger = f.GetProperty("bindings").EnumerateArray().First(b => b.GetProperty("direction").GetString() == "In");
+            return trigger.GetProperty("type").GetString() == "httpTrigger"
+                ? $"{f.GetProperty("name").GetString()} http {trigger.GetProperty("route").GetString()} {string.Join(',', trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()))} {trigger.GetProperty("authLevel").GetString()}"
+                : $"{f.GetProperty("name").GetString()} timer {trigger.GetProperty("schedule").GetString()}";
+        }).Order().ToList();
+
+        var served = FunctionCatalog.Discover(typeof(LocalFunctionsHost).Assembly).Select(f => f.Http is not null
+            ? $"{f.Name} http {f.Route} {string.Join(',', f.Methods)} {f.Http.AuthLevel}"
+            : $"{f.Name} timer {f.Timer!.Schedule}").Order().ToList();
+
+        Assert.NotEmpty(declared);
+        Assert.Equal(declared, served);
+    }
+
+    [Fact]
+    public void The_cron_schedule_agrees_in_the_sample_settings_the_local_defaults_and_the_bicep()
+    {
+        var root = RepoRoot();
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "local.settings.sample.json")));
+        var inSample = sample.RootElement.GetProperty("Values").GetProperty("SyntheticsCronSchedule").GetString();
+        var bicep = File.ReadAllText(Path.Combine(root, "infra", "app", "api.bicep"));
+        var inBicep = System.Text.RegularExpressions.Regex.Match(bicep, @"var cronSchedule = '([^']+)'").Groups[1].Value;
+
+        Assert.Equal("0 */1 * * * *", LocalHostDefaults.Settings["SyntheticsCronSchedule"]);
+        Assert.Equal(LocalHostDefaults.Settings["SyntheticsCronSchedule"], inSample);
+        Assert.Equal(inSample, inBicep);
+        Assert.Contains("SyntheticsCronSchedule: cronSchedule", bicep);
+    }
+
+    [Fact]
+    public void Every_setting_the_app_reads_has_a_working_value_in_the_sample()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot(), "local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values");
+        var names = values.EnumerateObject().Select(p => p.Name).ToHashSet();
+
+        foreach (var property in typeof(Configuration.SyntheticsOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            Assert.Contains($"Synthetics__{property.Name}", names);
+        }
+
+        foreach (var property in typeof(LocalHostOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            Assert.Contains($"LocalHost__{property.Name}", names);
+        }
+
+        Assert.Contains("SyntheticsCronSchedule", names);
+        Assert.Contains("AzureWebJobsStorage", names);
+        Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        Assert.False(string.IsNullOrEmpty(sample.RootElement.GetProperty("ConnectionStrings").GetProperty("Synthetics").GetString()));
+    }
+
+    internal static string RepoRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SyntheticsFunctions.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Repository root not found.");
+    }
+
+    internal static string BuildConfiguration() =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
+    internal static async Task<RunningHost> StartAsync(string connectionString, Dictionary<string, string?> settings)
+    {
+        var port = PostgresServer.FreePort();
+        var overrides = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Synthetics"] = connectionString,
+            ["LocalHost:Urls"] = $"http://127.0.0.1:{port}",
+            ["LocalHost:FunctionKey"] = Key,
+            ["Synthetics:Seed"] = "42",
+        };
+        foreach (var (name, value) in settings)
+        {
+            overrides[name] = value;
+        }
+
+        var app = LocalFunctionsHost.Build([], overrides);
+        await app.StartAsync();
+        return new RunningHost(app, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string key)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("x-functions-key", key);
+        return http.SendAsync(request);
+    }
+
+    private static async Task Execute(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> Scalar(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    internal sealed class RunningHost(WebApplication app, Uri baseAddress) : IAsyncDisposable
+    {
+        public Uri BaseAddress { get; } = baseAddress;
+
+        public WebApplication App { get; } = app;
+
+        public async ValueTask DisposeAsync()
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+}
