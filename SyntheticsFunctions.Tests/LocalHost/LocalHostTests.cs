@@ -123,7 +123,7 @@ public class LocalHostTests(PostgresFixture postgres)
         var values = sample.RootElement.GetProperty("Values");
         var names = values.EnumerateObject().Select(p => p.Name).ToHashSet();
 
-        foreach (var property in typeof(Configuration.SyntheticsOptions).GetProperties().Where(p => p.CanWrite))
+        foreach (var property in typeof(SyntheticsFunctions.Configuration.SyntheticsOptions).GetProperties().Where(p => p.CanWrite))
         {
             Assert.Contains($"Synthetics__{property.Name}", names);
         }
