@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what a fresh machine lacks (the PostgreSQL server binaries the
+# tests start their own throwaway clusters from), then builds with warnings as errors.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "Installing PostgreSQL server binaries (Debian package)..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+
+dotnet test "$root/SyntheticsFunctions.sln" -c Release -p:TreatWarningsAsErrors=true --blame-hang-timeout 10m \
+  --logger "console;verbosity=normal"
