@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using SyntheticsFunctions;
 using SyntheticsFunctions.LocalHost;
 using SyntheticsFunctions.Service;
+using SyntheticsFunctions.Telemetry;
 
 if (args.Contains(LocalFunctionsHost.Flag))
 {
@@ -17,5 +18,6 @@ if (args.FirstOrDefault() == MigrateCommand.Name)
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddSynthetics(builder.Configuration);
+builder.Services.AddSyntheticsTelemetry(builder.Configuration);
 await builder.Build().RunAsync();
 return 0;

@@ -59,11 +59,11 @@ param applicationInsightsName string = ''
 @description('Optional override for the PostgreSQL flexible server name.')
 param postgresServerName string = ''
 
-@description('Browser origins allowed to call the API (site CORS and Synthetics__AllowedOrigins).')
+@description('Browser origins allowed to call the API (the site\'s CORS configuration). Empty allows none.')
 param allowedOrigins array = []
 
-@description('Set true to disable the retention timer function.')
-param retentionDisabled bool = false
+@description('Set true to pause the cron tick function (AzureWebJobs.SyntheticsCron.Disabled).')
+param cronDisabled bool = false
 
 @description('IPv4 ranges allowed through the PostgreSQL firewall. Empty by default; there is no allow-all-Azure rule.')
 param postgresFirewallRules firewallRule[] = []
@@ -161,7 +161,7 @@ module api 'app/api.bicep' = {
     postgresHost: postgres.outputs.fqdn
     postgresDatabaseName: postgres.outputs.databaseName
     allowedOrigins: allowedOrigins
-    retentionDisabled: retentionDisabled
+    cronDisabled: cronDisabled
     instanceMemoryMB: 2048
     maximumInstanceCount: 40
   }

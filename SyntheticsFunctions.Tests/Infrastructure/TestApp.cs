@@ -33,7 +33,9 @@ public sealed class TestApp : IAsyncDisposable
     public NpgsqlDataSource DataSource => Provider.GetRequiredService<NpgsqlDataSource>();
 
     /// <summary>The real "now" by default, so the seed's now()-based SQL sees what the app wrote.</summary>
-    public static async Task<TestApp> CreateAsync(string connectionString, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, bool ensureSchema = true)
+    public static async Task<TestApp> CreateAsync(
+        string connectionString, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, bool ensureSchema = true,
+        Action<IServiceCollection>? beforeApp = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -51,6 +53,7 @@ public sealed class TestApp : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Information));
+        beforeApp?.Invoke(services);
         services.AddSynthetics(configuration);
         services.AddSingleton<TimeProvider>(time);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

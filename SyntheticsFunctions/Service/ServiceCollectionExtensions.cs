@@ -1,5 +1,8 @@
+using Azure.Core;
+using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,6 +11,7 @@ using Polly;
 using Polly.Retry;
 using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Storage;
+using SyntheticsFunctions.Telemetry;
 
 namespace SyntheticsFunctions.Service;
 
@@ -32,11 +36,26 @@ public static class ServiceCollectionExtensions
                 ["ConnectionStrings:Synthetics is required (ConnectionStrings__Synthetics as an app setting)."]);
         }
 
+        services.AddOptions<PostgresAuthOptions>().BindConfiguration(PostgresAuthOptions.Section);
+        var auth = configuration.GetSection(PostgresAuthOptions.Section).Get<PostgresAuthOptions>() ?? new PostgresAuthOptions();
+        if (auth.UseEntraAuth)
+        {
+            // A seam tests replace with a fake credential; in Azure, the app's managed identity.
+            services.TryAddSingleton<TokenCredential>(new DefaultAzureCredential(new DefaultAzureCredentialOptions
+            {
+                ManagedIdentityClientId = string.IsNullOrEmpty(auth.ManagedIdentityClientId) ? null : auth.ManagedIdentityClientId,
+            }));
+        }
+
         services.AddNpgsqlDataSource(connectionString, (provider, builder) =>
         {
             // Every statement is unqualified; the configured schema is the search path.
             builder.ConnectionStringBuilder.SearchPath = provider.GetRequiredService<IOptions<SyntheticsOptions>>().Value.Schema;
             builder.ConnectionStringBuilder.ApplicationName ??= "SyntheticsFunctions";
+            if (auth.UseEntraAuth)
+            {
+                EntraPasswordProvider.Use(builder, provider.GetRequiredService<TokenCredential>());
+            }
         });
 
         services.AddResiliencePipeline(SyntheticsService.RunPipeline, builder =>
@@ -55,6 +74,8 @@ public static class ServiceCollectionExtensions
         });
 
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<SyntheticsMetrics>();
         services.AddSingleton(provider =>
         {
             var seed = provider.GetRequiredService<IOptions<SyntheticsOptions>>().Value.Seed ?? Random.Shared.Next();

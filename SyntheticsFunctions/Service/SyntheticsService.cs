@@ -3,6 +3,7 @@ using Npgsql;
 using Polly.Registry;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Storage;
+using SyntheticsFunctions.Telemetry;
 
 namespace SyntheticsFunctions.Service;
 
@@ -37,6 +38,7 @@ public sealed class SyntheticsService(
     ResiliencePipelineProvider<string> pipelines,
     TimeProvider time,
     RandomSource random,
+    SyntheticsMetrics metrics,
     ILogger<SyntheticsService> logger)
 {
     /// <summary>The resilience pipeline that re-runs a whole run on a transient failure.</summary>
@@ -69,8 +71,10 @@ public sealed class SyntheticsService(
                     return await runs.ExecuteAsync(request, RunPlanner.Plan, ElapsedMs, attempts - 1, token);
                 },
                 cancellationToken);
+            var triggerName = RunStore.TriggerName(trigger);
             if (result.Skipped != RunSkip.None)
             {
+                metrics.Record(triggerName, RunStatus.Skipped, result, ElapsedMs(), attempts - 1);
                 logger.LogInformation("Run {RunId} ({Trigger}) skipped: {Reason}", request.RunId, trigger, result.Skipped);
                 return new RunOutcome(RunStatus.Skipped, request.RunId, result, null, []);
             }
@@ -79,12 +83,14 @@ public sealed class SyntheticsService(
                 "Run {RunId} ({Trigger}) started {SessionsStarted} of {SessionsRequested} sessions, continued {SessionsContinued}, wrote {Rows} rows {RowsPerTable} in {DurationMs:F1} ms with {Retries} retries",
                 request.RunId, trigger, result.SessionsStarted, result.SessionsRequested, result.SessionsContinued,
                 result.TotalRows, result.RowsPerTable, ElapsedMs(), attempts - 1);
+            metrics.Record(triggerName, RunStatus.Succeeded, result, ElapsedMs(), attempts - 1);
             return new RunOutcome(RunStatus.Succeeded, request.RunId, result, null, []);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(e, "Run {RunId} ({Trigger}) failed after {Retries} retries", request.RunId, trigger, attempts - 1);
             await RecordFailureAsync(request, e, ElapsedMs(), attempts - 1);
+            metrics.Record(RunStore.TriggerName(trigger), RunStatus.Failed, null, ElapsedMs(), attempts - 1);
             return new RunOutcome(RunStatus.Failed, request.RunId, null, e.Message, []);
         }
     }

@@ -44,11 +44,11 @@ param postgresHost string
 @description('Name of the PostgreSQL database.')
 param postgresDatabaseName string = 'synthetics'
 
-@description('Browser origins allowed by CORS (site CORS and Synthetics__AllowedOrigins). Empty allows none.')
+@description('Browser origins allowed by the site\'s CORS configuration. Empty allows none.')
 param allowedOrigins array = []
 
-@description('Set true to disable the retention timer function (AzureWebJobs.Retention.Disabled).')
-param retentionDisabled bool = false
+@description('Set true to disable the cron tick function (AzureWebJobs.SyntheticsCron.Disabled).')
+param cronDisabled bool = false
 
 @description('Memory per instance in MB for the Flex Consumption app.')
 @allowed([
@@ -64,9 +64,8 @@ param instanceMemoryMB int = 2048
 param maximumInstanceCount int = 40
 
 // Timer schedules (NCRONTAB, 6 fields: second minute hour day month weekday).
-// The synthetics run every minute; retention runs daily at 04:00 UTC.
+// The cron tick runs every minute (the same value as local.settings.sample.json and the local host's defaults).
 var cronSchedule = '0 */1 * * * *'
-var retentionSchedule = '0 0 4 * * *'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -161,11 +160,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Synthetics__PoolSize: '200'
     Synthetics__PoolProfileIds: ''
     Synthetics__Seed: ''
-    Synthetics__AllowedOrigins: join(allowedOrigins, ',')
 
     SyntheticsCronSchedule: cronSchedule
-    RetentionSchedule: retentionSchedule
-    'AzureWebJobs.Retention.Disabled': retentionDisabled ? 'true' : 'false'
+    'AzureWebJobs.SyntheticsCron.Disabled': cronDisabled ? 'true' : 'false'
   }
 }
 

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SyntheticsFunctions.Configuration;
+using SyntheticsFunctions.LocalHost;
+using SyntheticsFunctions.Tests.LocalHost;
+
+namespace SyntheticsFunctions.Tests.Infra;
+
+/// <summary>The Bicep, compiled offline by the Bicep CLI from NuGet, against the settings table, the sample and the code.</summary>
+public partial class InfrastructureTests
+{
+    private static readonly Lazy<JsonDocument> Compiled = new(() => JsonDocument.Parse(Bicep("build", "infra/main.bicep", "--stdout")));
+
+    [Fact]
+    public void The_bicep_compiles_and_lints_without_a_diagnostic()
+    {
+        var lint = Bicep("lint", "infra/main.bicep");
+
+        Assert.Equal("", lint.Trim());
+        Assert.NotNull(Compiled.Value);
+    }
+
+    [Fact]
+    public void The_settings_table_matches_the_compiled_template_and_the_sample()
+    {
+        var table = SettingsTable();
+        var appSettings = AppSettings();
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(LocalHostTests.RepoRoot(), "local.settings.sample.json")));
+        var local = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name)
+            .Concat(sample.RootElement.GetProperty("ConnectionStrings").EnumerateObject().Select(p => "ConnectionStrings:" + p.Name))
+            .ToHashSet();
+
+        Assert.Equal(local.Order(), table.Keys.Order());
+        var mappedToAppSettings = table.Values.SelectMany(v => v).Where(n => n != "—" && !n.StartsWith("functionAppConfig.", StringComparison.Ordinal)).ToHashSet();
+        Assert.Equal(mappedToAppSettings.Order(), appSettings.Keys.Order());
+    }
+
+    [Fact]
+    public void Every_setting_the_code_reads_is_in_the_table()
+    {
+        var table = SettingsTable();
+        var read = new List<string> { "ConnectionStrings:Synthetics", SyntheticsFunctions.Telemetry.TelemetryExtensions.ConnectionStringSetting };
+        read.AddRange(typeof(SyntheticsOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"Synthetics__{p.Name}"));
+        read.AddRange(typeof(PostgresAuthOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"Synthetics__Postgres__{p.Name}"));
+        read.AddRange(typeof(LocalHostOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"LocalHost__{p.Name}"));
+        foreach (var timer in FunctionCatalog.Discover(typeof(LocalFunctionsHost).Assembly).Where(f => f.Timer is not null))
+        {
+            read.Add(timer.Timer!.Schedule.Trim('%'));
+            read.Add($"AzureWebJobs.{timer.Name}.Disabled");
+        }
+
+        Assert.All(read, name => Assert.True(table.ContainsKey(name), $"{name} is read by the code but not in infra/SETTINGS.md"));
+    }
+
+    [Fact]
+    public void Flex_consumption_sets_the_runtime_in_function_app_config_and_no_setting_holds_a_secret()
+    {
+        var site = Resources(Compiled.Value.RootElement).First(r => r.GetProperty("type").GetString() == "Microsoft.Web/sites");
+        var runtime = site.GetProperty("properties").GetProperty("functionAppConfig").GetProperty("runtime");
+        var template = Compiled.Value.RootElement.GetRawText();
+        var settings = AppSettings();
+
+        Assert.Equal("dotnet-isolated", runtime.GetProperty("name").GetString());
+        Assert.Equal("10.0", runtime.GetProperty("version").GetString());
+        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", settings.Keys);
+        Assert.DoesNotContain("listKeys", template, StringComparison.OrdinalIgnoreCase);
+        Assert.All(settings, s =>
+        {
+            Assert.DoesNotMatch(new Regex("AccountKey|Password|SharedAccessSignature|secret", RegexOptions.IgnoreCase), s.Value);
+            Assert.DoesNotMatch(new Regex("key|password|secret", RegexOptions.IgnoreCase), s.Key.Replace("FunctionKey", ""));
+        });
+        Assert.Equal("false", settings["Synthetics__MigrateOnStartup"]);
+        Assert.Equal("true", settings["Synthetics__Postgres__UseEntraAuth"]);
+    }
+
+    private static Dictionary<string, string> AppSettings()
+    {
+        var config = Resources(Compiled.Value.RootElement).First(r => r.GetProperty("type").GetString() == "Microsoft.Web/sites/config");
+        return config.GetProperty("properties").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString());
+    }
+
+    /// <summary>Every resource in the template and its nested module templates (arrays or, in languageVersion 2.0, objects).</summary>
+    private static IEnumerable<JsonElement> Resources(JsonElement template)
+    {
+        if (!template.TryGetProperty("resources", out var resources))
+        {
+            yield break;
+        }
+
+        var items = resources.ValueKind == JsonValueKind.Array ? resources.EnumerateArray().ToList() : resources.EnumerateObject().Select(p => p.Value).ToList();
+        foreach (var resource in items)
+        {
+            yield return resource;
+            if (resource.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty("template", out var nested))
+            {
+                foreach (var inner in Resources(nested))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
+    /// <summary>infra/SETTINGS.md: local name → Azure names.</summary>
+    private static Dictionary<string, List<string>> SettingsTable()
+    {
+        var lines = File.ReadAllLines(Path.Combine(LocalHostTests.RepoRoot(), "infra", "SETTINGS.md"));
+        return lines
+            .Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+            .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
+            .ToDictionary(
+                cells => cells[1].Trim('`'),
+                cells => cells[2] == "—" ? ["—"] : CodeSpan().Matches(cells[2]).Select(m => m.Groups[1].Value).ToList());
+    }
+
+    private static string Bicep(params string[] arguments)
+    {
+        var bicep = Path.Combine(AppContext.BaseDirectory, "tools", "bicep");
+        // NuGet does not keep the executable bit of a package's tool (the Bicep CLI is linux-x64 only).
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(bicep, File.GetUnixFileMode(bicep) | UnixFileMode.UserExecute);
+        }
+
+        var start = new ProcessStartInfo(bicep) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = LocalHostTests.RepoRoot() };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"bicep {string.Join(' ', arguments)} exited {process.ExitCode}: {error}");
+        return output.Result + error;
+    }
+
+    [GeneratedRegex("`([^`]+)`")]
+    private static partial Regex CodeSpan();
+}

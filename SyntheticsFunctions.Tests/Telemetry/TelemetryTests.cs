@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Azure.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Moq;
+using Npgsql;
+using SyntheticsFunctions.Configuration;
+using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Telemetry;
+using SyntheticsFunctions.Tests.Infrastructure;
+
+namespace SyntheticsFunctions.Tests.Telemetry;
+
+[Collection(PostgresCollection.Name)]
+public class TelemetryTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task A_run_emits_metrics_for_its_trigger_sessions_rows_and_duration()
+    {
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        var measurements = new ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == SyntheticsMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Add((i.Name, v, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Add((i.Name, v, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.Start();
+
+        var outcome = await app.RunAsync(RunTrigger.Manual, 6);
+
+        var runs = measurements.Where(m => m.Instrument == "synthetics.runs").ToList();
+        Assert.Single(runs);
+        Assert.Equal("manual", runs[0].Tags["trigger"]);
+        Assert.Equal("succeeded", runs[0].Tags["status"]);
+        Assert.Equal(6, measurements.Where(m => m.Instrument == "synthetics.sessions.started").Sum(m => m.Value));
+        foreach (var (table, rows) in outcome.Result!.RowsPerTable)
+        {
+            Assert.Equal(rows, measurements.Where(m => m.Instrument == "synthetics.rows.written" && (string?)m.Tags["table"] == table).Sum(m => m.Value));
+        }
+
+        // Duration comes from the app's TimeProvider, which this test holds still.
+        Assert.Equal(0, Assert.Single(measurements, m => m.Instrument == "synthetics.run.duration").Value);
+        Assert.Contains(app.Logs.Entries, e => e.Message.Contains(outcome.RunId.ToString()) && e.Message.Contains("started 6 of 6 sessions") && e.Message.Contains("0 retries"));
+    }
+
+    [Fact]
+    public async Task With_entra_auth_the_data_source_signs_in_with_a_token_for_the_postgres_scope()
+    {
+        var credential = new Mock<TokenCredential>(MockBehavior.Strict);
+        credential
+            .Setup(c => c.GetTokenAsync(It.Is<TokenRequestContext>(r => r.Scopes.SequenceEqual(new[] { PostgresAuthOptions.TokenScope })), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new AccessToken("token-from-entra", DateTimeOffset.UtcNow.AddHours(1)));
+        var database = await postgres.Server.CreateDatabaseAsync();
+
+        await using var app = await TestApp.CreateAsync(
+            database,
+            new Dictionary<string, string?> { ["Synthetics:Postgres:UseEntraAuth"] = "true" },
+            beforeApp: services => services.AddSingleton(credential.Object));
+        await using var connection = await app.DataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("SELECT current_user", connection);
+
+        Assert.Equal("postgres", await command.ExecuteScalarAsync());
+        credential.Verify(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()), Times.AtLeastOnce);
+    }
+
+    [Fact]
+    public async Task Without_entra_auth_no_token_is_asked_for()
+    {
+        var credential = new Mock<TokenCredential>(MockBehavior.Strict);
+
+        await using var app = await TestApp.CreateAsync(
+            await postgres.Server.CreateDatabaseAsync(), beforeApp: services => services.AddSingleton(credential.Object));
+        await using var connection = await app.DataSource.OpenConnectionAsync();
+
+        credential.VerifyNoOtherCalls();
+    }
+}
