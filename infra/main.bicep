@@ -2,7 +2,9 @@
 // Creates a resource group and, inside it: a user-assigned managed identity,
 // a storage account (no shared keys), Log Analytics + Application Insights
 // (Entra ingestion), a Flex Consumption function app (.NET 10 isolated) and an
-// Azure Database for PostgreSQL Flexible Server with Entra-only auth.
+// Azure Database for PostgreSQL Flexible Server with Entra-only auth, plus a
+// virtual network: the app is VNet-integrated and reaches PostgreSQL through a
+// private endpoint (with a privatelink private DNS zone).
 targetScope = 'subscription'
 
 import { firewallRule } from 'app/postgres.bicep'
@@ -59,13 +61,19 @@ param applicationInsightsName string = ''
 @description('Optional override for the PostgreSQL flexible server name.')
 param postgresServerName string = ''
 
+@description('Optional override for the virtual network name.')
+param virtualNetworkName string = ''
+
+@description('Optional override for the PostgreSQL private endpoint name.')
+param postgresPrivateEndpointName string = ''
+
 @description('Browser origins allowed to call the API (the site\'s CORS configuration). Empty allows none.')
 param allowedOrigins array = []
 
 @description('Set true to pause the cron tick function (AzureWebJobs.SyntheticsCron.Disabled).')
 param cronDisabled bool = false
 
-@description('IPv4 ranges allowed through the PostgreSQL firewall. Empty by default; there is no allow-all-Azure rule.')
+@description('IPv4 ranges allowed through the PostgreSQL public endpoint\'s firewall. Empty by default; there is no allow-all-Azure rule (the function app uses the private endpoint).')
 param postgresFirewallRules firewallRule[] = []
 
 var abbrs = loadJsonContent('abbreviations.json')
@@ -128,6 +136,16 @@ module monitoring 'app/monitoring.bicep' = {
   }
 }
 
+module network 'app/network.bicep' = {
+  name: 'network'
+  scope: rg
+  params: {
+    name: !empty(virtualNetworkName) ? virtualNetworkName : '${abbrs.networkVirtualNetworks}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
 module postgres 'app/postgres.bicep' = {
   name: 'postgres'
   scope: rg
@@ -140,6 +158,9 @@ module postgres 'app/postgres.bicep' = {
     administratorPrincipalName: postgresAdminName
     administratorPrincipalType: principalType
     firewallRules: postgresFirewallRules
+    privateEndpointName: !empty(postgresPrivateEndpointName) ? postgresPrivateEndpointName : '${abbrs.networkPrivateEndpoints}${abbrs.dBforPostgreSQLServers}${resourceToken}'
+    privateEndpointSubnetId: network.outputs.privateEndpointSubnetId
+    privateDnsZoneId: network.outputs.postgresPrivateDnsZoneId
   }
 }
 
@@ -160,6 +181,7 @@ module api 'app/api.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     postgresHost: postgres.outputs.fqdn
     postgresDatabaseName: postgres.outputs.databaseName
+    virtualNetworkSubnetId: network.outputs.appSubnetId
     allowedOrigins: allowedOrigins
     cronDisabled: cronDisabled
     instanceMemoryMB: 2048

@@ -3,7 +3,9 @@
 // FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION are NOT app settings
 // (Flex Consumption rejects them). No keys or passwords appear anywhere: the
 // app reaches storage, Application Insights and PostgreSQL with its
-// user-assigned managed identity.
+// user-assigned managed identity. The app is integrated with a virtual
+// network (subnet delegated to Microsoft.App/environments) and reaches
+// PostgreSQL over that server's private endpoint.
 
 @description('Name of the function app.')
 param name string
@@ -49,6 +51,9 @@ param allowedOrigins array = []
 
 @description('Set true to disable the cron tick function (AzureWebJobs.SyntheticsCron.Disabled).')
 param cronDisabled bool = false
+
+@description('Resource ID of the VNet subnet (delegated to Microsoft.App/environments) the app integrates with for outbound traffic.')
+param virtualNetworkSubnetId string
 
 @description('Memory per instance in MB for the Flex Consumption app.')
 @allowed([
@@ -103,8 +108,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Outbound traffic goes through this subnet, so the app resolves and
+    // reaches PostgreSQL's private endpoint.
+    virtualNetworkSubnetId: virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
+      vnetRouteAllEnabled: true
       cors: {
         allowedOrigins: allowedOrigins
         supportCredentials: false

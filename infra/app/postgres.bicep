@@ -1,14 +1,18 @@
 // Azure Database for PostgreSQL Flexible Server (v16, Burstable B1ms) with
 // Microsoft Entra authentication only (password auth disabled).
 //
-// Networking: public access is enabled, but there is deliberately NO
-// 'AllowAllAzureServicesAndResourcesWithinAzureIps' (0.0.0.0) rule - that rule
-// opens the server to every Azure tenant's resources. Flex Consumption apps do
-// not have stable, documented outbound IP addresses, so the function app can
-// only reach this server through addresses listed in `firewallRules` (or,
-// for production, by adding VNet integration to the app plus a private
-// endpoint / VNet-injected server). scripts/postprovision.sh opens a
-// temporary rule for the deployer's own IP while it runs migrations.
+// Networking: the function app reaches this server over a private endpoint
+// (created below in the VNet's 'private-endpoints' subnet; the app joins the
+// same VNet through its 'app' subnet, and the privatelink.postgres.database.azure.com
+// private DNS zone makes the server's usual host name resolve to the
+// endpoint's private IP inside the VNet). Flex Consumption apps have no fixed
+// outbound IP addresses, so this is how the app gets in without any firewall
+// rule. The public endpoint stays enabled, but admits only the IPv4 ranges in
+// `firewallRules` (none by default) plus the temporary rule that
+// scripts/postprovision.sh opens for the deployer's own IP while it runs
+// migrations and then deletes. There is deliberately NO
+// 'AllowAllAzureServicesAndResourcesWithinAzureIps' (0.0.0.0) rule: "allow
+// Azure services" would admit any Azure-hosted client of any tenant.
 
 @export()
 @description('A PostgreSQL firewall rule: an inclusive IPv4 range.')
@@ -66,8 +70,17 @@ param administratorPrincipalName string = ''
 ])
 param administratorPrincipalType string = 'User'
 
-@description('Firewall rules (IPv4 ranges) allowed to reach the server. Empty by default: no client is allowed until you add one.')
+@description('Firewall rules (IPv4 ranges) allowed through the public endpoint. Empty by default: no public client is allowed until you add one (the function app uses the private endpoint instead).')
 param firewallRules firewallRule[] = []
+
+@description('Name of the private endpoint through which the function app reaches the server.')
+param privateEndpointName string
+
+@description('Resource ID of the subnet that holds the private endpoint.')
+param privateEndpointSubnetId string
+
+@description('Resource ID of the privatelink.postgres.database.azure.com private DNS zone (linked to the VNet).')
+param privateDnsZoneId string
 
 resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: name
@@ -139,6 +152,50 @@ resource rules 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-
     ]
   }
 ]
+
+// Private endpoint for the app's traffic. It also changes the server (it adds
+// a private endpoint connection), so it waits for the firewall rules above.
+resource privateEndpoint 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: privateEndpointName
+  location: location
+  tags: tags
+  properties: {
+    subnet: {
+      id: privateEndpointSubnetId
+    }
+    privateLinkServiceConnections: [
+      {
+        name: privateEndpointName
+        properties: {
+          privateLinkServiceId: server.id
+          groupIds: [
+            'postgresqlServer'
+          ]
+        }
+      }
+    ]
+  }
+  dependsOn: [
+    rules
+  ]
+}
+
+// Registers the endpoint's private IP in the private DNS zone as an A record
+// for the server's name.
+resource privateDnsZoneGroup 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = {
+  parent: privateEndpoint
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [
+      {
+        name: 'privatelink-postgres-database-azure-com'
+        properties: {
+          privateDnsZoneId: privateDnsZoneId
+        }
+      }
+    ]
+  }
+}
 
 @description('Name of the server.')
 output name string = server.name
