@@ -19,6 +19,7 @@ public static class MigrateCommand
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var sources = builder.Configuration.Sources.ToList();
         builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(LocalHostDefaults.Settings);
         builder.Configuration.AddInMemoryCollection(LocalSettingsFile.Read(Path.Combine(AppContext.BaseDirectory, LocalSettingsFile.FileName)));
         foreach (var source in sources)
         {

@@ -32,7 +32,7 @@ public class LocalHostTests(PostgresFixture postgres)
         var wrongMethod = await SendAsync(http, HttpMethod.Get, "/api/synthetics/run", Key);
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("0001_schema", (await health.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("schema_version").GetString());
+        Assert.Equal("0002_settings_history", (await health.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("schema_version").GetString());
         Assert.Equal(HttpStatusCode.OK, healthBeside.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         Assert.Equal("application/problem+json", noKey.Content.Headers.ContentType?.MediaType);

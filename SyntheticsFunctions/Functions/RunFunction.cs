@@ -56,11 +56,12 @@ public sealed class RunFunction(SyntheticsService service)
 /// <summary>Shapes a run's outcome as the API answers it.</summary>
 public static class RunResponses
 {
-    public static IResult From(RunOutcome outcome) => outcome.Status switch
+    public static IResult From(RunOutcome outcome, bool dryRun = false) => outcome.Status switch
     {
         RunStatus.Succeeded or RunStatus.Skipped => ApiResults.Ok(new
         {
             run_id = outcome.RunId,
+            dry_run = dryRun,
             status = outcome.Status == RunStatus.Succeeded ? "succeeded" : "skipped",
             skipped = outcome.Result!.Skipped == Storage.RunSkip.None ? null : outcome.Result.Skipped.ToString(),
             trigger = Storage.RunStore.TriggerName(outcome.Result.Trigger),

@@ -86,6 +86,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Seeder>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<HealthStore>();
+        services.AddSingleton<StatusStore>();
+        services.AddSingleton<SettingsStore>();
         services.AddSingleton<SchemaGate>();
         services.AddSingleton<SyntheticsService>();
         services.AddHostedService<SchemaStartup>();

@@ -33,6 +33,8 @@ public sealed record HealthReport(
 public sealed class SyntheticsService(
     RunStore runs,
     HealthStore health,
+    StatusStore status,
+    SettingsStore settings,
     SchemaGate schema,
     SchemaInspector inspector,
     ResiliencePipelineProvider<string> pipelines,
@@ -47,7 +49,7 @@ public sealed class SyntheticsService(
     /// <summary>Enabled but no successful run for this long: health says stale.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);
 
-    public async Task<RunOutcome> RunAsync(RunTrigger trigger, int target, CancellationToken cancellationToken)
+    public async Task<RunOutcome> RunAsync(RunTrigger trigger, int target, CancellationToken cancellationToken, bool dryRun = false)
     {
         var status = await schema.EnsureReadyAsync(cancellationToken);
         if (!status.Compatible)
@@ -57,7 +59,7 @@ public sealed class SyntheticsService(
 
         var seed = random.NextSeed();
         var now = time.GetUtcNow();
-        var request = new RunRequest(trigger, Uuid7.Create(now, new Random(SessionPlanner.SeedOf(seed))), seed, now, target);
+        var request = new RunRequest(trigger, Uuid7.Create(now, new Random(SessionPlanner.SeedOf(seed))), seed, now, target, dryRun);
         var startedAt = time.GetTimestamp();
         double ElapsedMs() => time.GetElapsedTime(startedAt).TotalMilliseconds;
         var attempts = 0;
@@ -72,6 +74,12 @@ public sealed class SyntheticsService(
                 },
                 cancellationToken);
             var triggerName = RunStore.TriggerName(trigger);
+            if (dryRun)
+            {
+                logger.LogInformation("Dry run {RunId} would start {SessionsStarted} sessions and write {Rows} rows", request.RunId, result.SessionsStarted, result.TotalRows);
+                return new RunOutcome(RunStatus.Succeeded, request.RunId, result, null, []);
+            }
+
             if (result.Skipped != RunSkip.None)
             {
                 metrics.Record(triggerName, RunStatus.Skipped, result, ElapsedMs(), attempts - 1);
@@ -94,6 +102,15 @@ public sealed class SyntheticsService(
             return new RunOutcome(RunStatus.Failed, request.RunId, null, e.Message, []);
         }
     }
+
+    public Task<EngineStatus> GetStatusAsync(CancellationToken cancellationToken) => status.ReadAsync(time.GetUtcNow(), cancellationToken);
+
+    /// <summary>Applies a validated partial change; the database records it in the settings history.</summary>
+    public Task<EngineSettings> UpdateSettingsAsync(SettingsPatch patch, string source, CancellationToken cancellationToken) =>
+        settings.UpdateAsync(patch, source, time.GetUtcNow(), cancellationToken);
+
+    public Task<IReadOnlyList<SettingsChange>> GetSettingsHistoryAsync(int limit, CancellationToken cancellationToken) =>
+        settings.HistoryAsync(limit, cancellationToken);
 
     public async Task<HealthReport> GetHealthAsync(CancellationToken cancellationToken)
     {

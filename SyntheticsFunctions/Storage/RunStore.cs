@@ -6,8 +6,8 @@ using SyntheticsFunctions.Engine;
 
 namespace SyntheticsFunctions.Storage;
 
-/// <summary>What the caller asks of one run.</summary>
-public sealed record RunRequest(RunTrigger Trigger, Guid RunId, long Seed, DateTimeOffset Now, int Target);
+/// <summary>What the caller asks of one run; a dry run plans and claims as a real run would, then rolls back.</summary>
+public sealed record RunRequest(RunTrigger Trigger, Guid RunId, long Seed, DateTimeOffset Now, int Target, bool DryRun = false);
 
 /// <summary>Why a run wrote nothing without failing.</summary>
 public enum RunSkip
@@ -57,6 +57,12 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
 
         var output = plan(loaded.Input!);
         var rows = new Dictionary<string, int>(output.Batch.RowsPerTable());
+        if (request.DryRun)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new RunResult(request.RunId, request.Trigger, RunSkip.None, request.Seed, output.SessionsRequested, output.SessionsStarted, output.SessionsContinued, rows);
+        }
+
         await using (var write = new NpgsqlBatch(connection, transaction))
         {
             var idleIndex = write.BatchCommands.Count;

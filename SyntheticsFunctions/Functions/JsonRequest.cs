@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace SyntheticsFunctions.Functions;
+
+/// <summary>
+/// Strict JSON bodies: <c>application/json</c> only (415), at most <see cref="MaxBytes"/> (413),
+/// one JSON object with no duplicate key, comment or trailing text (400). Values are taken as
+/// they are typed: a number sent as a string is refused, never coerced.
+/// </summary>
+public static class JsonRequest
+{
+    public const int MaxBytes = 16 * 1024;
+
+    private static readonly JsonDocumentOptions Options = new()
+    {
+        AllowDuplicateProperties = false,
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        MaxDepth = 8,
+    };
+
+    /// <summary>The body's object, an empty object when there is no body and none is required, or the rejection to return.</summary>
+    public static async Task<(JsonElement Body, IResult? Rejection)> ReadObjectAsync(HttpRequest request, bool required, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return (default, TooLarge());
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[4096];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBytes)
+            {
+                return (default, TooLarge());
+            }
+        }
+
+        if (buffer.Length == 0 && !required && string.IsNullOrEmpty(request.ContentType))
+        {
+            return (EmptyObject(), null);
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            return (default, ApiResults.Problem(StatusCodes.Status415UnsupportedMediaType, "The body must be application/json.", $"Content-Type was '{request.ContentType}'."));
+        }
+
+        if (buffer.Length == 0)
+        {
+            return required
+                ? (default, ApiResults.Invalid("body", "A JSON object is required."))
+                : (EmptyObject(), null);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.ToArray(), Options);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (default, ApiResults.Invalid("body", "The body must be a JSON object."));
+            }
+
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException e)
+        {
+            return (default, ApiResults.Invalid("body", "Malformed JSON: " + e.Message));
+        }
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null
+        && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    private static IResult TooLarge() =>
+        ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"At most {MaxBytes} bytes.");
+
+    private static JsonElement EmptyObject()
+    {
+        using var document = JsonDocument.Parse("{}");
+        return document.RootElement.Clone();
+    }
+}
+
+/// <summary>Reads typed fields of a JSON object, collecting one error per field; unknown fields are errors too.</summary>
+public sealed class BodyFields(JsonElement body)
+{
+    private readonly Dictionary<string, string[]> _errors = [];
+
+    public bool HasErrors => _errors.Count > 0;
+
+    public IResult Rejection() => Results.ValidationProblem(
+        _errors, title: "One or more fields are invalid.", detail: string.Join("; ", _errors.Select(e => $"{e.Key}: {e.Value[0]}")));
+
+    public void Fail(string field, string message) => _errors[field] = [message];
+
+    public void RejectUnknown(params string[] known)
+    {
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!known.Contains(property.Name, StringComparer.Ordinal))
+            {
+                Fail(property.Name, $"Unknown field. Known fields: {string.Join(", ", known)}.");
+            }
+        }
+    }
+
+    public bool Has(string field) => body.TryGetProperty(field, out _);
+
+    public bool? Bool(string field, bool required = false)
+    {
+        if (!body.TryGetProperty(field, out var value))
+        {
+            if (required)
+            {
+                Fail(field, "Required.");
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+
+        Fail(field, "Must be true or false.");
+        return null;
+    }
+
+    public double? Number(string field, double min, double max)
+    {
+        if (!body.TryGetProperty(field, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number) && number >= min && number <= max)
+        {
+            return number;
+        }
+
+        Fail(field, $"Must be a number from {min} to {max}.");
+        return null;
+    }
+
+    public int? Integer(string field, int min, int max, bool required = false)
+    {
+        if (!body.TryGetProperty(field, out var value))
+        {
+            if (required)
+            {
+                Fail(field, "Required.");
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= min && number <= max)
+        {
+            return number;
+        }
+
+        Fail(field, $"Must be an integer from {min} to {max}.");
+        return null;
+    }
+
+    public string? Text(string field, bool required = false)
+    {
+        if (!body.TryGetProperty(field, out var value))
+        {
+            if (required)
+            {
+                Fail(field, "Required.");
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString();
+        }
+
+        Fail(field, "Must be a string.");
+        return null;
+    }
+}

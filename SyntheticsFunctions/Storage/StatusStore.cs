@@ -1,0 +1,76 @@
+using Npgsql;
+using SyntheticsFunctions.Engine;
+
+namespace SyntheticsFunctions.Storage;
+
+/// <summary>The last run as status reports it.</summary>
+public sealed record LastRun(Guid Id, string Trigger, string Status, DateTimeOffset At, int SessionsRequested, int SessionsStarted, long Rows, double DurationMs, string? Error);
+
+/// <summary>What the status route reports, read in one round trip.</summary>
+public sealed record EngineStatus(
+    EngineSettings Settings,
+    LastRun? LastRun,
+    long EventsLast5Minutes,
+    long EventsLast24Hours,
+    IReadOnlyDictionary<string, long> EventsByType24Hours,
+    long ActiveJourneys,
+    long SessionsInProgress,
+    long PoolSize);
+
+public sealed class StatusStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Counts use the seed's windows, (now - 5 minutes, now] and (now - 24 hours, now], on the synthetic-tag index.</summary>
+    public async Task<EngineStatus> ReadAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Sql.Command(
+            "SELECT enabled, sessions_per_min::float8, max_per_run, error_rate::float8, abandon_rate::float8, mindblock_chance::float8, retain_days, idle_abandon_days FROM synthetic_settings WHERE id = 1"));
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            SELECT id, trigger, status, window_end, sessions_requested, sessions_started,
+                   coalesce((SELECT sum(value::bigint) FROM jsonb_each_text(rows_written)), 0), duration_ms, error
+            FROM synthetic_runs ORDER BY window_end DESC LIMIT 1
+            """));
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            SELECT event_type, count(*) FILTER (WHERE created_at > $2), count(*)
+            FROM journey_scene_events
+            WHERE created_at > $1 AND created_at <= $3 AND (event_payload->>'synthetic') = 'true'
+            GROUP BY event_type
+            """,
+            Sql.P(now.AddHours(-24).UtcDateTime), Sql.P(now.AddMinutes(-5).UtcDateTime), Sql.P(now.UtcDateTime)));
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            SELECT (SELECT count(*) FROM journey_instances ji JOIN sim_users su ON su.profile_id = ji.user_id WHERE ji.status = 'active'),
+                   (SELECT count(*) FROM synthetic_sessions),
+                   (SELECT count(*) FROM sim_users WHERE retired_at IS NULL)
+            """));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var settings = SettingsStore.ReadSettings(reader);
+
+        await reader.NextResultAsync(cancellationToken);
+        LastRun? last = null;
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            last = new LastRun(
+                reader.GetGuid(0), reader.GetString(1), reader.GetString(2), Sql.ReadTimestamp(reader, 3), reader.GetInt32(4), reader.GetInt32(5),
+                reader.GetInt64(6), reader.GetDouble(7), reader.IsDBNull(8) ? null : reader.GetString(8));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var byType = new Dictionary<string, long>();
+        long last5 = 0, last24 = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            byType[reader.GetString(0)] = reader.GetInt64(2);
+            last5 += reader.GetInt64(1);
+            last24 += reader.GetInt64(2);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new EngineStatus(settings, last, last5, last24, byType, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+}
