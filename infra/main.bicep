@@ -73,6 +73,9 @@ param allowedOrigins array = []
 @description('Set true to pause the cron tick function (AzureWebJobs.SyntheticsCron.Disabled).')
 param cronDisabled bool = false
 
+@description('Set true to switch off the daily retention timer (AzureWebJobs.Retention.Disabled).')
+param retentionDisabled bool = false
+
 @description('IPv4 ranges allowed through the PostgreSQL public endpoint\'s firewall. Empty by default; there is no allow-all-Azure rule (the function app uses the private endpoint).')
 param postgresFirewallRules firewallRule[] = []
 
@@ -184,6 +187,7 @@ module api 'app/api.bicep' = {
     virtualNetworkSubnetId: network.outputs.appSubnetId
     allowedOrigins: allowedOrigins
     cronDisabled: cronDisabled
+    retentionDisabled: retentionDisabled
     instanceMemoryMB: 2048
     maximumInstanceCount: 40
   }

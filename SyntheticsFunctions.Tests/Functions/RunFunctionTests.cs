@@ -70,7 +70,7 @@ public class RunFunctionTests(PostgresFixture postgres)
         var (_, _, after) = await ExecuteAsync(await function.SyntheticsHealth(context.Request, CancellationToken.None), context);
 
         Assert.Equal(StatusCodes.Status200OK, status);
-        Assert.Equal("0002_settings_history", before.RootElement.GetProperty("schema_version").GetString());
+        Assert.Equal(Infrastructure.Migrations.Latest, before.RootElement.GetProperty("schema_version").GetString());
         Assert.True(before.RootElement.GetProperty("stale").GetBoolean());
         Assert.False(after.RootElement.GetProperty("stale").GetBoolean());
         Assert.Equal(0, after.RootElement.GetProperty("last_successful_run_age_seconds").GetDouble());

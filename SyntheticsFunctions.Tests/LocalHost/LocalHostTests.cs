@@ -32,7 +32,7 @@ public class LocalHostTests(PostgresFixture postgres)
         var wrongMethod = await SendAsync(http, HttpMethod.Get, "/api/synthetics/run", Key);
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("0002_settings_history", (await health.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("schema_version").GetString());
+        Assert.Equal(Infrastructure.Migrations.Latest, (await health.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("schema_version").GetString());
         Assert.Equal(HttpStatusCode.OK, healthBeside.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         Assert.Equal("application/problem+json", noKey.Content.Headers.ContentType?.MediaType);
@@ -114,6 +114,13 @@ public class LocalHostTests(PostgresFixture postgres)
         Assert.Equal(LocalHostDefaults.Settings["SyntheticsCronSchedule"], inSample);
         Assert.Equal(inSample, inBicep);
         Assert.Contains("SyntheticsCronSchedule: cronSchedule", bicep);
+
+        var retentionInSample = sample.RootElement.GetProperty("Values").GetProperty("RetentionSchedule").GetString();
+        var retentionInBicep = System.Text.RegularExpressions.Regex.Match(bicep, @"var retentionSchedule = '([^']+)'").Groups[1].Value;
+        Assert.Equal("0 0 4 * * *", LocalHostDefaults.Settings["RetentionSchedule"]);
+        Assert.Equal(LocalHostDefaults.Settings["RetentionSchedule"], retentionInSample);
+        Assert.Equal(retentionInSample, retentionInBicep);
+        Assert.Contains("RetentionSchedule: retentionSchedule", bicep);
     }
 
     [Fact]
@@ -134,6 +141,7 @@ public class LocalHostTests(PostgresFixture postgres)
         }
 
         Assert.Contains("SyntheticsCronSchedule", names);
+        Assert.Contains("RetentionSchedule", names);
         Assert.Contains("AzureWebJobsStorage", names);
         Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
         Assert.False(string.IsNullOrEmpty(sample.RootElement.GetProperty("ConnectionStrings").GetProperty("Synthetics").GetString()));

@@ -21,6 +21,7 @@ public static class LocalHostDefaults
     public static IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         [Functions.SyntheticsCron.ScheduleSetting] = "0 */1 * * * *",
+        [Functions.CleanupFunctions.RetentionScheduleSetting] = "0 0 4 * * *",
 
         // As host.json does for the Functions host: per-command and per-attempt logs are noise.
         ["Logging:LogLevel:Npgsql"] = "Warning",

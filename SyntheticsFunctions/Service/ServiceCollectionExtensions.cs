@@ -88,6 +88,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<HealthStore>();
         services.AddSingleton<StatusStore>();
         services.AddSingleton<SettingsStore>();
+        services.AddSingleton<CleanupStore>();
         services.AddSingleton<SchemaGate>();
         services.AddSingleton<SyntheticsService>();
         services.AddHostedService<SchemaStartup>();

@@ -35,6 +35,7 @@ public sealed class SyntheticsService(
     HealthStore health,
     StatusStore status,
     SettingsStore settings,
+    CleanupStore cleanup,
     SchemaGate schema,
     SchemaInspector inspector,
     ResiliencePipelineProvider<string> pipelines,
@@ -111,6 +112,28 @@ public sealed class SyntheticsService(
 
     public Task<IReadOnlyList<SettingsChange>> GetSettingsHistoryAsync(int limit, CancellationToken cancellationToken) =>
         settings.HistoryAsync(limit, cancellationToken);
+
+    /// <summary>Deletes synthetic rows older than <paramref name="retainDays"/> (default: the setting), in bounded batches.</summary>
+    public async Task<CleanupResult> CleanupAsync(int? retainDays, string kind, CancellationToken cancellationToken)
+    {
+        var days = retainDays ?? (await settings.ReadAsync(cancellationToken)).RetainDays;
+        var now = time.GetUtcNow();
+        var result = await cleanup.DeleteAsync(Uuid7.Create(now, new Random(random.Next(int.MaxValue))), kind, now, now.AddDays(-days), days, CleanupStore.DefaultBatchSize, cancellationToken);
+        logger.LogInformation("{Kind} {CleanupId} deleted {Rows} rows older than {Days} days {RowsPerTable} in {Transactions} transactions",
+            kind, result.Id, result.TotalRows, days, result.RowsDeleted, result.Transactions);
+        return result;
+    }
+
+    /// <summary>Removes every synthetic row and the sim profiles this app created.</summary>
+    public async Task<(CleanupResult Result, long SimUsers, long Profiles)> PurgeAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var result = await cleanup.DeleteAsync(Uuid7.Create(now, new Random(random.Next(int.MaxValue))), "purge", now, null, null, CleanupStore.DefaultBatchSize, cancellationToken);
+        var (simUsers, profiles) = await cleanup.RemoveCreatedProfilesAsync(cancellationToken);
+        logger.LogWarning("Purge {CleanupId} deleted {Rows} synthetic rows {RowsPerTable}, {SimUsers} sim users and {Profiles} profiles",
+            result.Id, result.TotalRows, result.RowsDeleted, simUsers, profiles);
+        return (result, simUsers, profiles);
+    }
 
     public async Task<HealthReport> GetHealthAsync(CancellationToken cancellationToken)
     {

@@ -52,6 +52,9 @@ param allowedOrigins array = []
 @description('Set true to disable the cron tick function (AzureWebJobs.SyntheticsCron.Disabled).')
 param cronDisabled bool = false
 
+@description('Set true to switch off the daily retention timer (AzureWebJobs.Retention.Disabled); the seed calls auto-cleanup optional.')
+param retentionDisabled bool = false
+
 @description('Resource ID of the VNet subnet (delegated to Microsoft.App/environments) the app integrates with for outbound traffic.')
 param virtualNetworkSubnetId string
 
@@ -71,6 +74,8 @@ param maximumInstanceCount int = 40
 // Timer schedules (NCRONTAB, 6 fields: second minute hour day month weekday).
 // The cron tick runs every minute (the same value as local.settings.sample.json and the local host's defaults).
 var cronSchedule = '0 */1 * * * *'
+// Retention runs daily at 04:00 UTC (the same value as local.settings.sample.json and the local host's defaults).
+var retentionSchedule = '0 0 4 * * *'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -172,6 +177,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 
     SyntheticsCronSchedule: cronSchedule
     'AzureWebJobs.SyntheticsCron.Disabled': cronDisabled ? 'true' : 'false'
+    RetentionSchedule: retentionSchedule
+    'AzureWebJobs.Retention.Disabled': retentionDisabled ? 'true' : 'false'
   }
 }
 

@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using SyntheticsFunctions.Service;
+using SyntheticsFunctions.Storage;
+
+namespace SyntheticsFunctions.Functions;
+
+/// <summary>Cleanup on demand, the daily retention timer (same code path) and purge.</summary>
+public sealed class CleanupFunctions(SyntheticsService service, ILogger<CleanupFunctions> logger)
+{
+    public const string RetentionScheduleSetting = "RetentionSchedule";
+    public const string PurgeConfirmation = "purge all synthetic data";
+
+    [Function(nameof(Cleanup))]
+    public async Task<IResult> Cleanup(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/cleanup")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var (body, rejection) = await JsonRequest.ReadObjectAsync(request, required: false, cancellationToken);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        var fields = new BodyFields(body);
+        fields.RejectUnknown(SettingsFields.RetainDays);
+        var retainDays = fields.Integer(SettingsFields.RetainDays, 1, 3650);
+        if (fields.HasErrors)
+        {
+            return fields.Rejection();
+        }
+
+        return ApiResults.Ok(View(await service.CleanupAsync(retainDays, "cleanup", cancellationToken)));
+    }
+
+    /// <summary>Daily retention (04:00 UTC by default); switch off with <c>AzureWebJobs.Retention.Disabled</c>.</summary>
+    [Function(nameof(Retention))]
+    public async Task Retention([TimerTrigger("%" + RetentionScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var result = await service.CleanupAsync(null, "retention", cancellationToken);
+        logger.LogInformation("Retention pass {CleanupId} done", result.Id);
+    }
+
+    [Function(nameof(Purge))]
+    public async Task<IResult> Purge(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/purge")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var (body, rejection) = await JsonRequest.ReadObjectAsync(request, required: true, cancellationToken);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        var fields = new BodyFields(body);
+        fields.RejectUnknown("confirm");
+        var confirm = fields.Text("confirm", required: true);
+        if (!fields.HasErrors && confirm != PurgeConfirmation)
+        {
+            fields.Fail("confirm", $"Type exactly \"{PurgeConfirmation}\".");
+        }
+
+        if (fields.HasErrors)
+        {
+            return fields.Rejection();
+        }
+
+        var (result, simUsers, profiles) = await service.PurgeAsync(cancellationToken);
+        return ApiResults.Ok(new { purge = View(result), sim_users_removed = simUsers, profiles_removed = profiles });
+    }
+
+    private static object View(CleanupResult result) => new
+    {
+        id = result.Id,
+        kind = result.Kind,
+        cutoff = result.Cutoff,
+        rows_deleted = result.RowsDeleted,
+        total_rows = result.TotalRows,
+        transactions = result.Transactions,
+        max_rows_per_transaction = result.MaxRowsPerTransaction,
+    };
+}

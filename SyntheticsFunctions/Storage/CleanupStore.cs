@@ -1,0 +1,220 @@
+using System.Text.Json;
+using Npgsql;
+using SyntheticsFunctions.Engine;
+
+namespace SyntheticsFunctions.Storage;
+
+/// <summary>What a deletion pass removed, per table, and how it was cut into transactions.</summary>
+public sealed record CleanupResult(Guid Id, string Kind, DateTimeOffset? Cutoff, IReadOnlyDictionary<string, long> RowsDeleted, int Transactions, int MaxRowsPerTransaction)
+{
+    public long TotalRows => RowsDeleted.Values.Sum();
+}
+
+/// <summary>
+/// Deletes synthetic rows in bounded batches, one transaction per batch, children first. A row
+/// goes only when it belongs to a sim_users profile AND carries the synthetic tag; an instance
+/// goes whole (its age is its last activity) and only when every child row qualifies too, so a
+/// journey in progress is kept and nothing is orphaned. Real users' rows never match.
+/// </summary>
+public sealed class CleanupStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Instances per transaction; with their children a transaction stays in the low thousands of rows.</summary>
+    public const int DefaultBatchSize = 200;
+
+    private const string DoomedInstances =
+        """
+        SELECT ji.id FROM journey_instances ji
+        WHERE ji.last_activity_at < $1
+          AND ji.metadata->>'synthetic' = 'true'
+          AND ji.user_id IN (SELECT profile_id FROM sim_users)
+          AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.instance_id = ji.id)
+          AND NOT EXISTS (SELECT 1 FROM journey_instance_scenes c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.metadata->>'synthetic' IS DISTINCT FROM 'true'))
+          AND NOT EXISTS (SELECT 1 FROM journey_scene_events c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.event_payload->>'synthetic' IS DISTINCT FROM 'true'))
+          AND NOT EXISTS (SELECT 1 FROM journey_scene_captures c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.metadata->>'synthetic' IS DISTINCT FROM 'true'))
+          AND NOT EXISTS (SELECT 1 FROM journey_resistance_checks c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.metadata->>'synthetic' IS DISTINCT FROM 'true'))
+          AND NOT EXISTS (SELECT 1 FROM journey_real_world_triggers c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.metadata->>'synthetic' IS DISTINCT FROM 'true'))
+          AND NOT EXISTS (SELECT 1 FROM mindblock_events c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.metadata->>'synthetic' IS DISTINCT FROM 'true'))
+          AND NOT EXISTS (SELECT 1 FROM journey_scene_events c JOIN journey_instance_scenes s ON s.id = c.instance_scene_id WHERE s.instance_id = ji.id AND c.instance_id <> ji.id)
+        ORDER BY ji.last_activity_at
+        LIMIT $2
+        FOR UPDATE OF ji SKIP LOCKED
+        """;
+
+    /// <summary>Deletes what is older than <paramref name="cutoff"/> (or everything synthetic when null, for purge), then records the pass.</summary>
+    public async Task<CleanupResult> DeleteAsync(Guid id, string kind, DateTimeOffset now, DateTimeOffset? cutoff, int? retainDays, int batchSize, CancellationToken cancellationToken)
+    {
+        var totals = Tables.Activity.ToDictionary(t => t, _ => 0L);
+        totals["synthetic_runs"] = 0;
+        totals["synthetic_settings_history"] = 0;
+        totals["synthetic_cleanups"] = 0;
+        var transactions = 0;
+        var maxRows = 0;
+        var before = (cutoff ?? DateTimeOffset.MaxValue).UtcDateTime;
+        if (cutoff is null)
+        {
+            // Purge ends every session in progress, so their instances can go too.
+            await ExecuteCountAsync("DELETE FROM synthetic_sessions", cancellationToken);
+        }
+
+        while (true)
+        {
+            var deleted = await DeleteInstanceBatchAsync(before, batchSize, cancellationToken);
+            if (deleted is null)
+            {
+                break;
+            }
+
+            transactions++;
+            maxRows = Math.Max(maxRows, (int)deleted.Values.Sum());
+            foreach (var (table, rows) in deleted)
+            {
+                totals[table] += rows;
+            }
+        }
+
+        while (true)
+        {
+            // Mindblock events outside any instance are aged by their own time.
+            var rows = await ExecuteCountAsync(
+                """
+                DELETE FROM mindblock_events WHERE id IN (
+                    SELECT id FROM mindblock_events
+                    WHERE instance_id IS NULL AND created_at < $1 AND metadata->>'synthetic' = 'true'
+                      AND user_id IN (SELECT profile_id FROM sim_users)
+                    LIMIT $2)
+                """, cancellationToken, Sql.P(before), Sql.P(batchSize));
+            if (rows == 0)
+            {
+                break;
+            }
+
+            transactions++;
+            maxRows = Math.Max(maxRows, (int)rows);
+            totals[Tables.MindblockEvents] += rows;
+        }
+
+        if (cutoff is null)
+        {
+            // Purge: the current state rows too (cleanup leaves them, they are not aged).
+            var rows = await ExecuteCountAsync(
+                "DELETE FROM user_mindblock_status WHERE metadata->>'synthetic' = 'true' AND user_id IN (SELECT profile_id FROM sim_users)",
+                cancellationToken);
+            totals[Tables.UserMindblockStatus] += rows;
+            transactions++;
+            maxRows = Math.Max(maxRows, (int)rows);
+        }
+        else
+        {
+            // The engine's own tables, to the same horizon; this pass's record is written after.
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_runs WHERE window_end < $1", Sql.P(before)));
+            batch.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_settings_history WHERE changed_at < $1", Sql.P(before)));
+            batch.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_cleanups WHERE started_at < $1", Sql.P(before)));
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            totals["synthetic_runs"] = (long)batch.BatchCommands[0].RecordsAffected;
+            totals["synthetic_settings_history"] = (long)batch.BatchCommands[1].RecordsAffected;
+            totals["synthetic_cleanups"] = (long)batch.BatchCommands[2].RecordsAffected;
+        }
+
+        var result = new CleanupResult(id, kind, cutoff, totals, transactions, maxRows);
+        await using (var record = dataSource.CreateCommand(
+            """
+            INSERT INTO synthetic_cleanups (id, kind, started_at, cutoff, retain_days, rows_deleted, transactions, max_rows_per_transaction)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """))
+        {
+            record.Parameters.Add(Sql.P(id));
+            record.Parameters.Add(Sql.P(kind));
+            record.Parameters.Add(Sql.P(now.UtcDateTime));
+            record.Parameters.Add(Sql.P(cutoff?.UtcDateTime));
+            record.Parameters.Add(Sql.P(retainDays));
+            record.Parameters.Add(Sql.Jsonb(JsonSerializer.Serialize(totals)));
+            record.Parameters.Add(Sql.P(transactions));
+            record.Parameters.Add(Sql.P(maxRows));
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>Removes the sim users and profiles this app created once none of their rows is left; returns how many.</summary>
+    public async Task<(long SimUsers, long Profiles)> RemoveCreatedProfilesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        const string Removable =
+            """
+            SELECT su.profile_id FROM sim_users su JOIN profiles p ON p.id = su.profile_id
+            WHERE EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'profiles')
+              AND p.metadata->>'synthetic' = 'true'
+              AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = su.profile_id)
+              AND NOT EXISTS (SELECT 1 FROM journey_instances x WHERE x.user_id = su.profile_id)
+              AND NOT EXISTS (SELECT 1 FROM journey_instance_scenes x WHERE x.user_id = su.profile_id)
+              AND NOT EXISTS (SELECT 1 FROM journey_scene_events x WHERE x.user_id = su.profile_id)
+              AND NOT EXISTS (SELECT 1 FROM journey_scene_captures x WHERE x.user_id = su.profile_id)
+              AND NOT EXISTS (SELECT 1 FROM journey_resistance_checks x WHERE x.user_id = su.profile_id)
+              AND NOT EXISTS (SELECT 1 FROM journey_real_world_triggers x WHERE x.user_id = su.profile_id)
+              AND NOT EXISTS (SELECT 1 FROM mindblock_events x WHERE x.user_id = su.profile_id)
+              AND NOT EXISTS (SELECT 1 FROM user_mindblock_status x WHERE x.user_id = su.profile_id)
+            """;
+        batch.BatchCommands.Add(Sql.Command($"CREATE TEMP TABLE purge_profiles ON COMMIT DROP AS {Removable}"));
+        batch.BatchCommands.Add(Sql.Command("DELETE FROM sim_users WHERE profile_id IN (SELECT profile_id FROM purge_profiles)"));
+        batch.BatchCommands.Add(Sql.Command("DELETE FROM profiles WHERE id IN (SELECT profile_id FROM purge_profiles)"));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var result = ((long)batch.BatchCommands[1].RecordsAffected, (long)batch.BatchCommands[2].RecordsAffected);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private async Task<Dictionary<string, long>?> DeleteInstanceBatchAsync(DateTime before, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        Guid[] ids;
+        await using (var select = new NpgsqlCommand($"SELECT coalesce(array_agg(id), '{{}}') FROM ({DoomedInstances}) doomed", connection, transaction))
+        {
+            select.Parameters.Add(Sql.P(before));
+            select.Parameters.Add(Sql.P(batchSize));
+            ids = (Guid[])(await select.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        if (ids.Length == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return null;
+        }
+
+        // Children first; every child was checked above to be a tagged row of the same sim user.
+        string[] order =
+        [
+            Tables.JourneySceneEvents, Tables.JourneySceneCaptures, Tables.JourneyResistanceChecks,
+            Tables.JourneyRealWorldTriggers, Tables.MindblockEvents, Tables.JourneyInstanceScenes,
+        ];
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var table in order)
+        {
+            batch.BatchCommands.Add(Sql.Command($"DELETE FROM {table} WHERE instance_id = ANY($1)", Sql.P(ids)));
+        }
+
+        batch.BatchCommands.Add(Sql.Command("DELETE FROM journey_instances WHERE id = ANY($1)", Sql.P(ids)));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var deleted = new Dictionary<string, long>();
+        for (var i = 0; i < order.Length; i++)
+        {
+            deleted[order[i]] = (long)batch.BatchCommands[i].RecordsAffected;
+        }
+
+        deleted[Tables.JourneyInstances] = (long)batch.BatchCommands[order.Length].RecordsAffected;
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
+    private async Task<long> ExecuteCountAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
