@@ -15,7 +15,7 @@ public sealed class SyntheticsOptions : IValidatableObject
     /// <summary>Apply migrations when the app starts. The default value is <c>true</c>; turn off where the app's role may not create tables and run the <c>migrate</c> command as the owner instead.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
-    /// <summary>Sim users to keep in the pool when the app owns <c>profiles</c>. The default value is 200.</summary>
+    /// <summary>Size of the first sim-user pool, created when the app owns <c>profiles</c> and the pool is empty; later <c>POST sim-users</c> resizes it. The default value is 200.</summary>
     [Range(1, 100_000)]
     public int PoolSize { get; set; } = 200;
 

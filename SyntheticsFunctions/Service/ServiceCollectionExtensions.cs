@@ -89,6 +89,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StatusStore>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<CleanupStore>();
+        services.AddSingleton<PoolStore>();
+        services.AddSingleton<ActivityStore>();
         services.AddSingleton<SchemaGate>();
         services.AddSingleton<SyntheticsService>();
         services.AddHostedService<SchemaStartup>();

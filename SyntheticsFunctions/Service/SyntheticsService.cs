@@ -36,6 +36,8 @@ public sealed class SyntheticsService(
     StatusStore status,
     SettingsStore settings,
     CleanupStore cleanup,
+    PoolStore pool,
+    ActivityStore activity,
     SchemaGate schema,
     SchemaInspector inspector,
     ResiliencePipelineProvider<string> pipelines,
@@ -134,6 +136,24 @@ public sealed class SyntheticsService(
             result.Id, result.TotalRows, result.RowsDeleted, simUsers, profiles);
         return (result, simUsers, profiles);
     }
+
+    public Task<PoolPage> ListPoolAsync(int page, int pageSize, CancellationToken cancellationToken) => pool.ListAsync(page, pageSize, cancellationToken);
+
+    /// <summary>Resizes the pool; null when it would have to create profiles in the journey app's own table.</summary>
+    public async Task<PoolResize?> ResizePoolAsync(int size, CancellationToken cancellationToken)
+    {
+        var resized = await pool.ResizeAsync(size, time.GetUtcNow(), cancellationToken);
+        if (resized is not null)
+        {
+            logger.LogInformation("Pool resized from {Before} to {After}: {Added} added, {Retired} retired, {Reactivated} reactivated",
+                resized.Before, resized.After, resized.Added, resized.Retired, resized.Reactivated);
+        }
+
+        return resized;
+    }
+
+    public Task<IReadOnlyList<ActivityHour>> GetActivityAsync(int hours, CancellationToken cancellationToken) =>
+        activity.ReadAsync(time.GetUtcNow(), hours, cancellationToken);
 
     public async Task<HealthReport> GetHealthAsync(CancellationToken cancellationToken)
     {

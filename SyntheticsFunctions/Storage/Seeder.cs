@@ -16,6 +16,7 @@ public sealed class Seeder(
     NpgsqlDataSource dataSource,
     IOptions<SyntheticsOptions> options,
     TimeProvider time,
+    Service.RandomSource random,
     ILogger<Seeder> logger)
 {
     internal static readonly string[] Personas =
@@ -123,17 +124,19 @@ public sealed class Seeder(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ownsProfiles = (await CreatedTablesAsync(connection, transaction, cancellationToken)).Contains("profiles");
-        long active;
-        await using (var count = new NpgsqlCommand("SELECT count(*) FROM sim_users WHERE retired_at IS NULL", connection, transaction))
+        // The setting sizes the first pool; after that POST sim-users owns the size (retired
+        // users count, so a shrunk pool is not refilled at the next start).
+        long existing;
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM sim_users", connection, transaction))
         {
-            active = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            existing = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         }
 
         var now = time.GetUtcNow();
         int added;
         if (ownsProfiles)
         {
-            added = await AddSimProfilesAsync(connection, transaction, options.Value.PoolSize - (int)active, now, cancellationToken);
+            added = existing == 0 ? await AddSimProfilesAsync(connection, transaction, options.Value.PoolSize, now, new Random(random.Next(int.MaxValue)), cancellationToken) : 0;
         }
         else
         {
@@ -161,14 +164,13 @@ public sealed class Seeder(
     }
 
     /// <summary>Adds <paramref name="count"/> app-created profiles with sim users, each with a persona and a timezone.</summary>
-    internal static async Task<int> AddSimProfilesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<int> AddSimProfilesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, DateTimeOffset now, Random random, CancellationToken cancellationToken)
     {
         if (count <= 0)
         {
             return 0;
         }
 
-        var random = new Random(unchecked((int)now.ToUnixTimeMilliseconds()));
         var ids = new Guid[count];
         var personas = new string[count];
         var zones = new string[count];

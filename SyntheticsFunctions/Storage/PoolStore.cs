@@ -1,0 +1,116 @@
+using Npgsql;
+
+namespace SyntheticsFunctions.Storage;
+
+/// <summary>One sim user as the pool route lists it.</summary>
+public sealed record SimUserView(
+    Guid ProfileId, string Persona, string Timezone, bool Retired, DateTimeOffset? SessionStartedAt,
+    Guid? ActiveInstanceId, string? ActiveJourney, int? CurrentSceneOrder, DateTimeOffset? LastActivityAt);
+
+public sealed record PoolPage(long Total, long Active, IReadOnlyList<SimUserView> Users);
+
+public sealed record PoolResize(long Before, long After, long Added, long Retired, long Reactivated);
+
+/// <summary>The sim-user pool: paging through it and resizing it (growing adds, shrinking retires and keeps history).</summary>
+public sealed class PoolStore(NpgsqlDataSource dataSource, Service.RandomSource random)
+{
+    public async Task<PoolPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Sql.Command("SELECT count(*), count(*) FILTER (WHERE retired_at IS NULL) FROM sim_users"));
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            SELECT su.profile_id, su.persona, su.timezone, su.retired_at IS NOT NULL, s.started_at,
+                   ji.id, j.slug, ji.current_scene_order,
+                   (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = su.profile_id)
+            FROM sim_users su
+            LEFT JOIN synthetic_sessions s ON s.profile_id = su.profile_id
+            LEFT JOIN LATERAL (
+                SELECT i.id, i.journey_id, i.current_scene_order FROM journey_instances i
+                WHERE i.user_id = su.profile_id AND i.status = 'active' ORDER BY i.last_activity_at DESC LIMIT 1) ji ON true
+            LEFT JOIN journeys j ON j.id = ji.journey_id
+            ORDER BY su.created_at, su.profile_id
+            LIMIT $1 OFFSET $2
+            """, Sql.P(pageSize), Sql.P((long)(page - 1) * pageSize)));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var total = reader.GetInt64(0);
+        var active = reader.GetInt64(1);
+        await reader.NextResultAsync(cancellationToken);
+        var users = new List<SimUserView>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            users.Add(new SimUserView(
+                reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3),
+                reader.IsDBNull(4) ? null : Sql.ReadTimestamp(reader, 4),
+                reader.IsDBNull(5) ? null : reader.GetGuid(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : Sql.ReadTimestamp(reader, 8)));
+        }
+
+        return new PoolPage(total, active, users);
+    }
+
+    /// <summary>
+    /// Sets the number of active sim users: retires the newest first when shrinking (they start no
+    /// new session; rows stay), reactivates retired ones before creating profiles when growing.
+    /// Null when the pool must grow but <c>profiles</c> is the journey app's.
+    /// </summary>
+    public async Task<PoolResize?> ResizeAsync(int size, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        long active, ownsProfiles;
+        await using (var read = new NpgsqlCommand(
+            """
+            SELECT (SELECT count(*) FROM sim_users WHERE retired_at IS NULL),
+                   (SELECT count(*) FROM synthetic_created_tables WHERE table_name = 'profiles')
+            FROM (SELECT pg_advisory_xact_lock(hashtextextended('synthetics:pool', 0))) AS locked
+            """, connection, transaction))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            active = reader.GetInt64(0);
+            ownsProfiles = reader.GetInt64(1);
+        }
+
+        long retired = 0, reactivated = 0, added = 0;
+        if (size < active)
+        {
+            await using var retire = new NpgsqlCommand(
+                """
+                UPDATE sim_users SET retired_at = $2 WHERE profile_id IN (
+                    SELECT profile_id FROM sim_users WHERE retired_at IS NULL ORDER BY created_at DESC, profile_id DESC LIMIT $1)
+                """, connection, transaction);
+            retire.Parameters.Add(Sql.P(active - size));
+            retire.Parameters.Add(Sql.P(now.UtcDateTime));
+            retired = await retire.ExecuteNonQueryAsync(cancellationToken);
+        }
+        else if (size > active)
+        {
+            await using var reactivate = new NpgsqlCommand(
+                """
+                UPDATE sim_users SET retired_at = NULL WHERE profile_id IN (
+                    SELECT profile_id FROM sim_users WHERE retired_at IS NOT NULL ORDER BY created_at, profile_id LIMIT $1)
+                """, connection, transaction);
+            reactivate.Parameters.Add(Sql.P(size - active));
+            reactivated = await reactivate.ExecuteNonQueryAsync(cancellationToken);
+            var missing = size - active - reactivated;
+            if (missing > 0)
+            {
+                if (ownsProfiles == 0)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    return null;
+                }
+
+                added = await Seeder.AddSimProfilesAsync(connection, transaction, (int)missing, now, new Random(random.Next(int.MaxValue)), cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new PoolResize(active, active - retired + reactivated + added, added, retired, reactivated);
+    }
+}
