@@ -14,13 +14,15 @@ public class SyntheticsOptionsTests
     [InlineData("Synthetics:PoolSize", "0", "The field PoolSize must be between 1 and 100000.")]
     [InlineData("Synthetics:PoolSize", "100001", "The field PoolSize must be between 1 and 100000.")]
     [InlineData("Synthetics:PoolProfileIds", "not-a-uuid", "Synthetics:PoolProfileIds holds 'not-a-uuid', which is not a UUID.")]
+    [InlineData("Synthetics:AllowedOrigins", "https://dash.example.com/app", "Synthetics:AllowedOrigins holds 'https://dash.example.com/app', which is not an origin like https://dashboard.example.com.")]
+    [InlineData("Synthetics:AllowedOrigins", "*", "Synthetics:AllowedOrigins holds '*', which is not an origin like https://dashboard.example.com.")]
     public void Invalid_settings_fail_at_startup_with_a_message_naming_them(string key, string value, string message)
     {
         using var provider = Build(new() { [key] = value });
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SyntheticsOptions>>().Value);
 
-        Assert.Contains(message, error.Message);
+        Assert.True(error.Message.Contains(message, StringComparison.Ordinal), error.Message);
     }
 
     [Fact]

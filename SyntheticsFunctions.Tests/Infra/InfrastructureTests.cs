@@ -28,6 +28,7 @@ public partial class InfrastructureTests
         var appSettings = AppSettings();
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(LocalHostTests.RepoRoot(), "local.settings.sample.json")));
         var local = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name)
+            .Where(n => n != "Host.CORS")
             .Concat(sample.RootElement.GetProperty("ConnectionStrings").EnumerateObject().Select(p => "ConnectionStrings:" + p.Name))
             .ToHashSet();
 
@@ -72,6 +73,20 @@ public partial class InfrastructureTests
         });
         Assert.Equal("false", settings["Synthetics__MigrateOnStartup"]);
         Assert.Equal("true", settings["Synthetics__Postgres__UseEntraAuth"]);
+    }
+
+    [Fact]
+    public void Allowed_origins_are_one_list_for_the_site_cors_the_app_setting_and_host_cors()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(LocalHostTests.RepoRoot(), "local.settings.sample.json")));
+        var site = Resources(Compiled.Value.RootElement).First(r => r.GetProperty("type").GetString() == "Microsoft.Web/sites");
+        var siteCors = site.GetProperty("properties").GetProperty("siteConfig").GetProperty("cors").GetProperty("allowedOrigins").GetString();
+
+        Assert.Equal(
+            sample.RootElement.GetProperty("Values").GetProperty("Synthetics__AllowedOrigins").GetString(),
+            sample.RootElement.GetProperty("Host").GetProperty("CORS").GetString());
+        Assert.Equal("[parameters('allowedOrigins')]", siteCors);
+        Assert.Equal("[join(parameters('allowedOrigins'), ',')]", AppSettings()["Synthetics__AllowedOrigins"]);
     }
 
     private static Dictionary<string, string> AppSettings()

@@ -81,6 +81,31 @@ public class LocalHostTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Local_host_allows_only_the_configured_browser_origins()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        await using var host = await StartAsync(database, new()
+        {
+            ["AzureWebJobs.SyntheticsCron.Disabled"] = "true",
+            ["Synthetics:AllowedOrigins"] = "https://dash.example.com",
+        });
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+
+        async Task<string?> PreflightAsync(string origin)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Options, "/api/synthetics/status");
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "GET");
+            request.Headers.Add("Access-Control-Request-Headers", "x-functions-key");
+            var response = await http.SendAsync(request);
+            return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
+        }
+
+        Assert.Equal("https://dash.example.com", await PreflightAsync("https://dash.example.com"));
+        Assert.Null(await PreflightAsync("https://evil.example.com"));
+    }
+
+    [Fact]
     public void Local_host_serves_what_functions_metadata_declares()
     {
         var metadataPath = Path.Combine(RepoRoot(), "SyntheticsFunctions", "bin", BuildConfiguration(), "net10.0", "functions.metadata");

@@ -25,11 +25,29 @@ public sealed class SyntheticsOptions : IValidatableObject
     /// <summary>Seed of the app's random source, for reproducible runs. Empty (the default) draws one at startup.</summary>
     public int? Seed { get; set; }
 
+    /// <summary>
+    /// Comma-separated browser origins allowed to call the API (dashboards on another origin).
+    /// Empty (the default) allows none. The local host applies it; in Azure the Bicep passes the
+    /// same list into the function app's CORS configuration, and <c>Host.CORS</c> mirrors it for <c>func start</c>.
+    /// </summary>
+    public string AllowedOrigins { get; set; } = "";
+
+    public IReadOnlyList<string> ParsedAllowedOrigins() =>
+        [.. AllowedOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
     public IReadOnlyList<Guid> ParsedPoolProfileIds() =>
         [.. PoolProfileIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Guid.Parse)];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var origin in ParsedAllowedOrigins())
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || origin.EndsWith('/'))
+            {
+                yield return new ValidationResult($"Synthetics:AllowedOrigins holds '{origin}', which is not an origin like https://dashboard.example.com.", [nameof(AllowedOrigins)]);
+            }
+        }
+
         foreach (var id in PoolProfileIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Guid.TryParse(id, out _))

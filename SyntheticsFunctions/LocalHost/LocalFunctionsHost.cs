@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Functions;
 using SyntheticsFunctions.Service;
 
@@ -52,6 +53,11 @@ public static class LocalFunctionsHost
         builder.WebHost.UseUrls(localOptions.Urls);
         builder.Services.AddProblemDetails();
         builder.Services.AddSynthetics(builder.Configuration);
+        var origins = (builder.Configuration.GetSection(SyntheticsOptions.Section).Get<SyntheticsOptions>() ?? new SyntheticsOptions()).ParsedAllowedOrigins();
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
+            .WithOrigins([.. origins])
+            .WithMethods("GET", "POST")
+            .WithHeaders("content-type", "x-functions-key")));
 
         var functions = FunctionCatalog.Discover(typeof(LocalFunctionsHost).Assembly);
         foreach (var timer in functions.Where(f => f.Timer is not null))
@@ -64,6 +70,7 @@ public static class LocalFunctionsHost
 
         var app = builder.Build();
         app.UseStatusCodePages();
+        app.UseCors();
         foreach (var function in functions.Where(f => f.Http is not null))
         {
             MapHttpFunction(app, function, localOptions.FunctionKey);

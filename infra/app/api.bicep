@@ -174,6 +174,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Synthetics__PoolSize: '200'
     Synthetics__PoolProfileIds: ''
     Synthetics__Seed: ''
+    // The same list as the site's CORS configuration above.
+    Synthetics__AllowedOrigins: join(allowedOrigins, ',')
 
     SyntheticsCronSchedule: cronSchedule
     'AzureWebJobs.SyntheticsCron.Disabled': cronDisabled ? 'true' : 'false'
