@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SyntheticsFunctions.LocalHost;
@@ -17,14 +16,7 @@ public static class MigrateCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        var sources = builder.Configuration.Sources.ToList();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(LocalHostDefaults.Settings);
-        builder.Configuration.AddInMemoryCollection(LocalSettingsFile.Read(Path.Combine(AppContext.BaseDirectory, LocalSettingsFile.FileName)));
-        foreach (var source in sources)
-        {
-            builder.Configuration.Sources.Add(source);
-        }
+        LocalSettingsFile.AddBeneath(builder.Configuration);
 
         builder.Services.AddSynthetics(builder.Configuration);
         using var host = builder.Build();

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Npgsql;
 using SyntheticsFunctions.LocalHost;
 using SyntheticsFunctions.Tests.Infrastructure;
 
@@ -46,8 +45,8 @@ public class LocalHostTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
-        Assert.Equal(2L, await Scalar(database, "SELECT count(*) FROM synthetic_runs WHERE trigger = 'manual'"));
-        Assert.Equal(9L, await Scalar(database, "SELECT count(DISTINCT user_id) FROM journey_scene_events"));
+        Assert.Equal(2L, await Db.ScalarAsync(database, "SELECT count(*) FROM synthetic_runs WHERE trigger = 'manual'"));
+        Assert.Equal(9L, await Db.ScalarAsync(database, "SELECT count(DISTINCT user_id) FROM journey_scene_events"));
     }
 
     [Fact]
@@ -55,14 +54,14 @@ public class LocalHostTests(PostgresFixture postgres)
     {
         var database = await postgres.Server.CreateDatabaseAsync();
         await using var host = await StartAsync(database, new() { ["SyntheticsCronSchedule"] = "*/2 * * * * *" });
-        await Execute(database, "UPDATE synthetic_settings SET sessions_per_min = 60, max_per_run = 20 WHERE id = 1");
+        await Db.ExecuteAsync(database, "UPDATE synthetic_settings SET sessions_per_min = 60, max_per_run = 20 WHERE id = 1");
 
         var deadline = DateTime.UtcNow.AddMinutes(2);
         long events = 0, ticks = 0;
         while (DateTime.UtcNow < deadline)
         {
-            ticks = await Scalar(database, "SELECT count(*) FROM synthetic_runs WHERE trigger = 'cron' AND status = 'succeeded'");
-            events = await Scalar(database,
+            ticks = await Db.ScalarAsync(database, "SELECT count(*) FROM synthetic_runs WHERE trigger = 'cron' AND status = 'succeeded'");
+            events = await Db.ScalarAsync(database,
                 """
                 SELECT count(*) FROM journey_scene_events 
                 WHERE created_at > now() - interval '5 minutes'
@@ -211,22 +210,6 @@ public class LocalHostTests(PostgresFixture postgres)
         var request = new HttpRequestMessage(method, path);
         request.Headers.Add("x-functions-key", key);
         return http.SendAsync(request);
-    }
-
-    private static async Task Execute(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> Scalar(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
     internal sealed class RunningHost(WebApplication app, Uri baseAddress) : IAsyncDisposable

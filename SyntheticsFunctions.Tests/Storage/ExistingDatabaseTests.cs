@@ -15,7 +15,7 @@ public class ExistingDatabaseTests(PostgresFixture postgres)
     public async Task A_table_missing_a_column_stops_the_engine_alters_nothing_and_health_names_it()
     {
         var database = await postgres.Server.CreateDatabaseAsync();
-        await Execute(database,
+        await Db.ExecuteAsync(database,
             """
             CREATE TABLE profiles (id uuid PRIMARY KEY, email text);
             CREATE TABLE journey_scene_events (id uuid PRIMARY KEY, user_id uuid, event_type text, created_at timestamptz);
@@ -42,7 +42,7 @@ public class ExistingDatabaseTests(PostgresFixture postgres)
         Assert.Equal(expected, health.Problems);
         Assert.Contains(app.Logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("journey_scene_events.event_payload is missing"));
         Assert.Equal(before, await Catalog(database));
-        Assert.Equal(1L, await Scalar(database, "SELECT count(*) FROM journey_scene_events"));
+        Assert.Equal(1L, await Db.ScalarAsync(database, "SELECT count(*) FROM journey_scene_events"));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public class ExistingDatabaseTests(PostgresFixture postgres)
         var journey = Guid.NewGuid();
         var pooled = new[] { Guid.NewGuid(), Guid.NewGuid() };
         var untouched = Guid.NewGuid();
-        await Execute(database,
+        await Db.ExecuteAsync(database,
             $"""
             CREATE TABLE profiles (id uuid PRIMARY KEY, display_name text NOT NULL);
             INSERT INTO profiles VALUES ('{pooled[0]}', 'Test one'), ('{pooled[1]}', 'Test two'), ('{untouched}', 'Real person');
@@ -61,9 +61,9 @@ public class ExistingDatabaseTests(PostgresFixture postgres)
             CREATE TABLE journey_scenes (id uuid PRIMARY KEY, journey_id uuid NOT NULL REFERENCES journeys, scene_order int NOT NULL, title text NOT NULL);
             INSERT INTO journey_scenes SELECT gen_random_uuid(), '{journey}', n, 'Scene ' || n FROM generate_series(1, 5) n;
             """);
-        var catalogBefore = await Dump(database, "SELECT string_agg(j::text, '|' ORDER BY j.id) FROM journeys j")
-            + await Dump(database, "SELECT string_agg(s::text, '|' ORDER BY s.id) FROM journey_scenes s")
-            + await Dump(database, "SELECT string_agg(p::text, '|' ORDER BY p.id) FROM profiles p");
+        var catalogBefore = await Db.TextAsync(database, "SELECT string_agg(j::text, '|' ORDER BY j.id) FROM journeys j")
+            + await Db.TextAsync(database, "SELECT string_agg(s::text, '|' ORDER BY s.id) FROM journey_scenes s")
+            + await Db.TextAsync(database, "SELECT string_agg(p::text, '|' ORDER BY p.id) FROM profiles p");
 
         await using var app = await TestApp.CreateAsync(database, new Dictionary<string, string?>
         {
@@ -74,13 +74,13 @@ public class ExistingDatabaseTests(PostgresFixture postgres)
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(2, run.Result!.SessionsStarted);
         Assert.Equal(catalogBefore,
-            await Dump(database, "SELECT string_agg(j::text, '|' ORDER BY j.id) FROM journeys j")
-            + await Dump(database, "SELECT string_agg(s::text, '|' ORDER BY s.id) FROM journey_scenes s")
-            + await Dump(database, "SELECT string_agg(p::text, '|' ORDER BY p.id) FROM profiles p"));
-        Assert.Equal(0L, await Scalar(database, "SELECT count(*) FROM scene_contracts"));
-        Assert.Equal(2L, await Scalar(database, "SELECT count(*) FROM sim_users"));
-        Assert.Equal(2L, await Scalar(database, "SELECT count(DISTINCT user_id) FROM journey_instances WHERE journey_id = '" + journey + "'"));
-        Assert.Equal(0L, await Scalar(database, "SELECT count(*) FROM journey_scene_events WHERE user_id = '" + untouched + "'"));
+            await Db.TextAsync(database, "SELECT string_agg(j::text, '|' ORDER BY j.id) FROM journeys j")
+            + await Db.TextAsync(database, "SELECT string_agg(s::text, '|' ORDER BY s.id) FROM journey_scenes s")
+            + await Db.TextAsync(database, "SELECT string_agg(p::text, '|' ORDER BY p.id) FROM profiles p"));
+        Assert.Equal(0L, await Db.ScalarAsync(database, "SELECT count(*) FROM scene_contracts"));
+        Assert.Equal(2L, await Db.ScalarAsync(database, "SELECT count(*) FROM sim_users"));
+        Assert.Equal(2L, await Db.ScalarAsync(database, "SELECT count(DISTINCT user_id) FROM journey_instances WHERE journey_id = '" + journey + "'"));
+        Assert.Equal(0L, await Db.ScalarAsync(database, "SELECT count(*) FROM journey_scene_events WHERE user_id = '" + untouched + "'"));
         Assert.DoesNotContain("profiles", await TablesCreatedByApp(database));
     }
 
@@ -94,11 +94,11 @@ public class ExistingDatabaseTests(PostgresFixture postgres)
             var statuses = await Task.WhenAll(apps.Select(a => Task.Run(() => a.Provider.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None))));
 
             Assert.All(statuses, s => Assert.True(s.Compatible));
-            Assert.Equal(Migrations.Count, await Scalar(database, "SELECT count(*) FROM synthetics_schema_versions")); // each migration once
-            Assert.Equal(200L, await Scalar(database, "SELECT count(*) FROM sim_users"));
-            Assert.Equal(DefaultCatalog.Catalog.Journeys.Count, await Scalar(database, "SELECT count(*) FROM journeys"));
-            Assert.Equal(DefaultCatalog.Catalog.Journeys.Sum(j => j.Scenes.Count), await Scalar(database, "SELECT count(*) FROM scene_contracts"));
-            Assert.Equal(DefaultCatalog.Catalog.Mindblocks.Count, await Scalar(database, "SELECT count(*) FROM mindblocks"));
+            Assert.Equal(Migrations.Count, await Db.ScalarAsync(database, "SELECT count(*) FROM synthetics_schema_versions")); // each migration once
+            Assert.Equal(200L, await Db.ScalarAsync(database, "SELECT count(*) FROM sim_users"));
+            Assert.Equal(DefaultCatalog.Catalog.Journeys.Count, await Db.ScalarAsync(database, "SELECT count(*) FROM journeys"));
+            Assert.Equal(DefaultCatalog.Catalog.Journeys.Sum(j => j.Scenes.Count), await Db.ScalarAsync(database, "SELECT count(*) FROM scene_contracts"));
+            Assert.Equal(DefaultCatalog.Catalog.Mindblocks.Count, await Db.ScalarAsync(database, "SELECT count(*) FROM mindblocks"));
         }
         finally
         {
@@ -117,11 +117,11 @@ public class ExistingDatabaseTests(PostgresFixture postgres)
         {
         }
 
-        var before = await Dump(database, "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT j::text x FROM journeys j UNION ALL SELECT s::text FROM journey_scenes s UNION ALL SELECT c::text FROM scene_contracts c UNION ALL SELECT m::text FROM mindblocks m UNION ALL SELECT p::text FROM profiles p UNION ALL SELECT u::text FROM sim_users u) t");
+        var before = await Db.TextAsync(database, "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT j::text x FROM journeys j UNION ALL SELECT s::text FROM journey_scenes s UNION ALL SELECT c::text FROM scene_contracts c UNION ALL SELECT m::text FROM mindblocks m UNION ALL SELECT p::text FROM profiles p UNION ALL SELECT u::text FROM sim_users u) t");
         await using var again = await TestApp.CreateAsync(database, new Dictionary<string, string?> { ["Synthetics:Seed"] = "99" });
         await again.Provider.GetRequiredService<SchemaGate>().MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(before, await Dump(database, "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT j::text x FROM journeys j UNION ALL SELECT s::text FROM journey_scenes s UNION ALL SELECT c::text FROM scene_contracts c UNION ALL SELECT m::text FROM mindblocks m UNION ALL SELECT p::text FROM profiles p UNION ALL SELECT u::text FROM sim_users u) t"));
+        Assert.Equal(before, await Db.TextAsync(database, "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT j::text x FROM journeys j UNION ALL SELECT s::text FROM journey_scenes s UNION ALL SELECT c::text FROM scene_contracts c UNION ALL SELECT m::text FROM mindblocks m UNION ALL SELECT p::text FROM profiles p UNION ALL SELECT u::text FROM sim_users u) t"));
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public class ExistingDatabaseTests(PostgresFixture postgres)
 
         var run = await app.RunAsync(RunTrigger.Manual, 5);
         var health = await app.Service.GetHealthAsync(CancellationToken.None);
-        var tablesBefore = await Scalar(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+        var tablesBefore = await Db.ScalarAsync(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
         var migrated = await app.Provider.GetRequiredService<SchemaGate>().MigrateAsync(CancellationToken.None);
         var after = await app.RunAsync(RunTrigger.Manual, 5);
 
@@ -144,32 +144,8 @@ public class ExistingDatabaseTests(PostgresFixture postgres)
         Assert.Equal(RunStatus.Succeeded, after.Status);
     }
 
-    private static async Task Execute(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> Scalar(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
-    }
-
-    private static async Task<string> Dump(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (await command.ExecuteScalarAsync())?.ToString() ?? "";
-    }
-
     /// <summary>Every table, column and index in public, as text.</summary>
-    private static Task<string> Catalog(string connectionString) => Dump(connectionString,
+    private static Task<string> Catalog(string connectionString) => Db.TextAsync(connectionString,
         """
         SELECT string_agg(x, '|' ORDER BY x) FROM (
             SELECT table_name || '.' || column_name || ':' || udt_name AS x FROM information_schema.columns WHERE table_schema = 'public'

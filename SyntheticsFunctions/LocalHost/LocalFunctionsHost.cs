@@ -33,17 +33,9 @@ public static class LocalFunctionsHost
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        // Lowest first: the local host's defaults, local.settings.json, then what the builder
-        // already has (environment variables, command line) so they win, then test overrides.
-        var sources = builder.Configuration.Sources.ToList();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(LocalHostDefaults.Settings);
-        builder.Configuration.AddInMemoryCollection(LocalSettingsFile.Read(Path.Combine(AppContext.BaseDirectory, LocalSettingsFile.FileName)));
-        foreach (var source in sources)
-        {
-            builder.Configuration.Sources.Add(source);
-        }
-
+        // Lowest first: the local host's defaults, local.settings.json, environment variables and
+        // the command line, then test overrides.
+        LocalSettingsFile.AddBeneath(builder.Configuration);
         if (overrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(overrides);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 
 namespace SyntheticsFunctions.LocalHost;
 
@@ -9,6 +10,22 @@ namespace SyntheticsFunctions.LocalHost;
 public static class LocalSettingsFile
 {
     public const string FileName = "local.settings.json";
+
+    /// <summary>
+    /// Puts the local host's defaults and local.settings.json (beside the app) under what the
+    /// builder already has, so environment variables and the command line still win.
+    /// </summary>
+    public static void AddBeneath(IConfigurationManager configuration)
+    {
+        var sources = configuration.Sources.ToList();
+        configuration.Sources.Clear();
+        configuration.AddInMemoryCollection(LocalHostDefaults.Settings);
+        configuration.AddInMemoryCollection(Read(Path.Combine(AppContext.BaseDirectory, FileName)));
+        foreach (var source in sources)
+        {
+            configuration.Sources.Add(source);
+        }
+    }
 
     public static IReadOnlyDictionary<string, string?> Read(string path)
     {
