@@ -75,14 +75,17 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
         while (true)
         {
             // Mindblock events outside any instance are aged by their own time.
-            var rows = await ExecuteCountAsync(
-                """
-                DELETE FROM mindblock_events WHERE id IN (
-                    SELECT id FROM mindblock_events
-                    WHERE instance_id IS NULL AND created_at < $1 AND metadata->>'synthetic' = 'true'
-                      AND user_id IN (SELECT profile_id FROM sim_users)
-                    LIMIT $2)
-                """, cancellationToken, Sql.P(before), Sql.P(batchSize));
+            var rows = await ScalarCountAsync(
+                DeleteCounted(
+                    "mindblock_events",
+                    """
+                    id IN (SELECT id FROM mindblock_events
+                           WHERE instance_id IS NULL AND created_at < $1 AND metadata->>'synthetic' = 'true'
+                             AND user_id IN (SELECT profile_id FROM sim_users)
+                           LIMIT $2)
+                    """,
+                    "mindblock_events"),
+                cancellationToken, Sql.P(before), Sql.P(batchSize));
             if (rows == 0)
             {
                 break;
@@ -106,15 +109,15 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
         else
         {
             // The engine's own tables, to the same horizon; this pass's record is written after.
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var batch = new NpgsqlBatch(connection);
-            batch.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_runs WHERE window_end < $1", Sql.P(before)));
-            batch.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_settings_history WHERE changed_at < $1", Sql.P(before)));
-            batch.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_cleanups WHERE started_at < $1", Sql.P(before)));
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            totals["synthetic_runs"] = (long)batch.BatchCommands[0].RecordsAffected;
-            totals["synthetic_settings_history"] = (long)batch.BatchCommands[1].RecordsAffected;
-            totals["synthetic_cleanups"] = (long)batch.BatchCommands[2].RecordsAffected;
+            // Deleted runs take their sessions out of the hourly rollup.
+            totals["synthetic_runs"] = await ScalarCountAsync(
+                $"""
+                WITH d AS (DELETE FROM synthetic_runs WHERE window_end < $1 RETURNING window_end, status, sessions_started),
+                h AS ({SubtractFromHours("(SELECT * FROM d WHERE status = 'succeeded' AND sessions_started > 0) s", "window_end", "'sessions'", "sum(sessions_started)")})
+                SELECT count(*) FROM d
+                """, cancellationToken, Sql.P(before));
+            totals["synthetic_settings_history"] = await ExecuteCountAsync("DELETE FROM synthetic_settings_history WHERE changed_at < $1", cancellationToken, Sql.P(before));
+            totals["synthetic_cleanups"] = await ExecuteCountAsync("DELETE FROM synthetic_cleanups WHERE started_at < $1", cancellationToken, Sql.P(before));
         }
 
         var result = new CleanupResult(id, kind, cutoff, totals, transactions, maxRows);
@@ -186,29 +189,76 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
             return null;
         }
 
-        // Children first; every child was checked above to be a tagged row of the same sim user.
-        string[] order =
-        [
-            Tables.JourneySceneEvents, Tables.JourneySceneCaptures, Tables.JourneyResistanceChecks,
-            Tables.JourneyRealWorldTriggers, Tables.MindblockEvents, Tables.JourneyInstanceScenes,
-        ];
+        // Children first; every child was checked above to be a tagged row of the same sim user,
+        // so each deleted row is one the rollups counted and is subtracted from them.
+        var statements = new (string Table, string Sql)[]
+        {
+            (Tables.JourneySceneEvents,
+                $"""
+                WITH d AS (DELETE FROM journey_scene_events WHERE instance_id = ANY($1) RETURNING created_at, event_type),
+                m AS (UPDATE synthetic_event_minutes r SET events = r.events - x.n
+                      FROM (SELECT date_trunc('minute', created_at) AS minute, event_type, count(*) AS n FROM d GROUP BY 1, 2) x
+                      WHERE r.minute = x.minute AND r.event_type = x.event_type),
+                h AS ({SubtractFromHours("d", "created_at", "'event:' || event_type")})
+                SELECT count(*) FROM d
+                """),
+            (Tables.JourneySceneCaptures, DeleteCounted("journey_scene_captures", "instance_id = ANY($1)", "captures")),
+            (Tables.JourneyResistanceChecks, DeleteCounted("journey_resistance_checks", "instance_id = ANY($1)", "resistance_checks")),
+            (Tables.MindblockEvents, DeleteCounted("mindblock_events", "instance_id = ANY($1)", "mindblock_events")),
+            (Tables.JourneyRealWorldTriggers, "WITH d AS (DELETE FROM journey_real_world_triggers WHERE instance_id = ANY($1) RETURNING 1) SELECT count(*) FROM d"),
+            (Tables.JourneyInstanceScenes, "WITH d AS (DELETE FROM journey_instance_scenes WHERE instance_id = ANY($1) RETURNING 1) SELECT count(*) FROM d"),
+            (Tables.JourneyInstances,
+                $"""
+                WITH d AS (DELETE FROM journey_instances WHERE id = ANY($1) RETURNING status, started_at, completed_at, last_activity_at),
+                facts AS (
+                    SELECT started_at AS at, 'journeys_started' AS metric FROM d
+                    UNION ALL SELECT completed_at, 'journeys_completed' FROM d WHERE status = 'completed'
+                    UNION ALL SELECT last_activity_at, 'journeys_abandoned' FROM d WHERE status = 'abandoned'),
+                h AS ({SubtractFromHours("facts", "at", "metric")})
+                SELECT count(*) FROM d
+                """),
+        };
         await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var table in order)
+        foreach (var (_, sql) in statements)
         {
-            batch.BatchCommands.Add(Sql.Command($"DELETE FROM {table} WHERE instance_id = ANY($1)", Sql.P(ids)));
+            batch.BatchCommands.Add(Sql.Command(sql, Sql.P(ids)));
         }
 
-        batch.BatchCommands.Add(Sql.Command("DELETE FROM journey_instances WHERE id = ANY($1)", Sql.P(ids)));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
         var deleted = new Dictionary<string, long>();
-        for (var i = 0; i < order.Length; i++)
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            deleted[order[i]] = (long)batch.BatchCommands[i].RecordsAffected;
+            foreach (var (table, _) in statements)
+            {
+                await reader.ReadAsync(cancellationToken);
+                deleted[table] = reader.GetInt64(0);
+                await reader.NextResultAsync(cancellationToken);
+            }
         }
 
-        deleted[Tables.JourneyInstances] = (long)batch.BatchCommands[order.Length].RecordsAffected;
         await transaction.CommitAsync(cancellationToken);
         return deleted;
+    }
+
+    /// <summary>A DELETE that subtracts its rows from one hourly metric and answers how many it deleted.</summary>
+    private static string DeleteCounted(string table, string where, string metric) =>
+        $"""
+        WITH d AS (DELETE FROM {table} WHERE {where} RETURNING created_at),
+        h AS ({SubtractFromHours("d", "created_at", $"'{metric}'")})
+        SELECT count(*) FROM d
+        """;
+
+    private static string SubtractFromHours(string source, string at, string metric, string amount = "count(*)") =>
+        $"""
+        UPDATE synthetic_activity_hours r SET count = r.count - x.n
+        FROM (SELECT date_trunc('hour', {at}) AS hour, {metric} AS metric, {amount} AS n FROM {source} GROUP BY 1, 2) x
+        WHERE r.hour = x.hour AND r.metric = x.metric
+        """;
+
+    private async Task<long> ScalarCountAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private async Task<long> ExecuteCountAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)

@@ -41,6 +41,9 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
 {
     public const string NotifyChannel = "synthetics_run";
 
+    /// <summary>Adds to an hourly rollup row (the rollups are kept in the run's own transaction).</summary>
+    internal const string AddToHours = "ON CONFLICT (hour, metric) DO UPDATE SET count = synthetic_activity_hours.count + excluded.count";
+
     private readonly string _cronLock = Sql.LockName("cron", options.Value.Schema);
 
     public async Task<RunResult> ExecuteAsync(RunRequest request, Func<RunInput, RunOutput> plan, Func<double> elapsedMs, int retries, CancellationToken cancellationToken)
@@ -65,10 +68,12 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
 
         await using (var write = new NpgsqlBatch(connection, transaction))
         {
-            var idleIndex = write.BatchCommands.Count;
             AddWrites(write, request, output, elapsedMs, retries);
-            await write.ExecuteNonQueryAsync(cancellationToken);
-            rows[Tables.JourneyInstances] += (int)write.BatchCommands[idleIndex].RecordsAffected;
+            await using var reader = await write.ExecuteReaderAsync(cancellationToken);
+
+            // The first statement answers how many idle instances it abandoned.
+            await reader.ReadAsync(cancellationToken);
+            rows[Tables.JourneyInstances] += (int)reader.GetInt64(0);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -267,18 +272,26 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
 
         // Instances of sim users idle past the limit are abandoned; rows of real users never match.
         commands.Add(Sql.Command(
-            """
-            UPDATE journey_instances ji SET status = 'abandoned'
-            WHERE ji.status = 'active' AND ji.last_activity_at < $1
-              AND ji.metadata->>'synthetic' = 'true'
-              AND ji.user_id IN (SELECT profile_id FROM sim_users)
-              AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.instance_id = ji.id)
+            $"""
+            WITH abandoned AS (
+                UPDATE journey_instances ji SET status = 'abandoned'
+                WHERE ji.status = 'active' AND ji.last_activity_at < $1
+                  AND ji.metadata->>'synthetic' = 'true'
+                  AND ji.user_id IN (SELECT profile_id FROM sim_users)
+                  AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.instance_id = ji.id)
+                RETURNING ji.last_activity_at),
+            rollup AS (
+                INSERT INTO synthetic_activity_hours (hour, metric, count)
+                SELECT date_trunc('hour', last_activity_at), 'journeys_abandoned', count(*) FROM abandoned GROUP BY 1
+                {AddToHours})
+            SELECT count(*) FROM abandoned
             """, Sql.P(output.IdleCutoff.UtcDateTime)));
 
         if (b.Instances.Count > 0)
         {
             commands.Add(Sql.Command(
-                """
+                $"""
+                WITH upserted AS (
                 INSERT INTO journey_instances (id, user_id, journey_id, status, current_scene_order, started_at, last_activity_at, completed_at, created_at, metadata)
                 SELECT u.id, u.user_id, u.journey_id, u.status, u.scene_order, u.started_at, u.last_activity_at, u.completed_at, u.started_at, u.metadata
                 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::jsonb[])
@@ -287,6 +300,14 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
                     status = excluded.status, current_scene_order = excluded.current_scene_order,
                     last_activity_at = excluded.last_activity_at, completed_at = excluded.completed_at
                 WHERE journey_instances.user_id = excluded.user_id
+                RETURNING (xmax = 0) AS inserted, status, started_at, completed_at, last_activity_at)
+                INSERT INTO synthetic_activity_hours (hour, metric, count)
+                SELECT hour, metric, count(*) FROM (
+                    SELECT date_trunc('hour', started_at) AS hour, 'journeys_started' AS metric FROM upserted WHERE inserted
+                    UNION ALL SELECT date_trunc('hour', completed_at), 'journeys_completed' FROM upserted WHERE status = 'completed'
+                    UNION ALL SELECT date_trunc('hour', last_activity_at), 'journeys_abandoned' FROM upserted WHERE status = 'abandoned') t
+                GROUP BY 1, 2
+                {AddToHours}
                 """,
                 Sql.P(b.Instances.Select(r => r.Id).ToArray()), Sql.P(b.Instances.Select(r => r.UserId).ToArray()),
                 Sql.P(b.Instances.Select(r => r.JourneyId).ToArray()), Sql.P(b.Instances.Select(r => r.Status).ToArray()),
@@ -315,9 +336,18 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
         if (b.Events.Count > 0)
         {
             commands.Add(Sql.Command(
-                """
-                INSERT INTO journey_scene_events (id, instance_id, instance_scene_id, user_id, scene_id, event_type, event_payload, created_at)
-                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::jsonb[], $8::timestamptz[])
+                $"""
+                WITH inserted AS (
+                    INSERT INTO journey_scene_events (id, instance_id, instance_scene_id, user_id, scene_id, event_type, event_payload, created_at)
+                    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::jsonb[], $8::timestamptz[])
+                    RETURNING created_at, event_type),
+                minutes AS (
+                    INSERT INTO synthetic_event_minutes (minute, event_type, events)
+                    SELECT date_trunc('minute', created_at), event_type, count(*) FROM inserted GROUP BY 1, 2
+                    ON CONFLICT (minute, event_type) DO UPDATE SET events = synthetic_event_minutes.events + excluded.events)
+                INSERT INTO synthetic_activity_hours (hour, metric, count)
+                SELECT date_trunc('hour', created_at), 'event:' || event_type, count(*) FROM inserted GROUP BY 1, 2
+                {AddToHours}
                 """,
                 Sql.P(b.Events.Select(r => r.Id).ToArray()), Sql.P(b.Events.Select(r => r.InstanceId).ToArray()),
                 Sql.P(b.Events.Select(r => r.InstanceSceneId).ToArray()), Sql.P(b.Events.Select(r => r.UserId).ToArray()),
@@ -328,9 +358,14 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
         if (b.Captures.Count > 0)
         {
             commands.Add(Sql.Command(
-                """
+                $"""
+                WITH inserted AS (
                 INSERT INTO journey_scene_captures (id, instance_id, instance_scene_id, user_id, scene_id, prompt, response, created_at, metadata)
                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::timestamptz[], $9::jsonb[])
+                RETURNING created_at)
+                INSERT INTO synthetic_activity_hours (hour, metric, count)
+                SELECT date_trunc('hour', created_at), 'captures', count(*) FROM inserted GROUP BY 1
+                {AddToHours}
                 """,
                 Sql.P(b.Captures.Select(r => r.Id).ToArray()), Sql.P(b.Captures.Select(r => r.InstanceId).ToArray()),
                 Sql.P(b.Captures.Select(r => r.InstanceSceneId).ToArray()), Sql.P(b.Captures.Select(r => r.UserId).ToArray()),
@@ -342,9 +377,14 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
         if (b.ResistanceChecks.Count > 0)
         {
             commands.Add(Sql.Command(
-                """
+                $"""
+                WITH inserted AS (
                 INSERT INTO journey_resistance_checks (id, instance_id, instance_scene_id, user_id, scene_id, resistance_level, strategy, created_at, metadata)
                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int[], $7::text[], $8::timestamptz[], $9::jsonb[])
+                RETURNING created_at)
+                INSERT INTO synthetic_activity_hours (hour, metric, count)
+                SELECT date_trunc('hour', created_at), 'resistance_checks', count(*) FROM inserted GROUP BY 1
+                {AddToHours}
                 """,
                 Sql.P(b.ResistanceChecks.Select(r => r.Id).ToArray()), Sql.P(b.ResistanceChecks.Select(r => r.InstanceId).ToArray()),
                 Sql.P(b.ResistanceChecks.Select(r => r.InstanceSceneId).ToArray()), Sql.P(b.ResistanceChecks.Select(r => r.UserId).ToArray()),
@@ -369,9 +409,14 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
         if (b.MindblockEvents.Count > 0)
         {
             commands.Add(Sql.Command(
-                """
+                $"""
+                WITH inserted AS (
                 INSERT INTO mindblock_events (id, user_id, mindblock_id, instance_id, signal, intensity, created_at, metadata)
                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::timestamptz[], $8::jsonb[])
+                RETURNING created_at)
+                INSERT INTO synthetic_activity_hours (hour, metric, count)
+                SELECT date_trunc('hour', created_at), 'mindblock_events', count(*) FROM inserted GROUP BY 1
+                {AddToHours}
                 """,
                 Sql.P(b.MindblockEvents.Select(r => r.Id).ToArray()), Sql.P(b.MindblockEvents.Select(r => r.UserId).ToArray()),
                 Sql.P(b.MindblockEvents.Select(r => r.MindblockId).ToArray()), Sql.P(b.MindblockEvents.Select(r => r.InstanceId).ToArray()),
@@ -420,6 +465,15 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
                 Sql.P(keep.Select(s => s.InstanceStartedAt.UtcDateTime).ToArray()), Sql.P(keep.Select(s => (decimal)s.Rates.MindblockChance).ToArray()),
                 Sql.P(keep.Select(s => (decimal)s.Rates.AbandonRate).ToArray()), Sql.P(keep.Select(s => (decimal)s.Rates.ErrorRate).ToArray()),
                 Sql.P(keep.Select(s => s.WrittenUntil.UtcDateTime).ToArray()), Sql.P(keep.Select(s => s.EndsAt.UtcDateTime).ToArray())));
+        }
+
+        if (output.SessionsStarted > 0)
+        {
+            commands.Add(Sql.Command(
+                $"""
+                INSERT INTO synthetic_activity_hours (hour, metric, count) VALUES (date_trunc('hour', $1::timestamptz), 'sessions', $2)
+                {AddToHours}
+                """, Sql.P(output.WindowEnd.UtcDateTime), Sql.P((long)output.SessionsStarted)));
         }
 
         commands.Add(Sql.Command(

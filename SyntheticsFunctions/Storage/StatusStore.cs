@@ -6,7 +6,7 @@ namespace SyntheticsFunctions.Storage;
 /// <summary>The last run as status reports it.</summary>
 public sealed record LastRun(Guid Id, string Trigger, string Status, DateTimeOffset At, int SessionsRequested, int SessionsStarted, long Rows, double DurationMs, string? Error);
 
-/// <summary>What the status route reports, read in one round trip.</summary>
+/// <summary>What the status route reports, read in one round trip, from rollups wherever a count would otherwise scan a table.</summary>
 public sealed record EngineStatus(
     EngineSettings Settings,
     LastRun? LastRun,
@@ -19,6 +19,13 @@ public sealed record EngineStatus(
 
 public sealed class StatusStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>The first whole minute after <paramref name="at"/>.</summary>
+    internal static DateTime NextMinute(DateTimeOffset at)
+    {
+        var utc = at.UtcDateTime;
+        return new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute, 0, DateTimeKind.Utc).AddMinutes(1);
+    }
+
     /// <summary>Counts use the seed's windows, (now - 5 minutes, now] and (now - 24 hours, now], on the synthetic-tag index.</summary>
     public async Task<EngineStatus> ReadAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -32,14 +39,24 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
                    coalesce((SELECT sum(value::bigint) FROM jsonb_each_text(rows_written)), 0), duration_ms, error
             FROM synthetic_runs ORDER BY window_end DESC LIMIT 1
             """));
+        // Whole minutes come from the per-minute rollup; only the part-minute at each window's
+        // start is counted from the events table (an index range of under a minute of rows).
+        var dayStart = now.AddHours(-24);
+        var fiveStart = now.AddMinutes(-5);
         batch.BatchCommands.Add(Sql.Command(
             """
-            SELECT event_type, count(*) FILTER (WHERE created_at > $2), count(*)
-            FROM journey_scene_events
-            WHERE created_at > $1 AND created_at <= $3 AND (event_payload->>'synthetic') = 'true'
+            SELECT event_type, sum(last5), sum(last24) FROM (
+                SELECT event_type, CASE WHEN minute >= $4 THEN events ELSE 0 END AS last5, events AS last24
+                FROM synthetic_event_minutes WHERE minute >= $2 AND minute <= $5
+                UNION ALL
+                SELECT event_type, count(*) FILTER (WHERE created_at > $3 AND created_at < $4), count(*) FILTER (WHERE created_at < $2)
+                FROM journey_scene_events
+                WHERE ((created_at > $1 AND created_at < $2) OR (created_at > $3 AND created_at < $4))
+                  AND (event_payload->>'synthetic') = 'true' AND user_id IN (SELECT profile_id FROM sim_users)
+                GROUP BY event_type) t
             GROUP BY event_type
             """,
-            Sql.P(now.AddHours(-24).UtcDateTime), Sql.P(now.AddMinutes(-5).UtcDateTime), Sql.P(now.UtcDateTime)));
+            Sql.P(dayStart.UtcDateTime), Sql.P(NextMinute(dayStart)), Sql.P(fiveStart.UtcDateTime), Sql.P(NextMinute(fiveStart)), Sql.P(now.UtcDateTime)));
         batch.BatchCommands.Add(Sql.Command(
             """
             SELECT (SELECT count(*) FROM journey_instances ji JOIN sim_users su ON su.profile_id = ji.user_id WHERE ji.status = 'active'),
@@ -64,9 +81,14 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
         long last5 = 0, last24 = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
-            byType[reader.GetString(0)] = reader.GetInt64(2);
-            last5 += reader.GetInt64(1);
-            last24 += reader.GetInt64(2);
+            var day = (long)reader.GetDecimal(2);
+            if (day > 0)
+            {
+                byType[reader.GetString(0)] = day;
+            }
+
+            last5 += (long)reader.GetDecimal(1);
+            last24 += day;
         }
 
         await reader.NextResultAsync(cancellationToken);
