@@ -29,9 +29,9 @@ public class CalibrationTests
             }
 
             var measured = simulator.Events / (7.0 * 24);
+            Console.WriteLine($"calibration {preset} seed {seed}: {measured:F0} events/hour (table {eventsPerHour}, model {expected:F0})");
             Assert.InRange(measured, eventsPerHour * 0.9, eventsPerHour * 1.1);
             Assert.InRange(measured, expected * 0.9, expected * 1.1);
-            Assert.True(preset.Length > 0);
         }
     }
 

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.LocalHost;
+using SyntheticsFunctions.Service;
+
+// Status and activity latency at 10 thousand and at 5 million synthetic events (plus 1 million
+// real-user rows), over HTTP to the local host and as the service call.
+//   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- "<connection string to an empty database>"
+var connectionString = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("ConnectionStrings__Synthetics")
+    ?? throw new InvalidOperationException("Pass a connection string to an empty database.");
+const int WarmUp = 50;
+const int Measured = 200;
+const long SmallEvents = 10_000;
+const long LargeEvents = 5_000_000;
+const int RealRows = 1_000_000;
+var now = DateTimeOffset.UtcNow;
+
+var settings = new Dictionary<string, string?>
+{
+    ["ConnectionStrings:Synthetics"] = connectionString,
+    ["Synthetics:PoolSize"] = "5000",
+    ["Synthetics:Seed"] = "2026",
+    ["Logging:LogLevel:Default"] = "Warning",
+};
+var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+var clock = new FakeTimeProvider(now.AddDays(-45));
+var services = new ServiceCollection()
+    .AddSingleton<IConfiguration>(configuration)
+    .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")))
+    .AddSynthetics(configuration)
+    .AddSingleton<TimeProvider>(clock)
+    .BuildServiceProvider();
+var service = services.GetRequiredService<SyntheticsService>();
+var dataSource = services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+await services.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
+await Sql("UPDATE synthetic_settings SET enabled = false WHERE id = 1"); // no cron tick while measuring
+
+await FillAsync(SmallEvents, realRows: 0);
+var small = await MeasureAllAsync("10 thousand");
+await InsertRealUserRowsAsync(RealRows);
+await FillAsync(LargeEvents, realRows: RealRows);
+var large = await MeasureAllAsync("5 million");
+
+Console.WriteLine();
+Console.WriteLine("| call | via | median 10k (ms) | p99 10k (ms) | median 5M (ms) | p99 5M (ms) | ratio median | ratio p99 |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|");
+foreach (var key in small.Keys)
+{
+    var (m1, p1) = small[key];
+    var (m2, p2) = large[key];
+    Console.WriteLine($"| {key.Call} | {key.Via} | {m1:F2} | {p1:F2} | {m2:F2} | {p2:F2} | {m2 / m1:F2} | {p2 / p1:F2} |");
+}
+
+return 0;
+
+// Synthetic events through the app's own run path (manual runs of up to 2,000 sessions, the clock moved
+// across 45 days so the rows spread like 45 days of activity), then the rollups rebuilt.
+async Task FillAsync(long events, int realRows)
+{
+    var watch = Stopwatch.StartNew();
+    var have = await Count("SELECT count(*) FROM journey_scene_events WHERE event_payload->>'synthetic' = 'true'");
+    // About 250 runs per fill whatever its size, so both fills cover the same 45 days and
+    // compare table size, not time span (activity/1080 reads one rollup row per hour and metric).
+    var perRun = (int)Math.Clamp((events - have) / 10 / 250, 1, 2_000);
+
+    // Spread the runs over the time left before the real now, budgeting for fewer events per
+    // session (9) than the model gives (9.8) so the fill ends before now: runs repeated at one
+    // moment would find every user still in a session.
+    var runsBudget = Math.Max(1, (long)Math.Ceiling((events - have) / (perRun * 9.0)));
+    var step = TimeSpan.FromTicks((now.AddHours(-1) - clock.GetUtcNow()).Ticks / runsBudget);
+    while (have < events)
+    {
+        var target = (int)Math.Clamp((events - have) / 10, 1, perRun);
+        var outcome = await service.RunAsync(RunTrigger.Manual, target, CancellationToken.None);
+        if (outcome.Status != RunStatus.Succeeded || outcome.Result!.SessionsStarted == 0)
+        {
+            throw new InvalidOperationException($"Fill run started no session: {outcome.Status} {outcome.Error}");
+        }
+
+        have += outcome.Result.RowsPerTable[Tables.JourneySceneEvents];
+        if (clock.GetUtcNow() + step < now)
+        {
+            clock.Advance(step);
+        }
+    }
+
+    await Sql("SELECT synthetic_rebuild_rollups()");
+    await Sql("VACUUM ANALYZE");
+    Console.WriteLine($"Filled to {have:N0} synthetic events (+{realRows:N0} real-user rows) in {watch.Elapsed.TotalSeconds:F0} s");
+}
+
+// Real users' rows written directly (they are the journey app's, not the engine's): profiles,
+// instances, scenes, events, captures and checks, 1 million rows in all.
+async Task InsertRealUserRowsAsync(int rows)
+{
+    var watch = Stopwatch.StartNew();
+    var instances = rows / 10;
+    await Sql(
+        $$"""
+        INSERT INTO profiles (id, display_name, created_at)
+        SELECT gen_random_uuid(), 'Real ' || n, now() FROM generate_series(1, {{instances / 10}}) n;
+        CREATE TEMP TABLE real_profiles AS SELECT id, row_number() OVER () AS n FROM profiles WHERE metadata->>'synthetic' IS NULL;
+        INSERT INTO journey_instances (id, user_id, journey_id, status, current_scene_order, started_at, last_activity_at, created_at, metadata)
+        SELECT gen_random_uuid(), p.id, (SELECT id FROM journeys ORDER BY slug LIMIT 1), 'completed', 1,
+               now() - (g.i % 1000) * interval '1 hour', now() - (g.i % 1000) * interval '1 hour', now(), '{"source": "app"}'
+        FROM generate_series(1, {{instances}}) AS g(i) JOIN real_profiles p ON p.n = 1 + g.i % {{instances / 10}};
+        INSERT INTO journey_instance_scenes (id, instance_id, user_id, scene_id, status, opened_at, completed_at, created_at, metadata)
+        SELECT gen_random_uuid(), i.id, i.user_id, (SELECT id FROM journey_scenes ORDER BY id LIMIT 1), 'completed', i.started_at, i.started_at, i.started_at, '{}'
+        FROM journey_instances i WHERE i.metadata->>'source' = 'app';
+        INSERT INTO journey_scene_events (id, instance_id, instance_scene_id, user_id, scene_id, event_type, event_payload, created_at)
+        SELECT gen_random_uuid(), s.instance_id, s.id, s.user_id, s.scene_id, 'scene_opened', '{"source": "app"}', s.opened_at + k * interval '1 second'
+        FROM journey_instance_scenes s CROSS JOIN generate_series(1, 6) k WHERE s.metadata = '{}';
+        INSERT INTO journey_scene_captures (id, instance_id, instance_scene_id, user_id, scene_id, prompt, response, created_at, metadata)
+        SELECT gen_random_uuid(), s.instance_id, s.id, s.user_id, s.scene_id, 'How?', 'Fine', s.opened_at, '{}'
+        FROM journey_instance_scenes s WHERE s.metadata = '{}';
+        INSERT INTO journey_resistance_checks (id, instance_id, instance_scene_id, user_id, scene_id, resistance_level, strategy, created_at, metadata)
+        SELECT gen_random_uuid(), s.instance_id, s.id, s.user_id, s.scene_id, 5, 'walk', s.opened_at, '{}'
+        FROM journey_instance_scenes s WHERE s.metadata = '{}';
+        """);
+    Console.WriteLine($"Inserted {rows:N0} real-user rows in {watch.Elapsed.TotalSeconds:F0} s");
+}
+
+async Task<Dictionary<(string Call, string Via), (double Median, double P99)>> MeasureAllAsync(string label)
+{
+    var port = FreePort();
+    var app = LocalFunctionsHost.Build([], new Dictionary<string, string?>(settings)
+    {
+        ["LocalHost:Urls"] = $"http://127.0.0.1:{port}",
+        ["LocalHost:FunctionKey"] = "bench",
+        ["AzureWebJobs.SyntheticsCron.Disabled"] = "true",
+        ["AzureWebJobs.Retention.Disabled"] = "true",
+    });
+    await app.StartAsync();
+    using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+    http.DefaultRequestHeaders.Add("x-functions-key", "bench");
+    var live = app.Services.GetRequiredService<SyntheticsService>();
+    var results = new Dictionary<(string, string), (double, double)>
+    {
+        [("status", "http")] = await MeasureAsync(() => HttpAsync(http, "/api/synthetics/status")),
+        [("status", "service")] = await MeasureAsync(() => live.GetStatusAsync(CancellationToken.None)),
+        [("activity/24", "http")] = await MeasureAsync(() => HttpAsync(http, "/api/synthetics/activity/24")),
+        [("activity/24", "service")] = await MeasureAsync(() => live.GetActivityAsync(24, CancellationToken.None)),
+        [("activity/1080", "http")] = await MeasureAsync(() => HttpAsync(http, "/api/synthetics/activity/1080")),
+        [("activity/1080", "service")] = await MeasureAsync(() => live.GetActivityAsync(1080, CancellationToken.None)),
+    };
+    await app.StopAsync();
+    await app.DisposeAsync();
+    foreach (var ((call, via), (median, p99)) in results)
+    {
+        Console.WriteLine($"{label,-12} {call,-14} {via,-8} median {median,8:F2} ms  p99 {p99,8:F2} ms");
+    }
+
+    return results;
+}
+
+static async Task<object> HttpAsync(HttpClient http, string path)
+{
+    using var response = await http.GetAsync(path);
+    response.EnsureSuccessStatusCode();
+    return await response.Content.ReadAsByteArrayAsync();
+}
+
+static async Task<(double Median, double P99)> MeasureAsync<T>(Func<Task<T>> call)
+{
+    for (var i = 0; i < WarmUp; i++)
+    {
+        await call();
+    }
+
+    var samples = new double[Measured];
+    for (var i = 0; i < Measured; i++)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await call();
+        samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    Array.Sort(samples);
+    return (samples[Measured / 2], samples[(int)Math.Ceiling(Measured * 0.99) - 1]);
+}
+
+async Task Sql(string sql)
+{
+    await using var command = dataSource.CreateCommand(sql);
+    command.CommandTimeout = 0;
+    await command.ExecuteNonQueryAsync();
+}
+
+async Task<long> Count(string sql)
+{
+    await using var command = dataSource.CreateCommand(sql);
+    command.CommandTimeout = 0;
+    return (long)(await command.ExecuteScalarAsync())!;
+}
+
+static int FreePort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+}
