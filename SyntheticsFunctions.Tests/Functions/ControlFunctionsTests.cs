@@ -46,6 +46,19 @@ public class ControlFunctionsTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Status_answers_503_when_the_database_is_unreachable()
+    {
+        var unreachable = $"Host=127.0.0.1;Port={PostgresServer.FreePort()};Username=postgres;Database=none;Timeout=2";
+        await using var app = await TestApp.CreateAsync(unreachable, ensureSchema: false);
+
+        var (status, contentType, body) = await CallAsync(app, f => f.Status, "GET", null);
+
+        Assert.Equal(503, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal("The database is unreachable.", body.RootElement.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task Toggle_pauses_and_records_the_change_in_the_history()
     {
         var at = new DateTimeOffset(2026, 5, 1, 12, 30, 15, TimeSpan.Zero);

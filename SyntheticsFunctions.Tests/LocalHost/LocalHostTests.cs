@@ -79,6 +79,41 @@ public class LocalHostTests(PostgresFixture postgres)
         Assert.True(events > 0, $"{ticks} cron ticks wrote no synthetic event in the last 5 minutes");
     }
 
+    [Theory]
+    [InlineData("false", 1L)]
+    [InlineData("true", 0L)]
+    public async Task The_retention_timer_runs_on_its_schedule_unless_switched_off(string disabled, long expectedAtLeastOrNone)
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        await using var host = await StartAsync(database, new()
+        {
+            ["SyntheticsCronSchedule"] = "*/1 * * * * *",
+            ["RetentionSchedule"] = "*/1 * * * * *",
+            ["AzureWebJobs.Retention.Disabled"] = disabled,
+        });
+
+        // Both timers share the schedule: once the cron tick has run three times, an enabled
+        // retention timer has had as many chances.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        long ticks = 0, passes = 0;
+        while (DateTime.UtcNow < deadline && (ticks < 3 || (expectedAtLeastOrNone > 0 && passes < 1)))
+        {
+            ticks = await Db.ScalarAsync(database, "SELECT count(*) FROM synthetic_runs WHERE trigger = 'cron'");
+            passes = await Db.ScalarAsync(database, "SELECT count(*) FROM synthetic_cleanups WHERE kind = 'retention'");
+            await Task.Delay(100);
+        }
+
+        Assert.True(ticks >= 3, $"only {ticks} cron ticks ran");
+        if (expectedAtLeastOrNone == 0)
+        {
+            Assert.Equal(0, passes);
+        }
+        else
+        {
+            Assert.True(passes >= expectedAtLeastOrNone, "the retention timer never ran");
+        }
+    }
+
     [Fact]
     public async Task Local_host_allows_only_the_configured_browser_origins()
     {
