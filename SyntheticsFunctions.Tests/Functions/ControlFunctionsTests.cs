@@ -160,6 +160,22 @@ public class ControlFunctionsTests(PostgresFixture postgres)
     }
 
     [Theory]
+    [InlineData("?limit=0")]
+    [InlineData("?limit=1001")]
+    [InlineData("?limit=abc")]
+    [InlineData("?limit=5&limit=6")]
+    public async Task Settings_history_refuses_a_bad_limit(string query)
+    {
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+
+        var (status, contentType, body) = await CallAsync(app, f => f.SettingsHistory, "GET", null, query);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal("limit must be an integer from 1 to 1000.", body.RootElement.GetProperty("errors").GetProperty("limit")[0].GetString());
+    }
+
+    [Theory]
     [InlineData(null, null, 5)]
     [InlineData("""{"target": 3}""", null, 3)]
     [InlineData(null, "?target=4", 4)]

@@ -107,11 +107,11 @@ public sealed class ControlFunctions(SyntheticsService service)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/settings/history")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var limit = DefaultHistoryLimit;
-        var given = request.Query["limit"];
-        if (given.Count > 0 && (given.Count > 1 || !given[0]!.All(char.IsAsciiDigit) || !int.TryParse(given[0], out limit) || limit is < 1 or > 1000))
+        var fields = new BodyFields(default);
+        var limit = fields.QueryInteger(request.Query, "limit", DefaultHistoryLimit, 1, 1000);
+        if (fields.HasErrors)
         {
-            return ApiResults.Invalid("limit", "limit must be an integer from 1 to 1000.");
+            return fields.Rejection();
         }
 
         var changes = await service.GetSettingsHistoryAsync(limit, cancellationToken);

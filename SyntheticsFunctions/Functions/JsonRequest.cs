@@ -113,6 +113,24 @@ public sealed class BodyFields(JsonElement body)
 
     public bool Has(string field) => body.TryGetProperty(field, out _);
 
+    /// <summary>An optional query parameter: absent gives <paramref name="fallback"/>; anything but one integer in range is an error.</summary>
+    public int QueryInteger(IQueryCollection query, string name, int fallback, int min, int max)
+    {
+        var values = query[name];
+        if (values.Count == 0)
+        {
+            return fallback;
+        }
+
+        if (values.Count == 1 && values[0]!.Length > 0 && values[0]!.All(char.IsAsciiDigit) && int.TryParse(values[0], out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        Fail(name, $"{name} must be an integer from {min} to {max}.");
+        return fallback;
+    }
+
     public bool? Bool(string field, bool required = false)
     {
         if (!body.TryGetProperty(field, out var value))

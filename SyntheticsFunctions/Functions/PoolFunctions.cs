@@ -16,8 +16,8 @@ public sealed class PoolFunctions(SyntheticsService service)
         CancellationToken cancellationToken)
     {
         var fields = new BodyFields(default);
-        var page = QueryInteger(request, "page", 1, 1, 1_000_000, fields);
-        var pageSize = QueryInteger(request, "page_size", 50, 1, 500, fields);
+        var page = fields.QueryInteger(request.Query, "page", 1, 1, 1_000_000);
+        var pageSize = fields.QueryInteger(request.Query, "page_size", 50, 1, 500);
         if (fields.HasErrors)
         {
             return fields.Rejection();
@@ -109,22 +109,5 @@ public sealed class PoolFunctions(SyntheticsService service)
                 mindblock_events = b.MindblockEvents,
             }),
         });
-    }
-
-    private static int QueryInteger(HttpRequest request, string name, int fallback, int min, int max, BodyFields errors)
-    {
-        var values = request.Query[name];
-        if (values.Count == 0)
-        {
-            return fallback;
-        }
-
-        if (values.Count == 1 && values[0]!.Length > 0 && values[0]!.All(char.IsAsciiDigit) && int.TryParse(values[0], out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        errors.Fail(name, $"{name} must be an integer from {min} to {max}.");
-        return fallback;
     }
 }

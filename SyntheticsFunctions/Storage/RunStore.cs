@@ -116,12 +116,7 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
         const string HoldsLock = "(NOT $1 OR (SELECT pg_try_advisory_xact_lock(hashtextextended($2, 0))))";
         read.BatchCommands.Add(Sql.Command(
             $"SELECT {HoldsLock}", Sql.P(cron), Sql.P(_cronLock)));
-        read.BatchCommands.Add(Sql.Command(
-            """
-            SELECT enabled, sessions_per_min::float8, max_per_run, error_rate::float8, abandon_rate::float8,
-                   mindblock_chance::float8, retain_days, idle_abandon_days
-            FROM synthetic_settings WHERE id = 1
-            """));
+        read.BatchCommands.Add(Sql.Command(SettingsStore.SelectSettings));
         read.BatchCommands.Add(Sql.Command(
             """
             SELECT window_end, carry_over FROM synthetic_runs
@@ -185,9 +180,7 @@ public sealed class RunStore(NpgsqlDataSource dataSource, IOptions<SyntheticsOpt
             throw new InvalidOperationException("synthetic_settings has no row with id 1.");
         }
 
-        var settings = new EngineSettings(
-            reader.GetBoolean(0), reader.GetDouble(1), reader.GetInt32(2), reader.GetDouble(3), reader.GetDouble(4),
-            reader.GetDouble(5), reader.GetInt32(6), reader.GetInt32(7));
+        var settings = SettingsStore.ReadSettings(reader);
 
         await reader.NextResultAsync(cancellationToken);
         DateTimeOffset? lastCron = null;

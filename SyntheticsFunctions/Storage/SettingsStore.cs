@@ -24,9 +24,12 @@ public sealed class SettingsStore(NpgsqlDataSource dataSource)
     private const string Columns =
         "enabled, sessions_per_min::float8, max_per_run, error_rate::float8, abandon_rate::float8, mindblock_chance::float8, retain_days, idle_abandon_days";
 
+    /// <summary>The settings row as <see cref="ReadSettings"/> reads it; also part of the run's and status's batches.</summary>
+    internal const string SelectSettings = $"SELECT {Columns} FROM synthetic_settings WHERE id = 1";
+
     public async Task<EngineSettings> ReadAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM synthetic_settings WHERE id = 1");
+        await using var command = dataSource.CreateCommand(SelectSettings);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? ReadSettings(reader)

@@ -31,8 +31,7 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Sql.Command(
-            "SELECT enabled, sessions_per_min::float8, max_per_run, error_rate::float8, abandon_rate::float8, mindblock_chance::float8, retain_days, idle_abandon_days FROM synthetic_settings WHERE id = 1"));
+        batch.BatchCommands.Add(Sql.Command(SettingsStore.SelectSettings));
         batch.BatchCommands.Add(Sql.Command(
             """
             SELECT id, trigger, status, window_end, sessions_requested, sessions_started,
