@@ -25,10 +25,12 @@ if command -v func >/dev/null 2>&1; then
   azurite --silent --location "$root/.local/azurite-data" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
   trap 'kill %1 2>/dev/null || true' EXIT
   echo "Functions host: http://localhost:7071/api/health   (func start; function keys from the host)"
+  echo "  Studio:  http://localhost:7071/api/synthetics/studio"
   cd "$out" && func start
 else
   urls="${LocalHost__Urls:-http://127.0.0.1:7071}"
   echo "Local host mode (func not found): $urls"
+  echo "  Studio:  $urls/api/synthetics/studio   (function key: ${key:-none needed})"
   echo "  health:  curl $urls/api/health"
   echo "  run now: curl -X POST -H 'x-functions-key: $key' '$urls/api/synthetics/run?target=5'"
   echo "  events:  psql -h 127.0.0.1 -p ${SYNTHETICS_PG_PORT:-54329} -U postgres synthetics -c \"SELECT event_type, count(*) FROM journey_scene_events GROUP BY 1\""

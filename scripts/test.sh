@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what a fresh machine lacks (the PostgreSQL server binaries the
-# tests start their own throwaway clusters from), then builds with warnings as errors.
+# tests start their own throwaway clusters from, and Debian's Chromium that the Studio tests
+# drive through Playwright), then builds with warnings as errors.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "Installing PostgreSQL server binaries (Debian package)..."
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium (Debian package) for the Studio browser tests..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
 dotnet test "$root/SyntheticsFunctions.sln" -c Release -p:TreatWarningsAsErrors=true --blame-hang-timeout 10m \

@@ -31,10 +31,11 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public bool OwnsCluster => _directory is not null;
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="ownCluster">Always start a cluster of this test's own, even when a server is given: for tests that stop it.</param>
+    public static async Task<PostgresServer> StartAsync(bool ownCluster = false)
     {
         var given = Environment.GetEnvironmentVariable(ConnectionVariable);
-        if (!string.IsNullOrWhiteSpace(given))
+        if (!ownCluster && !string.IsNullOrWhiteSpace(given))
         {
             return new PostgresServer(given, null, new NpgsqlConnectionStringBuilder(given).Port);
         }

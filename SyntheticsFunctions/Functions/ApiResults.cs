@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Npgsql;
 
 namespace SyntheticsFunctions.Functions;
 
@@ -25,4 +26,20 @@ public static class ApiResults
 
     public static IResult Problem(int statusCode, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         Results.Problem(detail: detail, statusCode: statusCode, title: title, extensions: extensions);
+
+    /// <summary>
+    /// Runs a call that needs the database and answers 503 problem+json when it cannot be
+    /// reached, so dashboards and the Studio can tell "database down" from a bug (500).
+    /// </summary>
+    public static async Task<IResult> UnlessDatabaseUnreachableAsync(Func<Task<IResult>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, "The database is unreachable.", e.Message);
+        }
+    }
 }

@@ -31,7 +31,8 @@ public sealed class CleanupFunctions(SyntheticsService service, ILogger<CleanupF
             return fields.Rejection();
         }
 
-        return ApiResults.Ok(View(await service.CleanupAsync(retainDays, "cleanup", cancellationToken)));
+        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
+            ApiResults.Ok(View(await service.CleanupAsync(retainDays, "cleanup", cancellationToken))));
     }
 
     /// <summary>Daily retention (04:00 UTC by default); switch off with <c>AzureWebJobs.Retention.Disabled</c>.</summary>
@@ -66,8 +67,11 @@ public sealed class CleanupFunctions(SyntheticsService service, ILogger<CleanupF
             return fields.Rejection();
         }
 
-        var (result, simUsers, profiles) = await service.PurgeAsync(cancellationToken);
-        return ApiResults.Ok(new { purge = View(result), sim_users_removed = simUsers, profiles_removed = profiles });
+        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
+        {
+            var (result, simUsers, profiles) = await service.PurgeAsync(cancellationToken);
+            return ApiResults.Ok(new { purge = View(result), sim_users_removed = simUsers, profiles_removed = profiles });
+        });
     }
 
     private static object View(CleanupResult result) => new

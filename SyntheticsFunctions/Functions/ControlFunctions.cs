@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Npgsql;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
 using SyntheticsFunctions.Storage;
@@ -17,7 +16,7 @@ public sealed class ControlFunctions(SyntheticsService service)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/status")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        try
+        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
         {
             var status = await service.GetStatusAsync(cancellationToken);
             return ApiResults.Ok(new
@@ -43,11 +42,7 @@ public sealed class ControlFunctions(SyntheticsService service)
                 sessions_in_progress = status.SessionsInProgress,
                 pool_size = status.PoolSize,
             });
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            return Unreachable(e);
-        }
+        });
     }
 
     [Function(nameof(Toggle))]
@@ -114,10 +109,13 @@ public sealed class ControlFunctions(SyntheticsService service)
             return fields.Rejection();
         }
 
-        var changes = await service.GetSettingsHistoryAsync(limit, cancellationToken);
-        return ApiResults.Ok(new
+        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
         {
-            changes = changes.Select(c => new { id = c.Id, changed_at = c.ChangedAt, source = c.Source, old = c.Old, @new = c.New }),
+            var changes = await service.GetSettingsHistoryAsync(limit, cancellationToken);
+            return ApiResults.Ok(new
+            {
+                changes = changes.Select(c => new { id = c.Id, changed_at = c.ChangedAt, source = c.Source, old = c.Old, @new = c.New }),
+            });
         });
     }
 
@@ -155,18 +153,9 @@ public sealed class ControlFunctions(SyntheticsService service)
         return RunResponses.From(outcome, dryRun);
     }
 
-    private async Task<IResult> UpdateAsync(SettingsPatch patch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var settings = await service.UpdateSettingsAsync(patch, "api", cancellationToken);
-            return ApiResults.Ok(SettingsView(settings));
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            return Unreachable(e);
-        }
-    }
+    private Task<IResult> UpdateAsync(SettingsPatch patch, CancellationToken cancellationToken) =>
+        ApiResults.UnlessDatabaseUnreachableAsync(async () =>
+            ApiResults.Ok(SettingsView(await service.UpdateSettingsAsync(patch, "api", cancellationToken))));
 
     internal static object SettingsView(EngineSettings s) => new
     {
@@ -179,9 +168,6 @@ public sealed class ControlFunctions(SyntheticsService service)
         retain_days = s.RetainDays,
         idle_abandon_days = s.IdleAbandonDays,
     };
-
-    private static IResult Unreachable(Exception e) =>
-        ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "The database is unreachable.", e.Message);
 }
 
 /// <summary>The settings the engine reads, by their seed (snake_case) names.</summary>

@@ -23,24 +23,27 @@ public sealed class PoolFunctions(SyntheticsService service)
             return fields.Rejection();
         }
 
-        var result = await service.ListPoolAsync(page, pageSize, cancellationToken);
-        return ApiResults.Ok(new
+        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
         {
-            page,
-            page_size = pageSize,
-            total = result.Total,
-            pool_size = result.Active,
-            users = result.Users.Select(u => new
+            var result = await service.ListPoolAsync(page, pageSize, cancellationToken);
+            return ApiResults.Ok(new
             {
-                profile_id = u.ProfileId,
-                persona = u.Persona,
-                timezone = u.Timezone,
-                retired = u.Retired,
-                session_in_progress = u.SessionStartedAt is not null,
-                session_started_at = u.SessionStartedAt,
-                active_journey = u.ActiveInstanceId is null ? null : new { instance_id = u.ActiveInstanceId, journey = u.ActiveJourney, current_scene_order = u.CurrentSceneOrder },
-                last_activity_at = u.LastActivityAt,
-            }),
+                page,
+                page_size = pageSize,
+                total = result.Total,
+                pool_size = result.Active,
+                users = result.Users.Select(u => new
+                {
+                    profile_id = u.ProfileId,
+                    persona = u.Persona,
+                    timezone = u.Timezone,
+                    retired = u.Retired,
+                    session_in_progress = u.SessionStartedAt is not null,
+                    session_started_at = u.SessionStartedAt,
+                    active_journey = u.ActiveInstanceId is null ? null : new { instance_id = u.ActiveInstanceId, journey = u.ActiveJourney, current_scene_order = u.CurrentSceneOrder },
+                    last_activity_at = u.LastActivityAt,
+                }),
+            });
         });
     }
 
@@ -63,20 +66,23 @@ public sealed class PoolFunctions(SyntheticsService service)
             return fields.Rejection();
         }
 
-        var resized = await service.ResizePoolAsync(size!.Value, cancellationToken);
-        if (resized is null)
+        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
         {
-            fields.Fail("pool_size", "profiles belongs to the journey app: the pool can only grow through Synthetics:PoolProfileIds.");
-            return fields.Rejection();
-        }
+            var resized = await service.ResizePoolAsync(size!.Value, cancellationToken);
+            if (resized is null)
+            {
+                fields.Fail("pool_size", "profiles belongs to the journey app: the pool can only grow through Synthetics:PoolProfileIds.");
+                return fields.Rejection();
+            }
 
-        return ApiResults.Ok(new
-        {
-            pool_size = resized.After,
-            previous_pool_size = resized.Before,
-            added = resized.Added,
-            retired = resized.Retired,
-            reactivated = resized.Reactivated,
+            return ApiResults.Ok(new
+            {
+                pool_size = resized.After,
+                previous_pool_size = resized.Before,
+                added = resized.Added,
+                retired = resized.Retired,
+                reactivated = resized.Reactivated,
+            });
         });
     }
 
@@ -91,23 +97,26 @@ public sealed class PoolFunctions(SyntheticsService service)
             return ApiResults.Invalid("hours", $"hours must be an integer from 1 to {MaxActivityHours}.");
         }
 
-        var buckets = await service.GetActivityAsync(count, cancellationToken);
-        return ApiResults.Ok(new
+        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
         {
-            hours = count,
-            buckets = buckets.Select(b => new
+            var buckets = await service.GetActivityAsync(count, cancellationToken);
+            return ApiResults.Ok(new
             {
-                hour = b.Hour,
-                events = b.EventsByType.Values.Sum(),
-                events_by_type = b.EventsByType,
-                sessions = b.Sessions,
-                journeys_started = b.JourneysStarted,
-                journeys_completed = b.JourneysCompleted,
-                journeys_abandoned = b.JourneysAbandoned,
-                captures = b.Captures,
-                resistance_checks = b.ResistanceChecks,
-                mindblock_events = b.MindblockEvents,
-            }),
+                hours = count,
+                buckets = buckets.Select(b => new
+                {
+                    hour = b.Hour,
+                    events = b.EventsByType.Values.Sum(),
+                    events_by_type = b.EventsByType,
+                    sessions = b.Sessions,
+                    journeys_started = b.JourneysStarted,
+                    journeys_completed = b.JourneysCompleted,
+                    journeys_abandoned = b.JourneysAbandoned,
+                    captures = b.Captures,
+                    resistance_checks = b.ResistanceChecks,
+                    mindblock_events = b.MindblockEvents,
+                }),
+            });
         });
     }
 }

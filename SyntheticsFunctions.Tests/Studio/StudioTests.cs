@@ -1,0 +1,586 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.LocalHost;
+using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.LocalHost;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace SyntheticsFunctions.Tests.Studio;
+
+/// <summary>
+/// The Studio end to end: the local host on a free loopback port against this class's own
+/// Postgres cluster, the page in Debian's Chromium through Playwright, its refresh timer driven
+/// by Playwright's clock.
+/// </summary>
+public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
+{
+    private const string Key = "test-function-key";
+    private static readonly CultureInfo Numbers = CultureInfo.GetCultureInfo("en-US");
+
+    // Paused here for every test: the page's timers only fire when a test advances the clock.
+    private static readonly DateTimeOffset PageStart = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly StudioFixture _fixture;
+    private readonly ITestOutputHelper _output;
+    private readonly List<string> _requests = [];
+    private LocalHostTests.RunningHost _host = null!;
+    private string _database = "";
+    private IBrowserContext _context = null!;
+
+    static StudioTests() => SetDefaultExpectTimeout(30_000);
+
+    public StudioTests(StudioFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+        _output.WriteLine($"Playwright {fixture.PlaywrightVersion}, Chromium {fixture.Browser.Version} at {StudioFixture.ChromiumPath}");
+    }
+
+    public async Task InitializeAsync()
+    {
+        (_host, _database) = await _fixture.StartHostAsync();
+        _context = await _fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            TimezoneId = "UTC",
+            Locale = "en-US",
+        });
+        _context.Request += (_, request) => { lock (_requests) { _requests.Add(request.Url); } };
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        await _host.DisposeAsync();
+
+        // No CDN, font or beacon: every request the page made went to the app itself.
+        lock (_requests)
+        {
+            Assert.All(_requests, url => Assert.StartsWith(_host.BaseAddress.ToString(), url, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Playwright_drives_the_chromium_that_debian_installed()
+    {
+        var installed = await RunAsync(StudioFixture.ChromiumPath, "--version");
+
+        _output.WriteLine($"chromium --version: {installed.Trim()}");
+        Assert.Contains(_fixture.Browser.Version, installed, StringComparison.Ordinal);
+        Assert.Equal("1.64.1", _fixture.PlaywrightVersion);
+        Assert.Equal(
+            $"Playwright 1.64.1{Environment.NewLine}Chromium {_fixture.Browser.Version}{Environment.NewLine}",
+            await File.ReadAllTextAsync(Path.Combine(StudioFixture.ScreenshotDirectory, "versions.txt")));
+    }
+
+    [Fact]
+    public async Task Every_route_answers_over_http_with_the_key_where_one_is_needed()
+    {
+        using var http = new HttpClient { BaseAddress = _host.BaseAddress };
+        var served = new HashSet<string>();
+
+        async Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(string method, string path, object? body = null, bool withKey = true)
+        {
+            var request = new HttpRequestMessage(new HttpMethod(method), "/api/" + path);
+            if (withKey)
+            {
+                request.Headers.Add("x-functions-key", Key);
+            }
+
+            if (body is not null)
+            {
+                request.Content = JsonContent.Create(body);
+            }
+
+            var response = await http.SendAsync(request);
+            served.Add($"{method} {path.Split('?')[0]}");
+            var text = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, text.StartsWith('{') ? JsonDocument.Parse(text).RootElement.Clone() : default);
+        }
+
+        var health = await CallAsync("GET", "health", withKey: false);
+        var syntheticsHealth = await CallAsync("GET", "synthetics/health", withKey: false);
+        var studio = await http.GetAsync("/api/synthetics/studio");
+        served.Add("GET synthetics/studio");
+        var statusWithoutKey = await CallAsync("GET", "synthetics/status", withKey: false);
+        var paused = await CallAsync("POST", "synthetics/toggle", new { enabled = false });
+        var settings = await CallAsync("POST", "synthetics/settings", new { sessions_per_min = 4, max_per_run = 9 });
+        var history = await CallAsync("GET", "synthetics/settings/history?limit=5");
+        var dryRun = await CallAsync("POST", "synthetics/run-now", new { target = 3, dry_run = true });
+        var runNow = await CallAsync("POST", "synthetics/run-now", new { target = 3 });
+        var run = await CallAsync("POST", "synthetics/run?target=2");
+        var events = await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events");
+        var status = await CallAsync("GET", "synthetics/status");
+        var activity = await CallAsync("GET", "synthetics/activity/24");
+        var pool = await CallAsync("GET", "synthetics/sim-users?page=1&page_size=10");
+        var resized = await CallAsync("POST", "synthetics/sim-users", new { pool_size = 30 });
+        var activePool = await Db.ScalarAsync(_database, "SELECT count(*) FROM sim_users WHERE retired_at IS NULL");
+        var cleanup = await CallAsync("POST", "synthetics/cleanup", new { retain_days = 45 });
+        var purge = await CallAsync("POST", "synthetics/purge", new { confirm = "purge all synthetic data" });
+
+        Assert.Equal(HttpStatusCode.OK, health.Status);
+        Assert.Equal("healthy", health.Body.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, syntheticsHealth.Status);
+        Assert.Equal(HttpStatusCode.OK, studio.StatusCode);
+        Assert.Equal("text/html", studio.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, statusWithoutKey.Status);
+        Assert.False(paused.Body.GetProperty("enabled").GetBoolean());
+        Assert.Equal(4, settings.Body.GetProperty("sessions_per_min").GetDouble());
+        Assert.Equal(9, settings.Body.GetProperty("max_per_run").GetInt32());
+        Assert.Equal(["api", "api"], history.Body.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("source").GetString()));
+        Assert.True(dryRun.Body.GetProperty("dry_run").GetBoolean());
+        Assert.Equal(3, dryRun.Body.GetProperty("sessions_started").GetInt32());
+        Assert.Equal(3, runNow.Body.GetProperty("sessions_started").GetInt32());
+        Assert.Equal(2, run.Body.GetProperty("sessions_started").GetInt32());
+        Assert.Equal(events, status.Body.GetProperty("events_last_24_hours").GetInt64());
+        Assert.Equal(2, status.Body.GetProperty("last_run").GetProperty("sessions_started").GetInt32());
+        Assert.Equal(events, activity.Body.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("events").GetInt64()));
+        Assert.Equal(10, pool.Body.GetProperty("users").GetArrayLength());
+        Assert.Equal(30, resized.Body.GetProperty("pool_size").GetInt32());
+        Assert.Equal(30, activePool);
+        Assert.Equal(0, cleanup.Body.GetProperty("total_rows").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, purge.Status);
+        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events"));
+
+        // Every HTTP function the app declares was called above.
+        var declared = FunctionCatalog.Discover(typeof(LocalFunctionsHost).Assembly)
+            .Where(f => f.Http is not null)
+            .SelectMany(f => f.Methods.Select(m => $"{m.ToUpperInvariant()} {f.Route!.Replace("{hours}", "24")}"))
+            .ToHashSet();
+        Assert.Equal(declared.Order(), served.Order());
+    }
+
+    [Fact]
+    public async Task The_studio_is_served_without_a_key_under_a_policy_that_allows_only_the_app_itself()
+    {
+        using var http = new HttpClient { BaseAddress = _host.BaseAddress };
+
+        var first = await http.GetAsync("/api/synthetics/studio");
+        var second = await http.GetAsync("/api/synthetics/studio");
+        var html = await first.Content.ReadAsStringAsync();
+        var policy = first.Headers.GetValues("Content-Security-Policy").Single();
+        var nonce = policy.Split("'nonce-")[1].Split('\'')[0];
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.StartsWith("default-src 'none'; script-src 'nonce-", policy, StringComparison.Ordinal);
+        Assert.Contains("connect-src 'self'", policy, StringComparison.Ordinal);
+        Assert.Contains($"<script nonce=\"{nonce}\">", html, StringComparison.Ordinal);
+        Assert.Contains($"<style nonce=\"{nonce}\">", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("{{nonce}}", html, StringComparison.Ordinal);
+        Assert.NotEqual(policy, second.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("no-store", first.Headers.CacheControl?.ToString());
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""), StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pause_and_start_in_the_studio_switch_the_engine()
+    {
+        var page = await OpenStudioAsync();
+        await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Running");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause", Exact = true }).ClickAsync();
+
+        await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Paused");
+        await Expect(page.Locator("#toggle")).ToHaveTextAsync("Start");
+        Assert.False((await StatusAsync()).GetProperty("enabled").GetBoolean());
+        Assert.Equal("false", await Db.TextAsync(_database, "SELECT enabled::text FROM synthetic_settings WHERE id = 1"));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start", Exact = true }).ClickAsync();
+
+        await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Running");
+        Assert.True((await StatusAsync()).GetProperty("enabled").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Settings_saved_in_the_studio_are_persisted_and_listed_in_the_history()
+    {
+        var page = await OpenStudioAsync();
+        await Expect(page.GetByLabel("Sessions per minute")).ToHaveValueAsync("2");
+
+        await page.GetByLabel("Sessions per minute").FillAsync("3");
+        await page.GetByLabel("Error rate (0–1)").FillAsync("0.05");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+
+        await Expect(page.Locator("#settings-result")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Saved at "));
+        Assert.Equal("3|0.05", await Db.TextAsync(_database, "SELECT sessions_per_min || '|' || error_rate FROM synthetic_settings WHERE id = 1"));
+        await Expect(page.Locator("#history tbody tr").First).ToContainTextAsync("sessions_per_min: 2 → 3");
+        await Expect(page.Locator("#history tbody tr").First).ToContainTextAsync("error_rate: 0.03 → 0.05");
+        await Expect(page.Locator("#history tbody tr").First.Locator("td").Nth(1)).ToHaveTextAsync("api");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Heavy 5/8" }).ClickAsync();
+
+        await Expect(page.GetByLabel("Max sessions per run")).ToHaveValueAsync("8");
+        await Expect(page.Locator("#preset-heavy")).ToHaveAttributeAsync("aria-pressed", "true");
+        Assert.Equal("5|8", await Db.TextAsync(_database, "SELECT sessions_per_min || '|' || max_per_run FROM synthetic_settings WHERE id = 1"));
+
+        await page.ReloadAsync();
+        await Expect(page.GetByLabel("Sessions per minute")).ToHaveValueAsync("5");
+        await Expect(page.GetByLabel("Error rate (0–1)")).ToHaveValueAsync("0.05");
+        await Expect(page.Locator("#history tbody tr")).ToHaveCountAsync(2);
+    }
+
+    [Fact]
+    public async Task An_invalid_setting_shows_the_apis_error_beside_its_field_and_changes_nothing()
+    {
+        var page = await OpenStudioAsync();
+        await Expect(page.GetByLabel("Sessions per minute")).ToHaveValueAsync("2");
+
+        await page.GetByLabel("Sessions per minute").FillAsync("500");
+        await page.GetByLabel("Max sessions per run").FillAsync("2.5");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+
+        await Expect(page.Locator("#e-sessions_per_min")).ToBeVisibleAsync();
+        await Expect(page.Locator("#e-sessions_per_min")).ToContainTextAsync("120");
+        await Expect(page.Locator("#e-max_per_run")).ToContainTextAsync("integer");
+        await Expect(page.GetByLabel("Sessions per minute")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator("#e-error_rate")).ToBeHiddenAsync();
+        Assert.Equal("2|5", await Db.TextAsync(_database, "SELECT sessions_per_min || '|' || max_per_run FROM synthetic_settings WHERE id = 1"));
+        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM synthetic_settings_history"));
+
+        // An auto-refresh keeps what the user typed, so the error still sits beside the value it is about.
+        await AdvanceAndWaitForRefreshAsync(page);
+        await Expect(page.GetByLabel("Sessions per minute")).ToHaveValueAsync("500");
+    }
+
+    [Fact]
+    public async Task A_manual_run_raises_the_counts_and_a_dry_run_writes_nothing()
+    {
+        var page = await OpenStudioAsync();
+        await Expect(page.Locator("#m-events-24h")).ToHaveTextAsync("0");
+        await Expect(page.Locator("#m-last-run")).ToHaveTextAsync("No run yet");
+
+        await page.GetByLabel("Sessions to start (1–50)").FillAsync("4");
+        await page.GetByLabel("Dry run (show what it would write, save nothing)").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+
+        await Expect(page.Locator("#run-result")).ToContainTextAsync("Dry run: would write");
+        await Expect(page.Locator("#run-result")).ToContainTextAsync("for 4 new sessions; nothing was saved.");
+        var dryRows = await RowsShownAsync(page);
+        Assert.Equal(4, dryRows["journey_instances"]);
+        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events"));
+        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM synthetic_runs"));
+
+        await page.GetByLabel("Dry run (show what it would write, save nothing)").UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+
+        await Expect(page.Locator("#run-result")).ToContainTextAsync("Run succeeded: wrote");
+        var events = await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events");
+        var rows = await RowsShownAsync(page);
+        Assert.Equal(events, rows["journey_scene_events"]);
+        Assert.Equal(4, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_instances"));
+        await Expect(page.Locator("#m-events-24h")).ToHaveTextAsync(events.ToString("N0", Numbers));
+        await Expect(page.Locator("#m-last-run")).ToContainTextAsync($"succeeded · manual · ");
+        await Expect(page.Locator("#m-last-run")).ToContainTextAsync($" · 4 sessions · {rows.Values.Sum().ToString("N0", Numbers)} rows");
+        await Expect(page.Locator("#chart rect")).ToHaveCountAsync(24);
+        var breakdown = await page.Locator("#breakdown tbody tr").AllInnerTextsAsync();
+        Assert.Equal(events, breakdown.Sum(r => long.Parse(r.Split('\t')[1], NumberStyles.AllowThousands, Numbers)));
+        var status = await StatusAsync();
+        await Expect(page.Locator("#m-sessions")).ToHaveTextAsync(status.GetProperty("sessions_in_progress").GetInt32().ToString(Numbers));
+        await Expect(page.Locator("#m-active-journeys")).ToHaveTextAsync(status.GetProperty("active_journeys").GetInt32().ToString(Numbers));
+    }
+
+    [Fact]
+    public async Task A_failed_run_shows_its_error_as_the_last_run()
+    {
+        await Db.ExecuteAsync(_database, """
+            CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'events refused by the test'; END $$;
+            CREATE TRIGGER refuse_events BEFORE INSERT ON journey_scene_events FOR EACH STATEMENT EXECUTE FUNCTION refuse_events();
+            """);
+        var page = await OpenStudioAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+
+        await Expect(page.Locator("#run-result")).ToContainTextAsync("The run failed and wrote nothing.");
+        await Expect(page.Locator("#run-result")).ToContainTextAsync("events refused by the test");
+        await Expect(page.Locator("#m-last-run")).ToContainTextAsync("failed · manual · ");
+        await Expect(page.Locator("#m-last-run-error")).ToContainTextAsync("Last run failed: ");
+        await Expect(page.Locator("#m-last-run-error")).ToContainTextAsync("events refused by the test");
+        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_instances"));
+    }
+
+    [Fact]
+    public async Task Pool_size_set_in_the_studio_resizes_the_pool()
+    {
+        var page = await OpenStudioAsync();
+        var before = await Db.ScalarAsync(_database, "SELECT count(*) FROM sim_users WHERE retired_at IS NULL");
+        await Expect(page.Locator("#m-pool")).ToHaveTextAsync(before.ToString("N0", Numbers));
+
+        await page.GetByLabel("Pool size").FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resize pool" }).ClickAsync();
+        await Expect(page.Locator("#e-pool_size")).ToHaveTextAsync("Must be an integer from 1 to 100000.");
+        Assert.Equal(before, await Db.ScalarAsync(_database, "SELECT count(*) FROM sim_users WHERE retired_at IS NULL"));
+
+        await page.GetByLabel("Pool size").FillAsync("1200");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resize pool" }).ClickAsync();
+
+        await Expect(page.Locator("#pool-result")).ToHaveTextAsync($"Pool resized from {before.ToString("N0", Numbers)} to 1,200 (added {1200 - before}, retired 0, reactivated 0).");
+        await Expect(page.Locator("#m-pool")).ToHaveTextAsync("1,200");
+        await Expect(page.Locator("#e-pool_size")).ToBeHiddenAsync();
+        Assert.Equal(1200, await Db.ScalarAsync(_database, "SELECT count(*) FROM sim_users WHERE retired_at IS NULL"));
+    }
+
+    [Fact]
+    public async Task Cleanup_asks_for_confirmation_and_purge_needs_the_typed_phrase()
+    {
+        // Sessions played 60 days ago by the same service, then one fresh run through the Studio's API.
+        await using (var past = await TestApp.CreateAsync(_host.App.Configuration["ConnectionStrings:Synthetics"]!, now: DateTimeOffset.UtcNow.AddDays(-60)))
+        {
+            await past.RunAsync(RunTrigger.Manual, 6);
+            past.Time.Advance(TimeSpan.FromDays(3));
+            await past.RunAsync(RunTrigger.Cron, 1);
+        }
+
+        var page = await OpenStudioAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+        await Expect(page.Locator("#run-result")).ToContainTextAsync("Run succeeded");
+        var recentEvents = await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events WHERE created_at > now() - interval '1 day'");
+        var oldEvents = await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events WHERE created_at < now() - interval '45 days'");
+        Assert.NotEqual(0, oldEvents);
+
+        await page.GetByLabel("Keep the last (days)").FillAsync("45");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clean up…" }).ClickAsync();
+        await Expect(page.Locator("#cleanup-question")).ToContainTextAsync("older than 45 days");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.Locator("#cleanup-result")).ToHaveTextAsync("Cleanup cancelled; nothing was deleted.");
+        Assert.Equal(oldEvents, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events WHERE created_at < now() - interval '45 days'"));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clean up…" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm cleanup" }).ClickAsync();
+
+        // In-progress journeys are kept whole, so the old rows that go are exactly what the pass reports.
+        await Expect(page.Locator("#cleanup-result")).ToContainTextAsync("Deleted ");
+        var deletedEvents = await Db.ScalarAsync(_database, "SELECT (rows_deleted->>'journey_scene_events')::bigint FROM synthetic_cleanups WHERE kind = 'cleanup'");
+        var deleted = await Db.ScalarAsync(_database, "SELECT (SELECT sum(value::bigint) FROM jsonb_each_text(rows_deleted)) FROM synthetic_cleanups WHERE kind = 'cleanup'");
+        Assert.NotEqual(0, deletedEvents);
+        await Expect(page.Locator("#cleanup-result")).ToContainTextAsync($"Deleted {deleted.ToString("N0", Numbers)} rows older than ");
+        Assert.Equal(oldEvents - deletedEvents, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events WHERE created_at < now() - interval '45 days'"));
+        Assert.Equal(recentEvents, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events WHERE created_at > now() - interval '1 day'"));
+
+        await page.GetByLabel("Type purge all synthetic data to confirm").FillAsync("purge");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Purge" }).ClickAsync();
+        await Expect(page.Locator("#e-confirm")).ToHaveTextAsync("Type exactly \"purge all synthetic data\".");
+        Assert.Equal(oldEvents - deletedEvents + recentEvents, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events"));
+
+        await page.GetByLabel("Type purge all synthetic data to confirm").FillAsync("purge all synthetic data");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Purge" }).ClickAsync();
+
+        await Expect(page.Locator("#purge-result")).ToContainTextAsync("Purged ");
+        await Expect(page.Locator("#m-events-24h")).ToHaveTextAsync("0");
+        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events"));
+        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_instances"));
+    }
+
+    [Fact]
+    public async Task The_page_refreshes_every_ten_seconds_and_shows_when()
+    {
+        var page = await OpenStudioAsync();
+        await Expect(page.Locator("#updated-at")).ToHaveTextAsync("09:00:00");
+        var refreshes = await RefreshCountAsync(page);
+
+        await page.Clock.RunForAsync(9_999);
+        await Expect(page.Locator("#updated-at")).ToHaveTextAsync("09:00:00");
+        Assert.Equal(refreshes, await RefreshCountAsync(page));
+
+        // The numbers follow the database between refreshes: a run made elsewhere shows up on the next one.
+        await Db.ExecuteAsync(_database, "UPDATE synthetic_settings SET enabled = false WHERE id = 1");
+        await page.Clock.RunForAsync(1);
+
+        await Expect(page.Locator("#updated-at")).ToHaveTextAsync("09:00:10");
+        await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Paused");
+        Assert.Equal(refreshes + 1, await RefreshCountAsync(page));
+
+        await page.Clock.RunForAsync(10_000);
+        await Expect(page.Locator("#updated-at")).ToHaveTextAsync("09:00:20");
+    }
+
+    [Fact]
+    public async Task A_stopped_database_shows_the_unreachable_banner_until_it_is_back()
+    {
+        var page = await OpenStudioAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+        await Expect(page.Locator("#run-result")).ToContainTextAsync("Run succeeded");
+        var events = (await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events")).ToString("N0", Numbers);
+        await Expect(page.Locator("#m-events-24h")).ToHaveTextAsync(events);
+        await Expect(page.Locator("#banner")).ToBeHiddenAsync();
+
+        await _fixture.Postgres.StopClusterAsync();
+        try
+        {
+            await AdvanceAndWaitForRefreshAsync(page);
+
+            await Expect(page.Locator("#banner")).ToBeVisibleAsync();
+            await Expect(page.Locator("#banner")).ToContainTextAsync("The database is unreachable.");
+            await Expect(page.Locator("#banner")).ToContainTextAsync("The numbers below are from 09:00:");
+            await Expect(page.Locator("#studio")).ToHaveAttributeAsync("data-stale", "true");
+            await Expect(page.Locator("#m-events-24h")).ToHaveTextAsync(events);
+            await Expect(page.Locator("#m-stale")).ToHaveTextAsync("Unknown: database unreachable");
+            await SaveScreenshotAsync(page, "studio-database-down-1280x800.png");
+        }
+        finally
+        {
+            await _fixture.Postgres.StartClusterAsync();
+        }
+
+        // Connections the pool held across the restart may fail once; the banner must go within a few refreshes.
+        for (var attempt = 0; attempt < 6 && await page.Locator("#banner").IsVisibleAsync(); attempt++)
+        {
+            await AdvanceAndWaitForRefreshAsync(page);
+        }
+
+        await Expect(page.Locator("#banner")).ToBeHiddenAsync();
+        await Expect(page.Locator("#studio")).ToHaveAttributeAsync("data-stale", "false");
+        await Expect(page.Locator("#m-events-24h")).ToHaveTextAsync(events);
+    }
+
+    [Fact]
+    public async Task The_function_key_is_kept_in_local_storage_and_sent_with_every_call()
+    {
+        var page = await OpenStudioAsync(withKey: false);
+
+        await Expect(page.Locator("#banner")).ToContainTextAsync("The API needs a valid function key");
+        await Expect(page.Locator("#updated-at")).ToHaveTextAsync("never");
+
+        await page.GetByLabel("Function key").FillAsync(Key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save key" }).ClickAsync();
+
+        await Expect(page.Locator("#banner")).ToBeHiddenAsync();
+        await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Running");
+        Assert.Equal(Key, await page.EvaluateAsync<string>("() => localStorage.getItem('synthetics-studio.function-key')"));
+
+        await page.ReloadAsync();
+        await Expect(page.GetByLabel("Function key")).ToHaveValueAsync(Key);
+        await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Running");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Forget key" }).ClickAsync();
+        await Expect(page.Locator("#banner")).ToContainTextAsync("The API needs a valid function key");
+        Assert.Null(await page.EvaluateAsync<string?>("() => localStorage.getItem('synthetics-studio.function-key')"));
+    }
+
+    [Fact]
+    public async Task At_375_pixels_nothing_scrolls_sideways_and_every_control_is_labelled_and_reachable_with_tab()
+    {
+        var page = await OpenStudioAsync();
+        await page.GetByLabel("Sessions per minute").FillAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+        await Expect(page.Locator("#run-result")).ToContainTextAsync("Run succeeded");
+        await Expect(page.Locator("#history tbody tr")).ToHaveCountAsync(1);
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await SaveScreenshotAsync(page, "studio-1280x800.png");
+
+        await page.SetViewportSizeAsync(375, 812);
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await SaveScreenshotAsync(page, "studio-375x812.png");
+
+        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        Assert.Equal([375, 375], widths);
+        var overflowing = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('body *')]
+              .filter(el => el.getClientRects().length > 0 && el.getBoundingClientRect().right > window.innerWidth + 0.5)
+              .map(el => el.id || el.tagName)
+            """);
+        Assert.Empty(overflowing);
+
+        string[] expectedOrder =
+        [
+            "toggle", "key", "key-save", "key-forget", "activity-window",
+            "preset-light", "preset-moderate", "preset-heavy", "preset-intense",
+            "f-sessions_per_min", "f-max_per_run", "f-error_rate", "f-abandon_rate", "f-mindblock_chance", "f-retain_days", "f-idle_abandon_days", "settings-save",
+            "run-target", "run-dry", "run-submit", "pool-size", "pool-submit", "cleanup-days", "cleanup-submit", "purge-confirm", "purge-submit",
+        ];
+        var controls = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('button, input, select, textarea, a[href], [tabindex]')]
+              .filter(el => el.getClientRects().length > 0 && !el.disabled)
+              .map(el => el.id)
+            """);
+        Assert.Equal(expectedOrder, controls);
+
+        var unlabelled = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('button, input, select')]
+              .filter(el => !((el.labels && el.labels.length) || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent.trim())))
+              .map(el => el.id)
+            """);
+        Assert.Empty(unlabelled);
+
+        // From a fresh load, as a keyboard user arrives.
+        await page.ReloadAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-refreshes", "1");
+        var reached = new List<string>();
+        foreach (var _ in expectedOrder)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            reached.Add(await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        }
+
+        Assert.Equal(expectedOrder, reached);
+    }
+
+    private async Task<IPage> OpenStudioAsync(bool withKey = true)
+    {
+        var page = await _context.NewPageAsync();
+        if (withKey)
+        {
+            await page.AddInitScriptAsync($"localStorage.setItem('synthetics-studio.function-key', '{Key}')");
+        }
+
+        // Installed a minute early: the clock runs until paused, and pausing cannot go back in time.
+        await page.Clock.InstallAsync(new ClockInstallOptions { TimeDate = PageStart.UtcDateTime.AddMinutes(-1) });
+        await page.Clock.PauseAtAsync(PageStart.UtcDateTime);
+        var response = await page.GotoAsync(new Uri(_host.BaseAddress, "/api/synthetics/studio").ToString());
+        Assert.Equal(200, response!.Status);
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-refreshes", "1");
+        return page;
+    }
+
+    /// <summary>Moves the page's clock past the refresh interval and waits for that refresh to finish.</summary>
+    private static async Task AdvanceAndWaitForRefreshAsync(IPage page)
+    {
+        var before = await RefreshCountAsync(page);
+        await page.Clock.RunForAsync(10_000);
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-refreshes", (before + 1).ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<int> RefreshCountAsync(IPage page) =>
+        int.Parse(await page.Locator("body").GetAttributeAsync("data-refreshes") ?? "0", CultureInfo.InvariantCulture);
+
+    private static async Task<Dictionary<string, long>> RowsShownAsync(IPage page)
+    {
+        var rows = await page.Locator("#run-rows tbody tr").AllInnerTextsAsync();
+        return rows.Select(r => r.Split('\t')).ToDictionary(c => c[0], c => long.Parse(c[1], NumberStyles.AllowThousands, Numbers));
+    }
+
+    private async Task<JsonElement> StatusAsync()
+    {
+        using var http = new HttpClient { BaseAddress = _host.BaseAddress };
+        http.DefaultRequestHeaders.Add("x-functions-key", Key);
+        return await http.GetFromJsonAsync<JsonElement>("/api/synthetics/status");
+    }
+
+    private async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(StudioFixture.ScreenshotDirectory, name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+        _output.WriteLine($"Screenshot: {path}");
+    }
+
+    private static async Task<string> RunAsync(string file, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = new StringBuilder(await process.StandardOutput.ReadToEndAsync());
+        await process.WaitForExitAsync();
+        return output.ToString();
+    }
+}
