@@ -44,6 +44,8 @@ public sealed class StudioFixture : IAsyncLifetime
             Args = ChromiumFlags,
             Headless = true,
         });
+        // Straight to the test run's console as well as to a file beside the screenshots.
+        Console.WriteLine($"Studio tests: Playwright {PlaywrightVersion}, Chromium {Browser.Version} ({ChromiumPath})");
         Directory.CreateDirectory(ScreenshotDirectory);
         await File.WriteAllTextAsync(
             Path.Combine(ScreenshotDirectory, "versions.txt"),

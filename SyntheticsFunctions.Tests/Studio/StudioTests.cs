@@ -416,12 +416,27 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
             await AdvanceAndWaitForRefreshAsync(page);
 
             await Expect(page.Locator("#banner")).ToBeVisibleAsync();
-            await Expect(page.Locator("#banner")).ToContainTextAsync("The database is unreachable.");
+            await Expect(page.Locator("#banner")).ToContainTextAsync("The database is unreachable (");
+            await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Unknown");
+            await page.EvaluateAsync("() => window.scrollTo(0, document.body.scrollHeight)");
+            Assert.Equal(0, await page.EvaluateAsync<double>("() => document.getElementById('banner').getBoundingClientRect().top"));
             await Expect(page.Locator("#banner")).ToContainTextAsync("The numbers below are from 09:00:");
             await Expect(page.Locator("#studio")).ToHaveAttributeAsync("data-stale", "true");
             await Expect(page.Locator("#m-events-24h")).ToHaveTextAsync(events);
             await Expect(page.Locator("#m-stale")).ToHaveTextAsync("Unknown: database unreachable");
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
             await SaveScreenshotAsync(page, "studio-database-down-1280x800.png");
+
+            // What the page reads is an outage the API names (503), not a bug (500).
+            using var http = new HttpClient { BaseAddress = _host.BaseAddress };
+            http.DefaultRequestHeaders.Add("x-functions-key", Key);
+            foreach (var path in new[] { "status", "activity/24", "settings/history", "sim-users" })
+            {
+                var response = await http.GetAsync("/api/synthetics/" + path);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.Equal("The database is unreachable.", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+            }
         }
         finally
         {
@@ -436,6 +451,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
 
         await Expect(page.Locator("#banner")).ToBeHiddenAsync();
         await Expect(page.Locator("#studio")).ToHaveAttributeAsync("data-stale", "false");
+        await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Running");
         await Expect(page.Locator("#m-events-24h")).ToHaveTextAsync(events);
     }
 
