@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.LocalHost;
+using SyntheticsFunctions.Tests.Infrastructure;
 using SyntheticsFunctions.Tests.LocalHost;
 
 namespace SyntheticsFunctions.Tests.Infra;
@@ -138,19 +138,9 @@ public partial class InfrastructureTests
             File.SetUnixFileMode(bicep, File.GetUnixFileMode(bicep) | UnixFileMode.UserExecute);
         }
 
-        var start = new ProcessStartInfo(bicep) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = LocalHostTests.RepoRoot() };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"bicep {string.Join(' ', arguments)} exited {process.ExitCode}: {error}");
-        return output.Result + error;
+        var result = ProcessRunner.Run(bicep, arguments, LocalHostTests.RepoRoot());
+        Assert.True(result.ExitCode == 0, $"bicep {string.Join(' ', arguments)} exited {result.ExitCode}: {result.Error}");
+        return result.Output + result.Error;
     }
 
     [GeneratedRegex("`([^`]+)`")]

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
 using SyntheticsFunctions.Engine;
@@ -83,7 +82,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
     [Fact]
     public async Task Playwright_drives_the_chromium_that_debian_installed()
     {
-        var installed = await RunAsync(StudioFixture.ChromiumPath, "--version");
+        var installed = ProcessRunner.Run(StudioFixture.ChromiumPath, ["--version"]).Output;
 
         _output.WriteLine($"chromium --version: {installed.Trim()}");
         Assert.Contains(_fixture.Browser.Version, installed, StringComparison.Ordinal);
@@ -637,19 +636,5 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         var path = Path.Combine(StudioFixture.ScreenshotDirectory, name);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
         _output.WriteLine($"Screenshot: {path}");
-    }
-
-    private static async Task<string> RunAsync(string file, params string[] arguments)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = new StringBuilder(await process.StandardOutput.ReadToEndAsync());
-        await process.WaitForExitAsync();
-        return output.ToString();
     }
 }
