@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.LocalHost;
+using SyntheticsFunctions.Hosting;
 using SyntheticsFunctions.Service;
 
 // Status and activity latency at 10 thousand and at 5 million synthetic events (plus 1 million
@@ -34,7 +35,7 @@ var services = new ServiceCollection()
     .AddSynthetics(configuration)
     .AddSingleton<TimeProvider>(clock)
     .BuildServiceProvider();
-var service = services.GetRequiredService<SyntheticsService>();
+var runs = services.GetRequiredService<IRunService>();
 var dataSource = services.GetRequiredService<Npgsql.NpgsqlDataSource>();
 await services.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
 await Sql("UPDATE synthetic_settings SET enabled = false WHERE id = 1"); // no cron tick while measuring
@@ -75,7 +76,7 @@ async Task FillAsync(long events, int realRows)
     while (have < events)
     {
         var target = (int)Math.Clamp((events - have) / 10, 1, perRun);
-        var outcome = await service.RunAsync(RunTrigger.Manual, target, CancellationToken.None);
+        var outcome = await runs.RunAsync(RunTrigger.Manual, target, CancellationToken.None);
         if (outcome.Status != RunStatus.Succeeded || outcome.Result!.SessionsStarted == 0)
         {
             throw new InvalidOperationException($"Fill run started no session: {outcome.Status} {outcome.Error}");
@@ -137,7 +138,7 @@ async Task<Dictionary<(string Call, string Via), (double Median, double P99)>> M
     await app.StartAsync();
     using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
     http.DefaultRequestHeaders.Add("x-functions-key", "bench");
-    var live = app.Services.GetRequiredService<SyntheticsService>();
+    var live = app.Services.GetRequiredService<IStatusService>();
     var results = new Dictionary<(string, string), (double, double)>
     {
         [("status", "http")] = await MeasureAsync(() => HttpAsync(http, "/api/synthetics/status")),

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SyntheticsFunctions.LocalHost;
+using SyntheticsFunctions.Hosting;
 using SyntheticsFunctions.Service;
 
 namespace SyntheticsFunctions;

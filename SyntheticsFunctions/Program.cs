@@ -2,7 +2,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using SyntheticsFunctions;
 using SyntheticsFunctions.LocalHost;
-using SyntheticsFunctions.Service;
+using SyntheticsFunctions.Hosting;
 using SyntheticsFunctions.Telemetry;
 
 if (args.Contains(LocalFunctionsHost.Flag))

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SyntheticsFunctions.Configuration;
-using SyntheticsFunctions.Service;
+using SyntheticsFunctions.Hosting;
 
 namespace SyntheticsFunctions.Tests.Configuration;
 

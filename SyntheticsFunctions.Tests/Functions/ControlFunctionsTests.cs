@@ -255,7 +255,7 @@ public class ControlFunctionsTests(PostgresFixture postgres)
             context.Request.ContentType = contentType;
         }
 
-        var result = await function(new ControlFunctions(app.Service))(context.Request, CancellationToken.None);
+        var result = await function(new ControlFunctions(app.Status, app.Settings, app.Runs))(context.Request, CancellationToken.None);
         return await RunFunctionTests.ExecuteAsync(result, context);
     }
 }

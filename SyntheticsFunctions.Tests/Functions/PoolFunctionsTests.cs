@@ -127,6 +127,6 @@ public class PoolFunctionsTests(PostgresFixture postgres)
             context.Request.ContentType = "application/json";
         }
 
-        return await RunFunctionTests.ExecuteAsync(await call(new PoolFunctions(app.Service), context.Request, CancellationToken.None), context);
+        return await RunFunctionTests.ExecuteAsync(await call(new PoolFunctions(app.Pool, app.Status), context.Request, CancellationToken.None), context);
     }
 }

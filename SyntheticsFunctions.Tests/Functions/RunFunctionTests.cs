@@ -24,7 +24,7 @@ public class RunFunctionTests(PostgresFixture postgres)
     public async Task Manual_run_rejects_a_bad_target_with_problem_json_and_writes_nothing(string query)
     {
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
-        var function = new RunFunction(app.Service);
+        var function = new RunFunction(app.Runs);
         var context = HttpContextFor(app, "POST", query);
 
         var result = await function.ManualRun(context.Request, CancellationToken.None);
@@ -44,7 +44,7 @@ public class RunFunctionTests(PostgresFixture postgres)
     public async Task Manual_run_starts_the_target_number_of_sessions(string query, int sessions)
     {
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
-        var function = new RunFunction(app.Service);
+        var function = new RunFunction(app.Runs);
         var context = HttpContextFor(app, "POST", query);
 
         var (status, _, body) = await ExecuteAsync(await function.ManualRun(context.Request, CancellationToken.None), context);
@@ -61,7 +61,7 @@ public class RunFunctionTests(PostgresFixture postgres)
     public async Task Health_answers_200_with_the_schema_version_and_stale_until_a_run()
     {
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
-        var function = new HealthFunctions(app.Service);
+        var function = new HealthFunctions(app.Status);
 
         var context = HttpContextFor(app, "GET", "");
         var (status, _, before) = await ExecuteAsync(await function.Health(context.Request, CancellationToken.None), context);
@@ -81,7 +81,7 @@ public class RunFunctionTests(PostgresFixture postgres)
     {
         var unreachable = $"Host=127.0.0.1;Port={PostgresServer.FreePort()};Username=postgres;Database=none;Timeout=2";
         await using var app = await TestApp.CreateAsync(unreachable, ensureSchema: false);
-        var function = new HealthFunctions(app.Service);
+        var function = new HealthFunctions(app.Status);
         var context = HttpContextFor(app, "GET", "");
 
         var (status, _, body) = await ExecuteAsync(await function.Health(context.Request, CancellationToken.None), context);
@@ -96,7 +96,7 @@ public class RunFunctionTests(PostgresFixture postgres)
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false WHERE id = 1");
         var logger = new Mock<ILogger<SyntheticsCron>>();
-        var cron = new SyntheticsCron(app.Service, logger.Object);
+        var cron = new SyntheticsCron(app.Runs, logger.Object);
 
         await cron.RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Hosting;
 using SyntheticsFunctions.Service;
 
 namespace SyntheticsFunctions.Tests.Infrastructure;
@@ -28,7 +29,15 @@ public sealed class TestApp : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public SyntheticsService Service => Provider.GetRequiredService<SyntheticsService>();
+    public IRunService Runs => Provider.GetRequiredService<IRunService>();
+
+    public ISettingsService Settings => Provider.GetRequiredService<ISettingsService>();
+
+    public IStatusService Status => Provider.GetRequiredService<IStatusService>();
+
+    public IPoolService Pool => Provider.GetRequiredService<IPoolService>();
+
+    public ICleanupService Cleanup => Provider.GetRequiredService<ICleanupService>();
 
     public NpgsqlDataSource DataSource => Provider.GetRequiredService<NpgsqlDataSource>();
 
@@ -67,7 +76,7 @@ public sealed class TestApp : IAsyncDisposable
         return app;
     }
 
-    public Task<RunOutcome> RunAsync(RunTrigger trigger, int target = 5) => Service.RunAsync(trigger, target, CancellationToken.None);
+    public Task<RunOutcome> RunAsync(RunTrigger trigger, int target = 5) => Runs.RunAsync(trigger, target, CancellationToken.None);
 
     public async Task<long> CountAsync(string sql, params object[] parameters)
     {

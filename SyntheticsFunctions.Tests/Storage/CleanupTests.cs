@@ -28,10 +28,10 @@ public class CleanupTests(PostgresFixture postgres)
         }
 
         app.Time.Advance(TimeSpan.FromDays(3));
-        var cleanup = await app.Service.CleanupAsync(1, "cleanup", CancellationToken.None);
-        await new CleanupFunctions(app.Service, new Microsoft.Extensions.Logging.Abstractions.NullLogger<CleanupFunctions>())
+        var cleanup = await app.Cleanup.CleanupAsync(1, "cleanup", CancellationToken.None);
+        await new CleanupFunctions(app.Cleanup, new Microsoft.Extensions.Logging.Abstractions.NullLogger<CleanupFunctions>())
             .Retention(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
-        var purge = await app.Service.PurgeAsync(CancellationToken.None);
+        var purge = await app.Cleanup.PurgeAsync(CancellationToken.None);
 
         Assert.True(cleanup.RowsDeleted[Tables.JourneySceneEvents] > 0);
         Assert.Equal(before, await RealUserRows.SnapshotAsync(app, real, realTagged));
@@ -106,7 +106,7 @@ public class CleanupTests(PostgresFixture postgres)
         context.Request.Body = new MemoryStream(bytes);
         context.Request.ContentType = "application/json";
 
-        var result = await new CleanupFunctions(app.Service, new Microsoft.Extensions.Logging.Abstractions.NullLogger<CleanupFunctions>()).Cleanup(context.Request, CancellationToken.None);
+        var result = await new CleanupFunctions(app.Cleanup, new Microsoft.Extensions.Logging.Abstractions.NullLogger<CleanupFunctions>()).Cleanup(context.Request, CancellationToken.None);
         var (status, _, body) = await Functions.RunFunctionTests.ExecuteAsync(result, context);
 
         Assert.Equal(400, status);
@@ -127,7 +127,7 @@ public class CleanupTests(PostgresFixture postgres)
         context.Request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
         context.Request.ContentType = "application/json";
 
-        var result = await new CleanupFunctions(app.Service, new Microsoft.Extensions.Logging.Abstractions.NullLogger<CleanupFunctions>()).Purge(context.Request, CancellationToken.None);
+        var result = await new CleanupFunctions(app.Cleanup, new Microsoft.Extensions.Logging.Abstractions.NullLogger<CleanupFunctions>()).Purge(context.Request, CancellationToken.None);
         var (status, _, body) = await Functions.RunFunctionTests.ExecuteAsync(result, context);
 
         Assert.Equal(400, status);

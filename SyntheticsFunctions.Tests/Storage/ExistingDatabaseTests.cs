@@ -27,7 +27,7 @@ public class ExistingDatabaseTests(PostgresFixture postgres)
         await using var app = await TestApp.CreateAsync(database, ensureSchema: false);
         var status = await app.Provider.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
         var run = await app.RunAsync(RunTrigger.Cron);
-        var health = await app.Service.GetHealthAsync(CancellationToken.None);
+        var health = await app.Status.GetHealthAsync(CancellationToken.None);
 
         Assert.False(status.Compatible);
         Assert.Equal(RunStatus.SchemaIncompatible, run.Status);
@@ -131,7 +131,7 @@ public class ExistingDatabaseTests(PostgresFixture postgres)
         await using var app = await TestApp.CreateAsync(database, new Dictionary<string, string?> { ["Synthetics:MigrateOnStartup"] = "false" }, ensureSchema: false);
 
         var run = await app.RunAsync(RunTrigger.Manual, 5);
-        var health = await app.Service.GetHealthAsync(CancellationToken.None);
+        var health = await app.Status.GetHealthAsync(CancellationToken.None);
         var tablesBefore = await Db.ScalarAsync(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
         var migrated = await app.Provider.GetRequiredService<SchemaGate>().MigrateAsync(CancellationToken.None);
         var after = await app.RunAsync(RunTrigger.Manual, 5);

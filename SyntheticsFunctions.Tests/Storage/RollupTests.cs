@@ -25,10 +25,10 @@ public class RollupTests(PostgresFixture postgres)
         await app.RunAsync(RunTrigger.Cron);
         await AssertRollupsMatchTablesAsync(app, "after runs");
 
-        await app.Service.CleanupAsync(9, "cleanup", CancellationToken.None);
+        await app.Cleanup.CleanupAsync(9, "cleanup", CancellationToken.None);
         await AssertRollupsMatchTablesAsync(app, "after cleanup");
 
-        await app.Service.PurgeAsync(CancellationToken.None);
+        await app.Cleanup.PurgeAsync(CancellationToken.None);
         await AssertRollupsMatchTablesAsync(app, "after purge");
     }
 

@@ -44,7 +44,7 @@ public class RunTests(PostgresFixture postgres)
         var manual = await app.RunAsync(RunTrigger.Manual, 3);
 
         Assert.Equal(RunStatus.Skipped, cron.Status);
-        Assert.Equal(SyntheticsFunctions.Storage.RunSkip.Paused, cron.Result!.Skipped);
+        Assert.Equal(SyntheticsFunctions.Storage.Runs.RunSkip.Paused, cron.Result!.Skipped);
         Assert.Equal(RunStatus.Succeeded, manual.Status);
         Assert.Equal(1, await app.CountAsync("SELECT count(*) FROM synthetic_runs"));
         Assert.Equal(3, await app.CountAsync("SELECT count(DISTINCT user_id) FROM journey_scene_events"));

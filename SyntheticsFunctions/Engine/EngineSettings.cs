@@ -1,6 +1,9 @@
 namespace SyntheticsFunctions.Engine;
 
-/// <summary>The <c>synthetic_settings</c> row as the engine reads it on every run.</summary>
+/// <summary>
+/// The <c>synthetic_settings</c> row as the engine reads it on every run. Each property is
+/// declared once, with its range, default and meaning, in <see cref="SettingDeclarations"/>.
+/// </summary>
 public sealed record EngineSettings(
     bool Enabled,
     double SessionsPerMin,
@@ -11,8 +14,11 @@ public sealed record EngineSettings(
     int RetainDays,
     int IdleAbandonDays)
 {
-    /// <summary>The seed's defaults, which the migration also writes.</summary>
-    public static EngineSettings Defaults { get; } = new(true, 2, 5, 0.03, 0.08, 0.45, 45, 7);
+    /// <summary>Every value zero; the start that declarations fill in (see <see cref="Defaults"/>).</summary>
+    internal static EngineSettings Empty { get; } = new(false, 0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>The declared defaults, which the migration also writes.</summary>
+    public static EngineSettings Defaults => SettingDeclarations.Defaults;
 
     public SessionRates Rates => new(MindblockChance, AbandonRate, ErrorRate);
 }

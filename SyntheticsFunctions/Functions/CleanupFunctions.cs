@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
 using SyntheticsFunctions.Storage;
 
 namespace SyntheticsFunctions.Functions;
 
 /// <summary>Cleanup on demand, the daily retention timer (same code path) and purge.</summary>
-public sealed class CleanupFunctions(SyntheticsService service, ILogger<CleanupFunctions> logger)
+public sealed class CleanupFunctions(ICleanupService cleanup, ILogger<CleanupFunctions> logger)
 {
     public const string RetentionScheduleSetting = "RetentionSchedule";
     public const string PurgeConfirmation = "purge all synthetic data";
@@ -24,22 +25,22 @@ public sealed class CleanupFunctions(SyntheticsService service, ILogger<CleanupF
         }
 
         var fields = new BodyFields(body);
-        fields.RejectUnknown(SettingsFields.RetainDays);
-        var retainDays = fields.Integer(SettingsFields.RetainDays, 1, 3650);
+        fields.RejectUnknown(SettingDeclarations.RetainDays);
+        var retainDays = (int?)fields.Setting(SettingDeclarations.Get(SettingDeclarations.RetainDays));
         if (fields.HasErrors)
         {
             return fields.Rejection();
         }
 
         return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
-            ApiResults.Ok(View(await service.CleanupAsync(retainDays, "cleanup", cancellationToken))));
+            ApiResults.Ok(View(await cleanup.CleanupAsync(retainDays, "cleanup", cancellationToken))));
     }
 
     /// <summary>Daily retention (04:00 UTC by default); switch off with <c>AzureWebJobs.Retention.Disabled</c>.</summary>
     [Function(nameof(Retention))]
     public async Task Retention([TimerTrigger("%" + RetentionScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var result = await service.CleanupAsync(null, "retention", cancellationToken);
+        var result = await cleanup.CleanupAsync(null, "retention", cancellationToken);
         logger.LogInformation("Retention pass {CleanupId} done", result.Id);
     }
 
@@ -69,7 +70,7 @@ public sealed class CleanupFunctions(SyntheticsService service, ILogger<CleanupF
 
         return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
         {
-            var (result, simUsers, profiles) = await service.PurgeAsync(cancellationToken);
+            var (result, simUsers, profiles) = await cleanup.PurgeAsync(cancellationToken);
             return ApiResults.Ok(new { purge = View(result), sim_users_removed = simUsers, profiles_removed = profiles });
         });
     }

@@ -7,7 +7,7 @@ using SyntheticsFunctions.Storage;
 namespace SyntheticsFunctions.Functions;
 
 /// <summary>The control API the dashboards and the Studio call: status, toggle, settings and their history, run-now.</summary>
-public sealed class ControlFunctions(SyntheticsService service)
+public sealed class ControlFunctions(IStatusService status, ISettingsService settings, IRunService runs)
 {
     public const int DefaultHistoryLimit = 50;
 
@@ -18,12 +18,12 @@ public sealed class ControlFunctions(SyntheticsService service)
     {
         return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
         {
-            var status = await service.GetStatusAsync(cancellationToken);
+            var current = await status.GetStatusAsync(cancellationToken);
             return ApiResults.Ok(new
             {
-                enabled = status.Settings.Enabled,
-                settings = SettingsView(status.Settings),
-                last_run = status.LastRun is not { } run ? null : new
+                enabled = current.Settings.Enabled,
+                settings = SettingDeclarations.View(current.Settings),
+                last_run = current.LastRun is not { } run ? null : new
                 {
                     id = run.Id,
                     at = run.At,
@@ -35,12 +35,12 @@ public sealed class ControlFunctions(SyntheticsService service)
                     duration_ms = Math.Round(run.DurationMs, 1),
                     error = run.Error,
                 },
-                events_last_5_minutes = status.EventsLast5Minutes,
-                events_last_24_hours = status.EventsLast24Hours,
-                events_by_type_24_hours = status.EventsByType24Hours,
-                active_journeys = status.ActiveJourneys,
-                sessions_in_progress = status.SessionsInProgress,
-                pool_size = status.PoolSize,
+                events_last_5_minutes = current.EventsLast5Minutes,
+                events_last_24_hours = current.EventsLast24Hours,
+                events_by_type_24_hours = current.EventsByType24Hours,
+                active_journeys = current.ActiveJourneys,
+                sessions_in_progress = current.SessionsInProgress,
+                pool_size = current.PoolSize,
             });
         });
     }
@@ -57,14 +57,14 @@ public sealed class ControlFunctions(SyntheticsService service)
         }
 
         var fields = new BodyFields(body);
-        fields.RejectUnknown("enabled");
-        var enabled = fields.Bool("enabled", required: true);
+        fields.RejectUnknown(SettingDeclarations.Enabled);
+        var enabled = fields.Bool(SettingDeclarations.Enabled, required: true);
         if (fields.HasErrors)
         {
             return fields.Rejection();
         }
 
-        return await UpdateAsync(new SettingsPatch(Enabled: enabled), cancellationToken);
+        return await UpdateAsync(new SettingsPatch(new Dictionary<string, object> { [SettingDeclarations.Enabled] = enabled!.Value }), cancellationToken);
     }
 
     [Function(nameof(Settings))]
@@ -79,23 +79,44 @@ public sealed class ControlFunctions(SyntheticsService service)
         }
 
         var fields = new BodyFields(body);
-        fields.RejectUnknown(SettingsFields.All);
-        var patch = new SettingsPatch(
-            fields.Bool(SettingsFields.Enabled),
-            fields.Number(SettingsFields.SessionsPerMin, 0, 120),
-            fields.Integer(SettingsFields.MaxPerRun, 1, 200),
-            fields.Number(SettingsFields.ErrorRate, 0, 1),
-            fields.Number(SettingsFields.AbandonRate, 0, 1),
-            fields.Number(SettingsFields.MindblockChance, 0, 1),
-            fields.Integer(SettingsFields.RetainDays, 1, 3650),
-            fields.Integer(SettingsFields.IdleAbandonDays, 1, 365));
-        if (!fields.HasErrors && patch == new SettingsPatch())
+        var names = SettingDeclarations.Names.ToArray();
+        fields.RejectUnknown(names);
+        var values = new Dictionary<string, object>();
+        foreach (var setting in SettingDeclarations.All)
         {
-            fields.Fail("body", $"Give at least one of: {string.Join(", ", SettingsFields.All)}.");
+            if (fields.Setting(setting) is { } value)
+            {
+                values[setting.Name] = value;
+            }
+        }
+
+        var patch = new SettingsPatch(values);
+        if (!fields.HasErrors && patch.IsEmpty)
+        {
+            fields.Fail("body", $"Give at least one of: {string.Join(", ", names)}.");
         }
 
         return fields.HasErrors ? fields.Rejection() : await UpdateAsync(patch, cancellationToken);
     }
+
+    /// <summary>Every setting with its type, range, step, default and meaning: what the Studio builds its form from.</summary>
+    [Function(nameof(SettingsSchema))]
+    public IResult SettingsSchema(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/settings/schema")] HttpRequest request) =>
+        ApiResults.Ok(new
+        {
+            settings = SettingDeclarations.All.Select(s => new
+            {
+                name = s.Name,
+                type = s.Kind.ToString().ToLowerInvariant(),
+                min = s.Kind == SettingKind.Boolean ? (double?)null : s.Min,
+                max = s.Kind == SettingKind.Boolean ? (double?)null : s.Max,
+                step = s.Kind == SettingKind.Boolean ? (double?)null : s.Step,
+                @default = s.Default,
+                description = s.Description,
+                error = s.RangeMessage,
+            }),
+        });
 
     [Function(nameof(SettingsHistory))]
     public async Task<IResult> SettingsHistory(
@@ -111,7 +132,7 @@ public sealed class ControlFunctions(SyntheticsService service)
 
         return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
         {
-            var changes = await service.GetSettingsHistoryAsync(limit, cancellationToken);
+            var changes = await settings.HistoryAsync(limit, cancellationToken);
             return ApiResults.Ok(new
             {
                 changes = changes.Select(c => new { id = c.Id, changed_at = c.ChangedAt, source = c.Source, old = c.Old, @new = c.New }),
@@ -149,38 +170,11 @@ public sealed class ControlFunctions(SyntheticsService service)
         }
 
         var target = bodyTarget ?? queryTarget;
-        var outcome = await service.RunAsync(RunTrigger.Manual, target, cancellationToken, dryRun);
+        var outcome = await runs.RunAsync(RunTrigger.Manual, target, cancellationToken, dryRun);
         return RunResponses.From(outcome, dryRun);
     }
 
     private Task<IResult> UpdateAsync(SettingsPatch patch, CancellationToken cancellationToken) =>
         ApiResults.UnlessDatabaseUnreachableAsync(async () =>
-            ApiResults.Ok(SettingsView(await service.UpdateSettingsAsync(patch, "api", cancellationToken))));
-
-    internal static object SettingsView(EngineSettings s) => new
-    {
-        enabled = s.Enabled,
-        sessions_per_min = s.SessionsPerMin,
-        max_per_run = s.MaxPerRun,
-        error_rate = s.ErrorRate,
-        abandon_rate = s.AbandonRate,
-        mindblock_chance = s.MindblockChance,
-        retain_days = s.RetainDays,
-        idle_abandon_days = s.IdleAbandonDays,
-    };
-}
-
-/// <summary>The settings the engine reads, by their seed (snake_case) names.</summary>
-public static class SettingsFields
-{
-    public const string Enabled = "enabled";
-    public const string SessionsPerMin = "sessions_per_min";
-    public const string MaxPerRun = "max_per_run";
-    public const string ErrorRate = "error_rate";
-    public const string AbandonRate = "abandon_rate";
-    public const string MindblockChance = "mindblock_chance";
-    public const string RetainDays = "retain_days";
-    public const string IdleAbandonDays = "idle_abandon_days";
-
-    public static string[] All { get; } = [Enabled, SessionsPerMin, MaxPerRun, ErrorRate, AbandonRate, MindblockChance, RetainDays, IdleAbandonDays];
+            ApiResults.Ok(SettingDeclarations.View(await settings.UpdateAsync(patch, "api", cancellationToken))));
 }

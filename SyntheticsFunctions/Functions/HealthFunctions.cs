@@ -5,7 +5,7 @@ using SyntheticsFunctions.Service;
 namespace SyntheticsFunctions.Functions;
 
 /// <summary>Anonymous health, at <c>/api/health</c> and beside the seed's generator endpoints at <c>/api/synthetics/health</c>.</summary>
-public sealed class HealthFunctions(SyntheticsService service)
+public sealed class HealthFunctions(IStatusService status)
 {
     [Function(nameof(Health))]
     public Task<IResult> Health(
@@ -19,7 +19,7 @@ public sealed class HealthFunctions(SyntheticsService service)
 
     private async Task<IResult> ReportAsync(CancellationToken cancellationToken)
     {
-        var report = await service.GetHealthAsync(cancellationToken);
+        var report = await status.GetHealthAsync(cancellationToken);
         var body = new
         {
             status = report.Healthy ? "healthy" : "unhealthy",

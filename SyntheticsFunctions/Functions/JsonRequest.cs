@@ -152,6 +152,29 @@ public sealed class BodyFields(JsonElement body)
         return null;
     }
 
+    /// <summary>An optional setting, read and range-checked as its declaration says; null when absent or invalid.</summary>
+    public object? Setting(Engine.SettingDeclaration setting)
+    {
+        if (!body.TryGetProperty(setting.Name, out var value))
+        {
+            return null;
+        }
+
+        object? accepted = setting.Kind switch
+        {
+            Engine.SettingKind.Boolean when value.ValueKind is JsonValueKind.True or JsonValueKind.False => value.GetBoolean(),
+            Engine.SettingKind.Integer when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var integer) && integer >= setting.Min && integer <= setting.Max => integer,
+            Engine.SettingKind.Number when value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number) && number >= setting.Min && number <= setting.Max => number,
+            _ => null,
+        };
+        if (accepted is null)
+        {
+            Fail(setting.Name, setting.RangeMessage);
+        }
+
+        return accepted;
+    }
+
     public double? Number(string field, double min, double max)
     {
         if (!body.TryGetProperty(field, out var value))

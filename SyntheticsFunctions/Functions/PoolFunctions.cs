@@ -5,7 +5,7 @@ using SyntheticsFunctions.Service;
 namespace SyntheticsFunctions.Functions;
 
 /// <summary>The sim-user pool and the activity analytics.</summary>
-public sealed class PoolFunctions(SyntheticsService service)
+public sealed class PoolFunctions(IPoolService pool, IStatusService status)
 {
     public const int MaxPoolSize = 100_000;
     public const int MaxActivityHours = 1080;
@@ -25,7 +25,7 @@ public sealed class PoolFunctions(SyntheticsService service)
 
         return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
         {
-            var result = await service.ListPoolAsync(page, pageSize, cancellationToken);
+            var result = await pool.ListAsync(page, pageSize, cancellationToken);
             return ApiResults.Ok(new
             {
                 page,
@@ -68,7 +68,7 @@ public sealed class PoolFunctions(SyntheticsService service)
 
         return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
         {
-            var resized = await service.ResizePoolAsync(size!.Value, cancellationToken);
+            var resized = await pool.ResizeAsync(size!.Value, cancellationToken);
             if (resized is null)
             {
                 fields.Fail("pool_size", "profiles belongs to the journey app: the pool can only grow through Synthetics:PoolProfileIds.");
@@ -99,7 +99,7 @@ public sealed class PoolFunctions(SyntheticsService service)
 
         return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
         {
-            var buckets = await service.GetActivityAsync(count, cancellationToken);
+            var buckets = await status.GetActivityAsync(count, cancellationToken);
             return ApiResults.Ok(new
             {
                 hours = count,

@@ -6,7 +6,7 @@ using SyntheticsFunctions.Service;
 namespace SyntheticsFunctions.Functions;
 
 /// <summary>The seed's manual trigger: <c>POST /api/synthetics/run?target=N</c>. Works while paused.</summary>
-public sealed class RunFunction(SyntheticsService service)
+public sealed class RunFunction(IRunService runs)
 {
     public const int DefaultTarget = 5;
     public const int MaxTarget = 50;
@@ -21,7 +21,7 @@ public sealed class RunFunction(SyntheticsService service)
             return ApiResults.Invalid("target", error);
         }
 
-        var outcome = await service.RunAsync(RunTrigger.Manual, target, cancellationToken);
+        var outcome = await runs.RunAsync(RunTrigger.Manual, target, cancellationToken);
         return RunResponses.From(outcome);
     }
 
@@ -63,8 +63,8 @@ public static class RunResponses
             run_id = outcome.RunId,
             dry_run = dryRun,
             status = outcome.Status == RunStatus.Succeeded ? "succeeded" : "skipped",
-            skipped = outcome.Result!.Skipped == Storage.RunSkip.None ? null : outcome.Result.Skipped.ToString(),
-            trigger = Storage.RunStore.TriggerName(outcome.Result.Trigger),
+            skipped = outcome.Result!.Skipped == Storage.Runs.RunSkip.None ? null : outcome.Result.Skipped.ToString(),
+            trigger = Storage.Runs.RunJournal.TriggerName(outcome.Result.Trigger),
             seed = outcome.Result.Seed,
             sessions_requested = outcome.Result.SessionsRequested,
             sessions_started = outcome.Result.SessionsStarted,

@@ -6,7 +6,7 @@ using SyntheticsFunctions.Service;
 namespace SyntheticsFunctions.Functions;
 
 /// <summary>The engine's cron tick. Its schedule is the <c>SyntheticsCronSchedule</c> app setting (every minute).</summary>
-public sealed class SyntheticsCron(SyntheticsService service, ILogger<SyntheticsCron> logger)
+public sealed class SyntheticsCron(IRunService runs, ILogger<SyntheticsCron> logger)
 {
     public const string ScheduleSetting = "SyntheticsCronSchedule";
 
@@ -18,10 +18,10 @@ public sealed class SyntheticsCron(SyntheticsService service, ILogger<Synthetics
             logger.LogInformation("Cron tick is past due; its window covers the time missed (at most {Minutes} minutes)", RunPlanner.MaxCatchUpMinutes);
         }
 
-        var outcome = await service.RunAsync(RunTrigger.Cron, 0, cancellationToken);
+        var outcome = await runs.RunAsync(RunTrigger.Cron, 0, cancellationToken);
         switch (outcome.Status)
         {
-            case RunStatus.Skipped when outcome.Result?.Skipped == Storage.RunSkip.Paused:
+            case RunStatus.Skipped when outcome.Result?.Skipped == Storage.Runs.RunSkip.Paused:
                 logger.LogInformation("Synthetics engine is paused; cron tick did nothing");
                 break;
             case RunStatus.SchemaIncompatible:

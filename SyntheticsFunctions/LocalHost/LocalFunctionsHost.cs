@@ -11,7 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Functions;
-using SyntheticsFunctions.Service;
+using SyntheticsFunctions.Hosting;
 
 namespace SyntheticsFunctions.LocalHost;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Storage.Declarations;
 
 namespace SyntheticsFunctions.Storage;
 
@@ -21,19 +22,19 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
     /// <summary>Instances per transaction; with their children a transaction stays in the low thousands of rows.</summary>
     public const int DefaultBatchSize = 200;
 
-    private const string DoomedInstances =
-        """
+    /// <summary>
+    /// Instances old enough to go whole: a sim user's tagged instance with no session in
+    /// progress, whose every child row (in each table with an <c>instance_id</c>) is a tagged row
+    /// of the same user, and none of whose scenes holds another instance's event.
+    /// </summary>
+    private static readonly string DoomedInstances =
+        $"""
         SELECT ji.id FROM journey_instances ji
         WHERE ji.last_activity_at < $1
-          AND ji.metadata->>'synthetic' = 'true'
-          AND ji.user_id IN (SELECT profile_id FROM sim_users)
+          AND {ActivityTables.IsSynthetic(ActivityTables.JourneyInstances, "ji")}
           AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.instance_id = ji.id)
-          AND NOT EXISTS (SELECT 1 FROM journey_instance_scenes c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.metadata->>'synthetic' IS DISTINCT FROM 'true'))
-          AND NOT EXISTS (SELECT 1 FROM journey_scene_events c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.event_payload->>'synthetic' IS DISTINCT FROM 'true'))
-          AND NOT EXISTS (SELECT 1 FROM journey_scene_captures c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.metadata->>'synthetic' IS DISTINCT FROM 'true'))
-          AND NOT EXISTS (SELECT 1 FROM journey_resistance_checks c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.metadata->>'synthetic' IS DISTINCT FROM 'true'))
-          AND NOT EXISTS (SELECT 1 FROM journey_real_world_triggers c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.metadata->>'synthetic' IS DISTINCT FROM 'true'))
-          AND NOT EXISTS (SELECT 1 FROM mindblock_events c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.metadata->>'synthetic' IS DISTINCT FROM 'true'))
+          {string.Join("\n  ", ActivityTables.InstanceChildren.Select(c =>
+              $"AND NOT EXISTS (SELECT 1 FROM {c.Name} c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.{c.TagColumn}->>'synthetic' IS DISTINCT FROM 'true'))"))}
           AND NOT EXISTS (SELECT 1 FROM journey_scene_events c JOIN journey_instance_scenes s ON s.id = c.instance_scene_id WHERE s.instance_id = ji.id AND c.instance_id <> ji.id)
         ORDER BY ji.last_activity_at
         LIMIT $2
@@ -76,15 +77,13 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
         {
             // Mindblock events outside any instance are aged by their own time.
             var rows = await ScalarCountAsync(
-                DeleteCounted(
-                    "mindblock_events",
+                ActivityTables.MindblockEvents.DeleteCounted(
                     """
                     id IN (SELECT id FROM mindblock_events
                            WHERE instance_id IS NULL AND created_at < $1 AND metadata->>'synthetic' = 'true'
                              AND user_id IN (SELECT profile_id FROM sim_users)
                            LIMIT $2)
-                    """,
-                    "mindblock_events"),
+                    """),
                 cancellationToken, Sql.P(before), Sql.P(batchSize));
             if (rows == 0)
             {
@@ -113,7 +112,7 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
             totals["synthetic_runs"] = await ScalarCountAsync(
                 $"""
                 WITH d AS (DELETE FROM synthetic_runs WHERE window_end < $1 RETURNING window_end, status, sessions_started),
-                h AS ({SubtractFromHours("(SELECT * FROM d WHERE status = 'succeeded' AND sessions_started > 0) s", "window_end", "'sessions'", "sum(sessions_started)")})
+                h AS ({Rollups.SubtractFromHours("(SELECT * FROM d WHERE status = 'succeeded' AND sessions_started > 0) s", "window_end", $"'{Rollups.Sessions}'", "sum(sessions_started)")})
                 SELECT count(*) FROM d
                 """, cancellationToken, Sql.P(before));
             totals["synthetic_settings_history"] = await ExecuteCountAsync("DELETE FROM synthetic_settings_history WHERE changed_at < $1", cancellationToken, Sql.P(before));
@@ -147,22 +146,15 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        const string Removable =
-            """
+        var removable =
+            $"""
             SELECT su.profile_id FROM sim_users su JOIN profiles p ON p.id = su.profile_id
             WHERE EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'profiles')
               AND p.metadata->>'synthetic' = 'true'
               AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = su.profile_id)
-              AND NOT EXISTS (SELECT 1 FROM journey_instances x WHERE x.user_id = su.profile_id)
-              AND NOT EXISTS (SELECT 1 FROM journey_instance_scenes x WHERE x.user_id = su.profile_id)
-              AND NOT EXISTS (SELECT 1 FROM journey_scene_events x WHERE x.user_id = su.profile_id)
-              AND NOT EXISTS (SELECT 1 FROM journey_scene_captures x WHERE x.user_id = su.profile_id)
-              AND NOT EXISTS (SELECT 1 FROM journey_resistance_checks x WHERE x.user_id = su.profile_id)
-              AND NOT EXISTS (SELECT 1 FROM journey_real_world_triggers x WHERE x.user_id = su.profile_id)
-              AND NOT EXISTS (SELECT 1 FROM mindblock_events x WHERE x.user_id = su.profile_id)
-              AND NOT EXISTS (SELECT 1 FROM user_mindblock_status x WHERE x.user_id = su.profile_id)
+              {string.Join("\n  ", ActivityTables.Activity.Select(t => $"AND NOT EXISTS (SELECT 1 FROM {t.Name} x WHERE x.user_id = su.profile_id)"))}
             """;
-        batch.BatchCommands.Add(Sql.Command($"CREATE TEMP TABLE purge_profiles ON COMMIT DROP AS {Removable}"));
+        batch.BatchCommands.Add(Sql.Command($"CREATE TEMP TABLE purge_profiles ON COMMIT DROP AS {removable}"));
         batch.BatchCommands.Add(Sql.Command("DELETE FROM sim_users WHERE profile_id IN (SELECT profile_id FROM purge_profiles)"));
         batch.BatchCommands.Add(Sql.Command("DELETE FROM profiles WHERE id IN (SELECT profile_id FROM purge_profiles)"));
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -191,33 +183,10 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
 
         // Children first; every child was checked above to be a tagged row of the same sim user,
         // so each deleted row is one the rollups counted and is subtracted from them.
-        var statements = new (string Table, string Sql)[]
-        {
-            (Tables.JourneySceneEvents,
-                $"""
-                WITH d AS (DELETE FROM journey_scene_events WHERE instance_id = ANY($1) RETURNING created_at, event_type),
-                m AS (UPDATE synthetic_event_minutes r SET events = r.events - x.n
-                      FROM (SELECT date_trunc('minute', created_at) AS minute, event_type, count(*) AS n FROM d GROUP BY 1, 2) x
-                      WHERE r.minute = x.minute AND r.event_type = x.event_type),
-                h AS ({SubtractFromHours("d", "created_at", "'event:' || event_type")})
-                SELECT count(*) FROM d
-                """),
-            (Tables.JourneySceneCaptures, DeleteCounted("journey_scene_captures", "instance_id = ANY($1)", "captures")),
-            (Tables.JourneyResistanceChecks, DeleteCounted("journey_resistance_checks", "instance_id = ANY($1)", "resistance_checks")),
-            (Tables.MindblockEvents, DeleteCounted("mindblock_events", "instance_id = ANY($1)", "mindblock_events")),
-            (Tables.JourneyRealWorldTriggers, "WITH d AS (DELETE FROM journey_real_world_triggers WHERE instance_id = ANY($1) RETURNING 1) SELECT count(*) FROM d"),
-            (Tables.JourneyInstanceScenes, "WITH d AS (DELETE FROM journey_instance_scenes WHERE instance_id = ANY($1) RETURNING 1) SELECT count(*) FROM d"),
-            (Tables.JourneyInstances,
-                $"""
-                WITH d AS (DELETE FROM journey_instances WHERE id = ANY($1) RETURNING status, started_at, completed_at, last_activity_at),
-                facts AS (
-                    SELECT started_at AS at, 'journeys_started' AS metric FROM d
-                    UNION ALL SELECT completed_at, 'journeys_completed' FROM d WHERE status = 'completed'
-                    UNION ALL SELECT last_activity_at, 'journeys_abandoned' FROM d WHERE status = 'abandoned'),
-                h AS ({SubtractFromHours("facts", "at", "metric")})
-                SELECT count(*) FROM d
-                """),
-        };
+        var statements = ActivityTables.InstanceChildren
+            .Select(t => (t.Name, t.DeleteCounted("instance_id = ANY($1)")))
+            .Append((Tables.JourneyInstances, ActivityTables.JourneyInstances.DeleteCounted("id = ANY($1)")))
+            .ToList();
         await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var (_, sql) in statements)
         {
@@ -238,21 +207,6 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(cancellationToken);
         return deleted;
     }
-
-    /// <summary>A DELETE that subtracts its rows from one hourly metric and answers how many it deleted.</summary>
-    private static string DeleteCounted(string table, string where, string metric) =>
-        $"""
-        WITH d AS (DELETE FROM {table} WHERE {where} RETURNING created_at),
-        h AS ({SubtractFromHours("d", "created_at", $"'{metric}'")})
-        SELECT count(*) FROM d
-        """;
-
-    private static string SubtractFromHours(string source, string at, string metric, string amount = "count(*)") =>
-        $"""
-        UPDATE synthetic_activity_hours r SET count = r.count - x.n
-        FROM (SELECT date_trunc('hour', {at}) AS hour, {metric} AS metric, {amount} AS n FROM {source} GROUP BY 1, 2) x
-        WHERE r.hour = x.hour AND r.metric = x.metric
-        """;
 
     private async Task<long> ScalarCountAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {

@@ -12,7 +12,7 @@ public sealed record PoolPage(long Total, long Active, IReadOnlyList<SimUserView
 public sealed record PoolResize(long Before, long After, long Added, long Retired, long Reactivated);
 
 /// <summary>The sim-user pool: paging through it and resizing it (growing adds, shrinking retires and keeps history).</summary>
-public sealed class PoolStore(NpgsqlDataSource dataSource, Service.RandomSource random)
+public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource random)
 {
     public async Task<PoolPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
     {

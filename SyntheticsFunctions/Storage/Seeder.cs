@@ -16,7 +16,7 @@ public sealed class Seeder(
     NpgsqlDataSource dataSource,
     IOptions<SyntheticsOptions> options,
     TimeProvider time,
-    Service.RandomSource random,
+    Engine.RandomSource random,
     ILogger<Seeder> logger)
 {
     internal static readonly string[] Personas =

@@ -4,28 +4,22 @@ using SyntheticsFunctions.Engine;
 
 namespace SyntheticsFunctions.Storage;
 
-/// <summary>A partial change of <c>synthetic_settings</c>: null leaves a value as it is.</summary>
-public sealed record SettingsPatch(
-    bool? Enabled = null,
-    double? SessionsPerMin = null,
-    int? MaxPerRun = null,
-    double? ErrorRate = null,
-    double? AbandonRate = null,
-    double? MindblockChance = null,
-    int? RetainDays = null,
-    int? IdleAbandonDays = null);
+/// <summary>A partial change of <c>synthetic_settings</c>: setting name → new value (bool, int or double, by its declaration).</summary>
+public sealed record SettingsPatch(IReadOnlyDictionary<string, object> Values)
+{
+    public bool IsEmpty => Values.Count == 0;
+}
 
 /// <summary>One recorded change of the settings.</summary>
 public sealed record SettingsChange(long Id, DateTimeOffset ChangedAt, string Source, JsonElement Old, JsonElement New);
 
-/// <summary>Reads and changes the settings row; every change is recorded by the database's audit trigger.</summary>
+/// <summary>Reads and changes the settings row; every change is recorded by the database's audit trigger. The SQL derives from <see cref="SettingDeclarations"/>.</summary>
 public sealed class SettingsStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns =
-        "enabled, sessions_per_min::float8, max_per_run, error_rate::float8, abandon_rate::float8, mindblock_chance::float8, retain_days, idle_abandon_days";
+    private static readonly string Columns = string.Join(", ", SettingDeclarations.All.Select(s => s.SelectExpression));
 
     /// <summary>The settings row as <see cref="ReadSettings"/> reads it; also part of the run's and status's batches.</summary>
-    internal const string SelectSettings = $"SELECT {Columns} FROM synthetic_settings WHERE id = 1";
+    internal static readonly string SelectSettings = $"SELECT {Columns} FROM synthetic_settings WHERE id = 1";
 
     public async Task<EngineSettings> ReadAsync(CancellationToken cancellationToken)
     {
@@ -45,22 +39,7 @@ public sealed class SettingsStore(NpgsqlDataSource dataSource)
         batch.BatchCommands.Add(Sql.Command(
             "SELECT set_config('synthetics.source', $1, true), set_config('synthetics.changed_at', $2, true)",
             Sql.P(source), Sql.P(now.ToString("O"))));
-        batch.BatchCommands.Add(Sql.Command(
-            $"""
-            UPDATE synthetic_settings SET
-                enabled = coalesce($1, enabled),
-                sessions_per_min = coalesce($2, sessions_per_min),
-                max_per_run = coalesce($3, max_per_run),
-                error_rate = coalesce($4, error_rate),
-                abandon_rate = coalesce($5, abandon_rate),
-                mindblock_chance = coalesce($6, mindblock_chance),
-                retain_days = coalesce($7, retain_days),
-                idle_abandon_days = coalesce($8, idle_abandon_days)
-            WHERE id = 1
-            RETURNING {Columns}
-            """,
-            Sql.P(patch.Enabled), Sql.P((decimal?)patch.SessionsPerMin), Sql.P(patch.MaxPerRun), Sql.P((decimal?)patch.ErrorRate),
-            Sql.P((decimal?)patch.AbandonRate), Sql.P((decimal?)patch.MindblockChance), Sql.P(patch.RetainDays), Sql.P(patch.IdleAbandonDays)));
+        batch.BatchCommands.Add(Update(patch));
         EngineSettings settings;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
@@ -75,6 +54,31 @@ public sealed class SettingsStore(NpgsqlDataSource dataSource)
 
         await transaction.CommitAsync(cancellationToken);
         return settings;
+    }
+
+    /// <summary>The UPDATE of the patched columns only, each value a parameter of its declared kind.</summary>
+    internal static NpgsqlBatchCommand Update(SettingsPatch patch)
+    {
+        var changed = SettingDeclarations.All.Where(s => patch.Values.ContainsKey(s.Name)).ToList();
+        if (changed.Count == 0)
+        {
+            throw new ArgumentException("The patch changes nothing.", nameof(patch));
+        }
+
+        var command = new NpgsqlBatchCommand(
+            $"UPDATE synthetic_settings SET {string.Join(", ", changed.Select((s, i) => $"{s.Name} = ${i + 1}"))} WHERE id = 1 RETURNING {Columns}");
+        foreach (var setting in changed)
+        {
+            var value = patch.Values[setting.Name];
+            command.Parameters.Add(setting.Kind switch
+            {
+                SettingKind.Boolean => Sql.P((bool)value),
+                SettingKind.Integer => Sql.P(Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)),
+                _ => Sql.P(Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture)),
+            });
+        }
+
+        return command;
     }
 
     public async Task<IReadOnlyList<SettingsChange>> HistoryAsync(int limit, CancellationToken cancellationToken)
@@ -94,7 +98,7 @@ public sealed class SettingsStore(NpgsqlDataSource dataSource)
         return changes;
     }
 
-    internal static EngineSettings ReadSettings(NpgsqlDataReader reader) => new(
-        reader.GetBoolean(0), reader.GetDouble(1), reader.GetInt32(2), reader.GetDouble(3), reader.GetDouble(4),
-        reader.GetDouble(5), reader.GetInt32(6), reader.GetInt32(7));
+    /// <summary>Reads the current result row by column name, one declaration at a time.</summary>
+    internal static EngineSettings ReadSettings(NpgsqlDataReader reader) =>
+        SettingDeclarations.All.Aggregate(EngineSettings.Empty, (settings, s) => s.With(settings, reader.GetValue(reader.GetOrdinal(s.Name))));
 }

@@ -1,4 +1,4 @@
-namespace SyntheticsFunctions.Service;
+namespace SyntheticsFunctions.Engine;
 
 /// <summary>
 /// The app's one seeded source of run seeds. Each run gets its own seed from here and is

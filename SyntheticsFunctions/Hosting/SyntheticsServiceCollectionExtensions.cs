@@ -10,12 +10,16 @@ using Npgsql;
 using Polly;
 using Polly.Retry;
 using SyntheticsFunctions.Configuration;
+using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Service;
 using SyntheticsFunctions.Storage;
+using SyntheticsFunctions.Storage.Runs;
 using SyntheticsFunctions.Telemetry;
 
-namespace SyntheticsFunctions.Service;
+namespace SyntheticsFunctions.Hosting;
 
-public static class ServiceCollectionExtensions
+/// <summary>The composition root: every registration of the app, shared by the Functions worker, the local host and the tests.</summary>
+public static class SyntheticsServiceCollectionExtensions
 {
     /// <summary>
     /// Everything the functions need, registered once and shared by the Functions worker and the
@@ -58,17 +62,17 @@ public static class ServiceCollectionExtensions
             }
         });
 
-        services.AddResiliencePipeline(SyntheticsService.RunPipeline, builder =>
+        services.AddResiliencePipeline(RunService.Pipeline, builder =>
         {
             // Backoff between attempts is a real wait; the app's TimeProvider (faked in tests)
             // dates rows and windows, not this.
             builder.TimeProvider = TimeProvider.System;
             builder.AddRetry(new RetryStrategyOptions
             {
-            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient),
-            MaxRetryAttempts = 3,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
+                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient),
+                MaxRetryAttempts = 3,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(200),
             });
         });
@@ -81,18 +85,27 @@ public static class ServiceCollectionExtensions
             var seed = provider.GetRequiredService<IOptions<SyntheticsOptions>>().Value.Seed ?? Random.Shared.Next();
             return new RandomSource(seed);
         });
+
+        // Storage: each part does one job over the one data source.
         services.AddSingleton<SchemaInspector>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<Seeder>();
-        services.AddSingleton<RunStore>();
+        services.AddSingleton<RunTransactions>();
+        services.AddSingleton<RunJournal>();
         services.AddSingleton<HealthStore>();
         services.AddSingleton<StatusStore>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<CleanupStore>();
         services.AddSingleton<PoolStore>();
         services.AddSingleton<ActivityStore>();
+
+        // Use cases, which the functions take through their interfaces.
         services.AddSingleton<SchemaGate>();
-        services.AddSingleton<SyntheticsService>();
+        services.AddSingleton<IRunService, RunService>();
+        services.AddSingleton<ISettingsService, SettingsService>();
+        services.AddSingleton<IStatusService, StatusService>();
+        services.AddSingleton<IPoolService, PoolService>();
+        services.AddSingleton<ICleanupService, CleanupService>();
         services.AddHostedService<SchemaStartup>();
         return services;
     }

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using SyntheticsFunctions.Storage;
+
+namespace SyntheticsFunctions.Service;
+
+/// <summary>Health as <c>/api/health</c> reports it.</summary>
+public sealed record HealthReport(
+    bool Healthy,
+    string? SchemaVersion,
+    bool Enabled,
+    DateTimeOffset? LastSuccessfulRunAt,
+    double? LastSuccessfulRunAgeSeconds,
+    bool Stale,
+    IReadOnlyList<string> Problems,
+    string? Error);
+
+/// <summary>What the engine is doing: status, activity per hour, health.</summary>
+public interface IStatusService
+{
+    Task<EngineStatus> GetStatusAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ActivityHour>> GetActivityAsync(int hours, CancellationToken cancellationToken);
+
+    Task<HealthReport> GetHealthAsync(CancellationToken cancellationToken);
+}
+
+public sealed class StatusService(
+    StatusStore status,
+    ActivityStore activity,
+    HealthStore health,
+    SchemaGate schema,
+    SchemaInspector inspector,
+    TimeProvider time,
+    ILogger<StatusService> logger) : IStatusService
+{
+    /// <summary>Enabled but no successful run for this long: health says stale.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);
+
+    public Task<EngineStatus> GetStatusAsync(CancellationToken cancellationToken) => status.ReadAsync(time.GetUtcNow(), cancellationToken);
+
+    public Task<IReadOnlyList<ActivityHour>> GetActivityAsync(int hours, CancellationToken cancellationToken) =>
+        activity.ReadAsync(time.GetUtcNow(), hours, cancellationToken);
+
+    public async Task<HealthReport> GetHealthAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var schemaStatus = await schema.InspectAsync(cancellationToken);
+            var version = await inspector.ReadVersionAsync(cancellationToken);
+            if (!schemaStatus.Compatible)
+            {
+                return new HealthReport(false, version, false, null, null, false, schemaStatus.Problems, "The schema is incompatible.");
+            }
+
+            var state = await health.ReadAsync(cancellationToken);
+            var age = state.LastSuccessfulRunAt is { } last ? (time.GetUtcNow() - last).TotalSeconds : (double?)null;
+            var stale = state.Enabled && (age is null || age > StaleAfter.TotalSeconds);
+            return new HealthReport(true, version, state.Enabled, state.LastSuccessfulRunAt, age, stale, [], null);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning(e, "Health check could not reach the database");
+            return new HealthReport(false, null, false, null, null, false, [], "The database is unreachable: " + e.Message);
+        }
+    }
+}
