@@ -77,29 +77,6 @@ public class ControlFunctionsTests(PostgresFixture postgres)
         Assert.Equal(at, change.GetProperty("changed_at").GetDateTimeOffset());
     }
 
-    [Theory]
-    [InlineData("""{"enabled": "false"}""", "enabled")]
-    [InlineData("""{"enabled": 0}""", "enabled")]
-    [InlineData("""{}""", "enabled")]
-    [InlineData("""{"enabled": false, "extra": 1}""", "extra")]
-    [InlineData("""{"enabled": false, "enabled": true}""", "body")]
-    [InlineData("""{"enabled": false} trailing""", "body")]
-    [InlineData("""{"enabled": false,}""", "body")]
-    [InlineData("""[false]""", "body")]
-    [InlineData("", "body")]
-    public async Task Toggle_refuses_bad_bodies_naming_the_field_and_writes_nothing(string json, string field)
-    {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
-
-        var (status, contentType, body) = await CallAsync(app, f => f.Toggle, "POST", json);
-
-        Assert.Equal(400, status);
-        Assert.Equal("application/problem+json", contentType);
-        Assert.True(body.RootElement.GetProperty("errors").TryGetProperty(field, out _), body.RootElement.GetRawText());
-        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_settings_history"));
-        Assert.Equal(1, await app.CountAsync("SELECT count(*) FROM synthetic_settings WHERE enabled"));
-    }
-
     [Fact]
     public async Task Settings_apply_the_seeds_curl_body_as_a_partial_update()
     {
@@ -113,35 +90,6 @@ public class ControlFunctionsTests(PostgresFixture postgres)
         Assert.Equal(0.03, body.RootElement.GetProperty("error_rate").GetDouble());
         Assert.Equal(1, await app.CountAsync("SELECT count(*) FROM synthetic_settings WHERE sessions_per_min = 5 AND max_per_run = 8 AND error_rate = 0.03 AND enabled"));
         Assert.Equal(1, await app.CountAsync("SELECT count(*) FROM synthetic_settings_history WHERE source = 'api'"));
-    }
-
-    [Theory]
-    [InlineData("""{"sessions_per_min": 121}""", "sessions_per_min")]
-    [InlineData("""{"sessions_per_min": -0.5}""", "sessions_per_min")]
-    [InlineData("""{"sessions_per_min": "5"}""", "sessions_per_min")]
-    [InlineData("""{"max_per_run": 0}""", "max_per_run")]
-    [InlineData("""{"max_per_run": 201}""", "max_per_run")]
-    [InlineData("""{"max_per_run": 2.5}""", "max_per_run")]
-    [InlineData("""{"error_rate": 1.01}""", "error_rate")]
-    [InlineData("""{"abandon_rate": -0.1}""", "abandon_rate")]
-    [InlineData("""{"mindblock_chance": 2}""", "mindblock_chance")]
-    [InlineData("""{"retain_days": 0}""", "retain_days")]
-    [InlineData("""{"retain_days": 3651}""", "retain_days")]
-    [InlineData("""{"idle_abandon_days": 0}""", "idle_abandon_days")]
-    [InlineData("""{"enabled": null}""", "enabled")]
-    [InlineData("""{"sessions_per_min": 5, "speed": 3}""", "speed")]
-    [InlineData("""{}""", "body")]
-    public async Task Settings_refuse_each_invalid_value_naming_the_field_and_change_nothing(string json, string field)
-    {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
-
-        var (status, contentType, body) = await CallAsync(app, f => f.Settings, "POST", json);
-
-        Assert.Equal(400, status);
-        Assert.Equal("application/problem+json", contentType);
-        Assert.True(body.RootElement.GetProperty("errors").TryGetProperty(field, out _), body.RootElement.GetRawText());
-        Assert.Equal(1, await app.CountAsync("SELECT count(*) FROM synthetic_settings WHERE enabled AND sessions_per_min = 2 AND max_per_run = 5 AND retain_days = 45"));
-        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_settings_history"));
     }
 
     [Fact]
@@ -160,22 +108,6 @@ public class ControlFunctionsTests(PostgresFixture postgres)
     }
 
     [Theory]
-    [InlineData("?limit=0")]
-    [InlineData("?limit=1001")]
-    [InlineData("?limit=abc")]
-    [InlineData("?limit=5&limit=6")]
-    public async Task Settings_history_refuses_a_bad_limit(string query)
-    {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
-
-        var (status, contentType, body) = await CallAsync(app, f => f.SettingsHistory, "GET", null, query);
-
-        Assert.Equal(400, status);
-        Assert.Equal("application/problem+json", contentType);
-        Assert.Equal("limit must be an integer from 1 to 1000.", body.RootElement.GetProperty("errors").GetProperty("limit")[0].GetString());
-    }
-
-    [Theory]
     [InlineData(null, null, 5)]
     [InlineData("""{"target": 3}""", null, 3)]
     [InlineData(null, "?target=4", 4)]
@@ -189,24 +121,6 @@ public class ControlFunctionsTests(PostgresFixture postgres)
         Assert.Equal(200, status);
         Assert.Equal(sessions, body.RootElement.GetProperty("sessions_started").GetInt32());
         Assert.Equal(sessions, await app.CountAsync("SELECT count(DISTINCT user_id) FROM journey_scene_events"));
-    }
-
-    [Theory]
-    [InlineData("""{"target": 6}""", "?target=7", "target")]
-    [InlineData("""{"target": 0}""", null, "target")]
-    [InlineData("""{"target": "5"}""", null, "target")]
-    [InlineData(null, "?target=51", "target")]
-    [InlineData("""{"dry_run": "yes"}""", null, "dry_run")]
-    [InlineData("""{"sessions": 5}""", null, "sessions")]
-    public async Task Run_now_refuses_bad_input_and_writes_nothing(string? json, string? query, string field)
-    {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
-
-        var (status, _, body) = await CallAsync(app, f => f.RunNow, "POST", json, query);
-
-        Assert.Equal(400, status);
-        Assert.True(body.RootElement.GetProperty("errors").TryGetProperty(field, out _), body.RootElement.GetRawText());
-        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_runs"));
     }
 
     [Fact]
@@ -246,7 +160,7 @@ public class ControlFunctionsTests(PostgresFixture postgres)
         TestApp app, Func<ControlFunctions, Func<HttpRequest, CancellationToken, Task<IResult>>> function,
         string method, string? json, string? query = null, string contentType = "application/json")
     {
-        var context = RunFunctionTests.HttpContextFor(app, method, query ?? "");
+        var context = RunFunctionTests.HttpContextFor(method, query ?? "");
         if (json is not null)
         {
             var bytes = Encoding.UTF8.GetBytes(json);

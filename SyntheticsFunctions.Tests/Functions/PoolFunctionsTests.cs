@@ -120,7 +120,7 @@ public class PoolFunctionsTests(PostgresFixture postgres)
     private static async Task<(int Status, string? ContentType, JsonDocument Body)> CallAsync(
         TestApp app, Func<PoolFunctions, HttpRequest, CancellationToken, Task<IResult>> call, string method, string? json, string? query = null)
     {
-        var context = RunFunctionTests.HttpContextFor(app, method, query ?? "");
+        var context = RunFunctionTests.HttpContextFor(method, query ?? "");
         if (json is not null)
         {
             context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));

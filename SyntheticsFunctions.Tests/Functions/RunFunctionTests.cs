@@ -25,7 +25,7 @@ public class RunFunctionTests(PostgresFixture postgres)
     {
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
         var function = new RunFunction(app.Runs);
-        var context = HttpContextFor(app, "POST", query);
+        var context = HttpContextFor("POST", query);
 
         var result = await function.ManualRun(context.Request, CancellationToken.None);
         var (status, contentType, body) = await ExecuteAsync(result, context);
@@ -45,7 +45,7 @@ public class RunFunctionTests(PostgresFixture postgres)
     {
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
         var function = new RunFunction(app.Runs);
-        var context = HttpContextFor(app, "POST", query);
+        var context = HttpContextFor("POST", query);
 
         var (status, _, body) = await ExecuteAsync(await function.ManualRun(context.Request, CancellationToken.None), context);
 
@@ -63,10 +63,10 @@ public class RunFunctionTests(PostgresFixture postgres)
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
         var function = new HealthFunctions(app.Status);
 
-        var context = HttpContextFor(app, "GET", "");
+        var context = HttpContextFor("GET", "");
         var (status, _, before) = await ExecuteAsync(await function.Health(context.Request, CancellationToken.None), context);
         await app.RunAsync(RunTrigger.Cron);
-        context = HttpContextFor(app, "GET", "");
+        context = HttpContextFor("GET", "");
         var (_, _, after) = await ExecuteAsync(await function.SyntheticsHealth(context.Request, CancellationToken.None), context);
 
         Assert.Equal(StatusCodes.Status200OK, status);
@@ -82,7 +82,7 @@ public class RunFunctionTests(PostgresFixture postgres)
         var unreachable = $"Host=127.0.0.1;Port={PostgresServer.FreePort()};Username=postgres;Database=none;Timeout=2";
         await using var app = await TestApp.CreateAsync(unreachable, ensureSchema: false);
         var function = new HealthFunctions(app.Status);
-        var context = HttpContextFor(app, "GET", "");
+        var context = HttpContextFor("GET", "");
 
         var (status, _, body) = await ExecuteAsync(await function.Health(context.Request, CancellationToken.None), context);
 
@@ -107,7 +107,7 @@ public class RunFunctionTests(PostgresFixture postgres)
             Times.Once);
     }
 
-    internal static DefaultHttpContext HttpContextFor(TestApp app, string method, string query)
+    internal static DefaultHttpContext HttpContextFor(string method, string query)
     {
         var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };

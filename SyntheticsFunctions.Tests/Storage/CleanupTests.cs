@@ -101,7 +101,7 @@ public class CleanupTests(PostgresFixture postgres)
     {
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
         await app.RunAsync(RunTrigger.Manual, 5);
-        var context = Functions.RunFunctionTests.HttpContextFor(app, "POST", "");
+        var context = Functions.RunFunctionTests.HttpContextFor("POST", "");
         var bytes = System.Text.Encoding.UTF8.GetBytes(json);
         context.Request.Body = new MemoryStream(bytes);
         context.Request.ContentType = "application/json";
@@ -123,7 +123,7 @@ public class CleanupTests(PostgresFixture postgres)
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
         await app.RunAsync(RunTrigger.Manual, 5);
         var events = await app.CountAsync("SELECT count(*) FROM journey_scene_events");
-        var context = Functions.RunFunctionTests.HttpContextFor(app, "POST", "");
+        var context = Functions.RunFunctionTests.HttpContextFor("POST", "");
         context.Request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
         context.Request.ContentType = "application/json";
 

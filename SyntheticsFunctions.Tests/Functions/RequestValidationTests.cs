@@ -1,0 +1,165 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Functions;
+using SyntheticsFunctions.Service;
+using SyntheticsFunctions.Storage;
+
+namespace SyntheticsFunctions.Tests.Functions;
+
+/// <summary>
+/// Request validation of the function classes, with no database: every use case is a strict mock,
+/// so a rejected request that reached a use case (and could have written) fails the test.
+/// </summary>
+public class RequestValidationTests
+{
+    private readonly Mock<IStatusService> _status = new(MockBehavior.Strict);
+    private readonly Mock<ISettingsService> _settings = new(MockBehavior.Strict);
+    private readonly Mock<IRunService> _runs = new(MockBehavior.Strict);
+    private readonly Mock<ICleanupService> _cleanup = new(MockBehavior.Strict);
+
+    [Theory]
+    [InlineData("""{"enabled": "false"}""", "enabled")]
+    [InlineData("""{"enabled": 0}""", "enabled")]
+    [InlineData("""{}""", "enabled")]
+    [InlineData("""{"enabled": false, "extra": 1}""", "extra")]
+    [InlineData("""{"enabled": false, "enabled": true}""", "body")]
+    [InlineData("""{"enabled": false} trailing""", "body")]
+    [InlineData("""{"enabled": false,}""", "body")]
+    [InlineData("""[false]""", "body")]
+    [InlineData("", "body")]
+    public async Task Toggle_refuses_bad_bodies_naming_the_field(string json, string field)
+    {
+        var (status, contentType, body) = await CallAsync(f => f.Toggle, "POST", json);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.True(body.RootElement.GetProperty("errors").TryGetProperty(field, out _), body.RootElement.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("""{"sessions_per_min": 121}""", "sessions_per_min", "Must be a number from 0 to 120.")]
+    [InlineData("""{"sessions_per_min": -0.5}""", "sessions_per_min", "Must be a number from 0 to 120.")]
+    [InlineData("""{"sessions_per_min": "5"}""", "sessions_per_min", "Must be a number from 0 to 120.")]
+    [InlineData("""{"max_per_run": 0}""", "max_per_run", "Must be an integer from 1 to 200.")]
+    [InlineData("""{"max_per_run": 201}""", "max_per_run", "Must be an integer from 1 to 200.")]
+    [InlineData("""{"max_per_run": 2.5}""", "max_per_run", "Must be an integer from 1 to 200.")]
+    [InlineData("""{"error_rate": 1.01}""", "error_rate", "Must be a number from 0 to 1.")]
+    [InlineData("""{"abandon_rate": -0.1}""", "abandon_rate", "Must be a number from 0 to 1.")]
+    [InlineData("""{"mindblock_chance": 2}""", "mindblock_chance", "Must be a number from 0 to 1.")]
+    [InlineData("""{"retain_days": 0}""", "retain_days", "Must be an integer from 1 to 3650.")]
+    [InlineData("""{"retain_days": 3651}""", "retain_days", "Must be an integer from 1 to 3650.")]
+    [InlineData("""{"idle_abandon_days": 0}""", "idle_abandon_days", "Must be an integer from 1 to 365.")]
+    [InlineData("""{"enabled": null}""", "enabled", "Must be true or false.")]
+    [InlineData("""{"sessions_per_min": 5, "speed": 3}""", "speed", "Unknown field. Known fields: enabled, sessions_per_min, max_per_run, error_rate, abandon_rate, mindblock_chance, retain_days, idle_abandon_days.")]
+    [InlineData("""{}""", "body", "Give at least one of: enabled, sessions_per_min, max_per_run, error_rate, abandon_rate, mindblock_chance, retain_days, idle_abandon_days.")]
+    public async Task Settings_refuse_each_invalid_value_with_the_declared_message(string json, string field, string message)
+    {
+        var (status, contentType, body) = await CallAsync(f => f.Settings, "POST", json);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal(message, body.RootElement.GetProperty("errors").GetProperty(field)[0].GetString());
+    }
+
+    [Fact]
+    public async Task Settings_pass_exactly_the_given_values_to_the_use_case()
+    {
+        SettingsPatch? given = null;
+        _settings.Setup(s => s.UpdateAsync(It.IsAny<SettingsPatch>(), "api", It.IsAny<CancellationToken>()))
+            .Callback<SettingsPatch, string, CancellationToken>((patch, _, _) => given = patch)
+            .ReturnsAsync(EngineSettings.Defaults with { SessionsPerMin = 5, MaxPerRun = 8 });
+
+        var (status, _, body) = await CallAsync(f => f.Settings, "POST", """{"sessions_per_min": 5, "max_per_run": 8}""");
+
+        Assert.Equal(200, status);
+        Assert.Equal(["max_per_run=8", "sessions_per_min=5"], given!.Values.Select(v => $"{v.Key}={v.Value}").Order());
+        Assert.Equal(
+            """{"enabled":true,"sessions_per_min":5,"max_per_run":8,"error_rate":0.03,"abandon_rate":0.08,"mindblock_chance":0.45,"retain_days":45,"idle_abandon_days":7}""",
+            body.RootElement.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("?limit=0")]
+    [InlineData("?limit=1001")]
+    [InlineData("?limit=abc")]
+    [InlineData("?limit=5&limit=6")]
+    public async Task Settings_history_refuses_a_bad_limit(string query)
+    {
+        var (status, contentType, body) = await CallAsync(f => f.SettingsHistory, "GET", null, query);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal("limit must be an integer from 1 to 1000.", body.RootElement.GetProperty("errors").GetProperty("limit")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"target": 6}""", "?target=7", "target")]
+    [InlineData("""{"target": 0}""", null, "target")]
+    [InlineData("""{"target": "5"}""", null, "target")]
+    [InlineData(null, "?target=51", "target")]
+    [InlineData("""{"dry_run": "yes"}""", null, "dry_run")]
+    [InlineData("""{"sessions": 5}""", null, "sessions")]
+    public async Task Run_now_refuses_bad_input(string? json, string? query, string field)
+    {
+        var (status, _, body) = await CallAsync(f => f.RunNow, "POST", json, query);
+
+        Assert.Equal(400, status);
+        Assert.True(body.RootElement.GetProperty("errors").TryGetProperty(field, out _), body.RootElement.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("""{"retain_days": 0}""", "Must be an integer from 1 to 3650.")]
+    [InlineData("""{"retain_days": 3651}""", "Must be an integer from 1 to 3650.")]
+    [InlineData("""{"retain_days": "7"}""", "Must be an integer from 1 to 3650.")]
+    public async Task Cleanup_takes_the_retain_days_range_from_the_setting_declaration(string json, string message)
+    {
+        var function = new CleanupFunctions(_cleanup.Object, NullLogger<CleanupFunctions>.Instance);
+        var context = Request("POST", json, null, "application/json");
+
+        var (status, _, body) = await RunFunctionTests.ExecuteAsync(await function.Cleanup(context.Request, CancellationToken.None), context);
+
+        Assert.Equal(400, status);
+        Assert.Equal(message, body.RootElement.GetProperty("errors").GetProperty("retain_days")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Settings_schema_lists_every_declared_setting_with_its_range()
+    {
+        var (status, _, body) = await CallAsync(f => (request, _) => Task.FromResult(f.SettingsSchema(request)), "GET", null);
+
+        Assert.Equal(200, status);
+        var settings = body.RootElement.GetProperty("settings").EnumerateArray().ToList();
+        Assert.Equal(SettingDeclarations.Names, settings.Select(s => s.GetProperty("name").GetString()));
+        var perMinute = settings[1];
+        Assert.Equal("""{"name":"sessions_per_min","type":"number","min":0,"max":120,"step":0.1,"default":2,"description":"Sessions started per minute on average, before the local-hour and weekday curves.","error":"Must be a number from 0 to 120."}""", perMinute.GetRawText());
+        Assert.Equal(JsonValueKind.Null, settings[0].GetProperty("min").ValueKind);
+        Assert.True(settings[0].GetProperty("default").GetBoolean());
+    }
+
+    private async Task<(int Status, string? ContentType, JsonDocument Body)> CallAsync(
+        Func<ControlFunctions, Func<HttpRequest, CancellationToken, Task<IResult>>> function,
+        string method, string? json, string? query = null, string contentType = "application/json")
+    {
+        var context = Request(method, json, query, contentType);
+        var result = await function(new ControlFunctions(_status.Object, _settings.Object, _runs.Object))(context.Request, CancellationToken.None);
+        return await RunFunctionTests.ExecuteAsync(result, context);
+    }
+
+    private static DefaultHttpContext Request(string method, string? json, string? query, string contentType)
+    {
+        var context = RunFunctionTests.HttpContextFor(method, query ?? "");
+        if (json is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(json);
+            context.Request.Body = new MemoryStream(bytes);
+            context.Request.ContentLength = bytes.Length;
+            context.Request.ContentType = contentType;
+        }
+
+        return context;
+    }
+}
