@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using SyntheticsFunctions.LocalHost;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SyntheticsFunctions.Hosting;
 using SyntheticsFunctions.Service;
 
@@ -9,6 +10,9 @@ namespace SyntheticsFunctions;
 /// <summary>
 /// <c>dotnet SyntheticsFunctions.dll migrate</c>: applies the migrations and seeds, for the
 /// tables' owner to run where the app's own role may not create tables (MigrateOnStartup=false).
+/// Configured by environment variables and arguments, e.g.
+/// <c>ConnectionStrings__Synthetics=... dotnet SyntheticsFunctions.dll migrate</c> or
+/// <c>dotnet SyntheticsFunctions.dll migrate --ConnectionStrings:Synthetics=...</c>.
 /// </summary>
 public static class MigrateCommand
 {
@@ -16,10 +20,22 @@ public static class MigrateCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Plain host configuration: environment variables and arguments; local.settings.json is
+        // for the local hosts and is not read here.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        LocalSettingsFile.AddBeneath(builder.Configuration);
 
-        builder.Services.AddSynthetics(builder.Configuration);
+        // As host.json does for the Functions host: per-command and per-attempt logs are noise.
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+        try
+        {
+            builder.Services.AddSynthetics(builder.Configuration);
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync($"{Name}: {e.Message} Settings come from environment variables and arguments (--Name=value).");
+            return 1;
+        }
+
         using var host = builder.Build();
         var gate = host.Services.GetRequiredService<SchemaGate>();
         var status = await gate.MigrateAsync(CancellationToken.None);

@@ -1,14 +1,8 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using SyntheticsFunctions;
-using SyntheticsFunctions.LocalHost;
 using SyntheticsFunctions.Hosting;
 using SyntheticsFunctions.Telemetry;
-
-if (args.Contains(LocalFunctionsHost.Flag))
-{
-    return await LocalFunctionsHost.RunAsync(args);
-}
 
 if (args.FirstOrDefault() == MigrateCommand.Name)
 {

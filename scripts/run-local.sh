@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the engine locally. With no ConnectionStrings__Synthetics in the environment it starts
 # the embedded default database (scripts/local-postgres.sh). Uses `func start` with Azurite
-# where the Azure Functions Core Tools are installed, and the app's local host mode otherwise.
+# where the Azure Functions Core Tools are installed, and the local host mode otherwise
+# (SyntheticsFunctions.LocalHost, an executable beside the app that is never deployed).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,11 +14,12 @@ if [ -z "${ConnectionStrings__Synthetics:-}" ]; then
   export ConnectionStrings__Synthetics="Host=127.0.0.1;Port=${SYNTHETICS_PG_PORT:-54329};Database=synthetics;Username=postgres"
 fi
 
-dotnet build SyntheticsFunctions/SyntheticsFunctions.csproj -c Release -nologo -v quiet
 out="$root/SyntheticsFunctions/bin/Release/net10.0"
+localhost_out="$root/SyntheticsFunctions.LocalHost/bin/Release/net10.0"
 key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["Values"].get("LocalHost__FunctionKey",""))' local.settings.json 2>/dev/null || true)
 
 if command -v func >/dev/null 2>&1; then
+  dotnet build SyntheticsFunctions/SyntheticsFunctions.csproj -c Release -nologo -v quiet
   if ! command -v azurite >/dev/null 2>&1; then
     npm install --prefix "$root/.local/azurite" azurite >/dev/null
     export PATH="$root/.local/azurite/node_modules/.bin:$PATH"
@@ -28,11 +30,13 @@ if command -v func >/dev/null 2>&1; then
   echo "  Studio:  http://localhost:7071/api/synthetics/studio"
   cd "$out" && func start
 else
+  # Builds the app too; local.settings.json is copied beside the local host, as beside the app.
+  dotnet build SyntheticsFunctions.LocalHost/SyntheticsFunctions.LocalHost.csproj -c Release -nologo -v quiet
   urls="${LocalHost__Urls:-http://127.0.0.1:7071}"
   echo "Local host mode (func not found): $urls"
   echo "  Studio:  $urls/api/synthetics/studio   (function key: ${key:-none needed})"
   echo "  health:  curl $urls/api/health"
   echo "  run now: curl -X POST -H 'x-functions-key: $key' '$urls/api/synthetics/run?target=5'"
   echo "  events:  psql -h 127.0.0.1 -p ${SYNTHETICS_PG_PORT:-54329} -U postgres synthetics -c \"SELECT event_type, count(*) FROM journey_scene_events GROUP BY 1\""
-  exec dotnet "$out/SyntheticsFunctions.dll" --local-host
+  exec dotnet "$localhost_out/SyntheticsFunctions.LocalHost.dll"
 fi

@@ -45,7 +45,7 @@ public partial class InfrastructureTests
         read.AddRange(typeof(SyntheticsOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"Synthetics__{p.Name}"));
         read.AddRange(typeof(PostgresAuthOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"Synthetics__Postgres__{p.Name}"));
         read.AddRange(typeof(LocalHostOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"LocalHost__{p.Name}"));
-        foreach (var timer in FunctionCatalog.Discover(typeof(LocalFunctionsHost).Assembly).Where(f => f.Timer is not null))
+        foreach (var timer in FunctionCatalog.Discover(LocalFunctionsHost.AppAssembly).Where(f => f.Timer is not null))
         {
             read.Add(timer.Timer!.Schedule.Trim('%'));
             read.Add($"AzureWebJobs.{timer.Name}.Disabled");

@@ -152,7 +152,7 @@ public class LocalHostTests(PostgresFixture postgres)
                 : $"{f.GetProperty("name").GetString()} timer {trigger.GetProperty("schedule").GetString()}";
         }).Order().ToList();
 
-        var served = FunctionCatalog.Discover(typeof(LocalFunctionsHost).Assembly).Select(f => f.Http is not null
+        var served = FunctionCatalog.Discover(LocalFunctionsHost.AppAssembly).Select(f => f.Http is not null
             ? $"{f.Name} http {f.Route} {string.Join(',', f.Methods)} {f.Http.AuthLevel}"
             : $"{f.Name} timer {f.Timer!.Schedule}").Order().ToList();
 

@@ -164,7 +164,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events"));
 
         // Every HTTP function the app declares was called above.
-        var declared = FunctionCatalog.Discover(typeof(LocalFunctionsHost).Assembly)
+        var declared = FunctionCatalog.Discover(LocalFunctionsHost.AppAssembly)
             .Where(f => f.Http is not null)
             .SelectMany(f => f.Methods.Select(m => $"{m.ToUpperInvariant()} {f.Route!.Replace("{hours}", "24")}"))
             .ToHashSet();

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -17,19 +18,20 @@ namespace SyntheticsFunctions.LocalHost;
 
 /// <summary>
 /// Runs the app without the Functions host (where the Core Tools cannot be installed): an
-/// ASP.NET Core host built from the same registrations, serving every HTTP function on its
+/// ASP.NET Core host built from the app's registrations (<c>AddSynthetics</c>), serving every HTTP function on its
 /// attribute's route and methods and running every timer function on its schedule, all
 /// discovered from the attributes.
 /// </summary>
 public static class LocalFunctionsHost
 {
-    public const string Flag = "--local-host";
+    /// <summary>The app's assembly, whose <c>[Function]</c> methods this host serves.</summary>
+    public static Assembly AppAssembly { get; } = typeof(SyntheticsOptions).Assembly;
 
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = [.. args.Where(a => a != Flag)],
+            Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
 
@@ -51,7 +53,8 @@ public static class LocalFunctionsHost
             .WithMethods("GET", "POST")
             .WithHeaders("content-type", "x-functions-key")));
 
-        var functions = FunctionCatalog.Discover(typeof(LocalFunctionsHost).Assembly);
+        // Before anything is built: a parameter this host cannot bind stops it here.
+        var functions = FunctionCatalog.Discover(AppAssembly);
         foreach (var timer in functions.Where(f => f.Timer is not null))
         {
             var schedule = TimerSchedule.Resolve(timer.Timer!.Schedule, builder.Configuration);

@@ -1,0 +1,3 @@
+using SyntheticsFunctions.LocalHost;
+
+return await LocalFunctionsHost.RunAsync(args);
