@@ -127,6 +127,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         var paused = await CallAsync("POST", "synthetics/toggle", new { enabled = false });
         var settings = await CallAsync("POST", "synthetics/settings", new { sessions_per_min = 4, max_per_run = 9 });
         var history = await CallAsync("GET", "synthetics/settings/history?limit=5");
+        var schema = await CallAsync("GET", "synthetics/settings/schema");
         var dryRun = await CallAsync("POST", "synthetics/run-now", new { target = 3, dry_run = true });
         var runNow = await CallAsync("POST", "synthetics/run-now", new { target = 3 });
         var run = await CallAsync("POST", "synthetics/run?target=2");
@@ -148,6 +149,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         Assert.False(paused.Body.GetProperty("enabled").GetBoolean());
         Assert.Equal(4, settings.Body.GetProperty("sessions_per_min").GetDouble());
         Assert.Equal(9, settings.Body.GetProperty("max_per_run").GetInt32());
+        Assert.Equal(SettingDeclarations.Names, schema.Body.GetProperty("settings").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
         Assert.Equal(["api", "api"], history.Body.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("source").GetString()));
         Assert.True(dryRun.Body.GetProperty("dry_run").GetBoolean());
         Assert.Equal(3, dryRun.Body.GetProperty("sessions_started").GetInt32());
@@ -249,6 +251,17 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
     {
         var page = await OpenStudioAsync();
         await Expect(page.GetByLabel("Sessions per minute")).ToHaveValueAsync("2");
+
+        // The bounds come from GET settings/schema, that is from the setting declarations.
+        foreach (var setting in SettingDeclarations.All.Where(s => s.Kind != SettingKind.Boolean))
+        {
+            var input = page.Locator($"#f-{setting.Name}");
+            await Expect(input).ToHaveAttributeAsync("max", setting.Max.ToString(CultureInfo.InvariantCulture));
+            await Expect(input).ToHaveAttributeAsync("min", setting.Min.ToString(CultureInfo.InvariantCulture));
+            await Expect(input).ToHaveAttributeAsync("step", setting.Step.ToString(CultureInfo.InvariantCulture));
+        }
+
+        await Expect(page.Locator("#cleanup-days")).ToHaveAttributeAsync("max", "3650");
 
         await page.GetByLabel("Sessions per minute").FillAsync("500");
         await page.GetByLabel("Max sessions per run").FillAsync("2.5");
