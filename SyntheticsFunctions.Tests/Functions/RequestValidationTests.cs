@@ -20,6 +20,7 @@ public class RequestValidationTests
     private readonly Mock<ISettingsService> _settings = new(MockBehavior.Strict);
     private readonly Mock<IRunService> _runs = new(MockBehavior.Strict);
     private readonly Mock<ICleanupService> _cleanup = new(MockBehavior.Strict);
+    private readonly Mock<IPoolService> _pool = new(MockBehavior.Strict);
 
     [Theory]
     [InlineData("""{"enabled": "false"}""", "enabled")]
@@ -124,6 +125,86 @@ public class RequestValidationTests
 
         Assert.Equal(400, status);
         Assert.Equal(message, body.RootElement.GetProperty("errors").GetProperty("retain_days")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"retain_days": 0}""", "retain_days")]
+    [InlineData("""{"retain_days": "45"}""", "retain_days")]
+    [InlineData("""{"days": 45}""", "days")]
+    public async Task Cleanup_refuses_bad_input(string json, string field)
+    {
+        var function = new CleanupFunctions(_cleanup.Object, NullLogger<CleanupFunctions>.Instance);
+        var context = Request("POST", json, null, "application/json");
+
+        var (status, _, body) = await RunFunctionTests.ExecuteAsync(await function.Cleanup(context.Request, CancellationToken.None), context);
+
+        Assert.Equal(400, status);
+        Assert.True(body.RootElement.GetProperty("errors").TryGetProperty(field, out _), body.RootElement.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("""{"confirm": "yes"}""")]
+    [InlineData("""{}""")]
+    [InlineData("""{"confirm": "PURGE ALL SYNTHETIC DATA"}""")]
+    public async Task Purge_needs_the_typed_confirmation(string json)
+    {
+        var function = new CleanupFunctions(_cleanup.Object, NullLogger<CleanupFunctions>.Instance);
+        var context = Request("POST", json, null, "application/json");
+
+        var (status, _, body) = await RunFunctionTests.ExecuteAsync(await function.Purge(context.Request, CancellationToken.None), context);
+
+        Assert.Equal(400, status);
+        Assert.True(body.RootElement.GetProperty("errors").TryGetProperty("confirm", out _));
+    }
+
+    [Theory]
+    [InlineData("?target=0", "target must be an integer from 1 to 50.")]
+    [InlineData("?target=51", "target must be an integer from 1 to 50.")]
+    [InlineData("?target=-1", "target must be an integer from 1 to 50.")]
+    [InlineData("?target=abc", "target must be an integer from 1 to 50.")]
+    [InlineData("?target=5.0", "target must be an integer from 1 to 50.")]
+    [InlineData("?target=%205", "target must be an integer from 1 to 50.")]
+    [InlineData("?target=", "target must be an integer from 1 to 50.")]
+    [InlineData("?target=5&target=6", "target must be given once.")]
+    public async Task Manual_run_rejects_a_bad_target_with_problem_json(string query, string message)
+    {
+        var context = RunFunctionTests.HttpContextFor("POST", query);
+
+        var (status, contentType, body) = await RunFunctionTests.ExecuteAsync(await new RunFunction(_runs.Object).ManualRun(context.Request, CancellationToken.None), context);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal(message, body.RootElement.GetProperty("errors").GetProperty("target")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"pool_size": 0}""")]
+    [InlineData("""{"pool_size": 100001}""")]
+    [InlineData("""{"pool_size": "10"}""")]
+    [InlineData("""{"size": 10}""")]
+    public async Task Resizing_the_pool_refuses_bad_sizes(string json)
+    {
+        var context = Request("POST", json, null, "application/json");
+
+        var (status, contentType, _) = await RunFunctionTests.ExecuteAsync(await new PoolFunctions(_pool.Object, _status.Object).ResizePool(context.Request, CancellationToken.None), context);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", contentType);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1081")]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    public async Task Activity_refuses_hours_outside_1_to_1080(string hours)
+    {
+        var context = Request("GET", null, null, "application/json");
+
+        var (status, _, body) = await RunFunctionTests.ExecuteAsync(await new PoolFunctions(_pool.Object, _status.Object).Activity(context.Request, hours, CancellationToken.None), context);
+
+        Assert.Equal(400, status);
+        Assert.Equal("hours must be an integer from 1 to 1080.", body.RootElement.GetProperty("errors").GetProperty("hours")[0].GetString());
     }
 
     [Fact]

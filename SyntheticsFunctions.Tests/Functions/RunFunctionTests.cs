@@ -13,31 +13,6 @@ namespace SyntheticsFunctions.Tests.Functions;
 public class RunFunctionTests(PostgresFixture postgres)
 {
     [Theory]
-    [InlineData("?target=0")]
-    [InlineData("?target=51")]
-    [InlineData("?target=-1")]
-    [InlineData("?target=abc")]
-    [InlineData("?target=5.0")]
-    [InlineData("?target=%205")]
-    [InlineData("?target=")]
-    [InlineData("?target=5&target=6")]
-    public async Task Manual_run_rejects_a_bad_target_with_problem_json_and_writes_nothing(string query)
-    {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
-        var function = new RunFunction(app.Runs);
-        var context = HttpContextFor("POST", query);
-
-        var result = await function.ManualRun(context.Request, CancellationToken.None);
-        var (status, contentType, body) = await ExecuteAsync(result, context);
-
-        Assert.Equal(StatusCodes.Status400BadRequest, status);
-        Assert.Equal("application/problem+json", contentType);
-        Assert.True(body.RootElement.GetProperty("errors").TryGetProperty("target", out _));
-        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_runs"));
-        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM journey_scene_events"));
-    }
-
-    [Theory]
     [InlineData("", 5)]
     [InlineData("?target=1", 1)]
     [InlineData("?target=50", 50)]
