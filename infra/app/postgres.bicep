@@ -42,7 +42,7 @@ param databaseName string = 'synthetics'
 @description('PostgreSQL major version.')
 param version string = '16'
 
-@description('Compute SKU name.')
+@description('Compute SKU name (main.bicep picks it together with the connection budget).')
 param skuName string = 'Standard_B1ms'
 
 @description('Compute tier of skuName.')
@@ -99,7 +99,8 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
     }
     storage: {
       storageSizeGB: storageSizeGB
-      autoGrow: 'Disabled'
+      // The app writes continuously; a server that reaches 95% of its storage turns read-only.
+      autoGrow: 'Enabled'
     }
     backup: {
       backupRetentionDays: 7
