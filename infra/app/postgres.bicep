@@ -8,9 +8,9 @@
 // endpoint's private IP inside the VNet). Flex Consumption apps have no fixed
 // outbound IP addresses, so this is how the app gets in without any firewall
 // rule. The public endpoint stays enabled, but admits only the IPv4 ranges in
-// `firewallRules` (none by default) plus the temporary rule that
-// scripts/postprovision.sh opens for the deployer's own IP while it runs
-// migrations and then deletes. There is deliberately NO
+// `firewallRules` (none by default) plus the temporary rule that each azd
+// hook (scripts/postprovision.sh, scripts/predeploy.sh) opens for the
+// deployer's own IP while it runs its SQL and then deletes. There is deliberately NO
 // 'AllowAllAzureServicesAndResourcesWithinAzureIps' (0.0.0.0) rule: "allow
 // Azure services" would admit any Azure-hosted client of any tenant.
 
