@@ -8,6 +8,7 @@
 targetScope = 'subscription'
 
 import { firewallRule } from 'app/postgres.bicep'
+import { administratorOf, connectionBudgetOf, serverMaxConnections, serverTiers } from 'app/postgres-rules.bicep'
 
 @minLength(1)
 @maxLength(64)
@@ -15,7 +16,42 @@ import { firewallRule } from 'app/postgres.bicep'
 param environmentName string
 
 @minLength(1)
+// The regions of the official Flex Consumption quickstart's allow-list (less its canary region):
+// a region outside it fails at once instead of after half the resources exist.
 @description('Primary Azure region for all resources (must support Flex Consumption and PostgreSQL Flexible Server).')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -23,13 +59,13 @@ param environmentName string
 })
 param location string
 
-@description('Object ID of the deploying user or service principal. Gets storage data roles and becomes the PostgreSQL Entra administrator. Empty to skip both.')
-param principalId string = ''
+@description('Object ID of the deploying user or service principal (azd sets AZURE_PRINCIPAL_ID). Gets storage data roles and becomes the PostgreSQL Entra administrator. Empty to skip both.')
+param principalId string = deployer().objectId
 
-@description('Login name of that principal for PostgreSQL (UPN for a user, display name for a service principal or group). Empty uses the deployer\'s UPN.')
+@description('PostgreSQL login name of that principal (POSTGRES_ADMIN_NAME): empty uses the deployer\'s UPN, which only a user has; a service principal or group must give its display name, or provisioning fails saying so.')
 param principalName string = ''
 
-@description('Type of the deploying principal.')
+@description('Type of the deploying principal (AZURE_PRINCIPAL_TYPE): User, or ServicePrincipal in CI.')
 @allowed([
   'User'
   'Group'
@@ -76,6 +112,32 @@ param cronDisabled bool = false
 @description('Set true to switch off the daily retention timer (AzureWebJobs.Retention.Disabled).')
 param retentionDisabled bool = false
 
+@description('Maximum instances of each per-function scale group (Flex Consumption). Every instance holds its own connection pool, so this is bounded by the server\'s connections: raise it with a larger postgresSkuName.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 3
+
+@description('PostgreSQL compute SKU. Its max_connections bounds maximumInstanceCount × scale groups × pool size.')
+@allowed([
+  'Standard_B1ms'
+  'Standard_B2s'
+  'Standard_B2ms'
+  'Standard_D2ds_v5'
+  'Standard_D4ds_v5'
+])
+param postgresSkuName string = 'Standard_B1ms'
+
+@description('PostgreSQL connections kept out of the app\'s budget for the Entra administrator, the hooks\' psql and the migrate command (which holds two).')
+@minValue(3)
+param postgresReservedConnections int = 5
+
+@description('Maximum Pool Size of each app instance. 0 shares the app\'s connections out evenly over the instances, at most 10 each; provisioning fails when the pools of all instances would not fit.')
+@minValue(0)
+param postgresPoolSize int = 0
+
+@description('Resource ID of an action group the alerts (health not 200, failed runs) notify. Empty: the alerts fire in the portal only.')
+param alertActionGroupId string = ''
+
 @description('IPv4 ranges allowed through the PostgreSQL public endpoint\'s firewall. Empty by default; there is no allow-all-Azure rule (the function app uses the private endpoint).')
 param postgresFirewallRules firewallRule[] = []
 
@@ -86,8 +148,18 @@ var tags = {
 }
 var postgresDatabaseName = 'synthetics'
 var deploymentContainerName = 'deploymentpackage'
-// Entra login name of the PostgreSQL administrator (the deployer by default).
-var postgresAdminName = !empty(principalName) ? principalName : deployer().userPrincipalName
+// Entra administrator of PostgreSQL: the deployer, by UPN for a user; a service principal (CI)
+// has no UPN and must be named (POSTGRES_ADMIN_NAME).
+var administrator = administratorOf(principalType, principalName, deployer().?userPrincipalName ?? '')
+var postgresAdminName = empty(administrator.problem) ? administrator.name : fail(administrator.problem)
+// Per-function scaling: the HTTP functions share one scale group; each timer function
+// (SyntheticsCron, Retention) scales on instances of its own. A test checks this against the code.
+var functionScaleGroups = 3
+var maxPoolSize = 10
+var connections = connectionBudgetOf(serverMaxConnections[postgresSkuName], postgresReservedConnections, maximumInstanceCount, functionScaleGroups, postgresPoolSize, maxPoolSize)
+var postgresMaxPoolSize = connections.fits
+  ? connections.poolSize
+  : fail('PostgreSQL ${postgresSkuName} takes ${connections.appConnections} app connections (${serverMaxConnections[postgresSkuName]} less 15 for Azure, less ${postgresReservedConnections} reserved), but ${connections.instances} instances (maximumInstanceCount ${maximumInstanceCount} × ${functionScaleGroups} scale groups) with a pool of ${connections.poolSize} need ${connections.peakConnections}. Lower maximumInstanceCount or postgresPoolSize, or choose a larger postgresSkuName.')
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -160,6 +232,8 @@ module postgres 'app/postgres.bicep' = {
     administratorPrincipalId: principalId
     administratorPrincipalName: postgresAdminName
     administratorPrincipalType: principalType
+    skuName: postgresSkuName
+    skuTier: serverTiers[postgresSkuName]
     firewallRules: postgresFirewallRules
     privateEndpointName: !empty(postgresPrivateEndpointName) ? postgresPrivateEndpointName : '${abbrs.networkPrivateEndpoints}${abbrs.dBforPostgreSQLServers}${resourceToken}'
     privateEndpointSubnetId: network.outputs.privateEndpointSubnetId
@@ -189,12 +263,25 @@ module api 'app/api.bicep' = {
     cronDisabled: cronDisabled
     retentionDisabled: retentionDisabled
     instanceMemoryMB: 2048
-    maximumInstanceCount: 40
+    maximumInstanceCount: maximumInstanceCount
+    postgresMaxPoolSize: postgresMaxPoolSize
   }
   // The host needs its storage and telemetry roles before it first starts.
   dependsOn: [
     rbac
   ]
+}
+
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    location: location
+    tags: tags
+    healthUrl: '${api.outputs.url}/api/health'
+    actionGroupId: alertActionGroupId
+  }
 }
 
 @description('Azure region of the deployment.')
@@ -233,5 +320,8 @@ output POSTGRES_HOST string = postgres.outputs.fqdn
 @description('Name of the application database.')
 output POSTGRES_DATABASE string = postgres.outputs.databaseName
 
-@description('Entra login name of the PostgreSQL administrator (used by scripts/postprovision.sh).')
+@description('Entra login name of the PostgreSQL administrator (the hooks sign in with it).')
 output POSTGRES_ADMIN_NAME string = postgresAdminName
+
+@description('Maximum Pool Size of each app instance, from the connection budget.')
+output POSTGRES_MAX_POOL_SIZE int = postgresMaxPoolSize

@@ -89,7 +89,69 @@ public partial class InfrastructureTests
         Assert.Equal("[join(parameters('allowedOrigins'), ',')]", AppSettings()["Synthetics__AllowedOrigins"]);
     }
 
-    private static Dictionary<string, string> AppSettings()
+    [Fact]
+    public void Operations_storage_grows_alerts_watch_health_and_failed_runs_and_dead_settings_are_gone()
+    {
+        var resources = Resources(Compiled.Value.RootElement).ToList();
+        var server = resources.First(r => r.GetProperty("type").GetString() == "Microsoft.DBforPostgreSQL/flexibleServers");
+        var site = resources.First(r => r.GetProperty("type").GetString() == "Microsoft.Web/sites");
+        var webTest = resources.First(r => r.GetProperty("type").GetString() == "Microsoft.Insights/webtests").GetProperty("properties");
+        var healthAlert = resources.First(r => r.GetProperty("type").GetString() == "Microsoft.Insights/metricAlerts").GetProperty("properties");
+        var runAlert = resources.First(r => r.GetProperty("type").GetString() == "Microsoft.Insights/scheduledQueryRules").GetProperty("properties");
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(LocalHostTests.RepoRoot(), "host.json")));
+
+        Assert.Equal("Enabled", server.GetProperty("properties").GetProperty("storage").GetProperty("autoGrow").GetString());
+        Assert.False(site.GetProperty("properties").GetProperty("siteConfig").TryGetProperty("vnetRouteAllEnabled", out _));
+        Assert.False(host.RootElement.GetProperty("logging").TryGetProperty("applicationInsights", out _));
+        Assert.Equal("OpenTelemetry", host.RootElement.GetProperty("telemetryMode").GetString());
+        Assert.Equal("[parameters('healthUrl')]", webTest.GetProperty("Request").GetProperty("RequestUrl").GetString());
+        Assert.Equal(200, webTest.GetProperty("ValidationRules").GetProperty("ExpectedHttpStatusCode").GetInt32());
+        Assert.Equal("[format('{0}/api/health', reference('api').outputs.url.value)]", ModuleParameter("alerts", "healthUrl"));
+        Assert.Equal("Microsoft.Azure.Monitor.WebtestLocationAvailabilityCriteria", healthAlert.GetProperty("criteria").GetProperty("odata.type").GetString());
+        var query = runAlert.GetProperty("criteria").GetProperty("allOf")[0];
+        Assert.Equal("customMetrics | where name == \"synthetics.runs\" and tostring(customDimensions[\"status\"]) == \"failed\"", query.GetProperty("query").GetString());
+        Assert.Equal(0, query.GetProperty("threshold").GetInt32());
+        Assert.Equal("[parameters('alertActionGroupId')]", ModuleParameter("alerts", "actionGroupId"));
+    }
+
+    [Fact]
+    public void The_location_is_limited_to_the_flex_consumption_regions_of_the_official_template()
+    {
+        var allowed = Compiled.Value.RootElement.GetProperty("parameters").GetProperty("location").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()).ToList();
+
+        Assert.Equal(31, allowed.Count);
+        Assert.Contains("westeurope", allowed);
+        Assert.Contains("eastus2", allowed);
+        Assert.DoesNotContain("eastus2euap", allowed);
+    }
+
+    [Fact]
+    public void Azure_yaml_runs_each_hook_in_bash_and_in_powershell_and_hands_the_admin_settings_to_the_pipeline()
+    {
+        var yaml = File.ReadAllText(Path.Combine(LocalHostTests.RepoRoot(), "azure.yaml"));
+
+        foreach (var hook in new[] { "postprovision", "predeploy" })
+        {
+            Assert.Contains($"run: bash scripts/{hook}.sh", yaml, StringComparison.Ordinal);
+            Assert.Contains($"run: ./scripts/{hook}.ps1", yaml, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("shell: pwsh", yaml, StringComparison.Ordinal);
+        Assert.Contains("    - AZURE_PRINCIPAL_TYPE\n    - POSTGRES_ADMIN_NAME\n", yaml.Replace("\r", ""), StringComparison.Ordinal);
+        Assert.DoesNotContain("continueOnError: true", yaml, StringComparison.Ordinal);
+    }
+
+    internal static JsonElement CompiledTemplate() => Compiled.Value.RootElement;
+
+    /// <summary>A parameter main.bicep passes to one of its modules, as ARM sees it.</summary>
+    internal static string ModuleParameter(string module, string parameter)
+    {
+        var deployment = Resources(Compiled.Value.RootElement).First(r =>
+            r.GetProperty("type").GetString() == "Microsoft.Resources/deployments" && r.GetProperty("name").GetString() == module);
+        return deployment.GetProperty("properties").GetProperty("parameters").GetProperty(parameter).GetProperty("value").ToString();
+    }
+
+    internal static Dictionary<string, string> AppSettings()
     {
         var config = Resources(Compiled.Value.RootElement).First(r => r.GetProperty("type").GetString() == "Microsoft.Web/sites/config");
         return config.GetProperty("properties").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString());
@@ -129,7 +191,7 @@ public partial class InfrastructureTests
                 cells => cells[2] == "—" ? ["—"] : CodeSpan().Matches(cells[2]).Select(m => m.Groups[1].Value).ToList());
     }
 
-    private static string Bicep(params string[] arguments)
+    internal static string Bicep(params string[] arguments)
     {
         var bicep = Path.Combine(AppContext.BaseDirectory, "tools", "bicep");
         // NuGet does not keep the executable bit of a package's tool (the Bicep CLI is linux-x64 only).
@@ -140,7 +202,7 @@ public partial class InfrastructureTests
 
         var result = ProcessRunner.Run(bicep, arguments, LocalHostTests.RepoRoot());
         Assert.True(result.ExitCode == 0, $"bicep {string.Join(' ', arguments)} exited {result.ExitCode}: {result.Error}");
-        return result.Output + result.Error;
+        return arguments[^1] == "--stdout" ? result.Output : result.Output + result.Error;
     }
 
     [GeneratedRegex("`([^`]+)`")]

@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Moq;
 using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Telemetry;
@@ -78,5 +82,42 @@ public class TelemetryTests(PostgresFixture postgres)
         await using var connection = await app.DataSource.OpenConnectionAsync();
 
         credential.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task With_application_insights_configured_npgsql_commands_are_traced_for_export()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var services = new ServiceCollection();
+        var credential = new Mock<TokenCredential>();
+        credential.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>())).ReturnsAsync(new AccessToken("t", DateTimeOffset.UtcNow.AddHours(1)));
+        services.AddSingleton(credential.Object);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // An ingestion endpoint nothing listens on: export fails quietly, the traces are collected here.
+            [TelemetryExtensions.ConnectionStringSetting] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/",
+        }).Build();
+        var collected = new ConcurrentBag<Activity>();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSyntheticsTelemetry(configuration);
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Collector(collected)));
+        var marker = "trace_" + Guid.NewGuid().ToString("N")[..8];
+
+        await using (var provider = services.BuildServiceProvider())
+        {
+            _ = provider.GetRequiredService<TracerProvider>();
+            await using var dataSource = NpgsqlDataSource.Create(database);
+            await using var command = dataSource.CreateCommand($"SELECT 1 AS {marker}");
+            await command.ExecuteScalarAsync();
+        }
+
+        var traced = Assert.Single(collected, a => a.Source.Name == "Npgsql" && a.TagObjects.Any(t => t.Value?.ToString()?.Contains(marker, StringComparison.Ordinal) == true));
+        Assert.Equal(ActivityKind.Client, traced.Kind);
+        Assert.Equal(ActivityStatusCode.Unset, traced.Status);
+    }
+
+    private sealed class Collector(ConcurrentBag<Activity> collected) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data) => collected.Add(data);
     }
 }

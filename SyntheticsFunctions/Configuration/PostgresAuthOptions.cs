@@ -14,6 +14,9 @@ public sealed class PostgresAuthOptions
     /// </summary>
     public bool UseEntraAuth { get; set; }
 
-    /// <summary>Client id of the user-assigned managed identity to get tokens for. Empty uses DefaultAzureCredential's own choice.</summary>
+    /// <summary>
+    /// Client id of the user-assigned managed identity to get tokens for (set in Azure). The default
+    /// value is empty: the developer tools' sign-ins (<see cref="PostgresCredentialFactory"/>).
+    /// </summary>
     public string ManagedIdentityClientId { get; set; } = "";
 }

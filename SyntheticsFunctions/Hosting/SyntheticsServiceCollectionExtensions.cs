@@ -1,5 +1,4 @@
 using Azure.Core;
-using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -45,10 +44,7 @@ public static class SyntheticsServiceCollectionExtensions
         if (auth.UseEntraAuth)
         {
             // A seam tests replace with a fake credential; in Azure, the app's managed identity.
-            services.TryAddSingleton<TokenCredential>(new DefaultAzureCredential(new DefaultAzureCredentialOptions
-            {
-                ManagedIdentityClientId = string.IsNullOrEmpty(auth.ManagedIdentityClientId) ? null : auth.ManagedIdentityClientId,
-            }));
+            services.TryAddSingleton(PostgresCredentialFactory.Create(auth));
         }
 
         services.AddNpgsqlDataSource(connectionString, (provider, builder) =>

@@ -3,7 +3,9 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using OpenTelemetry;
+using SyntheticsFunctions.Configuration;
 
 namespace SyntheticsFunctions.Telemetry;
 
@@ -14,8 +16,9 @@ public static class TelemetryExtensions
     /// <summary>
     /// OpenTelemetry the way the isolated worker expects it (<c>UseFunctionsWorkerDefaults</c>,
     /// host.json <c>telemetryMode: OpenTelemetry</c>), exporting logs, traces and the engine's
-    /// metrics to Application Insights with the app's Entra credential. Off where no
-    /// Application Insights connection string is set (locally).
+    /// metrics to Application Insights with the app's Entra credential. Npgsql's own traces go with
+    /// them, so a run's database calls appear under its invocation. Off where no Application
+    /// Insights connection string is set (locally).
     /// </summary>
     public static IServiceCollection AddSyntheticsTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,15 +30,16 @@ public static class TelemetryExtensions
         services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
             .WithMetrics(metrics => metrics.AddMeter(SyntheticsMetrics.MeterName, "Npgsql"))
-            .UseAzureMonitorExporter(options => options.Credential = services.BuildCredential());
+            .WithTracing(tracing => tracing.AddNpgsql())
+            .UseAzureMonitorExporter(options => options.Credential = services.BuildCredential(configuration));
         return services;
     }
 
     // The exporter is configured before the container is built; the credential it needs is the
-    // same DefaultAzureCredential (with the app's managed identity) the data source uses.
-    private static TokenCredential BuildCredential(this IServiceCollection services)
+    // one the data source uses (the app's managed identity in Azure), or the same choice made anew.
+    private static TokenCredential BuildCredential(this IServiceCollection services, IConfiguration configuration)
     {
         var registered = services.FirstOrDefault(d => d.ServiceType == typeof(TokenCredential))?.ImplementationInstance as TokenCredential;
-        return registered ?? new Azure.Identity.DefaultAzureCredential();
+        return registered ?? PostgresCredentialFactory.Create(configuration.GetSection(PostgresAuthOptions.Section).Get<PostgresAuthOptions>() ?? new PostgresAuthOptions());
     }
 }

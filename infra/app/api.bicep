@@ -5,7 +5,8 @@
 // app reaches storage, Application Insights and PostgreSQL with its
 // user-assigned managed identity. The app is integrated with a virtual
 // network (subnet delegated to Microsoft.App/environments) and reaches
-// PostgreSQL over that server's private endpoint.
+// PostgreSQL over that server's private endpoint. (Flex Consumption routes all
+// outbound traffic through that subnet; vnetRouteAllEnabled does not apply.)
 
 @description('Name of the function app.')
 param name string
@@ -66,10 +67,18 @@ param virtualNetworkSubnetId string
 ])
 param instanceMemoryMB int = 2048
 
-@description('Maximum number of instances the app can scale out to.')
+@description('Maximum instances of each per-function scale group; main.bicep derives it with the connection budget.')
 @minValue(1)
 @maxValue(1000)
-param maximumInstanceCount int = 40
+param maximumInstanceCount int
+
+@description('Maximum Pool Size of each instance\'s Npgsql pool, from main.bicep\'s connection budget.')
+@minValue(1)
+param postgresMaxPoolSize int
+
+@description('Seconds a run waits to open a connection (including for a free one in the pool) before it fails.')
+@minValue(1)
+param postgresConnectTimeoutSeconds int = 5
 
 // Timer schedules (NCRONTAB, 6 fields: second minute hour day month weekday).
 // The cron tick runs every minute (the same value as local.settings.sample.json and the local host's defaults).
@@ -118,7 +127,6 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     virtualNetworkSubnetId: virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
-      vnetRouteAllEnabled: true
       cors: {
         allowedOrigins: allowedOrigins
         supportCredentials: false
@@ -162,14 +170,16 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 
-    // PostgreSQL with an Entra token for the managed identity; no password.
-    ConnectionStrings__Synthetics: 'Host=${postgresHost};Port=5432;Database=${postgresDatabaseName};Username=${identityName};Ssl Mode=Require'
+    // PostgreSQL with an Entra token for the managed identity; no password. The pool is capped by
+    // the connection budget, and a run that finds it full fails after the timeout instead of
+    // queueing behind a server that has no connection left.
+    ConnectionStrings__Synthetics: 'Host=${postgresHost};Port=5432;Database=${postgresDatabaseName};Username=${identityName};Ssl Mode=Require;Maximum Pool Size=${postgresMaxPoolSize};Timeout=${postgresConnectTimeoutSeconds}'
     Synthetics__Postgres__UseEntraAuth: 'true'
     Synthetics__Postgres__ManagedIdentityClientId: identityClientId
     AZURE_CLIENT_ID: identityClientId
 
     Synthetics__Schema: 'public'
-    // Migrations are run by scripts/postprovision.sh as the Entra admin.
+    // Migrations are run by the predeploy hook (scripts/predeploy.sh) as the Entra admin.
     Synthetics__MigrateOnStartup: 'false'
     Synthetics__PoolSize: '200'
     Synthetics__PoolProfileIds: ''

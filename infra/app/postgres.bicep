@@ -8,9 +8,9 @@
 // endpoint's private IP inside the VNet). Flex Consumption apps have no fixed
 // outbound IP addresses, so this is how the app gets in without any firewall
 // rule. The public endpoint stays enabled, but admits only the IPv4 ranges in
-// `firewallRules` (none by default) plus the temporary rule that
-// scripts/postprovision.sh opens for the deployer's own IP while it runs
-// migrations and then deletes. There is deliberately NO
+// `firewallRules` (none by default) plus the temporary rule that each azd
+// hook (scripts/postprovision.sh, scripts/predeploy.sh) opens for the
+// deployer's own IP while it runs its SQL and then deletes. There is deliberately NO
 // 'AllowAllAzureServicesAndResourcesWithinAzureIps' (0.0.0.0) rule: "allow
 // Azure services" would admit any Azure-hosted client of any tenant.
 
@@ -42,7 +42,7 @@ param databaseName string = 'synthetics'
 @description('PostgreSQL major version.')
 param version string = '16'
 
-@description('Compute SKU name.')
+@description('Compute SKU name (main.bicep picks it together with the connection budget).')
 param skuName string = 'Standard_B1ms'
 
 @description('Compute tier of skuName.')
@@ -99,7 +99,8 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
     }
     storage: {
       storageSizeGB: storageSizeGB
-      autoGrow: 'Disabled'
+      // The app writes continuously; a server that reaches 95% of its storage turns read-only.
+      autoGrow: 'Enabled'
     }
     backup: {
       backupRetentionDays: 7

@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+using SyntheticsFunctions.Tests.LocalHost;
+
+namespace SyntheticsFunctions.Tests.Infra;
+
+/// <summary>
+/// The predeploy hook migrates while the old code still serves, so a new migration must leave the
+/// old code working: it may add, never drop, rename or retype.
+/// </summary>
+public partial class MigrationRulesTests
+{
+    /// <summary>Migrations written before migrations ran ahead of the code; they stay as they are.</summary>
+    private const string LastMigrationBeforeTheRule = "0004_rollups";
+
+    [Fact]
+    public void Migrations_after_0004_are_additive()
+    {
+        var directory = Path.Combine(LocalHostTests.RepoRoot(), "SyntheticsFunctions", "Storage", "Migrations");
+        var newer = Directory.GetFiles(directory, "*.sql")
+            .Where(f => string.CompareOrdinal(Path.GetFileNameWithoutExtension(f), LastMigrationBeforeTheRule) > 0);
+
+        Assert.All(newer, file => Assert.Empty(Violations(File.ReadAllText(file))));
+        Assert.True(File.Exists(Path.Combine(directory, LastMigrationBeforeTheRule + ".sql")));
+    }
+
+    [Theory]
+    [InlineData("ALTER TABLE t ADD COLUMN c int;", "")]
+    [InlineData("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (c);", "")]
+    [InlineData("-- we never DROP anything here\nCREATE TABLE t (c int);", "")]
+    [InlineData("COMMENT ON TABLE t IS 'do not drop or rename';", "")]
+    [InlineData("DROP TABLE t;", "DROP")]
+    [InlineData("alter table t drop column c;", "drop")]
+    [InlineData("DROP TRIGGER IF EXISTS x ON t;", "DROP")]
+    [InlineData("ALTER TABLE t RENAME COLUMN a TO b;", "RENAME")]
+    [InlineData("ALTER TABLE t ALTER COLUMN c TYPE bigint;", "ALTER COLUMN c TYPE")]
+    [InlineData("alter table t alter c set data type text;", "alter c set data type")]
+    [InlineData("ALTER TYPE mood ADD VALUE 'meh';", "ALTER TYPE")]
+    public void The_check_finds_drop_rename_and_type_changes_outside_comments_and_strings(string sql, string violation)
+    {
+        var found = Violations(sql);
+
+        Assert.Equal(violation, string.Join(", ", found));
+    }
+
+    private static List<string> Violations(string sql)
+    {
+        var code = CommentsAndStrings().Replace(sql, " ");
+        return Forbidden().Matches(code).Select(m => m.Value).ToList();
+    }
+
+    [GeneratedRegex(@"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\$\$.*?\$\$", RegexOptions.Singleline)]
+    private static partial Regex CommentsAndStrings();
+
+    [GeneratedRegex(@"\bDROP\b|\bRENAME\b|\bALTER\s+TYPE\b|\bALTER\s+(?:COLUMN\s+)?\w+\s+(?:SET\s+DATA\s+)?TYPE\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Forbidden();
+}
