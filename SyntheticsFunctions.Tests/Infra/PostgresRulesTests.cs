@@ -56,7 +56,7 @@ public class PostgresRulesTests
     [Fact]
     public void The_scale_groups_counted_are_the_http_group_and_one_per_timer_function()
     {
-        var functions = FunctionCatalog.Discover(typeof(LocalFunctionsHost).Assembly);
+        var functions = FunctionCatalog.Discover(LocalFunctionsHost.AppAssembly);
         var groups = (functions.Any(f => f.Http is not null) ? 1 : 0) + functions.Count(f => f.Http is null);
 
         var variables = InfrastructureTests.CompiledTemplate().GetProperty("variables");

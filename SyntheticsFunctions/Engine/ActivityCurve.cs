@@ -31,6 +31,22 @@ public static class ActivityCurve
     /// <summary>The multiplier for a user in <paramref name="timezone"/> (IANA id) at <paramref name="utcNow"/>.</summary>
     public static double For(string timezone, DateTimeOffset utcNow) => At(TimeZoneInfo.ConvertTime(utcNow, Zones.Find(timezone)).DateTime);
 
+    /// <summary>
+    /// The multiplier of every time zone this machine knows at <paramref name="utcNow"/>, computed
+    /// once per run and handed to the claim query, so the curve's arithmetic lives here only.
+    /// </summary>
+    public static (string[] Zones, double[] Weights) ZoneWeights(DateTimeOffset utcNow)
+    {
+        var zones = Zones.Known;
+        var weights = new double[zones.Count];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = For(zones[i], utcNow);
+        }
+
+        return ([.. zones], weights);
+    }
+
     /// <summary>The pool's timezone-weighted multiplier: the mean of its users' own multipliers.</summary>
     public static double ForPool(IReadOnlyList<TimezoneCount> pool, DateTimeOffset utcNow)
     {
@@ -59,6 +75,18 @@ public sealed record TimezoneCount(string Timezone, long Users);
 public static class Zones
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeZoneInfo> Cache = new();
+
+    /// <summary>Every IANA id this machine's time zone data knows (and UTC).</summary>
+    public static IReadOnlyList<string> Known { get; } =
+        [.. TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Append("UTC").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    /// <summary>Whether <paramref name="id"/> is a time zone this machine knows; unknown ids are refused when users are enlisted.</summary>
+    public static bool IsKnown(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
+
+    /// <summary>The id itself when it is known; otherwise a clear error, so a user is never enlisted in a zone the curve cannot place.</summary>
+    public static string Require(string id) => IsKnown(id)
+        ? id
+        : throw new ArgumentException($"Time zone '{id}' is not known to this machine's time zone data; give an IANA id such as Europe/London.", nameof(id));
 
     public static TimeZoneInfo Find(string id) => Cache.GetOrAdd(id, static key =>
         TimeZoneInfo.TryFindSystemTimeZoneById(key, out var zone) ? zone : TimeZoneInfo.Utc);

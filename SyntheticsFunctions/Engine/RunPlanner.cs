@@ -36,7 +36,8 @@ public sealed record RunOutput(
     int CarryOver,
     IReadOnlyList<SessionState> SessionsToKeep,
     IReadOnlyList<Guid> SessionsEnded,
-    DateTimeOffset IdleCutoff);
+    DateTimeOffset IdleCutoff,
+    IReadOnlyList<UserSessionEnd> SessionEnds);
 
 /// <summary>
 /// Decides one run: which rows are due, how many sessions start and for whom. Pure: no I/O,
@@ -99,10 +100,12 @@ public static class RunPlanner
         var chosen = playable.Count == 0 ? [] : input.Candidates.Take(capped).ToList();
         var idleCutoff = now.AddDays(-input.Settings.IdleAbandonDays);
 
+        var ends = new List<UserSessionEnd>();
         foreach (var user in chosen)
         {
             var session = StartSession(input, user, playable, windowStart, idleCutoff, random);
             var plan = SessionPlanner.Plan(session, input.Catalog, input.RunId);
+            ends.Add(new UserSessionEnd(user.ProfileId, plan.EndsAt));
             collector.AddDue(plan, DateTimeOffset.MinValue, now);
             if (plan.EndsAt > now)
             {
@@ -112,7 +115,7 @@ public static class RunPlanner
 
         return new RunOutput(
             batch, windowStart, now, requested, chosen.Count, input.SessionsInProgress.Count, carry,
-            keep, ended, idleCutoff);
+            keep, ended, idleCutoff, ends);
     }
 
     /// <summary>(last cron run, now], bounded to <see cref="MaxCatchUpMinutes"/>; a first run covers one minute.</summary>
@@ -169,6 +172,12 @@ public static class RunPlanner
         if (continues && start <= current!.LastActivityAt)
         {
             start = current.LastActivityAt.AddMilliseconds(1);
+        }
+
+        // Never before the user's last session ended: one person, one session at a time.
+        if (user.LastSessionEndsAt is { } lastEnd && start <= lastEnd)
+        {
+            start = lastEnd.AddMilliseconds(1);
         }
 
         if (start > now)

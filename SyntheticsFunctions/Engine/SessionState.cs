@@ -18,8 +18,14 @@ public sealed record SessionState(
     DateTimeOffset WrittenUntil,
     DateTimeOffset EndsAt);
 
-/// <summary>A free sim user the storage claimed for this run (in the order of its weighted pick), with the journey they are in, if any.</summary>
-public sealed record CandidateUser(Guid ProfileId, string Timezone, ActiveInstance? Instance);
+/// <summary>
+/// A free sim user the storage claimed for this run (in the order of its weighted pick), with the
+/// journey they are in, if any, and when their last session ended (a new one starts after it).
+/// </summary>
+public sealed record CandidateUser(Guid ProfileId, string Timezone, ActiveInstance? Instance, DateTimeOffset? LastSessionEndsAt = null);
+
+/// <summary>When a user's latest session ends: kept so the next one never overlaps it.</summary>
+public sealed record UserSessionEnd(Guid ProfileId, DateTimeOffset EndsAt);
 
 /// <summary>A user's active journey instance as stored.</summary>
 public sealed record ActiveInstance(Guid Id, Guid JourneyId, int CurrentSceneOrder, DateTimeOffset StartedAt, DateTimeOffset LastActivityAt);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace SyntheticsFunctions.Functions;
 
@@ -27,19 +28,47 @@ public static class ApiResults
     public static IResult Problem(int statusCode, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         Results.Problem(detail: detail, statusCode: statusCode, title: title, extensions: extensions);
 
+    /// <summary>The one answer when storage fails or times out; the detail goes to the logs under the correlation id.</summary>
+    public const string DatabaseUnavailable = "The database is unreachable.";
+
+    /// <summary>The one answer to a bug; the detail goes to the logs under the correlation id.</summary>
+    public const string InternalError = "An internal error occurred.";
+
     /// <summary>
-    /// Runs a call that needs the database and answers 503 problem+json when it cannot be
-    /// reached, so dashboards and the Studio can tell "database down" from a bug (500).
+    /// Runs a call that needs the database. Storage failures and timeouts answer 503 problem+json
+    /// with a fixed message and the correlation id; anything else is a bug and answers 500 with a
+    /// fixed message and the correlation id. The exception itself goes to the logs only.
     /// </summary>
-    public static async Task<IResult> UnlessDatabaseUnreachableAsync(Func<Task<IResult>> call)
+    public static async Task<IResult> GuardAsync(HttpRequest request, Func<Task<IResult>> call)
     {
         try
         {
             return await call();
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException || !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            return Problem(StatusCodes.Status503ServiceUnavailable, "The database is unreachable.", e.Message);
+            var correlationId = CorrelationId(request);
+            var logger = request.HttpContext.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(ApiResults));
+            var unavailable = Storage.StorageFailures.IsUnavailable(e);
+            logger?.LogError(e, "{Method} {Path} failed ({Category}); correlation id {CorrelationId}",
+                request.Method, request.Path.Value, unavailable ? "database_unavailable" : "internal_error", correlationId);
+            return unavailable ? Unavailable(correlationId) : Internal(correlationId);
         }
+    }
+
+    public static IResult Unavailable(string correlationId, IDictionary<string, object?>? extensions = null) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, DatabaseUnavailable, null, WithCorrelation(correlationId, extensions));
+
+    public static IResult Internal(string correlationId, IDictionary<string, object?>? extensions = null) =>
+        Problem(StatusCodes.Status500InternalServerError, InternalError, null, WithCorrelation(correlationId, extensions));
+
+    /// <summary>The request's trace id (W3C) when tracing runs, else the host's request id.</summary>
+    public static string CorrelationId(HttpRequest request) =>
+        System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? request.HttpContext.TraceIdentifier;
+
+    private static Dictionary<string, object?> WithCorrelation(string correlationId, IDictionary<string, object?>? extensions)
+    {
+        var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["correlation_id"] = correlationId };
+        return all;
     }
 }

@@ -32,7 +32,7 @@ public sealed class CleanupFunctions(ICleanupService cleanup, ILogger<CleanupFun
             return fields.Rejection();
         }
 
-        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
+        return await ApiResults.GuardAsync(request, async () =>
             ApiResults.Ok(View(await cleanup.CleanupAsync(retainDays, "cleanup", cancellationToken))));
     }
 
@@ -68,7 +68,7 @@ public sealed class CleanupFunctions(ICleanupService cleanup, ILogger<CleanupFun
             return fields.Rejection();
         }
 
-        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
+        return await ApiResults.GuardAsync(request, async () =>
         {
             var (result, simUsers, profiles) = await cleanup.PurgeAsync(cancellationToken);
             return ApiResults.Ok(new { purge = View(result), sim_users_removed = simUsers, profiles_removed = profiles });

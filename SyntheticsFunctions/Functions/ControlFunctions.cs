@@ -16,7 +16,7 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/status")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
+        return await ApiResults.GuardAsync(request, async () =>
         {
             var current = await status.GetStatusAsync(cancellationToken);
             return ApiResults.Ok(new
@@ -33,7 +33,15 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
                     sessions_started = run.SessionsStarted,
                     rows = run.Rows,
                     duration_ms = Math.Round(run.DurationMs, 1),
-                    error = run.Error,
+                    // A recorded failure answers its category's fixed text; the cause is in the logs under the correlation id.
+                    error = run.FailureCategory switch
+                    {
+                        null => run.Error,
+                        Storage.Runs.FailureCategories.DatabaseUnavailable => ApiResults.DatabaseUnavailable,
+                        _ => ApiResults.InternalError,
+                    },
+                    failure_category = run.FailureCategory,
+                    correlation_id = run.CorrelationId,
                 },
                 events_last_5_minutes = current.EventsLast5Minutes,
                 events_last_24_hours = current.EventsLast24Hours,
@@ -64,7 +72,7 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
             return fields.Rejection();
         }
 
-        return await UpdateAsync(new SettingsPatch(new Dictionary<string, object> { [SettingDeclarations.Enabled] = enabled!.Value }), cancellationToken);
+        return await UpdateAsync(request, new SettingsPatch(new Dictionary<string, object> { [SettingDeclarations.Enabled] = enabled!.Value }), cancellationToken);
     }
 
     [Function(nameof(Settings))]
@@ -96,7 +104,7 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
             fields.Fail("body", $"Give at least one of: {string.Join(", ", names)}.");
         }
 
-        return fields.HasErrors ? fields.Rejection() : await UpdateAsync(patch, cancellationToken);
+        return fields.HasErrors ? fields.Rejection() : await UpdateAsync(request, patch, cancellationToken);
     }
 
     /// <summary>Every setting with its type, range, step, default and meaning: what the Studio builds its form from.</summary>
@@ -130,7 +138,7 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
             return fields.Rejection();
         }
 
-        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
+        return await ApiResults.GuardAsync(request, async () =>
         {
             var changes = await settings.HistoryAsync(limit, cancellationToken);
             return ApiResults.Ok(new
@@ -174,7 +182,7 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
         return RunResponses.From(outcome, dryRun);
     }
 
-    private Task<IResult> UpdateAsync(SettingsPatch patch, CancellationToken cancellationToken) =>
-        ApiResults.UnlessDatabaseUnreachableAsync(async () =>
+    private Task<IResult> UpdateAsync(HttpRequest request, SettingsPatch patch, CancellationToken cancellationToken) =>
+        ApiResults.GuardAsync(request, async () =>
             ApiResults.Ok(SettingDeclarations.View(await settings.UpdateAsync(patch, "api", cancellationToken))));
 }

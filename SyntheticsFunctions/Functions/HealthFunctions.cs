@@ -23,6 +23,7 @@ public sealed class HealthFunctions(IStatusService status)
         var body = new
         {
             status = report.Healthy ? "healthy" : "unhealthy",
+            version = AppVersion.Current,
             schema_version = report.SchemaVersion,
             enabled = report.Enabled,
             last_successful_run_at = report.LastSuccessfulRunAt,

@@ -23,7 +23,7 @@ public sealed class PoolFunctions(IPoolService pool, IStatusService status)
             return fields.Rejection();
         }
 
-        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
+        return await ApiResults.GuardAsync(request, async () =>
         {
             var result = await pool.ListAsync(page, pageSize, cancellationToken);
             return ApiResults.Ok(new
@@ -66,7 +66,7 @@ public sealed class PoolFunctions(IPoolService pool, IStatusService status)
             return fields.Rejection();
         }
 
-        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
+        return await ApiResults.GuardAsync(request, async () =>
         {
             var resized = await pool.ResizeAsync(size!.Value, cancellationToken);
             if (resized is null)
@@ -97,7 +97,7 @@ public sealed class PoolFunctions(IPoolService pool, IStatusService status)
             return ApiResults.Invalid("hours", $"hours must be an integer from 1 to {MaxActivityHours}.");
         }
 
-        return await ApiResults.UnlessDatabaseUnreachableAsync(async () =>
+        return await ApiResults.GuardAsync(request, async () =>
         {
             var buckets = await status.GetActivityAsync(count, cancellationToken);
             return ApiResults.Ok(new

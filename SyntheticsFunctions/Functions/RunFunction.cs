@@ -53,9 +53,11 @@ public sealed class RunFunction(IRunService runs)
     }
 }
 
-/// <summary>Shapes a run's outcome as the API answers it.</summary>
+/// <summary>Shapes a run's outcome as the API answers it. A failure answers a fixed text with the run id and correlation id; the cause goes to the logs.</summary>
 public static class RunResponses
 {
+    public const string RunFailed = "The run failed and wrote nothing.";
+
     public static IResult From(RunOutcome outcome, bool dryRun = false) => outcome.Status switch
     {
         RunStatus.Succeeded or RunStatus.Skipped => ApiResults.Ok(new
@@ -75,8 +77,10 @@ public static class RunResponses
         RunStatus.SchemaIncompatible => ApiResults.Problem(
             StatusCodes.Status503ServiceUnavailable, "The schema is incompatible.", string.Join("; ", outcome.Problems),
             new Dictionary<string, object?> { ["problems"] = outcome.Problems }),
+        _ when outcome.Category == Storage.Runs.FailureCategories.DatabaseUnavailable => ApiResults.Unavailable(
+            outcome.CorrelationId ?? "", new Dictionary<string, object?> { ["run_id"] = outcome.RunId, ["failure_category"] = outcome.Category }),
         _ => ApiResults.Problem(
-            StatusCodes.Status500InternalServerError, "The run failed and wrote nothing.", outcome.Error,
-            new Dictionary<string, object?> { ["run_id"] = outcome.RunId }),
+            StatusCodes.Status500InternalServerError, RunFailed, ApiResults.InternalError,
+            new Dictionary<string, object?> { ["run_id"] = outcome.RunId, ["failure_category"] = outcome.Category, ["correlation_id"] = outcome.CorrelationId }),
     };
 }

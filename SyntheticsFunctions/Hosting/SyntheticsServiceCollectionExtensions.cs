@@ -97,6 +97,7 @@ public static class SyntheticsServiceCollectionExtensions
 
         // Use cases, which the functions take through their interfaces.
         services.AddSingleton<SchemaGate>();
+        services.AddSingleton<PendingFailures>();
         services.AddSingleton<IRunService, RunService>();
         services.AddSingleton<ISettingsService, SettingsService>();
         services.AddSingleton<IStatusService, StatusService>();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using SyntheticsFunctions.Storage;
 
 namespace SyntheticsFunctions.Service;
@@ -8,7 +7,7 @@ namespace SyntheticsFunctions.Service;
 public sealed record HealthReport(
     bool Healthy,
     string? SchemaVersion,
-    bool Enabled,
+    bool? Enabled,
     DateTimeOffset? LastSuccessfulRunAt,
     double? LastSuccessfulRunAgeSeconds,
     bool Stale,
@@ -37,6 +36,9 @@ public sealed class StatusService(
     /// <summary>Enabled but no successful run for this long: health says stale.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);
 
+    /// <summary>Health's fixed answer while the database cannot be reached.</summary>
+    public const string DatabaseUnreachable = "The database is unreachable.";
+
     public Task<EngineStatus> GetStatusAsync(CancellationToken cancellationToken) => status.ReadAsync(time.GetUtcNow(), cancellationToken);
 
     public Task<IReadOnlyList<ActivityHour>> GetActivityAsync(int hours, CancellationToken cancellationToken) =>
@@ -50,7 +52,7 @@ public sealed class StatusService(
             var version = await inspector.ReadVersionAsync(cancellationToken);
             if (!schemaStatus.Compatible)
             {
-                return new HealthReport(false, version, false, null, null, false, schemaStatus.Problems, "The schema is incompatible.");
+                return new HealthReport(false, version, null, null, null, false, schemaStatus.Problems, "The schema is incompatible.");
             }
 
             var state = await health.ReadAsync(cancellationToken);
@@ -58,10 +60,11 @@ public sealed class StatusService(
             var stale = state.Enabled && (age is null || age > StaleAfter.TotalSeconds);
             return new HealthReport(true, version, state.Enabled, state.LastSuccessfulRunAt, age, stale, [], null);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (StorageFailures.IsUnavailable(e))
         {
+            // Health is anonymous: the driver's message (host, port, server text) goes to the logs only.
             logger.LogWarning(e, "Health check could not reach the database");
-            return new HealthReport(false, null, false, null, null, false, [], "The database is unreachable: " + e.Message);
+            return new HealthReport(false, null, null, null, null, false, [], DatabaseUnreachable);
         }
     }
 }

@@ -55,6 +55,7 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
         {
             // Purge ends every session in progress, so their instances can go too.
             await ExecuteCountAsync("DELETE FROM synthetic_sessions", cancellationToken);
+            await ExecuteCountAsync("DELETE FROM synthetic_user_state", cancellationToken);
         }
 
         while (true)
@@ -155,10 +156,11 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
               {string.Join("\n  ", ActivityTables.Activity.Select(t => $"AND NOT EXISTS (SELECT 1 FROM {t.Name} x WHERE x.user_id = su.profile_id)"))}
             """;
         batch.BatchCommands.Add(Sql.Command($"CREATE TEMP TABLE purge_profiles ON COMMIT DROP AS {removable}"));
+        batch.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_user_state WHERE profile_id IN (SELECT profile_id FROM purge_profiles)"));
         batch.BatchCommands.Add(Sql.Command("DELETE FROM sim_users WHERE profile_id IN (SELECT profile_id FROM purge_profiles)"));
         batch.BatchCommands.Add(Sql.Command("DELETE FROM profiles WHERE id IN (SELECT profile_id FROM purge_profiles)"));
         await batch.ExecuteNonQueryAsync(cancellationToken);
-        var result = ((long)batch.BatchCommands[1].RecordsAffected, (long)batch.BatchCommands[2].RecordsAffected);
+        var result = ((long)batch.BatchCommands[2].RecordsAffected, (long)batch.BatchCommands[3].RecordsAffected);
         await transaction.CommitAsync(cancellationToken);
         return result;
     }

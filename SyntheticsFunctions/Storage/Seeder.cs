@@ -178,7 +178,7 @@ public sealed class Seeder(
         {
             ids[i] = Uuid7.Create(now, random);
             personas[i] = Sampling.Pick(random, Personas);
-            zones[i] = Sampling.Pick(random, Timezones);
+            zones[i] = Zones.Require(Sampling.Pick(random, Timezones));
         }
 
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -219,7 +219,7 @@ public sealed class Seeder(
             """, connection, transaction);
         command.Parameters.Add(Sql.P(ids.ToArray()));
         command.Parameters.Add(Sql.P(ids.Select(_ => Sampling.Pick(random, Personas)).ToArray()));
-        command.Parameters.Add(Sql.P(ids.Select(_ => Sampling.Pick(random, Timezones)).ToArray()));
+        command.Parameters.Add(Sql.P(ids.Select(_ => Zones.Require(Sampling.Pick(random, Timezones))).ToArray()));
         command.Parameters.Add(Sql.P(now.UtcDateTime));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -4,7 +4,7 @@ using SyntheticsFunctions.Engine;
 namespace SyntheticsFunctions.Storage;
 
 /// <summary>The last run as status reports it.</summary>
-public sealed record LastRun(Guid Id, string Trigger, string Status, DateTimeOffset At, int SessionsRequested, int SessionsStarted, long Rows, double DurationMs, string? Error);
+public sealed record LastRun(Guid Id, string Trigger, string Status, DateTimeOffset At, int SessionsRequested, int SessionsStarted, long Rows, double DurationMs, string? Error, string? FailureCategory = null, string? CorrelationId = null);
 
 /// <summary>What the status route reports, read in one round trip, from rollups wherever a count would otherwise scan a table.</summary>
 public sealed record EngineStatus(
@@ -35,7 +35,7 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
         batch.BatchCommands.Add(Sql.Command(
             """
             SELECT id, trigger, status, window_end, sessions_requested, sessions_started,
-                   coalesce((SELECT sum(value::bigint) FROM jsonb_each_text(rows_written)), 0), duration_ms, error
+                   coalesce((SELECT sum(value::bigint) FROM jsonb_each_text(rows_written)), 0), duration_ms, error, failure_category, correlation_id
             FROM synthetic_runs ORDER BY window_end DESC LIMIT 1
             """));
         // Whole minutes come from the per-minute rollup; only the part-minute at each window's
@@ -72,7 +72,8 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
         {
             last = new LastRun(
                 reader.GetGuid(0), reader.GetString(1), reader.GetString(2), Sql.ReadTimestamp(reader, 3), reader.GetInt32(4), reader.GetInt32(5),
-                reader.GetInt64(6), reader.GetDouble(7), reader.IsDBNull(8) ? null : reader.GetString(8));
+                reader.GetInt64(6), reader.GetDouble(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10));
         }
 
         await reader.NextResultAsync(cancellationToken);

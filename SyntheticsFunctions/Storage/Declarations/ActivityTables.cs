@@ -123,6 +123,12 @@ public static class ActivityTables
         ],
         new Upsert(["profile_id"], [("written_until", null), ("ends_at", null)]));
 
+    /// <summary>When each sim user's last session ends, so a new one never overlaps it.</summary>
+    public static TableDeclaration<UserSessionEnd> SyntheticUserState { get; } = new(
+        "synthetic_user_state",
+        c => [c.Uuid("profile_id", u => u.ProfileId), c.TimestampTz("last_session_ends_at", u => u.EndsAt)],
+        new Upsert(["profile_id"], [("last_session_ends_at", "greatest(synthetic_user_state.last_session_ends_at, excluded.last_session_ends_at)")]));
+
     /// <summary>The journey app's tables the engine reads (the pool and the catalog).</summary>
     public static IReadOnlyList<TableShape> Read { get; } =
     [
@@ -145,7 +151,7 @@ public static class ActivityTables
     public static IReadOnlyList<TableShape> App { get; } = [.. Read, .. Activity];
 
     /// <summary>Every declared table, for the drift test.</summary>
-    public static IReadOnlyList<TableShape> All { get; } = [.. App, SyntheticSessions];
+    public static IReadOnlyList<TableShape> All { get; } = [.. App, SyntheticSessions, SyntheticUserState];
 
     /// <summary>Activity tables whose rows hang off a journey instance, children last-declared first (the order to delete them in).</summary>
     public static IReadOnlyList<WrittenTable> InstanceChildren { get; } =

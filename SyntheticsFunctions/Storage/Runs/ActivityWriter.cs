@@ -46,6 +46,11 @@ internal static class ActivityWriter
             commands.Add(ActivityTables.SyntheticSessions.InsertFromArrays(output.SessionsToKeep));
         }
 
+        if (output.SessionEnds.Count > 0)
+        {
+            commands.Add(ActivityTables.SyntheticUserState.InsertFromArrays(output.SessionEnds));
+        }
+
         if (output.SessionsStarted > 0)
         {
             commands.Add(Sql.Command(Rollups.AddOne(Rollups.Sessions), Sql.P(output.WindowEnd.UtcDateTime), Sql.P((long)output.SessionsStarted)));

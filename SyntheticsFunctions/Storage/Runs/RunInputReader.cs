@@ -19,6 +19,7 @@ internal static class RunInputReader
         // batch is conditional on holding it (re-taking a held xact lock just stacks), so a tick
         // that lost the race claims nothing and touches no session.
         const string HoldsLock = "(NOT $1 OR (SELECT pg_try_advisory_xact_lock(hashtextextended($2, 0))))";
+        read.BatchCommands.Add(RunJournal.SelectCommitted(request.RunId));
         read.BatchCommands.Add(Sql.Command(
             $"SELECT {HoldsLock}", Sql.P(cron), Sql.P(cronLock)));
         read.BatchCommands.Add(Sql.Command(SettingsStore.SelectSettings));
@@ -36,10 +37,14 @@ internal static class RunInputReader
             FOR UPDATE
             """, Sql.P(cron), Sql.P(cronLock)));
         // Free users, claimed in the order of a pick weighted by each one's local-hour multiplier
-        // (Efraimidis-Spirakis keys -ln(u)/w from a seeded hash), only as many as may start.
+        // (Efraimidis-Spirakis keys -ln(u)/w from a seeded hash), only as many as may start. The
+        // weights per time zone are the engine's, computed once per run; a zone .NET does not
+        // know weighs as UTC, as the engine treats it.
+        var (zones, weights) = ActivityCurve.ZoneWeights(request.Now);
         read.BatchCommands.Add(Sql.Command(
             $"""
-            SELECT su.profile_id, su.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at
+            SELECT su.profile_id, su.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at,
+                   greatest(us.last_session_ends_at, (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = su.profile_id)) AS last_session_ends_at
             FROM sim_users su
             LEFT JOIN LATERAL (
                 SELECT i.id, i.journey_id, i.current_scene_order, i.started_at, i.last_activity_at
@@ -47,19 +52,20 @@ internal static class RunInputReader
                 WHERE i.user_id = su.profile_id AND i.status = 'active'
                 ORDER BY i.last_activity_at DESC
                 LIMIT 1) ji ON true
+            LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id
+            LEFT JOIN unnest($5::text[], $6::float8[]) AS tz(zone, weight) ON tz.zone = su.timezone
             WHERE su.retired_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = su.profile_id)
               AND {HoldsLock}
               AND (NOT $1 OR (SELECT enabled FROM synthetic_settings WHERE id = 1))
             ORDER BY -ln((('x' || substr(md5(su.profile_id::text || $3::text), 1, 8))::bit(32)::bigint + 1) / 4294967297.0)
-                     / ($5::float8[])[extract(hour FROM $6::timestamptz AT TIME ZONE su.timezone)::int + 1]
-                     / ($7::float8[])[extract(dow FROM $6::timestamptz AT TIME ZONE su.timezone)::int + 1],
+                     / coalesce(tz.weight, $7),
                      su.profile_id
             LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $4 END
             FOR UPDATE OF su SKIP LOCKED
             """,
             Sql.P(cron), Sql.P(cronLock), Sql.P(request.Seed), Sql.P(request.Target),
-            Sql.P(ActivityCurve.HourlyWeights.ToArray()), Sql.P(request.Now.UtcDateTime), Sql.P(ActivityCurve.WeekdayWeights.ToArray())));
+            Sql.P(zones), Sql.P(weights), Sql.P(ActivityCurve.For("UTC", request.Now))));
         read.BatchCommands.Add(Sql.Command(
             "SELECT timezone, count(*) FROM sim_users WHERE retired_at IS NULL GROUP BY timezone ORDER BY timezone"));
         read.BatchCommands.Add(Sql.Command(
@@ -75,6 +81,13 @@ internal static class RunInputReader
 
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
 
+        var committed = await RunJournal.ReadCommittedAsync(reader, request, cancellationToken);
+        if (committed is not null)
+        {
+            return new LoadedRun(RunSkip.None, null, committed);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var holdsLock = reader.GetBoolean(0);
 
@@ -109,7 +122,7 @@ internal static class RunInputReader
             var instance = reader.IsDBNull(2)
                 ? null
                 : new ActiveInstance(reader.GetGuid(2), reader.GetGuid(3), reader.GetInt32(4), Sql.ReadTimestamp(reader, 5), Sql.ReadTimestamp(reader, 6));
-            candidates.Add(new CandidateUser(reader.GetGuid(0), reader.GetString(1), instance));
+            candidates.Add(new CandidateUser(reader.GetGuid(0), reader.GetString(1), instance, reader.IsDBNull(7) ? null : Sql.ReadTimestamp(reader, 7)));
         }
 
         await reader.NextResultAsync(cancellationToken);

@@ -27,24 +27,60 @@ public sealed class RunJournal(NpgsqlDataSource dataSource)
         write.BatchCommands.Add(Sql.Command("SELECT pg_notify($1, $2)", Sql.P(NotifyChannel), Sql.P(request.RunId.ToString())));
     }
 
-    /// <summary>Records a run that failed, in a transaction of its own, after the run's own was rolled back.</summary>
-    public async Task RecordFailureAsync(RunRequest request, string error, double durationMs, int retries, CancellationToken cancellationToken)
+    /// <summary>Records runs that failed, in one statement and a transaction of their own; a run already recorded is left as it is.</summary>
+    public async Task RecordFailuresAsync(IReadOnlyList<RunFailure> failures, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             """
             INSERT INTO synthetic_runs (id, trigger, status, seed, window_start, window_end, sessions_requested, sessions_started,
-                                        sessions_continued, carry_over, rows_written, duration_ms, retries, error)
-            VALUES ($1, $2, 'failed', $3, $4, $4, $5, 0, 0, 0, '{}'::jsonb, $6, $7, $8)
+                                        sessions_continued, carry_over, rows_written, duration_ms, retries, error, failure_category, correlation_id)
+            SELECT u.id, u.trigger, 'failed', u.seed, u.at, u.at, u.requested, 0, 0, 0, '{}'::jsonb, u.duration_ms, u.retries, u.error, u.category, u.correlation_id
+            FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::timestamptz[], $5::int[], $6::float8[], $7::int[], $8::text[], $9::text[], $10::text[])
+                AS u(id, trigger, seed, at, requested, duration_ms, retries, error, category, correlation_id)
             ON CONFLICT (id) DO NOTHING
             """);
-        command.Parameters.Add(Sql.P(request.RunId));
-        command.Parameters.Add(Sql.P(TriggerName(request.Trigger)));
-        command.Parameters.Add(Sql.P(request.Seed));
-        command.Parameters.Add(Sql.P(request.Now.UtcDateTime));
-        command.Parameters.Add(Sql.P(request.Trigger == RunTrigger.Manual ? request.Target : 0));
-        command.Parameters.Add(Sql.P(durationMs));
-        command.Parameters.Add(Sql.P(retries));
-        command.Parameters.Add(Sql.P(error));
+        command.Parameters.Add(Sql.P(failures.Select(f => f.Request.RunId).ToArray()));
+        command.Parameters.Add(Sql.P(failures.Select(f => TriggerName(f.Request.Trigger)).ToArray()));
+        command.Parameters.Add(Sql.P(failures.Select(f => f.Request.Seed).ToArray()));
+        command.Parameters.Add(Sql.P(failures.Select(f => f.Request.Now.UtcDateTime).ToArray()));
+        command.Parameters.Add(Sql.P(failures.Select(f => f.Request.Trigger == RunTrigger.Manual ? f.Request.Target : 0).ToArray()));
+        command.Parameters.Add(Sql.P(failures.Select(f => f.DurationMs).ToArray()));
+        command.Parameters.Add(Sql.P(failures.Select(f => f.Retries).ToArray()));
+        command.Parameters.Add(Sql.P(failures.Select(f => f.Error).ToArray()));
+        command.Parameters.Add(Sql.P(failures.Select(f => f.Category).ToArray()));
+        command.Parameters.Add(Sql.P(failures.Select(f => f.CorrelationId).ToArray()));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>The check that rides in every run's first batch: has this run id already committed (an ambiguous commit retried)?</summary>
+    internal static NpgsqlBatchCommand SelectCommitted(Guid runId) => Sql.Command(
+        "SELECT sessions_requested, sessions_started, sessions_continued, rows_written::text FROM synthetic_runs WHERE id = $1 AND status = 'succeeded'",
+        Sql.P(runId));
+
+    /// <summary>Reads the answer of <see cref="SelectCommitted"/>: the committed run's counts, or null.</summary>
+    internal static async Task<RunResult?> ReadCommittedAsync(NpgsqlDataReader reader, RunRequest request, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var rows = JsonSerializer.Deserialize<Dictionary<string, int>>(reader.GetString(3)) ?? [];
+        return new RunResult(request.RunId, request.Trigger, RunSkip.None, request.Seed, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), rows)
+        {
+            AlreadyCommitted = true,
+        };
+    }
 }
+
+/// <summary>The failure categories a failed run is recorded with.</summary>
+public static class FailureCategories
+{
+    public const string DatabaseUnavailable = "database_unavailable";
+    public const string InternalError = "internal_error";
+
+    public static string Of(Exception e) => StorageFailures.IsUnavailable(e) ? DatabaseUnavailable : InternalError;
+}
+
+/// <summary>A run that failed, as the journal records it: <paramref name="Error"/> is the driver's message, kept for the database's owner only.</summary>
+public sealed record RunFailure(RunRequest Request, string Category, string CorrelationId, string Error, double DurationMs, int Retries);

@@ -26,6 +26,9 @@ public sealed record RunResult(
 {
     public int TotalRows => RowsPerTable.Values.Sum();
 
+    /// <summary>True when a retry found that this run had already committed (its commit's answer was lost); the counts are its committed row's.</summary>
+    public bool AlreadyCommitted { get; init; }
+
     public static RunResult Skip(RunRequest request, RunSkip reason) =>
         new(request.RunId, request.Trigger, reason, request.Seed, 0, 0, 0, new Dictionary<string, int>());
 
@@ -33,5 +36,5 @@ public sealed record RunResult(
         new(request.RunId, request.Trigger, RunSkip.None, request.Seed, output.SessionsRequested, output.SessionsStarted, output.SessionsContinued, rows);
 }
 
-/// <summary>What storage loaded for one run: the engine's input, or why the run is skipped.</summary>
-public sealed record LoadedRun(RunSkip Skip, RunInput? Input);
+/// <summary>What storage loaded for one run: the engine's input, why the run is skipped, or the run's own committed row.</summary>
+public sealed record LoadedRun(RunSkip Skip, RunInput? Input, RunResult? Committed = null);
