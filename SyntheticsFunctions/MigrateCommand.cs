@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SyntheticsFunctions.Hosting;
 using SyntheticsFunctions.Service;
+using SyntheticsFunctions.Storage;
 
 namespace SyntheticsFunctions;
 
@@ -18,10 +19,15 @@ public static class MigrateCommand
 {
     public const string Name = "migrate";
 
+    /// <summary>Also builds the recommended indexes that are missing on the journey app's own tables, CONCURRENTLY.</summary>
+    public const string CreateRecommendedIndexes = "--create-recommended-indexes";
+
     public static async Task<int> RunAsync(string[] args)
     {
         // Plain host configuration: environment variables and arguments; local.settings.json is
         // for the local hosts and is not read here.
+        var createIndexes = args.Contains(CreateRecommendedIndexes);
+        args = [.. args.Where(a => a != CreateRecommendedIndexes)];
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
         // As host.json does for the Functions host: per-command and per-attempt logs are noise.
@@ -50,6 +56,22 @@ public static class MigrateCommand
         }
 
         Console.WriteLine("Schema is up to date.");
+        var advisor = host.Services.GetRequiredService<IndexAdvisor>();
+        if (createIndexes)
+        {
+            foreach (var statement in await advisor.CreateRecommendedAsync(CancellationToken.None))
+            {
+                Console.WriteLine("created: " + statement);
+            }
+        }
+
+        foreach (var recommendation in await advisor.ReadAsync(CancellationToken.None))
+        {
+            Console.WriteLine(recommendation.Present
+                ? $"index {recommendation.Index.Name}: present as {recommendation.ExistingIndex}"
+                : $"index {recommendation.Index.Name}: recommended, run: {recommendation.Statement}");
+        }
+
         return 0;
     }
 }

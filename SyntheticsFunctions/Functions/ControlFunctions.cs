@@ -19,6 +19,7 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
         return await ApiResults.GuardAsync(request, async () =>
         {
             var current = await status.GetStatusAsync(cancellationToken);
+            var indexes = await status.GetIndexRecommendationsAsync(cancellationToken);
             return ApiResults.Ok(new
             {
                 enabled = current.Settings.Enabled,
@@ -49,6 +50,14 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
                 active_journeys = current.ActiveJourneys,
                 sessions_in_progress = current.SessionsInProgress,
                 pool_size = current.PoolSize,
+                recommended_indexes = indexes.Select(i => new
+                {
+                    name = i.Index.Name,
+                    table = i.Index.Table,
+                    present = i.Present,
+                    existing_index = i.ExistingIndex,
+                    statement = i.Present ? null : i.Statement,
+                }),
             });
         });
     }

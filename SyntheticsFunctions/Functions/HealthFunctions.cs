@@ -30,6 +30,7 @@ public sealed class HealthFunctions(IStatusService status)
             last_successful_run_age_seconds = report.LastSuccessfulRunAgeSeconds is { } age ? Math.Round(age, 1) : (double?)null,
             stale = report.Stale,
             problems = report.Problems,
+            missing_recommended_indexes = report.MissingRecommendedIndexes,
             error = report.Error,
         };
         return ApiResults.Json(body, report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);

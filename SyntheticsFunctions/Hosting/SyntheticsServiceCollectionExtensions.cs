@@ -85,6 +85,7 @@ public static class SyntheticsServiceCollectionExtensions
         // Storage: each part does one job over the one data source.
         services.AddSingleton<SchemaInspector>();
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<IndexAdvisor>();
         services.AddSingleton<Seeder>();
         services.AddSingleton<RunTransactions>();
         services.AddSingleton<RunJournal>();

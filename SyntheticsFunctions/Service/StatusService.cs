@@ -12,7 +12,8 @@ public sealed record HealthReport(
     double? LastSuccessfulRunAgeSeconds,
     bool Stale,
     IReadOnlyList<string> Problems,
-    string? Error);
+    string? Error,
+    int? MissingRecommendedIndexes = null);
 
 /// <summary>What the engine is doing: status, activity per hour, health.</summary>
 public interface IStatusService
@@ -22,6 +23,9 @@ public interface IStatusService
     Task<IReadOnlyList<ActivityHour>> GetActivityAsync(int hours, CancellationToken cancellationToken);
 
     Task<HealthReport> GetHealthAsync(CancellationToken cancellationToken);
+
+    /// <summary>The indexes the engine's queries want, present (under any name) or recommended with their statement.</summary>
+    Task<IReadOnlyList<IndexRecommendation>> GetIndexRecommendationsAsync(CancellationToken cancellationToken);
 }
 
 public sealed class StatusService(
@@ -30,6 +34,7 @@ public sealed class StatusService(
     HealthStore health,
     SchemaGate schema,
     SchemaInspector inspector,
+    IndexAdvisor indexes,
     TimeProvider time,
     ILogger<StatusService> logger) : IStatusService
 {
@@ -40,6 +45,8 @@ public sealed class StatusService(
     public const string DatabaseUnreachable = "The database is unreachable.";
 
     public Task<EngineStatus> GetStatusAsync(CancellationToken cancellationToken) => status.ReadAsync(time.GetUtcNow(), cancellationToken);
+
+    public Task<IReadOnlyList<IndexRecommendation>> GetIndexRecommendationsAsync(CancellationToken cancellationToken) => indexes.ReadAsync(cancellationToken);
 
     public Task<IReadOnlyList<ActivityHour>> GetActivityAsync(int hours, CancellationToken cancellationToken) =>
         activity.ReadAsync(time.GetUtcNow(), hours, cancellationToken);
@@ -57,8 +64,9 @@ public sealed class StatusService(
 
             var state = await health.ReadAsync(cancellationToken);
             var age = state.LastSuccessfulRunAt is { } last ? (time.GetUtcNow() - last).TotalSeconds : (double?)null;
-            var stale = state.Enabled && (age is null || age > StaleAfter.TotalSeconds);
-            return new HealthReport(true, version, state.Enabled, state.LastSuccessfulRunAt, age, stale, [], null);
+            var stale = state.Enabled == true && (age is null || age > StaleAfter.TotalSeconds);
+            var missing = (await indexes.ReadAsync(cancellationToken)).Count(i => !i.Present);
+            return new HealthReport(true, version, state.Enabled, state.LastSuccessfulRunAt, age, stale, [], null, missing);
         }
         catch (Exception e) when (StorageFailures.IsUnavailable(e))
         {

@@ -3,7 +3,7 @@ using Npgsql;
 namespace SyntheticsFunctions.Storage;
 
 /// <summary>The engine's own state, as health reports it.</summary>
-public sealed record EngineState(bool Enabled, DateTimeOffset? LastSuccessfulRunAt, DateTimeOffset? LastRunAt, string? LastRunStatus, string? LastRunError);
+public sealed record EngineState(bool? Enabled, DateTimeOffset? LastSuccessfulRunAt, DateTimeOffset? LastRunAt, string? LastRunStatus, string? LastRunError);
 
 public sealed class HealthStore(NpgsqlDataSource dataSource)
 {
@@ -20,7 +20,7 @@ public sealed class HealthStore(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new EngineState(
-            !reader.IsDBNull(0) && reader.GetBoolean(0),
+            reader.IsDBNull(0) ? null : reader.GetBoolean(0),
             reader.IsDBNull(1) ? null : Sql.ReadTimestamp(reader, 1),
             reader.IsDBNull(2) ? null : Sql.ReadTimestamp(reader, 2),
             reader.IsDBNull(3) ? null : reader.GetString(3),

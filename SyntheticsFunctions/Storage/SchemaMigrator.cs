@@ -14,6 +14,7 @@ namespace SyntheticsFunctions.Storage;
 public sealed class SchemaMigrator(
     NpgsqlDataSource dataSource,
     SchemaInspector inspector,
+    IndexAdvisor indexes,
     IOptions<SyntheticsOptions> options,
     ILogger<SchemaMigrator> logger)
 {
@@ -55,6 +56,11 @@ public sealed class SchemaMigrator(
             }
 
             LogApplied(result);
+
+            // Declared indexes go on the tables this app created only; on the journey app's own
+            // tables they stay recommendations (status lists them, the migrate command's
+            // --create-recommended-indexes builds them CONCURRENTLY).
+            await indexes.CreateOnOwnTablesAsync(lockConnection, cancellationToken);
             if (afterMigrate is not null)
             {
                 await afterMigrate(cancellationToken);

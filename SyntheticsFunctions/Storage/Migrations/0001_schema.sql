@@ -238,7 +238,7 @@ CREATE INDEX IF NOT EXISTS ix_synthetic_runs_window_end ON synthetic_runs (windo
 -- A session in progress: its plan is a pure function of these inputs, so only the seed,
 -- the start state and how far it has been written are kept.
 CREATE TABLE IF NOT EXISTS synthetic_sessions (
-    profile_id        uuid PRIMARY KEY REFERENCES sim_users (profile_id),
+    profile_id        uuid PRIMARY KEY,
     session_id        uuid NOT NULL,
     seed              bigint NOT NULL,
     started_at        timestamptz NOT NULL,
@@ -254,20 +254,7 @@ CREATE TABLE IF NOT EXISTS synthetic_sessions (
     error_rate        numeric NOT NULL
 );
 
--- The seed's monitoring queries and this app's own reads.
-CREATE INDEX IF NOT EXISTS ix_journey_scene_events_created_at ON journey_scene_events (created_at);
-CREATE INDEX IF NOT EXISTS ix_journey_scene_events_synthetic_created_at
-    ON journey_scene_events (created_at) WHERE (event_payload->>'synthetic') = 'true';
-CREATE INDEX IF NOT EXISTS ix_journey_scene_events_user_id ON journey_scene_events (user_id);
-CREATE INDEX IF NOT EXISTS ix_journey_scene_events_instance_id ON journey_scene_events (instance_id);
-CREATE INDEX IF NOT EXISTS ix_journey_instances_status_user_id ON journey_instances (status, user_id);
-CREATE INDEX IF NOT EXISTS ix_journey_instances_user_id_last_activity ON journey_instances (user_id, last_activity_at DESC);
-CREATE INDEX IF NOT EXISTS ix_journey_instance_scenes_instance_id ON journey_instance_scenes (instance_id);
-CREATE INDEX IF NOT EXISTS ix_journey_scene_captures_instance_id ON journey_scene_captures (instance_id);
-CREATE INDEX IF NOT EXISTS ix_journey_scene_captures_user_created ON journey_scene_captures (user_id, created_at);
-CREATE INDEX IF NOT EXISTS ix_journey_resistance_checks_instance_id ON journey_resistance_checks (instance_id);
-CREATE INDEX IF NOT EXISTS ix_journey_resistance_checks_user_created ON journey_resistance_checks (user_id, created_at);
-CREATE INDEX IF NOT EXISTS ix_journey_real_world_triggers_instance_id ON journey_real_world_triggers (instance_id);
-CREATE INDEX IF NOT EXISTS ix_mindblock_events_user_created ON mindblock_events (user_id, created_at);
-CREATE INDEX IF NOT EXISTS ix_mindblock_events_instance_id ON mindblock_events (instance_id);
-CREATE INDEX IF NOT EXISTS ix_journey_scenes_journey_order ON journey_scenes (journey_id, scene_order);
+-- The indexes on the journey tables (the seed's monitoring queries and this app's own reads)
+-- are declared in Storage/Declarations/Indexes.cs: built by the migrator on tables this app
+-- created, only recommended on tables that already existed (a plain CREATE INDEX there would
+-- block the journey app's writes while it builds).

@@ -10,6 +10,4 @@ CREATE TABLE IF NOT EXISTS synthetic_cleanups (
     max_rows_per_transaction   integer NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ix_synthetic_cleanups_started_at ON synthetic_cleanups (started_at DESC);
-CREATE INDEX IF NOT EXISTS ix_journey_instances_last_activity ON journey_instances (last_activity_at);
-CREATE INDEX IF NOT EXISTS ix_journey_scene_events_instance_scene_id ON journey_scene_events (instance_scene_id);
 CREATE INDEX IF NOT EXISTS ix_synthetic_sessions_instance_id ON synthetic_sessions (instance_id);
