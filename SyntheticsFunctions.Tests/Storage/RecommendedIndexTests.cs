@@ -84,7 +84,7 @@ public class RecommendedIndexTests(PostgresFixture postgres)
     {
         var at = new DateTimeOffset(2026, 3, 2, 18, 30, 0, TimeSpan.Zero);
 
-        var (zones, weights) = ActivityCurve.ZoneWeights(at);
+        var (zones, weights) = ActivityCurve.ZoneWeights([.. Seeder.Timezones.Distinct(), "UTC"], at);
 
         foreach (var zone in Seeder.Timezones.Distinct())
         {

@@ -25,6 +25,22 @@ public static class ActivityCurve
     /// <summary>The weekday multipliers, index = <see cref="DayOfWeek"/> (Sunday = 0).</summary>
     public static IReadOnlyList<double> WeekdayWeights => Weekday;
 
+    /// <summary>A local hour drawn in proportion to the hourly curve.</summary>
+    public static int DrawLocalHour(Random random)
+    {
+        var target = random.NextDouble() * Hourly.Sum();
+        for (var hour = 0; hour < Hourly.Length; hour++)
+        {
+            target -= Hourly[hour];
+            if (target <= 0)
+            {
+                return hour;
+            }
+        }
+
+        return Hourly.Length - 1;
+    }
+
     /// <summary>The multiplier for someone whose local time is <paramref name="local"/>.</summary>
     public static double At(DateTime local) => Hourly[local.Hour] * Weekday[(int)local.DayOfWeek];
 
@@ -32,12 +48,11 @@ public static class ActivityCurve
     public static double For(string timezone, DateTimeOffset utcNow) => At(TimeZoneInfo.ConvertTime(utcNow, Zones.Find(timezone)).DateTime);
 
     /// <summary>
-    /// The multiplier of every time zone this machine knows at <paramref name="utcNow"/>, computed
+    /// The multiplier of each of <paramref name="zones"/> at <paramref name="utcNow"/>, computed
     /// once per run and handed to the claim query, so the curve's arithmetic lives here only.
     /// </summary>
-    public static (string[] Zones, double[] Weights) ZoneWeights(DateTimeOffset utcNow)
+    public static (string[] Zones, double[] Weights) ZoneWeights(IReadOnlyList<string> zones, DateTimeOffset utcNow)
     {
-        var zones = Zones.Known;
         var weights = new double[zones.Count];
         for (var i = 0; i < weights.Length; i++)
         {
@@ -75,10 +90,6 @@ public sealed record TimezoneCount(string Timezone, long Users);
 public static class Zones
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeZoneInfo> Cache = new();
-
-    /// <summary>Every IANA id this machine's time zone data knows (and UTC).</summary>
-    public static IReadOnlyList<string> Known { get; } =
-        [.. TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Append("UTC").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     /// <summary>Whether <paramref name="id"/> is a time zone this machine knows; unknown ids are refused when users are enlisted.</summary>
     public static bool IsKnown(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);

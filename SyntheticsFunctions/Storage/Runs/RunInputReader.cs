@@ -10,7 +10,7 @@ namespace SyntheticsFunctions.Storage.Runs;
 /// </summary>
 internal static class RunInputReader
 {
-    public static async Task<LoadedRun> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRequest request, string cronLock, CancellationToken cancellationToken)
+    public static async Task<LoadedRun> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRequest request, string cronLock, PoolZones poolZones, CancellationToken cancellationToken)
     {
         var cron = request.Trigger == RunTrigger.Cron;
         await using var read = new NpgsqlBatch(connection, transaction);
@@ -38,9 +38,9 @@ internal static class RunInputReader
             """, Sql.P(cron), Sql.P(cronLock)));
         // Free users, claimed in the order of a pick weighted by each one's local-hour multiplier
         // (Efraimidis-Spirakis keys -ln(u)/w from a seeded hash), only as many as may start. The
-        // weights per time zone are the engine's, computed once per run; a zone .NET does not
-        // know weighs as UTC, as the engine treats it.
-        var (zones, weights) = ActivityCurve.ZoneWeights(request.Now);
+        // weights per time zone are the engine's, computed once per run for the zones the pool
+        // uses; a zone not yet seen (or one .NET does not know) weighs as UTC for one run.
+        var (zones, weights) = ActivityCurve.ZoneWeights(poolZones.Current, request.Now);
         read.BatchCommands.Add(Sql.Command(
             $"""
             SELECT su.profile_id, su.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at,
@@ -131,6 +131,8 @@ internal static class RunInputReader
         {
             pool.Add(new TimezoneCount(reader.GetString(0), reader.GetInt64(1)));
         }
+
+        poolZones.Learn(pool.Select(p => p.Timezone));
 
         await reader.NextResultAsync(cancellationToken);
         var journeys = new List<JourneyDefinition>();

@@ -1,0 +1,118 @@
+using SyntheticsFunctions.Engine;
+using Xunit.Abstractions;
+
+namespace SyntheticsFunctions.Tests.Engine;
+
+/// <summary>
+/// The population model against published health and fitness app figures, measured as an analyst
+/// would from sessions alone: 70 simulated days at the moderate preset, figures over days 15-70.
+/// </summary>
+public class PopulationTests(ITestOutputHelper output)
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(22)]
+    [InlineData(33)]
+    public void Seventy_days_at_moderate_read_like_a_real_apps_users(int seed)
+    {
+        var simulator = new PopulationSimulator(sessionsPerMin: 2, seed);
+        simulator.Run(Start, days: 70);
+
+        var figures = PopulationFigures.Measure(simulator.Sessions, simulator.Users, Start);
+        output.WriteLine($"seed {seed}: {figures}");
+
+        Assert.True(figures.D1Cohort >= 1000 && figures.D30Cohort >= 1000, $"cohorts too small: {figures}");
+        Assert.InRange(figures.D1, 0.25, 0.45);
+        Assert.InRange(figures.D7, 0.12, 0.25);
+        Assert.InRange(figures.D30, 0.05, 0.15);
+        Assert.InRange(figures.DauOverMau, 0.10, 0.30);
+        Assert.InRange(figures.Gini, 0.40, 0.70);
+        Assert.True(figures.Top10Share >= 0.30, $"top 10% hold {figures.Top10Share:P0}");
+        Assert.InRange(figures.MedianSessionsOnActiveDay, 1, 2);
+        Assert.True(figures.ReturnAfterLapse >= 0.05, $"{figures.ReturnAfterLapse:P1} return after a lapse");
+        Assert.True(figures.MaxSessionsInADay <= PopulationModel.MaxSessionsPerDay);
+        Assert.InRange(figures.SessionsPerDay, 2 * 1440 * 0.9, 2 * 1440 * 1.1);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_population()
+    {
+        var a = new PopulationSimulator(2, 5);
+        var b = new PopulationSimulator(2, 5);
+        a.Run(Start, 3);
+        b.Run(Start, 3);
+
+        Assert.Equal(a.Sessions, b.Sessions);
+        Assert.Equal(a.Users.Values.OrderBy(u => u.ProfileId), b.Users.Values.OrderBy(u => u.ProfileId));
+    }
+}
+
+/// <summary>Retention and engagement figures from sessions (user, start), with the definitions.</summary>
+internal sealed record PopulationFigures(
+    double D1, int D1Cohort, double D7, double D30, int D30Cohort, double DauOverMau, double Gini, double Top10Share,
+    double MedianSessionsOnActiveDay, int MaxSessionsInADay, double ReturnAfterLapse, double SessionsPerDay)
+{
+    public override string ToString() =>
+        $"D1 {D1:P1} ({D1Cohort} users), D7 {D7:P1}, D30 {D30:P1} ({D30Cohort}), DAU/MAU {DauOverMau:F2}, Gini {Gini:F2}, top10% {Top10Share:P0}, " +
+        $"median sessions/active day {MedianSessionsOnActiveDay}, max/day {MaxSessionsInADay}, return after lapse {ReturnAfterLapse:P1}, sessions/day {SessionsPerDay:F0}";
+
+    public static PopulationFigures Measure(IReadOnlyList<(Guid User, DateTimeOffset At)> sessions, IReadOnlyDictionary<Guid, UserState> users, DateTimeOffset start)
+    {
+        int DayOf(DateTimeOffset at) => (int)Math.Floor((at - start).TotalDays);
+        var byUser = sessions.GroupBy(s => s.User).ToDictionary(g => g.Key, g => g.Select(s => s.At).Order().ToList());
+        var signup = byUser.ToDictionary(u => u.Key, u => u.Value[0]);
+
+        double Retention(int n, int fromDay, int toDay, out int cohort)
+        {
+            var members = signup.Where(s => DayOf(s.Value) >= fromDay && DayOf(s.Value) <= toDay).ToList();
+            cohort = members.Count;
+            var active = members.Count(m => byUser[m.Key].Any(at => at >= m.Value.AddHours(24 * n) && at < m.Value.AddHours((24 * n) + 24)));
+            return cohort == 0 ? 0 : (double)active / cohort;
+        }
+
+        var d1 = Retention(1, 15, 62, out var d1Cohort);
+        var d7 = Retention(7, 15, 62, out _);
+        var d30 = Retention(30, 15, 39, out var d30Cohort);
+
+        var activeDays = byUser.ToDictionary(u => u.Key, u => u.Value.Select(DayOf).ToHashSet());
+        var ratios = new List<double>();
+        for (var day = 43; day < 70; day++)
+        {
+            var dau = activeDays.Count(u => u.Value.Contains(day));
+            var mau = activeDays.Count(u => u.Value.Any(d => d > day - 28 && d <= day));
+            ratios.Add(mau == 0 ? 0 : (double)dau / mau);
+        }
+
+        var late = sessions.Where(s => DayOf(s.At) is >= 43 and < 70).GroupBy(s => s.User).Select(g => (double)g.Count()).Order().ToList();
+        var n = late.Count;
+        var gini = late.Select((x, i) => ((2.0 * (i + 1)) - n - 1) * x).Sum() / (n * late.Sum());
+        var top10 = late.Skip(n - Math.Max(1, n / 10)).Sum() / late.Sum();
+        var perActiveDay = sessions.Where(s => DayOf(s.At) is >= 43 and < 70).GroupBy(s => (s.User, DayOf(s.At))).Select(g => g.Count()).Order().ToList();
+
+        // Of users whose gap of 14 days or more began by day 56, how many came back.
+        var gaps = 0;
+        var returned = 0;
+        foreach (var (user, times) in byUser)
+        {
+            var days = times.Select(DayOf).Distinct().Order().ToList();
+            var lastDay = Math.Min(70, 0) + 70;
+            for (var i = 0; i < days.Count; i++)
+            {
+                var next = i + 1 < days.Count ? days[i + 1] : lastDay;
+                if (next - days[i] >= 14 && days[i] <= 56 && days[i] >= 15)
+                {
+                    gaps++;
+                    returned += i + 1 < days.Count ? 1 : 0;
+                    break;
+                }
+            }
+        }
+
+        return new PopulationFigures(
+            d1, d1Cohort, d7, d30, d30Cohort, ratios.Average(), gini, top10,
+            perActiveDay[perActiveDay.Count / 2], perActiveDay.Max(), gaps == 0 ? 0 : (double)returned / gaps,
+            sessions.Count(s => DayOf(s.At) is >= 15 and < 70) / 55.0);
+    }
+}

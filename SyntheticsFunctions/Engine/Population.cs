@@ -1,0 +1,176 @@
+namespace SyntheticsFunctions.Engine;
+
+/// <summary>Where a sim user is in their life with the app.</summary>
+public enum Lifecycle
+{
+    /// <summary>In their first week.</summary>
+    New,
+
+    /// <summary>Coming back within days.</summary>
+    Active,
+
+    /// <summary>Next session planned 7 to 13 days after the last.</summary>
+    Lapsing,
+
+    /// <summary>Next session planned 14 days or more after the last.</summary>
+    Lapsed,
+
+    /// <summary>In the week after coming back from a lapse.</summary>
+    Returning,
+
+    /// <summary>Gone: no session planned; retired after <c>retain_days</c>.</summary>
+    Churned,
+}
+
+/// <summary>A persona's parameters: how engaged, when in the day, how prone to lapse.</summary>
+public sealed record Persona(string Name, double Engagement, double ChronotypeShiftHours, double ShiftSpreadHours, double LapseChance);
+
+/// <summary>What is drawn once for a user when they sign up.</summary>
+public sealed record UserTraits(string Persona, double Engagement, double ChronotypeShiftHours);
+
+/// <summary>One sim user's behaviour state, as the engine keeps it between sessions.</summary>
+public sealed record UserState(
+    Guid ProfileId,
+    string Timezone,
+    DateTimeOffset SignupAt,
+    UserTraits Traits,
+    Lifecycle Lifecycle,
+    DateTimeOffset? NextSessionAt,
+    DateTimeOffset? LastSessionAt,
+    DateOnly? Day,
+    int SessionsThatDay,
+    int Sessions);
+
+/// <summary>
+/// The population model: people sign up, come back on some days and not others, lapse, return and
+/// mostly leave, each at their own pace. Pure: every draw comes from the caller's seeded Random.
+/// <para>
+/// After each session the model plans the user's next one: another later the same local day
+/// (more likely the more engaged, at most <see cref="MaxSessionsPerDay"/>), or, at the end of an
+/// active day, churn (likeliest in the first days, less likely the more engaged), a lapse of 14
+/// to 45 days, or the next active day after a geometric gap whose daily chance falls with tenure
+/// and rises with engagement. The time of day comes from the activity curve shifted by the
+/// user's chronotype.
+/// </para>
+/// </summary>
+public static class PopulationModel
+{
+    /// <summary>No one has more sessions than this in a local day.</summary>
+    public const int MaxSessionsPerDay = 12;
+
+    /// <summary>Engagement is log-normal with this sigma around the persona's median: a heavy tail of devoted users.</summary>
+    public const double EngagementSigma = 0.9;
+
+    public static IReadOnlyList<Persona> Personas { get; } =
+    [
+        new("early_bird_planner", 1.1, -2.0, 1.0, 0.06),
+        new("night_owl", 1.0, 3.0, 1.0, 0.08),
+        new("weekend_warrior", 0.8, 0.5, 1.5, 0.10),
+        new("steady_habit_builder", 1.6, 0.0, 0.8, 0.04),
+        new("lapsed_returner", 0.7, 0.0, 1.5, 0.25),
+        new("anxious_achiever", 1.3, 0.5, 1.0, 0.06),
+        new("busy_parent", 0.8, 1.5, 1.0, 0.10),
+        new("shift_worker", 0.9, 0.0, 4.0, 0.10),
+    ];
+
+    public static UserTraits DrawTraits(Random random, string? persona = null)
+    {
+        var p = persona is null ? Sampling.Pick(random, Personas) : Personas.FirstOrDefault(x => x.Name == persona) ?? Sampling.Pick(random, Personas);
+        var engagement = p.Engagement * Math.Exp(EngagementSigma * Sampling.Normal(random));
+        var shift = Math.Clamp(p.ChronotypeShiftHours + (p.ShiftSpreadHours * Sampling.Normal(random)), -8, 8);
+        return new UserTraits(p.Name, Math.Round(engagement, 4), Math.Round(shift, 2));
+    }
+
+    /// <summary>A new user, signing up with their first session at <paramref name="at"/>.</summary>
+    public static UserState SignUp(Guid profileId, string timezone, DateTimeOffset at, Random random, string? persona = null) =>
+        new(profileId, timezone, at, DrawTraits(random, persona), Lifecycle.New, at, null, null, 0, 0);
+
+    /// <summary>The state after a session that started at <paramref name="sessionAt"/>: the next session planned, the lifecycle updated.</summary>
+    public static UserState AfterSession(UserState user, DateTimeOffset sessionAt, Random random)
+    {
+        var zone = Zones.Find(user.Timezone);
+        var local = TimeZoneInfo.ConvertTime(sessionAt, zone);
+        var day = DateOnly.FromDateTime(local.DateTime);
+        var sessionsThatDay = user.Day == day ? user.SessionsThatDay + 1 : 1;
+        var tenureDays = (sessionAt - user.SignupAt).TotalDays;
+        var returning = user.Lifecycle == Lifecycle.Lapsed || (user.Lifecycle == Lifecycle.Returning && user.LastSessionAt is { } last && (sessionAt - last).TotalDays < 7);
+        var after = user with { LastSessionAt = sessionAt, Day = day, SessionsThatDay = sessionsThatDay, Sessions = user.Sessions + 1 };
+        var e = user.Traits.Engagement;
+
+        // Another session later the same local day.
+        var again = Math.Min(0.55, 0.18 * Math.Pow(e, 0.6));
+        if (sessionsThatDay < MaxSessionsPerDay && random.NextDouble() < again)
+        {
+            var next = sessionAt + TimeSpan.FromHours(Math.Min(8, 0.5 + Sampling.LogNormal(random, Math.Log(2.0), 0.6)));
+            if (DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(next, zone).DateTime) == day)
+            {
+                return after with { NextSessionAt = next, Lifecycle = Label(tenureDays, returning, 0) };
+            }
+        }
+
+        // The day is over for them: do they leave?
+        var churn = (tenureDays < 1 ? 0.42 : tenureDays < 7 ? 0.09 : tenureDays < 30 ? 0.025 : 0.02) / Math.Sqrt(e);
+        if (random.NextDouble() < Math.Min(0.9, churn))
+        {
+            return after with { NextSessionAt = null, Lifecycle = Lifecycle.Churned };
+        }
+
+        var persona = Personas.FirstOrDefault(p => p.Name == user.Traits.Persona) ?? Personas[0];
+        int gapDays;
+        if (random.NextDouble() < persona.LapseChance * (tenureDays < 3 ? 0.3 : 1))
+        {
+            gapDays = random.Next(14, 46);
+        }
+        else
+        {
+            var daily = Math.Clamp((tenureDays < 2 ? 0.62 : tenureDays < 7 ? 0.42 : 0.38) * Math.Pow(e, 0.7), 0.02, 0.95);
+            gapDays = 1 + Sampling.Geometric(random, daily);
+        }
+
+        return after with
+        {
+            NextSessionAt = TimeOfDay(user, day.AddDays(gapDays), zone, random),
+            Lifecycle = Label(tenureDays + gapDays, returning && gapDays < 7, gapDays),
+        };
+    }
+
+    /// <summary>A moment on <paramref name="day"/> (the user's local date) drawn from the activity curve, shifted by the user's chronotype.</summary>
+    public static DateTimeOffset TimeOfDay(UserState user, DateOnly day, TimeZoneInfo zone, Random random)
+    {
+        var hour = ActivityCurve.DrawLocalHour(random);
+        var shifted = hour + random.NextDouble() + user.Traits.ChronotypeShiftHours;
+        var local = day.ToDateTime(TimeOnly.MinValue).AddHours(Math.Clamp(shifted, 0, 23.999));
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    private static Lifecycle Label(double tenureDays, bool returning, int gapDays) => gapDays switch
+    {
+        >= 14 => Lifecycle.Lapsed,
+        >= 7 => Lifecycle.Lapsing,
+        _ when returning => Lifecycle.Returning,
+        _ when tenureDays < 7 => Lifecycle.New,
+        _ => Lifecycle.Active,
+    };
+
+    /// <summary>
+    /// Who starts the <paramref name="draw"/> sessions of this moment: the users whose planned
+    /// session is due, earliest first; where fewer are due, new users sign up for the rest (when
+    /// <paramref name="canSignUp"/>), otherwise the next planned users are brought forward, so
+    /// volume always wins. Storage claims the same order with an indexed query.
+    /// </summary>
+    public static (IReadOnlyList<UserState> Starting, int SignUps) Pick(IEnumerable<UserState> byNextSession, DateTimeOffset now, int draw, bool canSignUp)
+    {
+        var starting = new List<UserState>(draw);
+        foreach (var user in byNextSession)
+        {
+            if (starting.Count == draw || user.NextSessionAt is null || (canSignUp && user.NextSessionAt > now))
+            {
+                break;
+            }
+
+            starting.Add(user);
+        }
+
+        return (starting, canSignUp ? draw - starting.Count : 0);
+    }
+}
