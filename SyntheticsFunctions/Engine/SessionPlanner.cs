@@ -8,15 +8,21 @@ public sealed record SessionPlan(IReadOnlyList<TimedRow> Rows, DateTimeOffset En
 
 /// <summary>
 /// Plans a whole session from its own seed, as the seed's flow describes: 1-3 scenes, each
-/// opened, its contract honoured (captures, a resistance check, the dwell time), mindblock
-/// signals at the configured chance, completed; occasionally a real-world trigger; at the
+/// opened, its contract honoured (captures answering its prompt, a resistance check, a dwell time
+/// skewed within the contract's limits), mindblock signals at the configured chance, completed;
+/// occasionally a real-world trigger, only while the journey is in progress; at the
 /// abandon rate it stops mid-scene, at the error rate the app logs an error. Pure: the same
 /// state and catalog give the same plan, whichever run asks.
 /// </summary>
 public static class SessionPlanner
 {
-    /// <summary>Chance per session of a real-world trigger after a completed scene.</summary>
+    /// <summary>Chance per session of a real-world trigger: after a completed scene, or during the scene that completes the journey.</summary>
     public const double RealWorldTriggerChance = 0.5;
+
+    /// <summary>Median pause between two scenes of a session, in milliseconds, and the shape of its long tail.</summary>
+    private const double BetweenScenesMedianMs = 20_000;
+
+    private const double BetweenScenesSigma = 0.9;
 
     public static SessionPlan Plan(SessionState session, Catalog catalog, Guid runId)
     {
@@ -49,7 +55,8 @@ public static class SessionPlanner
             var contract = scene.Contract;
             if (i > 0)
             {
-                t = t.AddMilliseconds(random.Next(5_000, 45_000));
+                // The pause between scenes: mostly a few seconds, now and then the phone put down for minutes.
+                t = t.AddMilliseconds(Math.Round(Sampling.LogNormalClipped(random, BetweenScenesMedianMs, BetweenScenesSigma, 3_000, 300_000)));
             }
 
             var opened = t;
@@ -60,15 +67,17 @@ public static class SessionPlanner
             rows.Add(new TimedRow(opened, sceneRow));
             rows.Add(new TimedRow(opened, Event(EventTypes.SceneOpened, opened, scene, instanceSceneId, ("scene_title", scene.Title))));
 
-            var dwell = TimeSpan.FromSeconds(Sampling.Between(random, contract.MinDwellSeconds, contract.MaxDwellSeconds));
+            // Skewed within the contract: most people near the minimum, a tail lingering up to the maximum.
+            var dwell = TimeSpan.FromSeconds(Sampling.SkewedBetween(random, contract.MinDwellSeconds, contract.MaxDwellSeconds));
             var completed = opened + dwell;
+            var isLast = startIndex + i == journey.Scenes.Count - 1;
             var steps = new List<TimedRow>();
             var slots = contract.RequiredCaptures + (contract.RequiresResistanceCheck ? 1 : 0) + 1;
             for (var c = 0; c < contract.RequiredCaptures; c++)
             {
                 var at = opened + (dwell * (c + 1) / (slots + 1));
                 var prompt = contract.CapturePrompt ?? $"What did you notice in \"{scene.Title}\"?";
-                var response = Sampling.Pick(random, Content.CaptureResponses);
+                var response = Content.Capture(random, contract.CapturePrompt, journey.ClinicalFocus, catalog);
                 var capture = new CaptureRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, prompt, response, at, Tag(("capture_index", c + 1)));
                 steps.Add(new TimedRow(at, capture));
                 steps.Add(new TimedRow(at, Event(EventTypes.CaptureSubmitted, at, scene, instanceSceneId, ("capture_id", capture.Id))));
@@ -102,6 +111,12 @@ public static class SessionPlanner
                 steps.Add(new TimedRow(at, Event(EventTypes.ClientError, at, scene, instanceSceneId, ("code", code), ("message", message))));
             }
 
+            if (i == triggerAt && isLast)
+            {
+                // This scene completes the journey: the trigger is reported during it, while the journey is in progress.
+                AddTrigger(steps, opened + (dwell * Sampling.Between(random, 0.1, 0.9)));
+            }
+
             // A stable sort keeps same-moment rows in the order written above (a row before its event).
             steps = [.. steps.OrderBy(s => s.At)];
 
@@ -118,24 +133,29 @@ public static class SessionPlanner
             rows.AddRange(steps);
             rows.Add(new TimedRow(completed, sceneRow with { Status = SceneStatus.Completed, CompletedAt = completed }));
             rows.Add(new TimedRow(completed, Event(EventTypes.SceneCompleted, completed, scene, instanceSceneId, ("dwell_seconds", Math.Round(dwell.TotalSeconds, 1)))));
-            var isLast = startIndex + i == journey.Scenes.Count - 1;
             instance = isLast
                 ? instance with { Status = InstanceStatus.Completed, LastActivityAt = completed, CompletedAt = completed }
                 : instance with { CurrentSceneOrder = journey.Scenes[startIndex + i + 1].Order, LastActivityAt = completed };
             rows.Add(new TimedRow(completed, instance));
             t = completed;
 
-            if (i == triggerAt)
+            if (i == triggerAt && !isLast)
             {
+                // Between scenes, the journey still in progress (never after its completion or abandonment).
                 t = t.AddMilliseconds(random.Next(1_000, 30_000));
-                var (type, description) = Sampling.Pick(random, Content.RealWorldTriggers);
-                var trigger = new RealWorldTriggerRow(Uuid7.Create(t, random), instanceId, user, type, description, t, Tag());
-                rows.Add(new TimedRow(t, trigger));
-                rows.Add(new TimedRow(t, new SceneEventRow(Uuid7.Create(t, random), instanceId, null, user, null, EventTypes.RealWorldTrigger, Tag(("trigger_id", trigger.Id), ("trigger_type", type)), t)));
+                AddTrigger(rows, t);
             }
         }
 
         return new SessionPlan(rows, t);
+
+        void AddTrigger(List<TimedRow> into, DateTimeOffset at)
+        {
+            var (type, description) = Sampling.Pick(random, Content.RealWorldTriggers);
+            var trigger = new RealWorldTriggerRow(Uuid7.Create(at, random), instanceId, user, type, description, at, Tag());
+            into.Add(new TimedRow(at, trigger));
+            into.Add(new TimedRow(at, new SceneEventRow(Uuid7.Create(at, random), instanceId, null, user, null, EventTypes.RealWorldTrigger, Tag(("trigger_id", trigger.Id), ("trigger_type", type)), at)));
+        }
 
         SceneEventRow Event(string type, DateTimeOffset at, SceneDefinition scene, Guid instanceSceneId, params (string, object?)[] details) =>
             new(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, type, Tag(details), at);

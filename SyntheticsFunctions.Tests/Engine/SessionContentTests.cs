@@ -1,0 +1,305 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using SyntheticsFunctions.Engine;
+
+namespace SyntheticsFunctions.Tests.Engine;
+
+/// <summary>
+/// What happens inside sessions: dwell times, session lengths, capture texts and real-world
+/// triggers, measured over many sessions planned back to back by one user per seed (each session
+/// continuing the journey the last one left, as the engine does).
+/// </summary>
+public partial class SessionContentTests
+{
+    private static readonly int[] Seeds = [101, 202, 303];
+
+    [Fact]
+    public void Dwell_times_stay_within_the_contract_and_lean_right()
+    {
+        foreach (var seed in Seeds)
+        {
+            var fractions = new List<double>();
+            foreach (var (_, plan) in Chain(seed, 5_000))
+            {
+                var rows = plan.Rows.Select(r => r.Row).ToList();
+                foreach (var completed in rows.OfType<InstanceSceneRow>().Where(s => s.Status == SceneStatus.Completed))
+                {
+                    var contract = SceneOf(completed.SceneId).Contract;
+                    var dwell = (completed.CompletedAt!.Value - completed.OpenedAt).TotalSeconds;
+                    Assert.InRange(dwell, contract.MinDwellSeconds, contract.MaxDwellSeconds);
+                    fractions.Add((dwell - contract.MinDwellSeconds) / (contract.MaxDwellSeconds - contract.MinDwellSeconds));
+                }
+            }
+
+            var mean = fractions.Average();
+            var median = Quantile(fractions, 0.5);
+            var skewness = fractions.Sum(f => Math.Pow(f - mean, 3)) / fractions.Count / Math.Pow(StdDev(fractions), 3);
+            Console.WriteLine($"dwell seed {seed}: {fractions.Count} scenes, fraction of range mean {mean:F3} median {median:F3} p95 {Quantile(fractions, 0.95):F3} skewness {skewness:F2} lower half {fractions.Count(f => f < 0.5) / (double)fractions.Count:P0}");
+
+            // A uniform draw has median = mean, skewness 0 and half its draws in the lower half of the
+            // range; the right tail puts the median below the mean and most draws low.
+            Assert.InRange(median, 0.25, mean - 0.025);
+            Assert.InRange(skewness, 0.4, 1.5);
+            Assert.InRange(fractions.Count(f => f < 0.5) / (double)fractions.Count, 0.65, 0.9);
+            Assert.True(Quantile(fractions, 0.99) > 0.85, "the tail reaches the contract's maximum");
+        }
+    }
+
+    [Fact]
+    public void Session_length_has_a_long_tail_and_keeps_its_mean()
+    {
+        foreach (var seed in Seeds)
+        {
+            var lengths = Chain(seed, 10_000).Select(s => (s.Plan.EndsAt - s.State.StartedAt).TotalSeconds).ToList();
+            var median = Quantile(lengths, 0.5);
+            var p99 = Quantile(lengths, 0.99);
+            Console.WriteLine($"session length seed {seed}: mean {lengths.Average():F0} s, median {median:F0} s, p99 {p99:F0} s, p99/median {p99 / median:F2}");
+
+            Assert.True(p99 >= 2.5 * median, $"p99 {p99:F0} s is less than 2.5 times the median {median:F0} s");
+            Assert.InRange(p99 / median, 2.5, 5.0);
+
+            // The uniform dwell this replaced gave a mean of 216 s over these chains: the mean stays within 10% of it.
+            Assert.InRange(lengths.Average(), 195, 238);
+        }
+    }
+
+    [Fact]
+    public void Real_world_triggers_land_only_while_the_journey_is_in_progress()
+    {
+        foreach (var seed in Seeds)
+        {
+            int triggers = 0, outside = 0;
+            var ended = new Dictionary<Guid, DateTimeOffset>();
+            var started = new Dictionary<Guid, DateTimeOffset>();
+            var all = new List<RealWorldTriggerRow>();
+            foreach (var (state, plan) in Chain(seed, 10_000))
+            {
+                foreach (var row in plan.Rows)
+                {
+                    switch (row.Row)
+                    {
+                        case InstanceRow i when i.Status != InstanceStatus.Active:
+                            ended.TryAdd(i.Id, row.At);
+                            break;
+                        case InstanceRow i:
+                            started.TryAdd(i.Id, i.StartedAt);
+                            break;
+                        case RealWorldTriggerRow t:
+                            all.Add(t);
+                            break;
+                    }
+                }
+            }
+
+            foreach (var t in all)
+            {
+                triggers++;
+                var after = ended.TryGetValue(t.InstanceId, out var end) && t.CreatedAt >= end;
+                var before = started.TryGetValue(t.InstanceId, out var start) && t.CreatedAt < start;
+                if (after || before)
+                {
+                    outside++;
+                }
+            }
+
+            Console.WriteLine($"triggers seed {seed}: {triggers}, at or after the journey's completion or abandonment {outside} ({outside / (double)triggers:P1})");
+            Assert.True(triggers > 2_000);
+            Assert.Equal(0, outside);
+        }
+    }
+
+    [Fact]
+    public void Captures_are_varied_after_lower_casing_and_stripping_digits_and_punctuation()
+    {
+        foreach (var seed in Seeds)
+        {
+            var captures = Chain(seed, 10_000).SelectMany(s => s.Plan.Rows.Select(r => r.Row).OfType<CaptureRow>()).Take(10_000).ToList();
+            Assert.Equal(10_000, captures.Count);
+            var distinct = captures.Select(c => Normalise(c.Response)).Distinct().Count();
+            var raw = captures.Select(c => c.Response).Distinct().Count();
+            Console.WriteLine($"captures seed {seed}: {distinct} distinct per 10,000 after normalising ({raw} raw)");
+            foreach (var sample in captures.Where((_, i) => i % 500 == 0))
+            {
+                Console.WriteLine($"  {sample.Prompt} -> {sample.Response}");
+            }
+
+            Assert.InRange(distinct, 1_000, 10_000);
+        }
+    }
+
+    /// <summary>Words that an answer to each prompt of the default catalog must contain (written here, not taken from the engine's tables).</summary>
+    private static readonly Dictionary<string, string> AnswerMarkers = new()
+    {
+        ["Where in your body do you feel the pressure first?"] = @"\b(chest|shoulders?|stomach|jaw|throat|hands?|neck|forehead|back|head|legs?|gut|heart|breath|breathing|temples|face)\b",
+        ["Write the worry down in one sentence."] = @"(worr|what if|afraid|scared|fear)",
+        ["What facts support or contradict the worry?"] = @"(fact|evidence|for it|against)",
+        ["What is the smallest next step you can take?"] = @"(step|i'll|i will|\bjust\b|tomorrow|tonight|today|morning|afternoon|evening|lunch|monday|weekend)",
+        ["What changed since you started this journey?"] = @"(now|since|used to|anymore|than before|these days)",
+        ["List the places and times the urge shows up."] = @"\b(at|in|on|when|after|before)\b.*\b(at|in|on|when|after|before|night|evening|morning|weekend|friday|payday|afternoon)\b",
+        ["What will you do instead next time?"] = @"(instead|next time|i'll|i will|\btry\b)",
+        ["Who can you call when it gets hard?"] = PersonMarker,
+        ["What would you tell a friend who slipped?"] = @"\byou",
+        ["What could put your progress at risk?"] = @"(risk|could|might|if i|probably|danger|worried|worry)",
+        ["When did you go to bed and wake up?"] = @"(bed|asleep|lights out|turned in).*(up|woke|wake|awake|alarm|out of bed)",
+        ["What will you do in the last hour instead?"] = @"(instead|phone|screen|scroll|tv|laptop)",
+        ["Write down what kept you awake."] = @"(kept|awake|mind|head|thinking|replay)",
+        ["What did your inner critic say today?"] = @"(that i|i'm|i am|you're|you are|told me|said)",
+        ["Rewrite it as a supportive friend would."] = @"\byou",
+        ["Three things that went well today."] = @"^[^,;]+[,;][^,;]+(,|;| and )[^,;]+",
+        ["Which value did you act on today?"] = @"\b(honesty|kindness|patience|courage|health|family|curiosity|fairness|reliability|creativity|respect|generosity|gratitude|persistence|balance)\b",
+        ["Who did you connect with this week?"] = PersonMarker,
+        ["What are you proud of from this journey?"] = @"(proud|that i|myself|i've|i have|managed)",
+    };
+
+    private const string PersonMarker = @"\b(sister|brother|mum|mom|dad|partner|friends?|sponsor|colleague|flatmate|neighbour|cousin|coach|helpline|group|aunt|uncle|nan|gran|therapist|mentor|wife|husband|boyfriend|girlfriend|team|daughter|son|gp|manager)\b";
+
+    [Fact]
+    public void Every_capture_answers_its_scenes_prompt()
+    {
+        var prompts = DefaultCatalog.Catalog.Journeys.SelectMany(j => j.Scenes).Select(s => s.Contract.CapturePrompt).OfType<string>().Distinct().ToList();
+        Assert.Equal(prompts.Order(), AnswerMarkers.Keys.Order());
+
+        var seen = new Dictionary<string, int>();
+        foreach (var seed in Seeds)
+        {
+            foreach (var (_, plan) in Chain(seed, 4_000))
+            {
+                foreach (var capture in plan.Rows.Select(r => r.Row).OfType<CaptureRow>())
+                {
+                    var scene = SceneOf(capture.SceneId);
+                    var text = capture.Response.ToLowerInvariant();
+                    if (scene.Contract.CapturePrompt is { } prompt)
+                    {
+                        Assert.Equal(prompt, capture.Prompt);
+                        Assert.True(Regex.IsMatch(text, AnswerMarkers[prompt]), $"\"{capture.Response}\" does not answer \"{prompt}\"");
+                    }
+                    else
+                    {
+                        Assert.Equal($"What did you notice in \"{scene.Title}\"?", capture.Prompt);
+                        Assert.True(Regex.IsMatch(text, @"(notic|felt|feel|caught|found|realis|spotted|was|it)"), $"\"{capture.Response}\" does not answer \"{capture.Prompt}\"");
+                    }
+
+                    seen[capture.Prompt] = seen.GetValueOrDefault(capture.Prompt) + 1;
+                    Assert.DoesNotContain("{", capture.Response);
+                    Assert.True(capture.Response.Length is > 3 and < 400);
+                }
+            }
+        }
+
+        // Every prompt of the catalog comes up and is answered.
+        Assert.All(prompts, p => Assert.True(seen.GetValueOrDefault(p) > 20, $"prompt \"{p}\" answered {seen.GetValueOrDefault(p)} times"));
+    }
+
+    [Fact]
+    public void Answers_to_one_prompt_differ_from_answers_to_another()
+    {
+        // The same seed for two different prompts: the texts come from each prompt's own fragments.
+        var body = DefaultCatalog.Catalog.Journeys[0].Scenes[0];
+        var sleep = DefaultCatalog.Catalog.Journeys[2].Scenes[0];
+        var bodyTexts = Enumerable.Range(0, 200).Select(i => Content.Capture(new Random(i), body.Contract.CapturePrompt, "anxiety", DefaultCatalog.Catalog)).ToHashSet();
+        var sleepTexts = Enumerable.Range(0, 200).Select(i => Content.Capture(new Random(i), sleep.Contract.CapturePrompt, "sleep", DefaultCatalog.Catalog)).ToHashSet();
+
+        Assert.Empty(bodyTexts.Intersect(sleepTexts));
+        Assert.All(sleepTexts, t => Assert.Matches(AnswerMarkers[sleep.Contract.CapturePrompt!], t.ToLowerInvariant()));
+    }
+
+    [Fact]
+    public void Each_prompt_of_the_default_catalog_has_its_own_kind_of_answer()
+    {
+        var prompts = AnswerMarkers.Keys.ToList();
+        var kinds = prompts.Select(Content.KindOf).ToList();
+
+        Assert.DoesNotContain(Content.AnswerKind.Observation, kinds);
+        Assert.Equal(prompts.Count, kinds.Distinct().Count());
+        Assert.Equal(Content.AnswerKind.Observation, Content.KindOf(null));
+    }
+
+    [Fact]
+    public void A_prompt_of_another_catalog_gets_an_observation_on_its_journeys_focus()
+    {
+        var catalog = DefaultCatalog.Catalog;
+        foreach (var focus in new[] { "anxiety", "sleep", "unknown_focus" })
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var text = Content.Capture(new Random(i), "How was your day?", focus, catalog);
+                Assert.Matches(@"(notic|felt|caught|found|realis|spotted)", text.ToLowerInvariant());
+                Assert.DoesNotContain("{", text);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_same_session_seed_gives_the_same_texts_and_times()
+    {
+        var first = Chain(7, 300).Select(s => Describe(s.Plan)).ToList();
+        var second = Chain(7, 300).Select(s => Describe(s.Plan)).ToList();
+
+        Assert.Equal(first, second);
+    }
+
+    internal static string Normalise(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text.ToLowerInvariant())
+        {
+            if (char.IsLetter(c) || char.IsWhiteSpace(c))
+            {
+                builder.Append(char.IsWhiteSpace(c) ? ' ' : c);
+            }
+        }
+
+        return Spaces().Replace(builder.ToString(), " ").Trim();
+    }
+
+    [GeneratedRegex(" +")]
+    private static partial Regex Spaces();
+
+    private static string Describe(SessionPlan plan) => string.Join("\n", plan.Rows.Select(r => r.Row switch
+    {
+        CaptureRow c => $"{r.At:O} capture {c.Response}",
+        RealWorldTriggerRow t => $"{r.At:O} trigger {t.TriggerType}",
+        var other => $"{r.At:O} {other.GetType().Name}",
+    }));
+
+    private static SceneDefinition SceneOf(Guid sceneId) =>
+        DefaultCatalog.Catalog.Journeys.SelectMany(j => j.Scenes).Single(s => s.Id == sceneId);
+
+    /// <summary>One user's sessions back to back, an hour apart: each continues the instance the last one left active.</summary>
+    internal static IEnumerable<(SessionState State, SessionPlan Plan)> Chain(int seed, int sessions)
+    {
+        var random = new Random(seed);
+        var catalog = DefaultCatalog.Catalog;
+        var rates = EngineSettings.Defaults.Rates;
+        var user = Uuid7.Create(DateTimeOffset.UnixEpoch, random);
+        var t = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        ActiveInstance? active = null;
+        for (var i = 0; i < sessions; i++)
+        {
+            var journey = active is null ? Sampling.Pick(random, catalog.Journeys) : catalog.FindJourney(active.JourneyId)!;
+            var state = new SessionState(
+                user, Uuid7.Create(t, random), random.NextInt64(), t, active?.Id ?? Uuid7.Create(t, random), journey.Id,
+                active?.CurrentSceneOrder ?? journey.Scenes[0].Order, active is null, active?.StartedAt ?? t, rates, DateTimeOffset.MinValue, t);
+            var plan = SessionPlanner.Plan(state, catalog, Guid.Empty);
+            yield return (state, plan);
+            var last = plan.Rows.Select(r => r.Row).OfType<InstanceRow>().Last();
+            active = last.Status == InstanceStatus.Active
+                ? new ActiveInstance(last.Id, last.JourneyId, last.CurrentSceneOrder, last.StartedAt, last.LastActivityAt)
+                : null;
+            t = plan.EndsAt.AddHours(1);
+        }
+    }
+
+    private static double Quantile(List<double> values, double q)
+    {
+        var sorted = values.Order().ToList();
+        var index = (int)Math.Ceiling(q * sorted.Count) - 1;
+        return sorted[Math.Clamp(index, 0, sorted.Count - 1)];
+    }
+
+    private static double StdDev(List<double> values)
+    {
+        var mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
+    }
+}
