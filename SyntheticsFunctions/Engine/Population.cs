@@ -101,7 +101,7 @@ public static class PopulationModel
         var again = Math.Min(0.55, 0.18 * Math.Pow(e, 0.6));
         if (sessionsThatDay < MaxSessionsPerDay && random.NextDouble() < again)
         {
-            var next = sessionAt + TimeSpan.FromHours(Math.Min(8, 0.5 + Sampling.LogNormal(random, Math.Log(2.0), 0.6)));
+            var next = sessionAt + TimeSpan.FromHours(Math.Min(8, 0.5 + Sampling.LogNormal(random, 2.0, 0.6)));
             if (DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(next, zone).DateTime) == day)
             {
                 return after with { NextSessionAt = next, Lifecycle = Label(tenureDays, returning, 0) };

@@ -31,13 +31,6 @@ public static class Sampling
         return k;
     }
 
-    /// <summary>A standard normal draw (Box-Muller).</summary>
-    public static double Normal(Random random) =>
-        Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble())) * Math.Cos(2.0 * Math.PI * random.NextDouble());
-
-    /// <summary>A log-normal draw with the given log-median and log-sigma.</summary>
-    public static double LogNormal(Random random, double mu, double sigma) => Math.Exp(mu + (sigma * Normal(random)));
-
     /// <summary>Failures before the first success, each trial succeeding with <paramref name="p"/>.</summary>
     public static int Geometric(Random random, double p) =>
         p >= 1 ? 0 : (int)Math.Floor(Math.Log(1.0 - random.NextDouble()) / Math.Log(1.0 - p));
