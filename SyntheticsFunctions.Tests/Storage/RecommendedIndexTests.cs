@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
-using SyntheticsFunctions.Storage;
 using SyntheticsFunctions.Storage.Declarations;
 using SyntheticsFunctions.Tests.Infrastructure;
 
@@ -80,18 +79,8 @@ public class RecommendedIndexTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public void Time_zone_weights_are_the_curves_and_unknown_zones_are_refused_at_enlistment()
+    public void Unknown_zones_are_refused_at_enlistment()
     {
-        var at = new DateTimeOffset(2026, 3, 2, 18, 30, 0, TimeSpan.Zero);
-
-        var (zones, weights) = ActivityCurve.ZoneWeights([.. Seeder.Timezones.Distinct(), "UTC"], at);
-
-        foreach (var zone in Seeder.Timezones.Distinct())
-        {
-            Assert.Equal(ActivityCurve.For(zone, at), weights[Array.IndexOf(zones, zone)]);
-        }
-
-        Assert.Equal(ActivityCurve.For("UTC", at), weights[Array.IndexOf(zones, "UTC")]);
         Assert.Equal("Europe/London", Zones.Require("Europe/London"));
         var refused = Assert.Throws<ArgumentException>(() => Zones.Require("Mars/Olympus_Mons"));
         Assert.StartsWith("Time zone 'Mars/Olympus_Mons' is not known to this machine's time zone data", refused.Message);

@@ -47,21 +47,6 @@ public static class ActivityCurve
     /// <summary>The multiplier for a user in <paramref name="timezone"/> (IANA id) at <paramref name="utcNow"/>.</summary>
     public static double For(string timezone, DateTimeOffset utcNow) => At(TimeZoneInfo.ConvertTime(utcNow, Zones.Find(timezone)).DateTime);
 
-    /// <summary>
-    /// The multiplier of each of <paramref name="zones"/> at <paramref name="utcNow"/>, computed
-    /// once per run and handed to the claim query, so the curve's arithmetic lives here only.
-    /// </summary>
-    public static (string[] Zones, double[] Weights) ZoneWeights(IReadOnlyList<string> zones, DateTimeOffset utcNow)
-    {
-        var weights = new double[zones.Count];
-        for (var i = 0; i < weights.Length; i++)
-        {
-            weights[i] = For(zones[i], utcNow);
-        }
-
-        return ([.. zones], weights);
-    }
-
     /// <summary>The pool's timezone-weighted multiplier: the mean of its users' own multipliers.</summary>
     public static double ForPool(IReadOnlyList<TimezoneCount> pool, DateTimeOffset utcNow)
     {

@@ -61,6 +61,14 @@ public static class PopulationModel
     /// <summary>Engagement is log-normal with this sigma around the persona's median: a heavy tail of devoted users.</summary>
     public const double EngagementSigma = 0.9;
 
+    /// <summary>Where new users live: weighted towards where the journey app's users are.</summary>
+    public static IReadOnlyList<string> Timezones { get; } =
+    [
+        "America/New_York", "America/New_York", "America/Chicago", "America/Los_Angeles",
+        "Europe/London", "Europe/London", "Europe/Berlin", "Europe/Madrid",
+        "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney", "America/Sao_Paulo",
+    ];
+
     public static IReadOnlyList<Persona> Personas { get; } =
     [
         new("early_bird_planner", 1.1, -2.0, 1.0, 0.06),
@@ -153,24 +161,17 @@ public static class PopulationModel
     };
 
     /// <summary>
-    /// Who starts the <paramref name="draw"/> sessions of this moment: the users whose planned
-    /// session is due, earliest first; where fewer are due, new users sign up for the rest (when
-    /// <paramref name="canSignUp"/>), otherwise the next planned users are brought forward, so
-    /// volume always wins. Storage claims the same order with an indexed query.
+    /// Who starts the <paramref name="draw"/> sessions of this moment, from users in the order of
+    /// their next planned session (the churned, with none, last). Where new users may sign up
+    /// (<paramref name="canSignUp"/>), only the due start and signups make up the rest; otherwise
+    /// the next planned are brought forward, the churned last of all, so volume always wins.
+    /// Storage claims the same order with an indexed query.
     /// </summary>
     public static (IReadOnlyList<UserState> Starting, int SignUps) Pick(IEnumerable<UserState> byNextSession, DateTimeOffset now, int draw, bool canSignUp)
     {
-        var starting = new List<UserState>(draw);
-        foreach (var user in byNextSession)
-        {
-            if (starting.Count == draw || user.NextSessionAt is null || (canSignUp && user.NextSessionAt > now))
-            {
-                break;
-            }
-
-            starting.Add(user);
-        }
-
+        var starting = canSignUp
+            ? byNextSession.TakeWhile(u => u.NextSessionAt <= now).Take(draw).ToList()
+            : byNextSession.Take(draw).ToList();
         return (starting, canSignUp ? draw - starting.Count : 0);
     }
 }

@@ -23,7 +23,8 @@ public sealed record RunInput(
     IReadOnlyList<SessionState> SessionsInProgress,
     IReadOnlyList<CandidateUser> Candidates,
     IReadOnlyList<TimezoneCount> Pool,
-    int Target);
+    int Target,
+    int SignUpsAllowed = 0);
 
 /// <summary>What a run writes and the state it leaves for the next one.</summary>
 public sealed record RunOutput(
@@ -37,7 +38,8 @@ public sealed record RunOutput(
     IReadOnlyList<SessionState> SessionsToKeep,
     IReadOnlyList<Guid> SessionsEnded,
     DateTimeOffset IdleCutoff,
-    IReadOnlyList<UserSessionEnd> SessionEnds);
+    IReadOnlyList<UserStateRow> UserStates,
+    IReadOnlyList<NewUser> SignUps);
 
 /// <summary>
 /// Decides one run: which rows are due, how many sessions start and for whom. Pure: no I/O,
@@ -94,18 +96,53 @@ public static class RunPlanner
             carry = input.CarryOver;
         }
 
-        // Storage claimed the candidates in order of a pick weighted by each user's own
-        // local-hour multiplier (ActivityCurve), so the first ones are the ones to start.
+        // Storage claimed the candidates in order of each one's next planned session (the
+        // population model's), so the first ones are the ones due. Where fewer are due than
+        // start, new users sign up for the rest (while the pool may grow); otherwise the next
+        // planned are brought forward: volume wins. A manual run takes its target as claimed.
         var playable = input.Catalog.Playable;
-        var chosen = playable.Count == 0 ? [] : input.Candidates.Take(capped).ToList();
-        var idleCutoff = now.AddDays(-input.Settings.IdleAbandonDays);
+        var chosen = new List<(CandidateUser User, UserState State)>();
+        var signUps = new List<NewUser>();
+        var joining = new HashSet<Guid>();
+        if (playable.Count > 0)
+        {
+            var claimed = input.Candidates.Select(c => (User: c, State: c.State ?? Enlist(c, random))).ToList();
+            if (input.Trigger == RunTrigger.Cron)
+            {
+                var (starting, missing) = PopulationModel.Pick(claimed.Select(c => c.State), now, capped, canSignUp: input.SignUpsAllowed > 0);
+                chosen.AddRange(claimed.Take(starting.Count));
+                for (var i = 0; i < Math.Min(missing, input.SignUpsAllowed); i++)
+                {
+                    var persona = Sampling.Pick(random, PopulationModel.Personas).Name;
+                    var user = new NewUser(Uuid7.Create(now, random), persona, Sampling.Pick(random, PopulationModel.Timezones), windowStart);
+                    joining.Add(user.ProfileId);
+                    chosen.Add((new CandidateUser(user.ProfileId, user.Timezone, null), PopulationModel.SignUp(user.ProfileId, user.Timezone, windowStart, random, persona)));
+                }
 
-        var ends = new List<UserSessionEnd>();
-        foreach (var user in chosen)
+                // Where fewer may sign up than are missing, the next planned come forward: volume wins.
+                chosen.AddRange(claimed.Skip(starting.Count).Take(capped - chosen.Count));
+            }
+            else
+            {
+                chosen.AddRange(claimed.Take(capped));
+            }
+        }
+
+        var idleCutoff = now.AddDays(-input.Settings.IdleAbandonDays);
+        var userStates = new List<UserStateRow>();
+        foreach (var (user, state) in chosen)
         {
             var session = StartSession(input, user, playable, windowStart, idleCutoff, random);
             var plan = SessionPlanner.Plan(session, input.Catalog, input.RunId);
-            ends.Add(new UserSessionEnd(user.ProfileId, plan.EndsAt));
+            var before = state;
+            if (joining.Contains(user.ProfileId))
+            {
+                // A signup: their first session is the moment they joined.
+                before = state with { SignupAt = session.StartedAt };
+                signUps.Add(new NewUser(user.ProfileId, state.Traits.Persona, user.Timezone, session.StartedAt));
+            }
+
+            userStates.Add(new UserStateRow(PopulationModel.AfterSession(before, session.StartedAt, random), plan.EndsAt));
             collector.AddDue(plan, DateTimeOffset.MinValue, now);
             if (plan.EndsAt > now)
             {
@@ -115,8 +152,12 @@ public static class RunPlanner
 
         return new RunOutput(
             batch, windowStart, now, requested, chosen.Count, input.SessionsInProgress.Count, carry,
-            keep, ended, idleCutoff, ends);
+            keep, ended, idleCutoff, userStates, signUps);
     }
+
+    /// <summary>A sim user the population model has no state for yet (enlisted before it, or listed by the app): traits drawn now, signup at enlistment.</summary>
+    private static UserState Enlist(CandidateUser user, Random random) =>
+        PopulationModel.SignUp(user.ProfileId, user.Timezone, user.EnlistedAt ?? DateTimeOffset.UnixEpoch, random) with { Lifecycle = Lifecycle.Active };
 
     /// <summary>(last cron run, now], bounded to <see cref="MaxCatchUpMinutes"/>; a first run covers one minute.</summary>
     public static DateTimeOffset WindowStartFor(DateTimeOffset? lastCronWindowEnd, DateTimeOffset now)

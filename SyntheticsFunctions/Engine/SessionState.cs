@@ -22,10 +22,14 @@ public sealed record SessionState(
 /// A free sim user the storage claimed for this run (in the order of its weighted pick), with the
 /// journey they are in, if any, and when their last session ended (a new one starts after it).
 /// </summary>
-public sealed record CandidateUser(Guid ProfileId, string Timezone, ActiveInstance? Instance, DateTimeOffset? LastSessionEndsAt = null);
+public sealed record CandidateUser(
+    Guid ProfileId, string Timezone, ActiveInstance? Instance, DateTimeOffset? LastSessionEndsAt = null, UserState? State = null, DateTimeOffset? EnlistedAt = null);
 
-/// <summary>When a user's latest session ends: kept so the next one never overlaps it.</summary>
-public sealed record UserSessionEnd(Guid ProfileId, DateTimeOffset EndsAt);
+/// <summary>A user's behaviour state after this run, with when their latest session ends (the next one never overlaps it).</summary>
+public sealed record UserStateRow(UserState State, DateTimeOffset? LastSessionEndsAt);
+
+/// <summary>Someone who signs up in this run: a new sim user whose first session is their signup.</summary>
+public sealed record NewUser(Guid ProfileId, string Persona, string Timezone, DateTimeOffset SignupAt);
 
 /// <summary>A user's active journey instance as stored.</summary>
 public sealed record ActiveInstance(Guid Id, Guid JourneyId, int CurrentSceneOrder, DateTimeOffset StartedAt, DateTimeOffset LastActivityAt);

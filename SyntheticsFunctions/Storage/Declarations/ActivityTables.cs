@@ -123,11 +123,25 @@ public static class ActivityTables
         ],
         new Upsert(["profile_id"], [("written_until", null), ("ends_at", null)]));
 
-    /// <summary>When each sim user's last session ends, so a new one never overlaps it.</summary>
-    public static TableDeclaration<UserSessionEnd> SyntheticUserState { get; } = new(
+    /// <summary>Each sim user's behaviour state (the population model's) and when their last session ends.</summary>
+    public static TableDeclaration<UserStateRow> SyntheticUserState { get; } = new(
         "synthetic_user_state",
-        c => [c.Uuid("profile_id", u => u.ProfileId), c.TimestampTz("last_session_ends_at", u => u.EndsAt)],
-        new Upsert(["profile_id"], [("last_session_ends_at", "greatest(synthetic_user_state.last_session_ends_at, excluded.last_session_ends_at)")]));
+        c =>
+        [
+            c.Uuid("profile_id", u => u.State.ProfileId), c.TimestampTz("signup_at", u => u.State.SignupAt),
+            c.Text("persona", u => u.State.Traits.Persona), c.Float8("engagement", u => u.State.Traits.Engagement),
+            c.Float8("chronotype_shift_hours", u => u.State.Traits.ChronotypeShiftHours), c.Text("lifecycle", u => LifecycleName(u.State.Lifecycle)),
+            c.TimestampTz("next_session_at", u => u.State.NextSessionAt), c.TimestampTz("last_session_at", u => u.State.LastSessionAt),
+            c.Date("local_day", u => u.State.Day), c.Int4("sessions_that_day", u => u.State.SessionsThatDay), c.Int4("sessions", u => u.State.Sessions),
+            c.TimestampTz("last_session_ends_at", u => u.LastSessionEndsAt),
+        ],
+        new Upsert(
+            ["profile_id"],
+            [("lifecycle", null), ("next_session_at", null), ("last_session_at", null), ("local_day", null), ("sessions_that_day", null), ("sessions", null),
+             ("last_session_ends_at", "greatest(synthetic_user_state.last_session_ends_at, excluded.last_session_ends_at)")]));
+
+    /// <summary>A lifecycle as the table and the API spell it.</summary>
+    public static string LifecycleName(Lifecycle lifecycle) => lifecycle.ToString().ToLowerInvariant();
 
     /// <summary>The journey app's tables the engine reads (the pool and the catalog).</summary>
     public static IReadOnlyList<TableShape> Read { get; } =

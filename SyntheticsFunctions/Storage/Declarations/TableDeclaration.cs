@@ -18,11 +18,15 @@ public sealed record PgType(string UdtName, NpgsqlDbType DbType)
 
     public static PgType Numeric { get; } = new("numeric", NpgsqlDbType.Numeric);
 
+    public static PgType Float8 { get; } = new("float8", NpgsqlDbType.Double);
+
+    public static PgType Date { get; } = new("date", NpgsqlDbType.Date);
+
     public static PgType TimestampTz { get; } = new("timestamptz", NpgsqlDbType.TimestampTz);
 
     public static PgType Jsonb { get; } = new("jsonb", NpgsqlDbType.Jsonb);
 
-    public static IReadOnlyList<PgType> All { get; } = [Uuid, Text, Int4, Int8, Bool, Numeric, TimestampTz, Jsonb];
+    public static IReadOnlyList<PgType> All { get; } = [Uuid, Text, Int4, Int8, Bool, Numeric, Float8, Date, TimestampTz, Jsonb];
 
     public static PgType Parse(string udtName) =>
         All.FirstOrDefault(t => t.UdtName == udtName) ?? throw new ArgumentException($"No declared Postgres type '{udtName}'.", nameof(udtName));
@@ -82,6 +86,10 @@ public sealed class Columns<TRow>
     public ColumnDeclaration<TRow> Int8(string name, Func<TRow, long> read) => new Column<TRow, long>(name, PgType.Int8, read);
 
     public ColumnDeclaration<TRow> Bool(string name, Func<TRow, bool> read) => new Column<TRow, bool>(name, PgType.Bool, read);
+
+    public ColumnDeclaration<TRow> Float8(string name, Func<TRow, double> read) => new Column<TRow, double>(name, PgType.Float8, read);
+
+    public ColumnDeclaration<TRow> Date(string name, Func<TRow, DateOnly?> read) => new Column<TRow, DateOnly?>(name, PgType.Date, read);
 
     public ColumnDeclaration<TRow> Numeric(string name, Func<TRow, double> read) => new Column<TRow, decimal>(name, PgType.Numeric, r => (decimal)read(r));
 

@@ -15,6 +15,18 @@ internal static class ActivityWriter
     {
         var commands = write.BatchCommands;
 
+        // The claim read its users' state in a snapshot taken before it locked them; a run that
+        // committed in between may have given one of them a session that this one would overlap.
+        // Checked here, with a fresh snapshot, before anything else: a conflict re-runs the run.
+        var started = output.UserStates.Where(u => u.State.LastSessionAt is not null).ToList();
+        commands.Add(Sql.Command(
+            """
+            SELECT count(*) FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, started_at)
+            WHERE EXISTS (SELECT 1 FROM synthetic_user_state us WHERE us.profile_id = u.id AND us.last_session_ends_at >= u.started_at)
+               OR EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = u.id)
+            """,
+            Sql.P(started.Select(u => u.State.ProfileId).ToArray()), Sql.P(started.Select(u => u.State.LastSessionAt!.Value.UtcDateTime).ToArray())));
+
         // Instances of sim users idle past the limit are abandoned; rows of real users never match.
         commands.Add(Sql.Command(
             $"""
@@ -31,6 +43,27 @@ internal static class ActivityWriter
             SELECT count(*) FROM abandoned
             """, Sql.P(output.IdleCutoff.UtcDateTime)));
 
+        if (output.SignUps.Count > 0)
+        {
+            // New people: a profile (in the profiles table this app created) and a sim user, before their rows.
+            var ids = output.SignUps.Select(u => u.ProfileId).ToArray();
+            var at = output.SignUps.Select(u => u.SignupAt.UtcDateTime).ToArray();
+            commands.Add(Sql.Command(
+                """
+                INSERT INTO profiles (id, display_name, created_at, metadata)
+                SELECT u.id, 'Sim ' || replace(initcap(replace(u.persona, '_', ' ')), ' ', '') || ' ' || left(u.id::text, 8), u.at,
+                       jsonb_build_object('synthetic', true, 'persona', u.persona)
+                FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS u(id, at, persona)
+                """,
+                Sql.P(ids), Sql.P(at), Sql.P(output.SignUps.Select(u => u.Persona).ToArray())));
+            commands.Add(Sql.Command(
+                """
+                INSERT INTO sim_users (profile_id, persona, timezone, created_at)
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
+                """,
+                Sql.P(ids), Sql.P(output.SignUps.Select(u => u.Persona).ToArray()), Sql.P(output.SignUps.Select(u => u.Timezone).ToArray()), Sql.P(at)));
+        }
+
         foreach (var insert in ActivityTables.InsertCommands(output.Batch))
         {
             commands.Add(insert);
@@ -46,9 +79,9 @@ internal static class ActivityWriter
             commands.Add(ActivityTables.SyntheticSessions.InsertFromArrays(output.SessionsToKeep));
         }
 
-        if (output.SessionEnds.Count > 0)
+        if (output.UserStates.Count > 0)
         {
-            commands.Add(ActivityTables.SyntheticUserState.InsertFromArrays(output.SessionEnds));
+            commands.Add(ActivityTables.SyntheticUserState.InsertFromArrays(output.UserStates));
         }
 
         if (output.SessionsStarted > 0)
@@ -57,10 +90,24 @@ internal static class ActivityWriter
         }
     }
 
-    /// <summary>Reads the answer of the first write statement: idle instances abandoned.</summary>
+    /// <summary>Reads the answers of the first write statements: no claim conflict, then the idle instances abandoned.</summary>
     public static async Task<int> ReadAbandonedAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
         await reader.ReadAsync(cancellationToken);
+        var conflicts = reader.GetInt64(0);
+        if (conflicts > 0)
+        {
+            throw new ClaimConflictException(conflicts);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
         return (int)reader.GetInt64(0);
     }
+}
+
+/// <summary>A run claimed a user whom a run that committed meanwhile had given a session; the whole run is re-run.</summary>
+public sealed class ClaimConflictException(long users)
+    : Exception($"{users} claimed users had a session committed by a concurrent run; the run is retried with a fresh snapshot.")
+{
 }

@@ -10,7 +10,8 @@ namespace SyntheticsFunctions.Storage.Runs;
 /// </summary>
 internal static class RunInputReader
 {
-    public static async Task<LoadedRun> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRequest request, string cronLock, PoolZones poolZones, CancellationToken cancellationToken)
+    public static async Task<LoadedRun> LoadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, RunRequest request, string cronLock, int poolCap, CancellationToken cancellationToken)
     {
         var cron = request.Trigger == RunTrigger.Cron;
         await using var read = new NpgsqlBatch(connection, transaction);
@@ -36,15 +37,14 @@ internal static class RunInputReader
             ORDER BY profile_id
             FOR UPDATE
             """, Sql.P(cron), Sql.P(cronLock)));
-        // Free users, claimed in the order of a pick weighted by each one's local-hour multiplier
-        // (Efraimidis-Spirakis keys -ln(u)/w from a seeded hash), only as many as may start. The
-        // weights per time zone are the engine's, computed once per run for the zones the pool
-        // uses; a zone not yet seen (or one .NET does not know) weighs as UTC for one run.
-        var (zones, weights) = ActivityCurve.ZoneWeights(poolZones.Current, request.Now);
+        // Free users, only as many as may start, claimed FOR UPDATE SKIP LOCKED so two runs never
+        // move the same user.
         read.BatchCommands.Add(Sql.Command(
             $"""
             SELECT su.profile_id, su.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at,
-                   greatest(us.last_session_ends_at, (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = su.profile_id)) AS last_session_ends_at
+                   greatest(us.last_session_ends_at, (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = su.profile_id)) AS last_session_ends_at,
+                   su.created_at AS enlisted_at, us.profile_id IS NOT NULL AS has_state, us.signup_at, us.persona, us.engagement, us.chronotype_shift_hours,
+                   us.lifecycle, us.next_session_at, us.last_session_at, us.local_day, us.sessions_that_day, us.sessions
             FROM sim_users su
             LEFT JOIN LATERAL (
                 SELECT i.id, i.journey_id, i.current_scene_order, i.started_at, i.last_activity_at
@@ -53,19 +53,29 @@ internal static class RunInputReader
                 ORDER BY i.last_activity_at DESC
                 LIMIT 1) ji ON true
             LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id
-            LEFT JOIN unnest($5::text[], $6::float8[]) AS tz(zone, weight) ON tz.zone = su.timezone
             WHERE su.retired_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = su.profile_id)
               AND {HoldsLock}
               AND (NOT $1 OR (SELECT enabled FROM synthetic_settings WHERE id = 1))
-            ORDER BY -ln((('x' || substr(md5(su.profile_id::text || $3::text), 1, 8))::bit(32)::bigint + 1) / 4294967297.0)
-                     / coalesce(tz.weight, $7),
-                     su.profile_id
+              -- A manual run picks only people who have not left and have not had their day's fill.
+              AND ($1 OR ((us.lifecycle IS DISTINCT FROM 'churned')
+                          AND NOT coalesce(us.sessions_that_day >= {PopulationModel.MaxSessionsPerDay} AND us.last_session_at > $5::timestamptz - interval '1 day', false)))
+            -- In the order of each one's next planned session (the population model's); users the
+            -- model has no state for yet are due now, in the order of a seeded hash.
+            ORDER BY coalesce(us.next_session_at, CASE WHEN us.profile_id IS NULL THEN $5::timestamptz END, 'infinity'::timestamptz),
+                     md5(su.profile_id::text || $3::text)
             LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $4 END
             FOR UPDATE OF su SKIP LOCKED
             """,
-            Sql.P(cron), Sql.P(cronLock), Sql.P(request.Seed), Sql.P(request.Target),
-            Sql.P(zones), Sql.P(weights), Sql.P(ActivityCurve.For("UTC", request.Now))));
+            Sql.P(cron), Sql.P(cronLock), Sql.P(request.Seed), Sql.P(request.Target), Sql.P(request.Now.UtcDateTime)));
+        read.BatchCommands.Add(Sql.Command(
+            """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'profiles')
+                         AND EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'sim_users')
+                        THEN greatest(0, $1 - (SELECT count(*) FROM sim_users WHERE retired_at IS NULL)) ELSE 0 END
+            """,
+            Sql.P((long)poolCap)));
+
         read.BatchCommands.Add(Sql.Command(
             "SELECT timezone, count(*) FROM sim_users WHERE retired_at IS NULL GROUP BY timezone ORDER BY timezone"));
         read.BatchCommands.Add(Sql.Command(
@@ -122,8 +132,14 @@ internal static class RunInputReader
             var instance = reader.IsDBNull(2)
                 ? null
                 : new ActiveInstance(reader.GetGuid(2), reader.GetGuid(3), reader.GetInt32(4), Sql.ReadTimestamp(reader, 5), Sql.ReadTimestamp(reader, 6));
-            candidates.Add(new CandidateUser(reader.GetGuid(0), reader.GetString(1), instance, reader.IsDBNull(7) ? null : Sql.ReadTimestamp(reader, 7)));
+            candidates.Add(new CandidateUser(
+                reader.GetGuid(0), reader.GetString(1), instance, reader.IsDBNull(7) ? null : Sql.ReadTimestamp(reader, 7), ReadState(reader),
+                Sql.ReadTimestamp(reader, reader.GetOrdinal("enlisted_at"))));
         }
+
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var signUpsAllowed = (int)Math.Min(int.MaxValue, reader.GetInt64(0));
 
         await reader.NextResultAsync(cancellationToken);
         var pool = new List<TimezoneCount>();
@@ -132,7 +148,6 @@ internal static class RunInputReader
             pool.Add(new TimezoneCount(reader.GetString(0), reader.GetInt64(1)));
         }
 
-        poolZones.Learn(pool.Select(p => p.Timezone));
 
         await reader.NextResultAsync(cancellationToken);
         var journeys = new List<JourneyDefinition>();
@@ -169,8 +184,27 @@ internal static class RunInputReader
 
         var input = new RunInput(
             request.Trigger, request.RunId, request.Seed, request.Now, lastCron, carry, settings,
-            new Catalog(journeys, mindblocks), sessions, candidates, pool, request.Target);
+            new Catalog(journeys, mindblocks), sessions, candidates, pool, request.Target, signUpsAllowed);
         return new LoadedRun(RunSkip.None, input);
+    }
+
+    /// <summary>The population model's state of a claimed user, read by column name; null before the model knew them.</summary>
+    private static UserState? ReadState(NpgsqlDataReader reader)
+    {
+        if (!reader.GetBoolean(reader.GetOrdinal("has_state")))
+        {
+            return null;
+        }
+
+        DateTimeOffset? At(string column) => reader.IsDBNull(reader.GetOrdinal(column)) ? null : Sql.ReadTimestamp(reader, reader.GetOrdinal(column));
+        var day = reader.GetOrdinal("local_day");
+        return new UserState(
+            reader.GetGuid(0), reader.GetString(1), At("signup_at")!.Value,
+            new UserTraits(reader.GetString(reader.GetOrdinal("persona")), reader.GetDouble(reader.GetOrdinal("engagement")), reader.GetDouble(reader.GetOrdinal("chronotype_shift_hours"))),
+            Enum.Parse<Lifecycle>(reader.GetString(reader.GetOrdinal("lifecycle")), ignoreCase: true),
+            At("next_session_at"), At("last_session_at"),
+            reader.IsDBNull(day) ? null : reader.GetFieldValue<DateOnly>(day),
+            reader.GetInt32(reader.GetOrdinal("sessions_that_day")), reader.GetInt32(reader.GetOrdinal("sessions")));
     }
 
     /// <summary>A <c>synthetic_sessions</c> row, read by column name.</summary>

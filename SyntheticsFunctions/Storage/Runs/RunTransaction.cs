@@ -9,10 +9,7 @@ namespace SyntheticsFunctions.Storage.Runs;
 public sealed class RunTransactions(NpgsqlDataSource dataSource, IOptions<SyntheticsOptions> options)
 {
     private readonly string _cronLock = Sql.LockName("cron", options.Value.Schema);
-
-    // The pool's time zones as the last run saw them (starting with the seeder's), so the claim
-    // query gets the weights of the zones in use only: a handful, not every zone there is.
-    private readonly PoolZones _zones = new();
+    private readonly int _poolCap = options.Value.PoolSize;
 
     public async Task<RunTransaction> BeginAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +17,7 @@ public sealed class RunTransactions(NpgsqlDataSource dataSource, IOptions<Synthe
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new RunTransaction(connection, transaction, _cronLock, _zones);
+            return new RunTransaction(connection, transaction, _cronLock, _poolCap);
         }
         catch
         {
@@ -40,18 +37,18 @@ public sealed class RunTransaction : IAsyncDisposable
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private readonly string _cronLock;
-    private readonly PoolZones _zones;
+    private readonly int _poolCap;
 
-    internal RunTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, string cronLock, PoolZones zones)
+    internal RunTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, string cronLock, int poolCap)
     {
         _connection = connection;
         _transaction = transaction;
         _cronLock = cronLock;
-        _zones = zones;
+        _poolCap = poolCap;
     }
 
     public Task<LoadedRun> LoadAsync(RunRequest request, CancellationToken cancellationToken) =>
-        RunInputReader.LoadAsync(_connection, _transaction, request, _cronLock, _zones, cancellationToken);
+        RunInputReader.LoadAsync(_connection, _transaction, request, _cronLock, _poolCap, cancellationToken);
 
     /// <summary>Writes every due row, the sessions' state and the run's journal row; answers the rows per table.</summary>
     public async Task<IReadOnlyDictionary<string, int>> WriteAsync(RunRequest request, RunOutput output, double durationMs, int retries, CancellationToken cancellationToken)
@@ -71,22 +68,5 @@ public sealed class RunTransaction : IAsyncDisposable
     {
         await _transaction.DisposeAsync();
         await _connection.DisposeAsync();
-    }
-}
-
-/// <summary>The time zones the pool uses, learnt from each run's pool counts.</summary>
-internal sealed class PoolZones
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _zones =
-        new(Seeder.Timezones.Distinct().Append("UTC").Select(z => KeyValuePair.Create(z, true)));
-
-    public IReadOnlyList<string> Current => [.. _zones.Keys.Order(StringComparer.Ordinal)];
-
-    public void Learn(IEnumerable<string> zones)
-    {
-        foreach (var zone in zones)
-        {
-            _zones.TryAdd(zone, true);
-        }
     }
 }

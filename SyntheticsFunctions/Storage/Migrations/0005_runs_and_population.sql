@@ -1,0 +1,26 @@
+-- Every failed run is recorded with a category and the correlation id its logs carry; the error
+-- column keeps the driver's message for the database's owner, the API answers a fixed text.
+ALTER TABLE synthetic_runs ADD COLUMN IF NOT EXISTS failure_category text
+    CHECK (failure_category IN ('database_unavailable', 'internal_error'));
+ALTER TABLE synthetic_runs ADD COLUMN IF NOT EXISTS correlation_id text;
+
+-- Each sim user's behaviour state, the population model's (Engine/Population.cs): traits drawn
+-- once at signup, the lifecycle, the next planned session that orders the claim, the local day's
+-- session count (no one has more than 12 a day), and when their last session ended (a new one
+-- never overlaps it). The engine's own table, with no foreign key to sim_users: a key would lock
+-- the journey app's table when created.
+CREATE TABLE IF NOT EXISTS synthetic_user_state (
+    profile_id             uuid PRIMARY KEY,
+    signup_at              timestamptz NOT NULL,
+    persona                text NOT NULL,
+    engagement             float8 NOT NULL,
+    chronotype_shift_hours float8 NOT NULL,
+    lifecycle              text NOT NULL CHECK (lifecycle IN ('new', 'active', 'lapsing', 'lapsed', 'returning', 'churned')),
+    next_session_at        timestamptz,
+    last_session_at        timestamptz,
+    local_day              date,
+    sessions_that_day      integer NOT NULL,
+    sessions               integer NOT NULL,
+    last_session_ends_at   timestamptz
+);
+CREATE INDEX IF NOT EXISTS ix_synthetic_user_state_next_session ON synthetic_user_state (next_session_at);
