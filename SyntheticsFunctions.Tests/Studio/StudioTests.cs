@@ -528,6 +528,18 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_activity_multiplier_and_expected_events_per_minute_are_shown_as_status_reports_them()
+    {
+        var page = await OpenStudioAsync();
+        var status = await StatusAsync();
+
+        var multiplier = status.GetProperty("activity_multiplier").GetDouble();
+        var expected = status.GetProperty("expected_events_per_minute").GetDouble();
+        await Expect(page.Locator("#m-multiplier")).ToHaveTextAsync("×" + multiplier.ToString("F2", CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#m-expected")).ToHaveTextAsync(expected.ToString("F1", CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Pause_and_start_are_disabled_while_the_engine_state_is_unknown()
     {
         var page = await OpenStudioAsync(withKey: false);

@@ -49,6 +49,10 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
                 active_journeys = current.ActiveJourneys,
                 sessions_in_progress = current.SessionsInProgress,
                 pool_size = current.PoolSize,
+                // How busy the pool's local hours make the engine now (1 = the weekly mean), and
+                // the steady-state scene events per minute that gives (0 while paused).
+                activity_multiplier = Math.Round(current.ActivityMultiplier, 3),
+                expected_events_per_minute = Math.Round(current.ExpectedEventsPerMinute, 1),
             });
         });
     }
