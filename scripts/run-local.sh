@@ -1,22 +1,76 @@
 #!/usr/bin/env bash
-# Runs the engine locally. With no ConnectionStrings__Synthetics in the environment it starts
-# the embedded default database (scripts/local-postgres.sh). Uses `func start` with Azurite
-# where the Azure Functions Core Tools are installed, and the local host mode otherwise
-# (SyntheticsFunctions.LocalHost, an executable beside the app that is never deployed).
+# Runs the engine locally until Ctrl-C (or SIGTERM), then stops what it started.
+#   scripts/run-local.sh [--keep-db]
+# Database: ConnectionStrings__Synthetics from the environment when it is set (nothing is
+# started or stopped then); otherwise the embedded cluster (scripts/local-postgres.sh) on
+# 127.0.0.1:$SYNTHETICS_PG_PORT (default 54329), exported as ConnectionStrings__Synthetics, so it
+# wins over the connection string in local.settings.json. Stopping this script stops that
+# cluster too; --keep-db leaves it running (stop it later with scripts/local-postgres.sh stop).
+# Host: `func start` with Azurite where the Azure Functions Core Tools are installed, the local
+# host mode otherwise (SyntheticsFunctions.LocalHost, an executable beside the app that is never
+# deployed).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+source "$root/scripts/lib/local-run.sh"
+
+keep_db=0
+for argument in "$@"; do
+  case $argument in
+    --keep-db) keep_db=1 ;;
+    *) echo "usage: $0 [--keep-db]" >&2; exit 2 ;;
+  esac
+done
 
 [ -f local.settings.json ] || cp local.settings.sample.json local.settings.json
 
+embedded=0
+host_pid=""
+azurite_pid=""
+
+# On any exit (Ctrl-C, SIGTERM, the host stopping, a failed build): stop the host, Azurite and,
+# unless --keep-db, the embedded database.
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  # The host runs in the background (so a SIGTERM here reaches it); a background job of a
+  # script ignores Ctrl-C's SIGINT, so it gets SIGTERM, which it handles as a graceful stop.
+  for pid in $host_pid $azurite_pid; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  if [ "$embedded" = 1 ]; then
+    if [ "$keep_db" = 1 ]; then
+      echo "Embedded Postgres left running on port $SYNTHETICS_PG_PORT (--keep-db); stop it with: scripts/local-postgres.sh stop"
+    else
+      echo "Stopping the embedded Postgres on port $SYNTHETICS_PG_PORT (--keep-db keeps it running)"
+      scripts/local-postgres.sh stop
+    fi
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 if [ -z "${ConnectionStrings__Synthetics:-}" ]; then
-  scripts/local-postgres.sh start
-  export ConnectionStrings__Synthetics="Host=127.0.0.1;Port=${SYNTHETICS_PG_PORT:-54329};Database=synthetics;Username=postgres"
+  export SYNTHETICS_PG_PORT=${SYNTHETICS_PG_PORT:-54329}
+  scripts/local-postgres.sh start >/dev/null
+  embedded=1
+  export ConnectionStrings__Synthetics="Host=127.0.0.1;Port=$SYNTHETICS_PG_PORT;Database=synthetics;Username=postgres"
+  if [ "$keep_db" = 1 ]; then
+    database="embedded Postgres on 127.0.0.1:$SYNTHETICS_PG_PORT (SYNTHETICS_PG_PORT), kept running after this stops (--keep-db)"
+  else
+    database="embedded Postgres on 127.0.0.1:$SYNTHETICS_PG_PORT (SYNTHETICS_PG_PORT), stopped when this stops (--keep-db keeps it)"
+  fi
+else
+  database="ConnectionStrings__Synthetics from the environment (no embedded Postgres started)"
 fi
 
 out="$root/SyntheticsFunctions/bin/Release/net10.0"
 localhost_out="$root/SyntheticsFunctions.LocalHost/bin/Release/net10.0"
-key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["Values"].get("LocalHost__FunctionKey",""))' local.settings.json 2>/dev/null || true)
 
 if command -v func >/dev/null 2>&1; then
   dotnet build SyntheticsFunctions/SyntheticsFunctions.csproj -c Release -nologo -v quiet
@@ -25,18 +79,18 @@ if command -v func >/dev/null 2>&1; then
     export PATH="$root/.local/azurite/node_modules/.bin:$PATH"
   fi
   azurite --silent --location "$root/.local/azurite-data" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
-  trap 'kill %1 2>/dev/null || true' EXIT
+  azurite_pid=$!
   echo "Functions host: http://localhost:7071/api/health   (func start; function keys from the host)"
-  echo "  Studio:  http://localhost:7071/api/synthetics/studio"
-  cd "$out" && func start
+  echo "  Studio:   http://localhost:7071/api/synthetics/studio"
+  echo "  events:   $(psql_command "$ConnectionStrings__Synthetics" "$(local_setting Synthetics__Schema)") -c \"SELECT event_type, count(*) FROM journey_scene_events GROUP BY 1\""
+  echo "  database: $database"
+  (cd "$out" && exec func start) &
+  host_pid=$!
 else
   # Builds the app too; local.settings.json is copied beside the local host, as beside the app.
   dotnet build SyntheticsFunctions.LocalHost/SyntheticsFunctions.LocalHost.csproj -c Release -nologo -v quiet
-  urls="${LocalHost__Urls:-http://127.0.0.1:7071}"
-  echo "Local host mode (func not found): $urls"
-  echo "  Studio:  $urls/api/synthetics/studio   (function key: ${key:-none needed})"
-  echo "  health:  curl $urls/api/health"
-  echo "  run now: curl -X POST -H 'x-functions-key: $key' '$urls/api/synthetics/run?target=5'"
-  echo "  events:  psql -h 127.0.0.1 -p ${SYNTHETICS_PG_PORT:-54329} -U postgres synthetics -c \"SELECT event_type, count(*) FROM journey_scene_events GROUP BY 1\""
-  exec dotnet "$localhost_out/SyntheticsFunctions.LocalHost.dll"
+  print_local_host_lines "$database"
+  dotnet "$localhost_out/SyntheticsFunctions.LocalHost.dll" &
+  host_pid=$!
 fi
+wait "$host_pid"

@@ -73,5 +73,21 @@ public class CalibrationTests
         var perSession = ExpectedEventsPerSession();
         Console.WriteLine($"events per session: {perSession:F3}");
         Assert.InRange(perSession, 9.5, 10.5);
+        Assert.InRange(ExpectedVolume.EventsPerSession - perSession, -0.05, 0.05);
+    }
+
+    [Theory]
+    [InlineData(true, 2, 5, 1.5, 29.4)]
+    [InlineData(true, 5, 8, 2.0, 78.4)] // 10 sessions a minute, capped at max_per_run 8
+    [InlineData(true, 2, 5, 0, 0)]
+    [InlineData(false, 2, 5, 1.5, 0)] // paused
+    public void Expected_events_per_minute_is_sessions_times_multiplier_capped_by_max_per_run_times_events_per_session(
+        bool enabled, double sessionsPerMin, int maxPerRun, double multiplier, double expected)
+    {
+        var settings = EngineSettings.Defaults with { Enabled = enabled, SessionsPerMin = sessionsPerMin, MaxPerRun = maxPerRun };
+
+        var perMinute = ExpectedVolume.EventsPerMinute(settings, multiplier);
+
+        Assert.Equal(expected, perMinute, 10);
     }
 }

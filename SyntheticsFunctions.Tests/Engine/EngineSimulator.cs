@@ -23,12 +23,14 @@ internal sealed class EngineSimulator
     private DateTimeOffset? _lastCron;
     private int _carry;
 
-    public EngineSimulator(EngineSettings settings, int seed, int poolSize = 200, Catalog? catalog = null)
+    /// <summary>A pool of <c>poolSize</c> users, given <c>timezones</c> in turn (by default eight spread around the world).</summary>
+    public EngineSimulator(EngineSettings settings, int seed, int poolSize = 200, Catalog? catalog = null, IReadOnlyList<string>? timezones = null)
     {
         _random = new Random(seed);
         _settings = settings;
         _catalog = catalog ?? DefaultCatalog.Catalog;
-        _pool = [.. Enumerable.Range(0, poolSize).Select(i => (Uuid7.Create(DateTimeOffset.UnixEpoch, _random), Timezones[i % Timezones.Length]))];
+        timezones ??= Timezones;
+        _pool = [.. Enumerable.Range(0, poolSize).Select(i => (Uuid7.Create(DateTimeOffset.UnixEpoch, _random), timezones[i % timezones.Count]))];
     }
 
     public long Events { get; private set; }

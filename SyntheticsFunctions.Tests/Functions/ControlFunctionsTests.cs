@@ -46,6 +46,26 @@ public class ControlFunctionsTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Status_reports_the_pools_activity_multiplier_and_the_expected_events_per_minute_now()
+    {
+        // Monday 12:00 UTC, every sim user in UTC: hour 12's 1.30 / 0.93 × Monday's 1.05 / (6.9 / 7).
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero));
+        await app.ExecuteAsync("UPDATE sim_users SET timezone = 'UTC'");
+
+        var (_, _, running) = await CallAsync(app, f => f.Status, "GET", null);
+        await CallAsync(app, f => f.Settings, "POST", """{"sessions_per_min": 10, "max_per_run": 12}""");
+        var (_, _, capped) = await CallAsync(app, f => f.Status, "GET", null);
+        await CallAsync(app, f => f.Toggle, "POST", """{"enabled": false}""");
+        var (_, _, paused) = await CallAsync(app, f => f.Status, "GET", null);
+
+        Assert.Equal(1.489, running.RootElement.GetProperty("activity_multiplier").GetDouble());
+        Assert.Equal(29.2, running.RootElement.GetProperty("expected_events_per_minute").GetDouble()); // 2 × 1.489 × 9.8
+        Assert.Equal(117.6, capped.RootElement.GetProperty("expected_events_per_minute").GetDouble()); // max_per_run 12 × 9.8
+        Assert.Equal(1.489, paused.RootElement.GetProperty("activity_multiplier").GetDouble());
+        Assert.Equal(0, paused.RootElement.GetProperty("expected_events_per_minute").GetDouble());
+    }
+
+    [Fact]
     public async Task Status_answers_503_when_the_database_is_unreachable()
     {
         var unreachable = $"Host=127.0.0.1;Port={PostgresServer.FreePort()};Username=postgres;Database=none;Timeout=2";

@@ -7,7 +7,8 @@ public static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static Result Run(string file, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <summary>Runs <c>file</c> with the arguments; <c>environment</c> sets variables (a null value removes one).</summary>
+    public static Result Run(string file, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (workingDirectory is not null)
@@ -21,6 +22,18 @@ public static class ProcessRunner
         }
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         using var process = Process.Start(start)!;
         // Both streams are drained at once, so neither pipe can fill and stall the tool.
         var output = process.StandardOutput.ReadToEndAsync();

@@ -11,7 +11,7 @@ namespace SyntheticsFunctions.Tests.LocalHost;
 [Collection(PostgresCollection.Name)]
 public class LocalHostTests(PostgresFixture postgres)
 {
-    private const string Key = "test-function-key";
+    internal const string Key = "test-function-key";
 
     [Fact]
     public async Task Local_host_serves_run_and_health_over_http_with_function_keys()

@@ -515,14 +515,61 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
     {
         var page = await OpenStudioAsync();
         await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Running");
+        await Expect(page.Locator("#toggle")).ToBeEnabledAsync();
 
         await _host.App.StopAsync();
         await AdvanceAndWaitForRefreshAsync(page);
 
         await Expect(page.Locator("#banner")).ToHaveTextAsync("The API is unreachable. The numbers below are from 09:00:00 and are not current.");
         await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Unknown");
+        await Expect(page.Locator("#toggle")).ToBeDisabledAsync();
         await Expect(page.Locator("#updated-at")).ToHaveTextAsync("09:00:00");
         await Expect(page.Locator("#m-stale")).ToHaveTextAsync("Unknown (no answer)");
+    }
+
+    [Fact]
+    public async Task The_activity_multiplier_and_expected_events_per_minute_are_shown_as_status_reports_them()
+    {
+        var page = await OpenStudioAsync();
+        var status = await StatusAsync();
+
+        var multiplier = status.GetProperty("activity_multiplier").GetDouble();
+        var expected = status.GetProperty("expected_events_per_minute").GetDouble();
+        await Expect(page.Locator("#m-multiplier")).ToHaveTextAsync("×" + multiplier.ToString("F2", CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#m-expected")).ToHaveTextAsync(expected.ToString("F1", CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Pause_and_start_are_disabled_while_the_engine_state_is_unknown()
+    {
+        var page = await OpenStudioAsync(withKey: false);
+
+        await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Unknown");
+        await Expect(page.Locator("#toggle")).ToBeDisabledAsync();
+        await Expect(page.Locator("#toggle")).ToHaveTextAsync("Pause");
+
+        await page.GetByLabel("Function key").FillAsync(Key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save key" }).ClickAsync();
+
+        await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Running");
+        await Expect(page.Locator("#toggle")).ToBeEnabledAsync();
+        await Expect(page.Locator("#toggle")).ToHaveTextAsync("Pause");
+        lock (_requests)
+        {
+            Assert.DoesNotContain(_requests, url => url.EndsWith("/api/synthetics/toggle", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task The_footer_shows_the_apps_version_from_health_even_without_a_key()
+    {
+        using var http = new HttpClient { BaseAddress = _host.BaseAddress };
+        var health = await http.GetFromJsonAsync<JsonElement>("/api/health");
+
+        var page = await OpenStudioAsync(withKey: false);
+
+        Assert.Equal("1.0.0", health.GetProperty("version").GetString());
+        await Expect(page.Locator("footer")).ToHaveTextAsync("SyntheticsFunctions version 1.0.0");
     }
 
     [Fact]

@@ -58,6 +58,10 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
                     existing_index = i.ExistingIndex,
                     statement = i.Present ? null : i.Statement,
                 }),
+                // How busy the pool's local hours make the engine now (1 = the weekly mean), and
+                // the steady-state scene events per minute that gives (0 while paused).
+                activity_multiplier = Math.Round(current.ActivityMultiplier, 3),
+                expected_events_per_minute = Math.Round(current.ExpectedEventsPerMinute, 1),
             });
         });
     }

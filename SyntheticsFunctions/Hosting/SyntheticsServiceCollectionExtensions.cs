@@ -109,11 +109,16 @@ public static class SyntheticsServiceCollectionExtensions
     }
 }
 
-/// <summary>Migrates and checks the schema when the app starts, so problems are in the logs at once. A database that is down does not stop the app.</summary>
+/// <summary>
+/// Logs the app's version, then migrates and checks the schema when the app starts (the worker
+/// and the local host alike), so both are in the logs at once. A database that is down does not
+/// stop the app.
+/// </summary>
 internal sealed class SchemaStartup(SchemaGate gate, ILogger<SchemaStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        logger.LogInformation("SyntheticsFunctions {Version} starting", AppVersion.Current);
         try
         {
             await gate.EnsureReadyAsync(cancellationToken);

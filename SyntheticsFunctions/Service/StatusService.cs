@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Storage;
 
 namespace SyntheticsFunctions.Service;
@@ -44,7 +45,13 @@ public sealed class StatusService(
     /// <summary>Health's fixed answer while the database cannot be reached.</summary>
     public const string DatabaseUnreachable = "The database is unreachable.";
 
-    public Task<EngineStatus> GetStatusAsync(CancellationToken cancellationToken) => status.ReadAsync(time.GetUtcNow(), cancellationToken);
+    public async Task<EngineStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var current = await status.ReadAsync(now, cancellationToken);
+        var multiplier = ActivityCurve.ForPool(current.PoolTimezones, now);
+        return current with { ActivityMultiplier = multiplier, ExpectedEventsPerMinute = ExpectedVolume.EventsPerMinute(current.Settings, multiplier) };
+    }
 
     public Task<IReadOnlyList<IndexRecommendation>> GetIndexRecommendationsAsync(CancellationToken cancellationToken) => indexes.ReadAsync(cancellationToken);
 

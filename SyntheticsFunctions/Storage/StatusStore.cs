@@ -15,7 +15,15 @@ public sealed record EngineStatus(
     IReadOnlyDictionary<string, long> EventsByType24Hours,
     long ActiveJourneys,
     long SessionsInProgress,
-    long PoolSize);
+    long PoolSize,
+    IReadOnlyList<TimezoneCount> PoolTimezones)
+{
+    /// <summary>The pool's activity multiplier at the time of the read (<see cref="ActivityCurve.ForPool"/>); set by the status service.</summary>
+    public double ActivityMultiplier { get; init; }
+
+    /// <summary>Scene events per minute the engine should write now (<see cref="ExpectedVolume.EventsPerMinute"/>); set by the status service.</summary>
+    public double ExpectedEventsPerMinute { get; init; }
+}
 
 public sealed class StatusStore(NpgsqlDataSource dataSource)
 {
@@ -62,6 +70,8 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
                    (SELECT count(*) FROM synthetic_sessions),
                    (SELECT count(*) FROM sim_users WHERE retired_at IS NULL)
             """));
+        // The pool by time zone, as a run reads it, for the activity multiplier now.
+        batch.BatchCommands.Add(Sql.Command("SELECT timezone, count(*) FROM sim_users WHERE retired_at IS NULL GROUP BY timezone ORDER BY timezone"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var settings = SettingsStore.ReadSettings(reader);
@@ -93,6 +103,15 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
 
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new EngineStatus(settings, last, last5, last24, byType, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        var (activeJourneys, sessions, poolSize) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+
+        await reader.NextResultAsync(cancellationToken);
+        var zones = new List<TimezoneCount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            zones.Add(new TimezoneCount(reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        return new EngineStatus(settings, last, last5, last24, byType, activeJourneys, sessions, poolSize, zones);
     }
 }

@@ -1,0 +1,351 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.LocalHost;
+using Xunit.Abstractions;
+
+namespace SyntheticsFunctions.Tests.Functions;
+
+/// <summary>
+/// The JSON shape of every route's answer, pinned (each property path with its JSON kind): a
+/// property the Studio or a dashboard reads cannot be renamed, dropped or retyped without a test
+/// failing here. Maps whose keys are data (event types, table names) are pinned as maps.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output)
+{
+    private static readonly HashSet<string> Maps =
+    [
+        "$.events_by_type_24_hours", "$.rows", "$.buckets[].events_by_type", "$.changes[].old", "$.changes[].new",
+    ];
+
+    [Fact]
+    public async Task Every_route_answers_in_its_pinned_shape()
+    {
+        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true" });
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        http.DefaultRequestHeaders.Add("x-functions-key", LocalHostTests.Key);
+        var shapes = new Dictionary<string, string[]>();
+
+        async Task Call(string name, HttpMethod method, string path, object? body = null)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+            using var response = await http.SendAsync(request);
+            var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+            shapes[name] = [$"{(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}", .. Shape(json, "$")];
+        }
+
+        // Before any run, so the first user's optional fields are null whatever the hour.
+        await Call("sim-users", HttpMethod.Get, "/api/synthetics/sim-users?page=1&page_size=1");
+        await Call("run", HttpMethod.Post, "/api/synthetics/run?target=5");
+        await Call("health", HttpMethod.Get, "/api/health");
+        await Call("status", HttpMethod.Get, "/api/synthetics/status");
+        await Call("toggle", HttpMethod.Post, "/api/synthetics/toggle", new { enabled = false });
+        await Call("settings", HttpMethod.Post, "/api/synthetics/settings", new { sessions_per_min = 2 });
+        await Call("settings/schema", HttpMethod.Get, "/api/synthetics/settings/schema");
+        await Call("settings/history", HttpMethod.Get, "/api/synthetics/settings/history?limit=1");
+        await Call("run-now dry", HttpMethod.Post, "/api/synthetics/run-now", new { target = 2, dry_run = true });
+        await Call("activity", HttpMethod.Get, "/api/synthetics/activity/1");
+        await Call("sim-users resize", HttpMethod.Post, "/api/synthetics/sim-users", new { pool_size = 200 });
+        await Call("cleanup", HttpMethod.Post, "/api/synthetics/cleanup", new { retain_days = 45 });
+        await Call("purge", HttpMethod.Post, "/api/synthetics/purge", new { confirm = "purge all synthetic data" });
+        await Call("400", HttpMethod.Post, "/api/synthetics/settings", new { sessions_per_min = "2" });
+
+        foreach (var (name, lines) in shapes)
+        {
+            // The current shapes, to paste into Expected after a deliberate, additive change.
+            output.WriteLine($"[\"{name}\"] = [{string.Join(", ", lines.Select(l => $"\"{l}\""))}],");
+        }
+
+        Assert.Equal(Expected.Keys.Order(), shapes.Keys.Order());
+        foreach (var (name, lines) in Expected)
+        {
+            Assert.Equal(lines, shapes[name]);
+        }
+    }
+
+    private static IEnumerable<string> Shape(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object when Maps.Contains(path):
+                yield return $"{path}: map";
+                break;
+            case JsonValueKind.Object:
+                yield return $"{path}: object";
+                foreach (var property in element.EnumerateObject())
+                {
+                    foreach (var line in Shape(property.Value, $"{path}.{property.Name}"))
+                    {
+                        yield return line;
+                    }
+                }
+
+                break;
+            case JsonValueKind.Array:
+                yield return $"{path}: array";
+                if (element.GetArrayLength() > 0)
+                {
+                    foreach (var line in Shape(element[0], path + "[]"))
+                    {
+                        yield return line;
+                    }
+                }
+
+                break;
+            case JsonValueKind.True or JsonValueKind.False:
+                yield return $"{path}: boolean";
+                break;
+            default:
+                yield return $"{path}: {element.ValueKind.ToString().ToLowerInvariant()}";
+                break;
+        }
+    }
+
+    private static readonly Dictionary<string, string[]> Expected = new()
+    {
+        ["sim-users"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.page: number",
+            "$.page_size: number",
+            "$.total: number",
+            "$.pool_size: number",
+            "$.users: array",
+            "$.users[]: object",
+            "$.users[].profile_id: string",
+            "$.users[].persona: string",
+            "$.users[].timezone: string",
+            "$.users[].retired: boolean",
+            "$.users[].session_in_progress: boolean",
+            "$.users[].session_started_at: null",
+            "$.users[].active_journey: null",
+            "$.users[].last_activity_at: null",
+        ],
+        ["run"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.run_id: string",
+            "$.dry_run: boolean",
+            "$.status: string",
+            "$.skipped: null",
+            "$.trigger: string",
+            "$.seed: number",
+            "$.sessions_requested: number",
+            "$.sessions_started: number",
+            "$.sessions_continued: number",
+            "$.rows: map",
+            "$.total_rows: number",
+        ],
+        ["health"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.status: string",
+            "$.version: string",
+            "$.schema_version: string",
+            "$.enabled: boolean",
+            "$.last_successful_run_at: string",
+            "$.last_successful_run_age_seconds: number",
+            "$.stale: boolean",
+            "$.problems: array",
+            "$.error: null",
+        ],
+        ["status"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.enabled: boolean",
+            "$.settings: object",
+            "$.settings.enabled: boolean",
+            "$.settings.sessions_per_min: number",
+            "$.settings.max_per_run: number",
+            "$.settings.error_rate: number",
+            "$.settings.abandon_rate: number",
+            "$.settings.mindblock_chance: number",
+            "$.settings.retain_days: number",
+            "$.settings.idle_abandon_days: number",
+            "$.last_run: object",
+            "$.last_run.id: string",
+            "$.last_run.at: string",
+            "$.last_run.trigger: string",
+            "$.last_run.status: string",
+            "$.last_run.sessions_requested: number",
+            "$.last_run.sessions_started: number",
+            "$.last_run.rows: number",
+            "$.last_run.duration_ms: number",
+            "$.last_run.error: null",
+            "$.last_run.failure_category: null",
+            "$.last_run.correlation_id: null",
+            "$.events_last_5_minutes: number",
+            "$.events_last_24_hours: number",
+            "$.events_by_type_24_hours: map",
+            "$.active_journeys: number",
+            "$.sessions_in_progress: number",
+            "$.pool_size: number",
+            "$.activity_multiplier: number",
+            "$.expected_events_per_minute: number",
+        ],
+        ["toggle"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.enabled: boolean",
+            "$.sessions_per_min: number",
+            "$.max_per_run: number",
+            "$.error_rate: number",
+            "$.abandon_rate: number",
+            "$.mindblock_chance: number",
+            "$.retain_days: number",
+            "$.idle_abandon_days: number",
+        ],
+        ["settings"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.enabled: boolean",
+            "$.sessions_per_min: number",
+            "$.max_per_run: number",
+            "$.error_rate: number",
+            "$.abandon_rate: number",
+            "$.mindblock_chance: number",
+            "$.retain_days: number",
+            "$.idle_abandon_days: number",
+        ],
+        ["settings/schema"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.settings: array",
+            "$.settings[]: object",
+            "$.settings[].name: string",
+            "$.settings[].type: string",
+            "$.settings[].min: null",
+            "$.settings[].max: null",
+            "$.settings[].step: null",
+            "$.settings[].default: boolean",
+            "$.settings[].description: string",
+            "$.settings[].error: string",
+        ],
+        ["settings/history"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.changes: array",
+            "$.changes[]: object",
+            "$.changes[].id: number",
+            "$.changes[].changed_at: string",
+            "$.changes[].source: string",
+            "$.changes[].old: map",
+            "$.changes[].new: map",
+        ],
+        ["run-now dry"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.run_id: string",
+            "$.dry_run: boolean",
+            "$.status: string",
+            "$.skipped: null",
+            "$.trigger: string",
+            "$.seed: number",
+            "$.sessions_requested: number",
+            "$.sessions_started: number",
+            "$.sessions_continued: number",
+            "$.rows: map",
+            "$.total_rows: number",
+        ],
+        ["activity"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.hours: number",
+            "$.buckets: array",
+            "$.buckets[]: object",
+            "$.buckets[].hour: string",
+            "$.buckets[].events: number",
+            "$.buckets[].events_by_type: map",
+            "$.buckets[].sessions: number",
+            "$.buckets[].journeys_started: number",
+            "$.buckets[].journeys_completed: number",
+            "$.buckets[].journeys_abandoned: number",
+            "$.buckets[].captures: number",
+            "$.buckets[].resistance_checks: number",
+            "$.buckets[].mindblock_events: number",
+        ],
+        ["sim-users resize"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.pool_size: number",
+            "$.previous_pool_size: number",
+            "$.added: number",
+            "$.retired: number",
+            "$.reactivated: number",
+        ],
+        ["cleanup"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.id: string",
+            "$.kind: string",
+            "$.cutoff: string",
+            "$.rows_deleted: object",
+            "$.rows_deleted.journey_instances: number",
+            "$.rows_deleted.journey_instance_scenes: number",
+            "$.rows_deleted.journey_scene_events: number",
+            "$.rows_deleted.journey_scene_captures: number",
+            "$.rows_deleted.journey_resistance_checks: number",
+            "$.rows_deleted.journey_real_world_triggers: number",
+            "$.rows_deleted.mindblock_events: number",
+            "$.rows_deleted.user_mindblock_status: number",
+            "$.rows_deleted.synthetic_runs: number",
+            "$.rows_deleted.synthetic_settings_history: number",
+            "$.rows_deleted.synthetic_cleanups: number",
+            "$.total_rows: number",
+            "$.transactions: number",
+            "$.max_rows_per_transaction: number",
+        ],
+        ["purge"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.purge: object",
+            "$.purge.id: string",
+            "$.purge.kind: string",
+            "$.purge.cutoff: null",
+            "$.purge.rows_deleted: object",
+            "$.purge.rows_deleted.journey_instances: number",
+            "$.purge.rows_deleted.journey_instance_scenes: number",
+            "$.purge.rows_deleted.journey_scene_events: number",
+            "$.purge.rows_deleted.journey_scene_captures: number",
+            "$.purge.rows_deleted.journey_resistance_checks: number",
+            "$.purge.rows_deleted.journey_real_world_triggers: number",
+            "$.purge.rows_deleted.mindblock_events: number",
+            "$.purge.rows_deleted.user_mindblock_status: number",
+            "$.purge.rows_deleted.synthetic_runs: number",
+            "$.purge.rows_deleted.synthetic_settings_history: number",
+            "$.purge.rows_deleted.synthetic_cleanups: number",
+            "$.purge.total_rows: number",
+            "$.purge.transactions: number",
+            "$.purge.max_rows_per_transaction: number",
+            "$.sim_users_removed: number",
+            "$.profiles_removed: number",
+        ],
+        ["400"] =
+        [
+            "400 application/problem+json",
+            "$: object",
+            "$.type: string",
+            "$.title: string",
+            "$.status: number",
+            "$.detail: string",
+            "$.errors: object",
+            "$.errors.sessions_per_min: array",
+            "$.errors.sessions_per_min[]: string",
+            "$.traceId: string",
+        ],
+    };
+}

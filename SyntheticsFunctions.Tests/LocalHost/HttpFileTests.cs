@@ -1,0 +1,103 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using SyntheticsFunctions.LocalHost;
+using SyntheticsFunctions.Tests.Infrastructure;
+
+namespace SyntheticsFunctions.Tests.LocalHost;
+
+/// <summary>SyntheticsFunctions/SyntheticsFunctions.http: it covers every route, and each of its requests works as written.</summary>
+[Collection(PostgresCollection.Name)]
+public partial class HttpFileTests(PostgresFixture postgres)
+{
+    private static readonly string FilePath = Path.Combine(LocalHostTests.RepoRoot(), "SyntheticsFunctions", "SyntheticsFunctions.http");
+
+    [Fact]
+    public void Every_http_function_has_a_request_with_its_method_and_the_key_where_one_is_needed()
+    {
+        var requests = Parse(File.ReadAllText(FilePath)).Requests;
+
+        foreach (var function in FunctionCatalog.Discover(LocalFunctionsHost.AppAssembly).Where(f => f.Http is not null))
+        {
+            var route = new Regex("^api/" + RouteValue().Replace(Regex.Escape(function.Route!), "[^/?]+") + @"(\?.*)?$");
+            var matching = requests.Where(r => function.Methods.Contains(r.Method) && route.IsMatch(r.Path)).ToList();
+            Assert.True(matching.Count > 0, $"{function.Name}: no request for {string.Join("/", function.Methods)} api/{function.Route}");
+            var anonymous = function.Http!.AuthLevel == Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous;
+            Assert.All(matching, r => Assert.Equal(!anonymous, r.Headers.Contains(("x-functions-key", "{{key}}"))));
+        }
+    }
+
+    [Fact]
+    public async Task Each_request_sent_in_order_to_the_local_host_with_its_key_answers_2xx()
+    {
+        var (variables, requests) = Parse(File.ReadAllText(FilePath));
+        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true" });
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+
+        Assert.Equal("http://127.0.0.1:7071", variables["base"]);
+        Assert.Equal("local-dev-key", variables["key"]);
+        var answers = new List<string>();
+        foreach (var request in requests)
+        {
+            using var message = new HttpRequestMessage(new HttpMethod(request.Method), "/" + request.Path);
+            foreach (var (name, value) in request.Headers.Where(h => !h.Name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
+            {
+                message.Headers.Add(name, value.Replace("{{key}}", LocalHostTests.Key, StringComparison.Ordinal));
+            }
+
+            if (request.Body is not null)
+            {
+                message.Content = new StringContent(request.Body, Encoding.UTF8, "application/json");
+            }
+
+            using var response = await http.SendAsync(message);
+            answers.Add($"{request.Method} {request.Path} {(int)response.StatusCode}");
+        }
+
+        Assert.All(answers, a => Assert.Matches(" 2[0-9][0-9]$", a));
+        Assert.Equal(17, answers.Count);
+    }
+
+    internal sealed record HttpFileRequest(string Method, string Path, List<(string Name, string Value)> Headers, string? Body);
+
+    /// <summary>The file's variables and its requests (method, path after {{base}}/, headers, body), separated by ###.</summary>
+    internal static (Dictionary<string, string> Variables, List<HttpFileRequest> Requests) Parse(string text)
+    {
+        var variables = new Dictionary<string, string>();
+        var requests = new List<HttpFileRequest>();
+        foreach (var block in text.Split("###"))
+        {
+            var lines = block.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+            foreach (var line in lines.Where(l => l.StartsWith('@')))
+            {
+                var parts = line[1..].Split('=', 2);
+                variables[parts[0].Trim()] = parts[1].Trim();
+            }
+
+            var start = lines.FindIndex(l => RequestLine().IsMatch(l));
+            if (start < 0)
+            {
+                continue;
+            }
+
+            var match = RequestLine().Match(lines[start]);
+            var headers = new List<(string, string)>();
+            var i = start + 1;
+            for (; i < lines.Count && lines[i].Length > 0; i++)
+            {
+                var parts = lines[i].Split(':', 2);
+                headers.Add((parts[0].Trim(), parts[1].Trim()));
+            }
+
+            var body = string.Join("\n", lines.Skip(i).Where(l => !l.StartsWith('#'))).Trim();
+            requests.Add(new HttpFileRequest(match.Groups[1].Value, match.Groups[2].Value, headers, body.Length == 0 ? null : body));
+        }
+
+        return (variables, requests);
+    }
+
+    [GeneratedRegex(@"^(GET|POST) \{\{base\}\}/(\S+)$")]
+    private static partial Regex RequestLine();
+
+    [GeneratedRegex(@"\\\{[^}]+}")]
+    private static partial Regex RouteValue();
+}
