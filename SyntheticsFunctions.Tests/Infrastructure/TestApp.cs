@@ -50,6 +50,9 @@ public sealed class TestApp : IAsyncDisposable
         {
             ["ConnectionStrings:Synthetics"] = connectionString,
             ["Synthetics:Seed"] = "1234",
+
+            // A small pool at the cap: the tests count exact users; the population's own tests set more.
+            ["Synthetics:PoolSize"] = "200",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -229,6 +229,7 @@ public class LocalHostTests(PostgresFixture postgres)
             ["LocalHost:Urls"] = $"http://127.0.0.1:{port}",
             ["LocalHost:FunctionKey"] = Key,
             ["Synthetics:Seed"] = "42",
+            ["Synthetics:PoolSize"] = "200",
         };
         foreach (var (name, value) in settings)
         {

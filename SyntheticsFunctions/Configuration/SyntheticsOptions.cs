@@ -15,9 +15,15 @@ public sealed class SyntheticsOptions : IValidatableObject
     /// <summary>Apply migrations when the app starts. The default value is <c>true</c>; turn off where the app's role may not create tables and run the <c>migrate</c> command as the owner instead.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
-    /// <summary>Size of the first sim-user pool, created when the app owns <c>profiles</c> and the pool is empty; later <c>POST sim-users</c> resizes it. The default value is 200.</summary>
+    /// <summary>
+    /// The most sim users the pool holds (the size cap). Where the app owns <c>profiles</c>, a fresh
+    /// install starts with the population model's steady state at the configured
+    /// <c>sessions_per_min</c> (as if 90 days had run), up to this cap, and new people sign up
+    /// while the pool is below it; at the cap, volume wins and the existing users come more
+    /// often. The default value is 20,000.
+    /// </summary>
     [Range(1, 100_000)]
-    public int PoolSize { get; set; } = 200;
+    public int PoolSize { get; set; } = 20_000;
 
     /// <summary>Comma-separated existing profile ids to use as the pool when <c>profiles</c> belongs to the journey app. Empty by default.</summary>
     public string PoolProfileIds { get; set; } = "";

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Storage.Declarations;
 
 namespace SyntheticsFunctions.Storage;
 
@@ -136,7 +137,7 @@ public sealed class Seeder(
         int added;
         if (ownsProfiles)
         {
-            added = existing == 0 ? await AddSimProfilesAsync(connection, transaction, options.Value.PoolSize, now, new Random(random.Next(int.MaxValue)), cancellationToken) : 0;
+            added = existing == 0 ? await AddSteadyStatePopulationAsync(connection, transaction, options.Value.PoolSize, now, new Random(random.Next(int.MaxValue)), cancellationToken) : 0;
         }
         else
         {
@@ -161,6 +162,57 @@ public sealed class Seeder(
         }
 
         return tables;
+    }
+
+    /// <summary>
+    /// A fresh install's population: the people the population model would have at
+    /// <paramref name="now"/> after <see cref="PopulationPlayer.WarmUpDays"/> days at the configured
+    /// sessions per minute (tenures, lifecycles and next sessions spread as if that had run), at
+    /// most <paramref name="cap"/> of them, each with a profile, a sim user and their state.
+    /// </summary>
+    internal static async Task<int> AddSteadyStatePopulationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int cap, DateTimeOffset now, Random random, CancellationToken cancellationToken)
+    {
+        double sessionsPerMin;
+        await using (var read = new NpgsqlCommand("SELECT sessions_per_min::float8 FROM synthetic_settings WHERE id = 1", connection, transaction))
+        {
+            sessionsPerMin = (double)(await read.ExecuteScalarAsync(cancellationToken) ?? 0.0);
+        }
+
+        var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random);
+        player.Play(now.AddDays(-PopulationPlayer.WarmUpDays), TimeSpan.FromDays(PopulationPlayer.WarmUpDays), TimeSpan.FromMinutes(10));
+        var alive = player.Alive().ToList();
+        if (alive.Count > cap)
+        {
+            // A seeded sample keeps the population's mix of tenures and engagement.
+            alive = [.. alive.OrderBy(_ => random.Next()).Take(cap).OrderBy(u => u.SignupAt).ThenBy(u => u.ProfileId)];
+        }
+
+        if (alive.Count == 0)
+        {
+            return 0;
+        }
+
+        var ids = alive.Select(u => u.ProfileId).ToArray();
+        var personas = alive.Select(u => u.Traits.Persona).ToArray();
+        var signups = alive.Select(u => u.SignupAt.UtcDateTime).ToArray();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            INSERT INTO profiles (id, display_name, created_at, metadata)
+            SELECT u.id, 'Sim ' || replace(initcap(replace(u.persona, '_', ' ')), ' ', '') || ' ' || left(u.id::text, 8), u.at,
+                   jsonb_build_object('synthetic', true, 'persona', u.persona)
+            FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, persona, at)
+            """,
+            Sql.P(ids), Sql.P(personas), Sql.P(signups)));
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            INSERT INTO sim_users (profile_id, persona, timezone, created_at)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
+            """,
+            Sql.P(ids), Sql.P(personas), Sql.P(alive.Select(u => Zones.Require(u.Timezone)).ToArray()), Sql.P(signups)));
+        batch.BatchCommands.Add(ActivityTables.SyntheticUserState.InsertFromArrays([.. alive.Select(u => new UserStateRow(u, null))]));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return alive.Count;
     }
 
     /// <summary>Adds <paramref name="count"/> app-created profiles with sim users, each with a persona and a timezone.</summary>

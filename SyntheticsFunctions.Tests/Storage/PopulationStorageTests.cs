@@ -1,0 +1,68 @@
+using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Service;
+using SyntheticsFunctions.Tests.Infrastructure;
+
+namespace SyntheticsFunctions.Tests.Storage;
+
+/// <summary>The population model on the real database: a steady-state fresh start, claims by next planned session, signups.</summary>
+[Collection(PostgresCollection.Name)]
+public class PopulationStorageTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task A_fresh_start_creates_a_steady_state_population_and_ticks_start_the_users_who_are_due()
+    {
+        var now = new DateTimeOffset(2026, 11, 2, 18, 0, 0, TimeSpan.Zero);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
+
+        var users = await app.CountAsync("SELECT count(*) FROM sim_users");
+        Assert.True(users > 1000, $"{users} users for 2 sessions a minute");
+        Assert.Equal(users, await app.CountAsync("SELECT count(*) FROM synthetic_user_state"));
+        Assert.Equal(users, await app.CountAsync("SELECT count(*) FROM profiles WHERE metadata->>'synthetic' = 'true'"));
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE lifecycle = 'churned' OR next_session_at IS NULL"));
+        Assert.True(await app.CountAsync("SELECT count(DISTINCT lifecycle) FROM synthetic_user_state") >= 4);
+        Assert.True(await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE signup_at < $1", now.AddDays(-60).UtcDateTime) > 0);
+        Assert.True(await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE signup_at > $1", now.AddDays(-7).UtcDateTime) > 0);
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_user_state us JOIN sim_users su USING (profile_id) WHERE su.created_at <> us.signup_at"));
+
+        var started = 0;
+        await app.RunAsync(RunTrigger.Cron);
+        var sessionsBefore = await app.CountAsync("SELECT sum(sessions) FROM synthetic_user_state");
+        for (var minute = 0; minute < 30; minute++)
+        {
+            app.Time.Advance(TimeSpan.FromMinutes(1));
+            var tick = await app.RunAsync(RunTrigger.Cron);
+            Assert.Equal(RunStatus.Succeeded, tick.Status);
+            started += tick.Result!.SessionsStarted;
+        }
+
+        // Each started user's state moved on: their session counted, the next one planned after it.
+        Assert.True(started > 20, $"{started} sessions in 30 minutes");
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE last_session_at > $1 AND (next_session_at IS NOT NULL AND next_session_at <= last_session_at)", now.UtcDateTime));
+        Assert.Equal(started, await app.CountAsync("SELECT sum(sessions) FROM synthetic_user_state") - sessionsBefore);
+        Assert.Equal(0, await app.CountAsync(
+            "SELECT count(*) FROM synthetic_user_state us WHERE us.last_session_at > $1 AND NOT EXISTS (SELECT 1 FROM journey_instances ji WHERE ji.user_id = us.profile_id AND ji.last_activity_at > $1)",
+            now.UtcDateTime));
+    }
+
+    [Fact]
+    public async Task When_more_sessions_start_than_users_are_due_new_people_sign_up_below_the_cap()
+    {
+        var now = new DateTimeOffset(2026, 11, 2, 18, 0, 0, TimeSpan.Zero);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
+        var before = await app.CountAsync("SELECT count(*) FROM sim_users");
+        await app.RunAsync(RunTrigger.Cron);
+        await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 120, max_per_run = 200 WHERE id = 1");
+
+        app.Time.Advance(TimeSpan.FromMinutes(2));
+        var tick = await app.RunAsync(RunTrigger.Cron);
+
+        var joined = await app.CountAsync("SELECT count(*) FROM sim_users") - before;
+        Assert.Equal(RunStatus.Succeeded, tick.Status);
+        Assert.True(joined > 50, $"{joined} signed up for {tick.Result!.SessionsStarted} sessions");
+        Assert.Equal(joined, await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE sessions = 1 AND signup_at > $1", now.UtcDateTime));
+        Assert.Equal(joined, await app.CountAsync("SELECT count(*) FROM profiles p JOIN sim_users su ON su.profile_id = p.id WHERE p.metadata->>'synthetic' = 'true' AND su.created_at > $1", now.UtcDateTime));
+        Assert.Equal(0, await app.CountAsync(
+            "SELECT count(*) FROM synthetic_user_state us WHERE us.signup_at > $1 AND NOT EXISTS (SELECT 1 FROM journey_instances ji WHERE ji.user_id = us.profile_id AND ji.started_at = us.signup_at)",
+            now.UtcDateTime));
+    }
+}
