@@ -7,7 +7,7 @@ internal sealed class PopulationSimulator(double sessionsPerMin, int seed)
 {
     private readonly PopulationPlayer _player = new(sessionsPerMin, new Random(seed)) { RecordSessions = true };
 
-    public List<(Guid User, DateTimeOffset At)> Sessions => _player.Sessions;
+    public List<(Guid User, DateTimeOffset At, double Progress)> Sessions => _player.Sessions;
 
     public Dictionary<Guid, UserState> Users => _player.Users;
 

@@ -37,6 +37,53 @@ public class PopulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Users_active_in_week_1_and_week_4_resist_less_and_hurt_less_and_statuses_move_one_step_at_a_time()
+    {
+        var simulator = new PopulationSimulator(sessionsPerMin: 2, seed: 44);
+        simulator.Run(Start, days: 45);
+        var random = new Random(44);
+
+        // Each session's checks and signals drawn as the session planner draws them, around the model's means.
+        var byUser = simulator.Sessions.GroupBy(s => s.User).Select(g => g.OrderBy(s => s.At).ToList()).Where(s => (s[0].At - Start).TotalDays < 14).ToList();
+        var week1 = new List<double>();
+        var week4 = new List<double>();
+        var intensity1 = new List<double>();
+        var intensity4 = new List<double>();
+        foreach (var sessions in byUser)
+        {
+            var signup = sessions[0].At;
+            var first = sessions.Where(s => (s.At - signup).TotalDays < 7).ToList();
+            var fourth = sessions.Where(s => (s.At - signup).TotalDays is >= 21 and < 28).ToList();
+            if (first.Count == 0 || fourth.Count == 0)
+            {
+                continue;
+            }
+
+            week1.Add(first.Average(s => PopulationModel.MeanResistance(s.Progress)));
+            week4.Add(fourth.Average(s => PopulationModel.MeanResistance(s.Progress)));
+            intensity1.Add(first.Average(s => PopulationModel.MeanIntensity(s.Progress)));
+            intensity4.Add(fourth.Average(s => PopulationModel.MeanIntensity(s.Progress)));
+        }
+
+        var statuses = new List<int>();
+        foreach (var sessions in byUser.Where(s => s.Count >= 5).Take(300))
+        {
+            statuses.AddRange(sessions.Select(s => Rank(Content.MindblockStatusFor((int)Math.Clamp(Math.Round(PopulationModel.MeanIntensity(s.Progress) + (1.4 * Sampling.Normal(random))), 1, 10)))));
+            statuses.Add(-1);
+        }
+
+        var steps = statuses.Zip(statuses.Skip(1)).Where(p => p.First >= 0 && p.Second >= 0).Select(p => Math.Abs(p.Second - p.First)).ToList();
+        output.WriteLine($"{week1.Count} users in both weeks: resistance {week1.Average():F2} -> {week4.Average():F2}, intensity {intensity1.Average():F2} -> {intensity4.Average():F2}; {steps.Count(s => s <= 1) / (double)steps.Count:P1} of {steps.Count} transitions move at most one step, {steps.Count(s => s > 0) / (double)steps.Count:P1} move");
+
+        Assert.True(week1.Count >= 300, $"{week1.Count} users active in both weeks");
+        Assert.True(week1.Average() - week4.Average() >= 1.0, $"resistance {week1.Average():F2} -> {week4.Average():F2}");
+        Assert.True(intensity1.Average() > intensity4.Average());
+        Assert.True(steps.Count(s => s <= 1) >= 0.9 * steps.Count);
+
+        static int Rank(string status) => status switch { "struggling" => 0, "working_on_it" => 1, _ => 2 };
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_population()
     {
         var a = new PopulationSimulator(2, 5);
@@ -58,7 +105,7 @@ internal sealed record PopulationFigures(
         $"D1 {D1:P1} ({D1Cohort} users), D7 {D7:P1}, D30 {D30:P1} ({D30Cohort}), DAU/MAU {DauOverMau:F2}, Gini {Gini:F2}, top10% {Top10Share:P0}, " +
         $"median sessions/active day {MedianSessionsOnActiveDay}, max/day {MaxSessionsInADay}, return after lapse {ReturnAfterLapse:P1}, sessions/day {SessionsPerDay:F0}";
 
-    public static PopulationFigures Measure(IReadOnlyList<(Guid User, DateTimeOffset At)> sessions, IReadOnlyDictionary<Guid, UserState> users, DateTimeOffset start)
+    public static PopulationFigures Measure(IReadOnlyList<(Guid User, DateTimeOffset At, double Progress)> sessions, IReadOnlyDictionary<Guid, UserState> users, DateTimeOffset start)
     {
         int DayOf(DateTimeOffset at) => (int)Math.Floor((at - start).TotalDays);
         var byUser = sessions.GroupBy(s => s.User).ToDictionary(g => g.Key, g => g.Select(s => s.At).Order().ToList());

@@ -39,7 +39,8 @@ public sealed record UserState(
     DateTimeOffset? LastSessionAt,
     DateOnly? Day,
     int SessionsThatDay,
-    int Sessions);
+    int Sessions,
+    double Progress = 0);
 
 /// <summary>
 /// The population model: people sign up, come back on some days and not others, lapse, return and
@@ -102,8 +103,13 @@ public static class PopulationModel
         var sessionsThatDay = user.Day == day ? user.SessionsThatDay + 1 : 1;
         var tenureDays = (sessionAt - user.SignupAt).TotalDays;
         var returning = user.Lifecycle == Lifecycle.Lapsed || (user.Lifecycle == Lifecycle.Returning && user.LastSessionAt is { } last && (sessionAt - last).TotalDays < 7);
-        var after = user with { LastSessionAt = sessionAt, Day = day, SessionsThatDay = sessionsThatDay, Sessions = user.Sessions + 1 };
         var e = user.Traits.Engagement;
+
+        // Behaviour change: each session moves the user along (faster the more engaged); a
+        // return after 14 days or more away finds them partly regressed.
+        var progress = user.LastSessionAt is { } previous && (sessionAt - previous).TotalDays >= 14 ? user.Progress * 0.6 : user.Progress;
+        progress += (1 - progress) * Math.Min(0.2, 0.07 * Math.Pow(e, 0.3));
+        var after = user with { LastSessionAt = sessionAt, Day = day, SessionsThatDay = sessionsThatDay, Sessions = user.Sessions + 1, Progress = Math.Round(progress, 4) };
 
         // Another session later the same local day.
         var again = Math.Min(0.55, 0.18 * Math.Pow(e, 0.6));
@@ -141,6 +147,12 @@ public static class PopulationModel
             Lifecycle = Label(tenureDays + gapDays, returning && gapDays < 7, gapDays),
         };
     }
+
+    /// <summary>How far a user with this progress (0 to 1) has come: their mean resistance level on the 0-10 scale.</summary>
+    public static double MeanResistance(double progress) => 7.0 - (5.0 * progress);
+
+    /// <summary>Their mean mindblock intensity on the 1-10 scale.</summary>
+    public static double MeanIntensity(double progress) => 8.0 - (5.5 * progress);
 
     /// <summary>A moment on <paramref name="day"/> (the user's local date) drawn from the activity curve, shifted by the user's chronotype.</summary>
     public static DateTimeOffset TimeOfDay(UserState user, DateOnly day, TimeZoneInfo zone, Random random)

@@ -15,8 +15,8 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
     private readonly PriorityQueue<UserState, (DateTimeOffset, Guid)> _planned = new();
     private readonly List<TimezoneCount> _pool = [.. PopulationModel.Timezones.GroupBy(z => z).Select(g => new TimezoneCount(g.Key, g.Count()))];
 
-    /// <summary>Every session started, when <see cref="RecordSessions"/> is on: (user, start).</summary>
-    public List<(Guid User, DateTimeOffset At)> Sessions { get; } = [];
+    /// <summary>Every session started, when <see cref="RecordSessions"/> is on: (user, start, progress at the start).</summary>
+    public List<(Guid User, DateTimeOffset At, double Progress)> Sessions { get; } = [];
 
     public bool RecordSessions { get; init; }
 
@@ -63,7 +63,7 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
         var at = user.Sessions == 0 ? user.SignupAt : now - (step * random.NextDouble());
         if (RecordSessions)
         {
-            Sessions.Add((user.ProfileId, at));
+            Sessions.Add((user.ProfileId, at, user.Progress));
         }
 
         var next = PopulationModel.AfterSession(user, at, random);

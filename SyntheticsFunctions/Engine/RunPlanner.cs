@@ -39,7 +39,8 @@ public sealed record RunOutput(
     IReadOnlyList<Guid> SessionsEnded,
     DateTimeOffset IdleCutoff,
     IReadOnlyList<UserStateRow> UserStates,
-    IReadOnlyList<NewUser> SignUps);
+    IReadOnlyList<NewUser> SignUps,
+    DateTimeOffset? RetireChurnedBefore = null);
 
 /// <summary>
 /// Decides one run: which rows are due, how many sessions start and for whom. Pure: no I/O,
@@ -132,7 +133,7 @@ public static class RunPlanner
         var userStates = new List<UserStateRow>();
         foreach (var (user, state) in chosen)
         {
-            var session = StartSession(input, user, playable, windowStart, idleCutoff, random);
+            var session = StartSession(input, user, state, playable, windowStart, idleCutoff, random);
             var plan = SessionPlanner.Plan(session, input.Catalog, input.RunId);
             var before = state;
             if (joining.Contains(user.ProfileId))
@@ -152,7 +153,36 @@ public static class RunPlanner
 
         return new RunOutput(
             batch, windowStart, now, requested, chosen.Count, input.SessionsInProgress.Count, carry,
-            keep, ended, idleCutoff, userStates, signUps);
+            keep, ended, idleCutoff, userStates, signUps, now.AddDays(-input.Settings.RetainDays));
+    }
+
+    /// <summary>
+    /// The journey someone enrols in next: not one they completed (unless they completed them
+    /// all), and three times likelier where its clinical focus is that of one of their active
+    /// mindblocks.
+    /// </summary>
+    internal static JourneyDefinition NextJourney(CandidateUser user, IReadOnlyList<JourneyDefinition> playable, Random random)
+    {
+        var completed = user.CompletedJourneys ?? [];
+        var open = playable.Where(j => !completed.Contains(j.Id)).ToList();
+        if (open.Count == 0)
+        {
+            open = [.. playable];
+        }
+
+        var focus = user.MindblockFocus ?? [];
+        var weights = open.Select(j => focus.Contains(j.ClinicalFocus) ? 3.0 : 1.0).ToList();
+        var target = random.NextDouble() * weights.Sum();
+        for (var i = 0; i < open.Count; i++)
+        {
+            target -= weights[i];
+            if (target <= 0)
+            {
+                return open[i];
+            }
+        }
+
+        return open[^1];
     }
 
     /// <summary>A sim user the population model has no state for yet (enlisted before it, or listed by the app): traits drawn now, signup at enlistment.</summary>
@@ -168,7 +198,7 @@ public static class RunPlanner
     }
 
     private static SessionState StartSession(
-        RunInput input, CandidateUser user, IReadOnlyList<JourneyDefinition> playable,
+        RunInput input, CandidateUser user, UserState state, IReadOnlyList<JourneyDefinition> playable,
         DateTimeOffset windowStart, DateTimeOffset idleCutoff, Random random)
     {
         var now = input.Now;
@@ -182,7 +212,7 @@ public static class RunPlanner
 
         if (!continues)
         {
-            journey = Sampling.Pick(random, playable);
+            journey = NextJourney(user, playable, random);
         }
 
         var draft = new SessionState(
@@ -194,7 +224,8 @@ public static class RunPlanner
             InstanceStartedAt: now,
             input.Settings.Rates,
             WrittenUntil: DateTimeOffset.MinValue,
-            EndsAt: now);
+            EndsAt: now,
+            Progress: state.Progress);
 
         DateTimeOffset start;
         if (input.Trigger == RunTrigger.Cron)

@@ -86,7 +86,7 @@ public static class SessionPlanner
             if (contract.RequiresResistanceCheck)
             {
                 var at = opened + (dwell * (contract.RequiredCaptures + 1) / (slots + 1));
-                var level = random.Next(0, 11);
+                var level = (int)Math.Clamp(Math.Round(PopulationModel.MeanResistance(session.Progress) + (1.5 * Sampling.Normal(random))), 0, 10);
                 var check = new ResistanceCheckRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, level, Sampling.Pick(random, Content.ResistanceStrategies), at, Tag());
                 steps.Add(new TimedRow(at, check));
                 steps.Add(new TimedRow(at, Event(EventTypes.ResistanceCheckCompleted, at, scene, instanceSceneId, ("check_id", check.Id), ("resistance_level", level))));
@@ -96,9 +96,9 @@ public static class SessionPlanner
             {
                 var at = opened + (dwell * Sampling.Between(random, 0.1, 0.9));
                 var mindblock = PickMindblock(catalog, journey, random);
-                var intensity = random.Next(1, 11);
+                var intensity = (int)Math.Clamp(Math.Round(PopulationModel.MeanIntensity(session.Progress) + (1.4 * Sampling.Normal(random))), 1, 10);
                 var signal = Sampling.Pick(random, Content.MindblockSignals);
-                var mbEvent = new MindblockEventRow(Uuid7.Create(at, random), user, mindblock.Id, instanceId, signal, intensity, at, Tag(("scene_id", scene.Id)));
+                var mbEvent = new MindblockEventRow(Uuid7.Create(at, random), user, mindblock.Id, instanceId, signal, intensity, at, Tag(("scene_id", scene.Id), ("status", Content.MindblockStatusFor(intensity))));
                 steps.Add(new TimedRow(at, mbEvent));
                 steps.Add(new TimedRow(at, new MindblockStatusRow(Uuid7.Create(at, random), user, mindblock.Id, Content.MindblockStatusFor(intensity), intensity, 1, at, Tag())));
                 steps.Add(new TimedRow(at, Event(EventTypes.MindblockSignal, at, scene, instanceSceneId, ("mindblock_id", mindblock.Id), ("signal", signal), ("intensity", intensity))));

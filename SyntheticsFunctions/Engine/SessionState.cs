@@ -16,14 +16,16 @@ public sealed record SessionState(
     DateTimeOffset InstanceStartedAt,
     SessionRates Rates,
     DateTimeOffset WrittenUntil,
-    DateTimeOffset EndsAt);
+    DateTimeOffset EndsAt,
+    double Progress = 0);
 
 /// <summary>
 /// A free sim user the storage claimed for this run (in the order of its weighted pick), with the
 /// journey they are in, if any, and when their last session ended (a new one starts after it).
 /// </summary>
 public sealed record CandidateUser(
-    Guid ProfileId, string Timezone, ActiveInstance? Instance, DateTimeOffset? LastSessionEndsAt = null, UserState? State = null, DateTimeOffset? EnlistedAt = null);
+    Guid ProfileId, string Timezone, ActiveInstance? Instance, DateTimeOffset? LastSessionEndsAt = null, UserState? State = null, DateTimeOffset? EnlistedAt = null,
+    IReadOnlyList<Guid>? CompletedJourneys = null, IReadOnlyList<string>? MindblockFocus = null);
 
 /// <summary>A user's behaviour state after this run, with when their latest session ends (the next one never overlaps it).</summary>
 public sealed record UserStateRow(UserState State, DateTimeOffset? LastSessionEndsAt);

@@ -119,7 +119,7 @@ public static class ActivityTables
             c.Int4("start_scene_order", s => s.StartSceneOrder), c.Bool("new_instance", s => s.NewInstance),
             c.TimestampTz("instance_started_at", s => s.InstanceStartedAt), c.Numeric("mindblock_chance", s => s.Rates.MindblockChance),
             c.Numeric("abandon_rate", s => s.Rates.AbandonRate), c.Numeric("error_rate", s => s.Rates.ErrorRate),
-            c.TimestampTz("written_until", s => s.WrittenUntil), c.TimestampTz("ends_at", s => s.EndsAt),
+            c.TimestampTz("written_until", s => s.WrittenUntil), c.TimestampTz("ends_at", s => s.EndsAt), c.Float8("progress", s => s.Progress),
         ],
         new Upsert(["profile_id"], [("written_until", null), ("ends_at", null)]));
 
@@ -133,11 +133,11 @@ public static class ActivityTables
             c.Float8("chronotype_shift_hours", u => u.State.Traits.ChronotypeShiftHours), c.Text("lifecycle", u => LifecycleName(u.State.Lifecycle)),
             c.TimestampTz("next_session_at", u => u.State.NextSessionAt), c.TimestampTz("last_session_at", u => u.State.LastSessionAt),
             c.Date("local_day", u => u.State.Day), c.Int4("sessions_that_day", u => u.State.SessionsThatDay), c.Int4("sessions", u => u.State.Sessions),
-            c.TimestampTz("last_session_ends_at", u => u.LastSessionEndsAt),
+            c.TimestampTz("last_session_ends_at", u => u.LastSessionEndsAt), c.Float8("progress", u => u.State.Progress),
         ],
         new Upsert(
             ["profile_id"],
-            [("lifecycle", null), ("next_session_at", null), ("last_session_at", null), ("local_day", null), ("sessions_that_day", null), ("sessions", null),
+            [("lifecycle", null), ("next_session_at", null), ("last_session_at", null), ("local_day", null), ("sessions_that_day", null), ("sessions", null), ("progress", null),
              ("last_session_ends_at", "greatest(synthetic_user_state.last_session_ends_at, excluded.last_session_ends_at)")]));
 
     /// <summary>A lifecycle as the table and the API spell it.</summary>

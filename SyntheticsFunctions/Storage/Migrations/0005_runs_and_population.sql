@@ -21,6 +21,11 @@ CREATE TABLE IF NOT EXISTS synthetic_user_state (
     local_day              date,
     sessions_that_day      integer NOT NULL,
     sessions               integer NOT NULL,
-    last_session_ends_at   timestamptz
+    last_session_ends_at   timestamptz,
+    progress               float8 NOT NULL DEFAULT 0
 );
+
+-- How far the user had come when a session in progress started: its resistance checks and
+-- mindblock intensities follow it (Engine/Population.cs, behaviour change).
+ALTER TABLE synthetic_sessions ADD COLUMN IF NOT EXISTS progress float8 NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS ix_synthetic_user_state_next_session ON synthetic_user_state (next_session_at);

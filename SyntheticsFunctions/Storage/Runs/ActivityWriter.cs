@@ -43,6 +43,18 @@ internal static class ActivityWriter
             SELECT count(*) FROM abandoned
             """, Sql.P(output.IdleCutoff.UtcDateTime)));
 
+        if (output.RetireChurnedBefore is { } retireBefore)
+        {
+            // People who left retire retain_days after their last session: no more sessions, history kept.
+            commands.Add(Sql.Command(
+                """
+                UPDATE sim_users su SET retired_at = $1
+                FROM synthetic_user_state us
+                WHERE us.profile_id = su.profile_id AND su.retired_at IS NULL AND us.lifecycle = 'churned' AND us.last_session_at < $2
+                """,
+                Sql.P(output.WindowEnd.UtcDateTime), Sql.P(retireBefore.UtcDateTime)));
+        }
+
         if (output.SignUps.Count > 0)
         {
             // New people: a profile (in the profiles table this app created) and a sim user, before their rows.

@@ -44,7 +44,10 @@ internal static class RunInputReader
             SELECT su.profile_id, su.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at,
                    greatest(us.last_session_ends_at, (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = su.profile_id)) AS last_session_ends_at,
                    su.created_at AS enlisted_at, us.profile_id IS NOT NULL AS has_state, us.signup_at, us.persona, us.engagement, us.chronotype_shift_hours,
-                   us.lifecycle, us.next_session_at, us.last_session_at, us.local_day, us.sessions_that_day, us.sessions
+                   us.lifecycle, us.next_session_at, us.last_session_at, us.local_day, us.sessions_that_day, us.sessions, us.progress,
+                   array(SELECT i.journey_id FROM journey_instances i WHERE i.user_id = su.profile_id AND i.status = 'completed') AS completed_journeys,
+                   array(SELECT DISTINCT m.clinical_focus FROM user_mindblock_status ms JOIN mindblocks m ON m.id = ms.mindblock_id
+                         WHERE ms.user_id = su.profile_id AND ms.status <> 'easing') AS mindblock_focus
             FROM sim_users su
             LEFT JOIN LATERAL (
                 SELECT i.id, i.journey_id, i.current_scene_order, i.started_at, i.last_activity_at
@@ -134,7 +137,8 @@ internal static class RunInputReader
                 : new ActiveInstance(reader.GetGuid(2), reader.GetGuid(3), reader.GetInt32(4), Sql.ReadTimestamp(reader, 5), Sql.ReadTimestamp(reader, 6));
             candidates.Add(new CandidateUser(
                 reader.GetGuid(0), reader.GetString(1), instance, reader.IsDBNull(7) ? null : Sql.ReadTimestamp(reader, 7), ReadState(reader),
-                Sql.ReadTimestamp(reader, reader.GetOrdinal("enlisted_at"))));
+                Sql.ReadTimestamp(reader, reader.GetOrdinal("enlisted_at")),
+                reader.GetFieldValue<Guid[]>(reader.GetOrdinal("completed_journeys")), reader.GetFieldValue<string[]>(reader.GetOrdinal("mindblock_focus"))));
         }
 
         await reader.NextResultAsync(cancellationToken);
@@ -204,7 +208,7 @@ internal static class RunInputReader
             Enum.Parse<Lifecycle>(reader.GetString(reader.GetOrdinal("lifecycle")), ignoreCase: true),
             At("next_session_at"), At("last_session_at"),
             reader.IsDBNull(day) ? null : reader.GetFieldValue<DateOnly>(day),
-            reader.GetInt32(reader.GetOrdinal("sessions_that_day")), reader.GetInt32(reader.GetOrdinal("sessions")));
+            reader.GetInt32(reader.GetOrdinal("sessions_that_day")), reader.GetInt32(reader.GetOrdinal("sessions")), reader.GetDouble(reader.GetOrdinal("progress")));
     }
 
     /// <summary>A <c>synthetic_sessions</c> row, read by column name.</summary>
@@ -217,6 +221,6 @@ internal static class RunInputReader
             At("started_at"), reader.GetGuid(reader.GetOrdinal("instance_id")), reader.GetGuid(reader.GetOrdinal("journey_id")),
             reader.GetInt32(reader.GetOrdinal("start_scene_order")), reader.GetBoolean(reader.GetOrdinal("new_instance")), At("instance_started_at"),
             new SessionRates(Rate("mindblock_chance"), Rate("abandon_rate"), Rate("error_rate")),
-            At("written_until"), At("ends_at"));
+            At("written_until"), At("ends_at"), reader.GetDouble(reader.GetOrdinal("progress")));
     }
 }
