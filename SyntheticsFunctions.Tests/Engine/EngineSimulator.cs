@@ -20,6 +20,8 @@ internal sealed class EngineSimulator
     private readonly List<(Guid Id, string Timezone)> _pool;
     private readonly Dictionary<Guid, ActiveInstance> _active = [];
     private readonly Dictionary<Guid, SessionState> _sessions = [];
+    private readonly Dictionary<Guid, UserState> _states = [];
+    private readonly Dictionary<Guid, DateTimeOffset> _ends = [];
     private DateTimeOffset? _lastCron;
     private int _carry;
 
@@ -48,12 +50,14 @@ internal sealed class EngineSimulator
         var free = _pool.Where(u => !_sessions.ContainsKey(u.Id)).ToList();
         var limit = trigger == RunTrigger.Cron ? _settings.MaxPerRun : target;
 
-        // The claim storage makes: a pick weighted by each user's local-hour multiplier.
+        // The claim storage makes: free users in the order of their next planned session (the
+        // population model's state, which the engine keeps), those without state due now.
         var candidates = free
-            .Select(u => (User: u, Key: -Math.Log(1.0 - _random.NextDouble()) / ActivityCurve.For(u.Timezone, now)))
-            .OrderBy(x => x.Key)
+            .OrderBy(u => _states.TryGetValue(u.Id, out var s) ? s.NextSessionAt ?? DateTimeOffset.MaxValue : now)
+            .ThenBy(u => u.Id)
             .Take(limit)
-            .Select(x => new CandidateUser(x.User.Id, x.User.Timezone, _active.GetValueOrDefault(x.User.Id))).ToList();
+            .Select(u => new CandidateUser(u.Id, u.Timezone, _active.GetValueOrDefault(u.Id), _ends.TryGetValue(u.Id, out var end) ? end : null, _states.GetValueOrDefault(u.Id), DateTimeOffset.UnixEpoch))
+            .ToList();
         var pool = _pool.GroupBy(u => u.Timezone).Select(g => new TimezoneCount(g.Key, g.Count())).ToList();
         var input = new RunInput(
             trigger, Uuid7.Create(now, _random), _random.NextInt64(), now, _lastCron, _carry, _settings, _catalog,
@@ -90,6 +94,15 @@ internal sealed class EngineSimulator
             else
             {
                 _active.Remove(instance.UserId);
+            }
+        }
+
+        foreach (var row in output.UserStates)
+        {
+            _states[row.State.ProfileId] = row.State;
+            if (row.LastSessionEndsAt is { } end)
+            {
+                _ends[row.State.ProfileId] = end;
             }
         }
 
