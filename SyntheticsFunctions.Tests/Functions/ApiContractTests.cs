@@ -122,6 +122,9 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
             "$.users[].session_started_at: null",
             "$.users[].active_journey: null",
             "$.users[].last_activity_at: null",
+            "$.users[].lifecycle: string",
+            "$.users[].signup_at: string",
+            "$.users[].next_session_at: string",
         ],
         ["run"] =
         [
@@ -186,6 +189,13 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
             "$.active_journeys: number",
             "$.sessions_in_progress: number",
             "$.pool_size: number",
+            "$.population: object",
+            "$.population.total: number",
+            "$.population.active_today: number",
+            "$.population.new_today: number",
+            "$.population.lapsed: number",
+            "$.population.churned: number",
+            "$.population.dau_mau: number",
             "$.recommended_indexes: array",
             "$.recommended_indexes[]: object",
             "$.recommended_indexes[].name: string",

@@ -23,6 +23,18 @@ public class PopulationStorageTests(PostgresFixture postgres)
         Assert.True(await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE signup_at < $1", now.AddDays(-60).UtcDateTime) > 0);
         Assert.True(await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE signup_at > $1", now.AddDays(-7).UtcDateTime) > 0);
         Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_user_state us JOIN sim_users su USING (profile_id) WHERE su.created_at <> us.signup_at"));
+        var population = (await app.Status.GetStatusAsync(CancellationToken.None)).Population!;
+        Assert.Equal(users, population.Total);
+        Assert.Equal(await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE signup_at > $1", now.AddDays(-1).UtcDateTime), population.NewToday);
+        Assert.Equal(await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE lifecycle IN ('lapsing', 'lapsed')"), population.Lapsed);
+        Assert.Equal(0, population.Churned);
+        Assert.Equal(
+            Math.Round((double)await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE last_session_at > $1", now.AddDays(-1).UtcDateTime)
+                / await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE last_session_at > $1", now.AddDays(-28).UtcDateTime), 3),
+            population.DauOverMau);
+        var page = await app.Pool.ListAsync(1, 50, CancellationToken.None);
+        Assert.All(page.Users, u => Assert.NotNull(u.Lifecycle));
+        Assert.All(page.Users, u => Assert.NotNull(u.SignupAt));
 
         var started = 0;
         await app.RunAsync(RunTrigger.Cron);

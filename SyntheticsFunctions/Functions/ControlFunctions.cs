@@ -50,6 +50,15 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
                 active_journeys = current.ActiveJourneys,
                 sessions_in_progress = current.SessionsInProgress,
                 pool_size = current.PoolSize,
+                population = current.Population is not { } people ? null : new
+                {
+                    total = people.Total,
+                    active_today = people.ActiveToday,
+                    new_today = people.NewToday,
+                    lapsed = people.Lapsed,
+                    churned = people.Churned,
+                    dau_mau = people.DauOverMau,
+                },
                 recommended_indexes = indexes.Select(i => new
                 {
                     name = i.Index.Name,

@@ -42,6 +42,9 @@ public sealed class PoolFunctions(IPoolService pool, IStatusService status)
                     session_started_at = u.SessionStartedAt,
                     active_journey = u.ActiveInstanceId is null ? null : new { instance_id = u.ActiveInstanceId, journey = u.ActiveJourney, current_scene_order = u.CurrentSceneOrder },
                     last_activity_at = u.LastActivityAt,
+                    lifecycle = u.Lifecycle,
+                    signup_at = u.SignupAt,
+                    next_session_at = u.NextSessionAt,
                 }),
             });
         });

@@ -5,7 +5,8 @@ namespace SyntheticsFunctions.Storage;
 /// <summary>One sim user as the pool route lists it.</summary>
 public sealed record SimUserView(
     Guid ProfileId, string Persona, string Timezone, bool Retired, DateTimeOffset? SessionStartedAt,
-    Guid? ActiveInstanceId, string? ActiveJourney, int? CurrentSceneOrder, DateTimeOffset? LastActivityAt);
+    Guid? ActiveInstanceId, string? ActiveJourney, int? CurrentSceneOrder, DateTimeOffset? LastActivityAt,
+    string? Lifecycle = null, DateTimeOffset? SignupAt = null, DateTimeOffset? NextSessionAt = null);
 
 public sealed record PoolPage(long Total, long Active, IReadOnlyList<SimUserView> Users);
 
@@ -23,8 +24,10 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
             """
             SELECT su.profile_id, su.persona, su.timezone, su.retired_at IS NOT NULL, s.started_at,
                    ji.id, j.slug, ji.current_scene_order,
-                   (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = su.profile_id)
+                   (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = su.profile_id),
+                   us.lifecycle, us.signup_at, us.next_session_at
             FROM sim_users su
+            LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id
             LEFT JOIN synthetic_sessions s ON s.profile_id = su.profile_id
             LEFT JOIN LATERAL (
                 SELECT i.id, i.journey_id, i.current_scene_order FROM journey_instances i
@@ -47,7 +50,10 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
                 reader.IsDBNull(5) ? null : reader.GetGuid(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : Sql.ReadTimestamp(reader, 8)));
+                reader.IsDBNull(8) ? null : Sql.ReadTimestamp(reader, 8),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.IsDBNull(10) ? null : Sql.ReadTimestamp(reader, 10),
+                reader.IsDBNull(11) ? null : Sql.ReadTimestamp(reader, 11)));
         }
 
         return new PoolPage(total, active, users);

@@ -6,6 +6,13 @@ namespace SyntheticsFunctions.Storage;
 /// <summary>The last run as status reports it.</summary>
 public sealed record LastRun(Guid Id, string Trigger, string Status, DateTimeOffset At, int SessionsRequested, int SessionsStarted, long Rows, double DurationMs, string? Error, string? FailureCategory = null, string? CorrelationId = null);
 
+/// <summary>
+/// The population as status reports it: non-retired users, those with a session in the last 24
+/// hours, those who signed up in the last 24 hours, lapsing or lapsed, churned (not yet retired),
+/// and DAU/MAU as users active in the last 24 hours over those active in the last 28 days.
+/// </summary>
+public sealed record PopulationStatus(long Total, long ActiveToday, long NewToday, long Lapsed, long Churned, double? DauOverMau);
+
 /// <summary>What the status route reports, read in one round trip, from rollups wherever a count would otherwise scan a table.</summary>
 public sealed record EngineStatus(
     EngineSettings Settings,
@@ -16,7 +23,8 @@ public sealed record EngineStatus(
     long ActiveJourneys,
     long SessionsInProgress,
     long PoolSize,
-    IReadOnlyList<TimezoneCount> PoolTimezones)
+    IReadOnlyList<TimezoneCount> PoolTimezones,
+    PopulationStatus? Population = null)
 {
     /// <summary>The pool's activity multiplier at the time of the read (<see cref="ActivityCurve.ForPool"/>); set by the status service.</summary>
     public double ActivityMultiplier { get; init; }
@@ -72,6 +80,17 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
             """));
         // The pool by time zone, as a run reads it, for the activity multiplier now.
         batch.BatchCommands.Add(Sql.Command("SELECT timezone, count(*) FROM sim_users WHERE retired_at IS NULL GROUP BY timezone ORDER BY timezone"));
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            SELECT count(*),
+                   count(*) FILTER (WHERE us.last_session_at > $1 - interval '1 day'),
+                   count(*) FILTER (WHERE us.signup_at > $1 - interval '1 day'),
+                   count(*) FILTER (WHERE us.lifecycle IN ('lapsing', 'lapsed')),
+                   count(*) FILTER (WHERE us.lifecycle = 'churned'),
+                   count(*) FILTER (WHERE us.last_session_at > $1 - interval '28 days')
+            FROM sim_users su LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id
+            WHERE su.retired_at IS NULL
+            """, Sql.P(now.UtcDateTime)));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var settings = SettingsStore.ReadSettings(reader);
@@ -112,6 +131,12 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
             zones.Add(new TimezoneCount(reader.GetString(0), reader.GetInt64(1)));
         }
 
-        return new EngineStatus(settings, last, last5, last24, byType, activeJourneys, sessions, poolSize, zones);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var monthly = reader.GetInt64(5);
+        var population = new PopulationStatus(
+            reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+            monthly == 0 ? null : Math.Round((double)reader.GetInt64(1) / monthly, 3));
+        return new EngineStatus(settings, last, last5, last24, byType, activeJourneys, sessions, poolSize, zones, population);
     }
 }
