@@ -6,7 +6,7 @@ namespace SyntheticsFunctions.Tests.Storage;
 
 /// <summary>The population model on the real database: a steady-state fresh start, claims by next planned session, signups.</summary>
 [Collection(PostgresCollection.Name)]
-public class PopulationStorageTests(PostgresFixture postgres)
+public class PopulationStorageTests(PostgresFixture postgres, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task A_fresh_start_creates_a_steady_state_population_and_ticks_start_the_users_who_are_due()
@@ -15,6 +15,7 @@ public class PopulationStorageTests(PostgresFixture postgres)
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
 
         var users = await app.CountAsync("SELECT count(*) FROM sim_users");
+        output.WriteLine($"steady state at 2 sessions a minute: {users} users; lifecycles {await Db.TextAsync(app.ConnectionString, "SELECT string_agg(lifecycle || ' ' || n, ', ' ORDER BY lifecycle) FROM (SELECT lifecycle, count(*) n FROM synthetic_user_state GROUP BY 1) t")}; active in the last 28 days {await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE last_session_at > $1", now.AddDays(-28).UtcDateTime)}, in the last day {await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE last_session_at > $1", now.AddDays(-1).UtcDateTime)}");
         Assert.True(users > 1000, $"{users} users for 2 sessions a minute");
         Assert.Equal(users, await app.CountAsync("SELECT count(*) FROM synthetic_user_state"));
         Assert.Equal(users, await app.CountAsync("SELECT count(*) FROM profiles WHERE metadata->>'synthetic' = 'true'"));
