@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 
 namespace SyntheticsFunctions.Tests.Infrastructure;
@@ -7,55 +6,19 @@ namespace SyntheticsFunctions.Tests.Infrastructure;
 /// A loopback TCP proxy in front of Postgres that counts round trips: each time the client
 /// speaks after the server has answered is one. Measured on the wire, whatever the driver does.
 /// </summary>
-public sealed class RoundTripProxy : IAsyncDisposable
+public sealed class RoundTripProxy(int targetPort) : LoopbackProxy(targetPort)
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _targetPort;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _pumps = [];
     private int _roundTrips;
-
-    public RoundTripProxy(int targetPort)
-    {
-        _targetPort = targetPort;
-        _listener.Start();
-        _pumps.Add(AcceptAsync());
-    }
-
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public int RoundTrips => Volatile.Read(ref _roundTrips);
 
     public void Reset() => Interlocked.Exchange(ref _roundTrips, 0);
 
-    public async ValueTask DisposeAsync()
+    protected override IEnumerable<Task> Pump(TcpClient client, TcpClient server)
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await Task.WhenAll(_pumps);
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
-        {
-            // Connections end with the proxy.
-        }
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            var server = new TcpClient();
-            await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-            var clientTurn = new StrongBox(false);
-            lock (_pumps)
-            {
-                _pumps.Add(PumpAsync(client.GetStream(), server.GetStream(), fromClient: true, clientTurn));
-                _pumps.Add(PumpAsync(server.GetStream(), client.GetStream(), fromClient: false, clientTurn));
-            }
-        }
+        var clientTurn = new StrongBox(false);
+        yield return PumpAsync(client.GetStream(), server.GetStream(), fromClient: true, clientTurn);
+        yield return PumpAsync(server.GetStream(), client.GetStream(), fromClient: false, clientTurn);
     }
 
     private async Task PumpAsync(NetworkStream from, NetworkStream to, bool fromClient, StrongBox clientTurn)
@@ -63,7 +26,7 @@ public sealed class RoundTripProxy : IAsyncDisposable
         var buffer = new byte[64 * 1024];
         while (true)
         {
-            var read = await from.ReadAsync(buffer, _stop.Token);
+            var read = await from.ReadAsync(buffer, Stopping.Token);
             if (read == 0)
             {
                 to.Socket.Shutdown(SocketShutdown.Send);
@@ -80,7 +43,7 @@ public sealed class RoundTripProxy : IAsyncDisposable
                 clientTurn.Value = fromClient;
             }
 
-            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+            await to.WriteAsync(buffer.AsMemory(0, read), Stopping.Token);
         }
     }
 
