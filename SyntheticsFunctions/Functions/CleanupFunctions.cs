@@ -71,18 +71,10 @@ public sealed class CleanupFunctions(ICleanupService cleanup, ILogger<CleanupFun
         return await ApiResults.GuardAsync(request, async () =>
         {
             var (result, simUsers, profiles) = await cleanup.PurgeAsync(cancellationToken);
-            return ApiResults.Ok(new { purge = View(result), sim_users_removed = simUsers, profiles_removed = profiles });
+            return ApiResults.Ok(new PurgeResponse(View(result), simUsers, profiles));
         });
     }
 
-    private static object View(CleanupResult result) => new
-    {
-        id = result.Id,
-        kind = result.Kind,
-        cutoff = result.Cutoff,
-        rows_deleted = result.RowsDeleted,
-        total_rows = result.TotalRows,
-        transactions = result.Transactions,
-        max_rows_per_transaction = result.MaxRowsPerTransaction,
-    };
+    private static CleanupResponse View(CleanupResult result) => new(
+        result.Id, result.Kind, result.Cutoff, result.RowsDeleted, result.TotalRows, result.Transactions, result.MaxRowsPerTransaction);
 }

@@ -20,58 +20,35 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
         {
             var current = await status.GetStatusAsync(cancellationToken);
             var indexes = await status.GetIndexRecommendationsAsync(cancellationToken);
-            return ApiResults.Ok(new
-            {
-                enabled = current.Settings.Enabled,
-                settings = SettingDeclarations.View(current.Settings),
-                last_run = current.LastRun is not { } run ? null : new
-                {
-                    id = run.Id,
-                    at = run.At,
-                    trigger = run.Trigger,
-                    status = run.Status,
-                    sessions_requested = run.SessionsRequested,
-                    sessions_started = run.SessionsStarted,
-                    rows = run.Rows,
-                    duration_ms = Math.Round(run.DurationMs, 1),
+            var run = current.LastRun;
+            var people = current.Population;
+            return ApiResults.Ok(new StatusResponse(
+                current.Settings.Enabled,
+                SettingDeclarations.View(current.Settings),
+                run is null ? null : new LastRunResponse(
+                    run.Id, run.At, run.Trigger, run.Status, run.SessionsRequested, run.SessionsStarted, run.Rows, Math.Round(run.DurationMs, 1),
                     // A recorded failure answers its category's fixed text; the cause is in the logs under the correlation id.
-                    error = run.FailureCategory switch
+                    run.FailureCategory switch
                     {
                         null => run.Error,
                         Storage.Runs.FailureCategories.DatabaseUnavailable => ApiResults.DatabaseUnavailable,
                         _ => ApiResults.InternalError,
                     },
-                    failure_category = run.FailureCategory,
-                    correlation_id = run.CorrelationId,
-                },
-                events_last_5_minutes = current.EventsLast5Minutes,
-                events_last_24_hours = current.EventsLast24Hours,
-                events_by_type_24_hours = current.EventsByType24Hours,
-                active_journeys = current.ActiveJourneys,
-                sessions_in_progress = current.SessionsInProgress,
-                pool_size = current.PoolSize,
-                population = current.Population is not { } people ? null : new
-                {
-                    total = people.Total,
-                    active_today = people.ActiveToday,
-                    new_today = people.NewToday,
-                    lapsed = people.Lapsed,
-                    churned = people.Churned,
-                    dau_mau = people.DauOverMau,
-                },
-                recommended_indexes = indexes.Select(i => new
-                {
-                    name = i.Index.Name,
-                    table = i.Index.Table,
-                    present = i.Present,
-                    existing_index = i.ExistingIndex,
-                    statement = i.Present ? null : i.Statement,
-                }),
+                    run.FailureCategory,
+                    run.CorrelationId),
+                current.EventsLast5Minutes,
+                current.EventsLast24Hours,
+                current.EventsByType24Hours,
+                current.ActiveJourneys,
+                current.SessionsInProgress,
+                current.PoolSize,
+                people is null ? null : new PopulationResponse(people.Total, people.ActiveToday, people.NewToday, people.Lapsed, people.Churned, people.DauOverMau),
+                [.. indexes.Select(i => new IndexResponse(i.Index.Name, i.Index.Table, i.Present, i.ExistingIndex, i.Present ? null : i.Statement))],
+
                 // How busy the pool's local hours make the engine now (1 = the weekly mean), and
                 // the steady-state scene events per minute that gives (0 while paused).
-                activity_multiplier = Math.Round(current.ActivityMultiplier, 3),
-                expected_events_per_minute = Math.Round(current.ExpectedEventsPerMinute, 1),
-            });
+                Math.Round(current.ActivityMultiplier, 3),
+                Math.Round(current.ExpectedEventsPerMinute, 1)));
         });
     }
 
@@ -133,20 +110,18 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
     [Function(nameof(SettingsSchema))]
     public IResult SettingsSchema(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/settings/schema")] HttpRequest request) =>
-        ApiResults.Ok(new
-        {
-            settings = SettingDeclarations.All.Select(s => new
-            {
-                name = s.Name,
-                type = s.Kind.ToString().ToLowerInvariant(),
-                min = s.Kind == SettingKind.Boolean ? (double?)null : s.Min,
-                max = s.Kind == SettingKind.Boolean ? (double?)null : s.Max,
-                step = s.Kind == SettingKind.Boolean ? (double?)null : s.Step,
-                @default = s.Default,
-                description = s.Description,
-                error = s.RangeMessage,
-            }),
-        });
+        ApiResults.Ok(new SettingsSchemaResponse(
+        [
+            .. SettingDeclarations.All.Select(s => new SettingSchemaResponse(
+                s.Name,
+                s.Kind.ToString().ToLowerInvariant(),
+                s.Kind == SettingKind.Boolean ? null : s.Min,
+                s.Kind == SettingKind.Boolean ? null : s.Max,
+                s.Kind == SettingKind.Boolean ? null : s.Step,
+                s.Default,
+                s.Description,
+                s.RangeMessage)),
+        ]));
 
     [Function(nameof(SettingsHistory))]
     public async Task<IResult> SettingsHistory(
@@ -163,10 +138,7 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
         return await ApiResults.GuardAsync(request, async () =>
         {
             var changes = await settings.HistoryAsync(limit, cancellationToken);
-            return ApiResults.Ok(new
-            {
-                changes = changes.Select(c => new { id = c.Id, changed_at = c.ChangedAt, source = c.Source, old = c.Old, @new = c.New }),
-            });
+            return ApiResults.Ok(new SettingsHistoryResponse([.. changes.Select(c => new SettingsChangeResponse(c.Id, c.ChangedAt, c.Source, c.Old, c.New))]));
         });
     }
 

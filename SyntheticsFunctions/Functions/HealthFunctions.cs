@@ -20,19 +20,10 @@ public sealed class HealthFunctions(IStatusService status)
     private async Task<IResult> ReportAsync(CancellationToken cancellationToken)
     {
         var report = await status.GetHealthAsync(cancellationToken);
-        var body = new
-        {
-            status = report.Healthy ? "healthy" : "unhealthy",
-            version = AppVersion.Current,
-            schema_version = report.SchemaVersion,
-            enabled = report.Enabled,
-            last_successful_run_at = report.LastSuccessfulRunAt,
-            last_successful_run_age_seconds = report.LastSuccessfulRunAgeSeconds is { } age ? Math.Round(age, 1) : (double?)null,
-            stale = report.Stale,
-            problems = report.Problems,
-            missing_recommended_indexes = report.MissingRecommendedIndexes,
-            error = report.Error,
-        };
+        var body = new HealthResponse(
+            report.Healthy ? "healthy" : "unhealthy", AppVersion.Current, report.SchemaVersion, report.Enabled, report.LastSuccessfulRunAt,
+            report.LastSuccessfulRunAgeSeconds is { } age ? Math.Round(age, 1) : null, report.Stale, report.Problems,
+            report.MissingRecommendedIndexes, report.Error);
         return ApiResults.Json(body, report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -26,27 +26,17 @@ public sealed class PoolFunctions(IPoolService pool, IStatusService status)
         return await ApiResults.GuardAsync(request, async () =>
         {
             var result = await pool.ListAsync(page, pageSize, cancellationToken);
-            return ApiResults.Ok(new
-            {
+            return ApiResults.Ok(new PoolPageResponse(
                 page,
-                page_size = pageSize,
-                total = result.Total,
-                pool_size = result.Active,
-                users = result.Users.Select(u => new
-                {
-                    profile_id = u.ProfileId,
-                    persona = u.Persona,
-                    timezone = u.Timezone,
-                    retired = u.Retired,
-                    session_in_progress = u.SessionStartedAt is not null,
-                    session_started_at = u.SessionStartedAt,
-                    active_journey = u.ActiveInstanceId is null ? null : new { instance_id = u.ActiveInstanceId, journey = u.ActiveJourney, current_scene_order = u.CurrentSceneOrder },
-                    last_activity_at = u.LastActivityAt,
-                    lifecycle = u.Lifecycle,
-                    signup_at = u.SignupAt,
-                    next_session_at = u.NextSessionAt,
-                }),
-            });
+                pageSize,
+                result.Total,
+                result.Active,
+                [
+                    .. result.Users.Select(u => new SimUserResponse(
+                        u.ProfileId, u.Persona, u.Timezone, u.Retired, u.SessionStartedAt is not null, u.SessionStartedAt,
+                        u.ActiveInstanceId is null ? null : new ActiveJourneyResponse(u.ActiveInstanceId, u.ActiveJourney, u.CurrentSceneOrder),
+                        u.LastActivityAt, u.Lifecycle, u.SignupAt, u.NextSessionAt)),
+                ]));
         });
     }
 
@@ -78,14 +68,7 @@ public sealed class PoolFunctions(IPoolService pool, IStatusService status)
                 return fields.Rejection();
             }
 
-            return ApiResults.Ok(new
-            {
-                pool_size = resized.After,
-                previous_pool_size = resized.Before,
-                added = resized.Added,
-                retired = resized.Retired,
-                reactivated = resized.Reactivated,
-            });
+            return ApiResults.Ok(new PoolResizeResponse(resized.After, resized.Before, resized.Added, resized.Retired, resized.Reactivated));
         });
     }
 
@@ -103,23 +86,13 @@ public sealed class PoolFunctions(IPoolService pool, IStatusService status)
         return await ApiResults.GuardAsync(request, async () =>
         {
             var buckets = await status.GetActivityAsync(count, cancellationToken);
-            return ApiResults.Ok(new
-            {
-                hours = count,
-                buckets = buckets.Select(b => new
-                {
-                    hour = b.Hour,
-                    events = b.EventsByType.Values.Sum(),
-                    events_by_type = b.EventsByType,
-                    sessions = b.Sessions,
-                    journeys_started = b.JourneysStarted,
-                    journeys_completed = b.JourneysCompleted,
-                    journeys_abandoned = b.JourneysAbandoned,
-                    captures = b.Captures,
-                    resistance_checks = b.ResistanceChecks,
-                    mindblock_events = b.MindblockEvents,
-                }),
-            });
+            return ApiResults.Ok(new ActivityResponse(
+                count,
+                [
+                    .. buckets.Select(b => new ActivityHourResponse(
+                        b.Hour, b.EventsByType.Values.Sum(), b.EventsByType, b.Sessions, b.JourneysStarted, b.JourneysCompleted,
+                        b.JourneysAbandoned, b.Captures, b.ResistanceChecks, b.MindblockEvents)),
+                ]));
         });
     }
 }

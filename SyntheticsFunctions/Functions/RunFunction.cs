@@ -60,20 +60,18 @@ public static class RunResponses
 
     public static IResult From(RunOutcome outcome, bool dryRun = false) => outcome.Status switch
     {
-        RunStatus.Succeeded or RunStatus.Skipped => ApiResults.Ok(new
-        {
-            run_id = outcome.RunId,
-            dry_run = dryRun,
-            status = outcome.Status == RunStatus.Succeeded ? "succeeded" : "skipped",
-            skipped = outcome.Result!.Skipped == Storage.Runs.RunSkip.None ? null : outcome.Result.Skipped.ToString(),
-            trigger = Storage.Runs.RunJournal.TriggerName(outcome.Result.Trigger),
-            seed = outcome.Result.Seed,
-            sessions_requested = outcome.Result.SessionsRequested,
-            sessions_started = outcome.Result.SessionsStarted,
-            sessions_continued = outcome.Result.SessionsContinued,
-            rows = outcome.Result.RowsPerTable,
-            total_rows = outcome.Result.TotalRows,
-        }),
+        RunStatus.Succeeded or RunStatus.Skipped => ApiResults.Ok(new RunResponse(
+            outcome.RunId,
+            dryRun,
+            outcome.Status == RunStatus.Succeeded ? "succeeded" : "skipped",
+            outcome.Result!.Skipped == Storage.Runs.RunSkip.None ? null : outcome.Result.Skipped.ToString(),
+            Storage.Runs.RunJournal.TriggerName(outcome.Result.Trigger),
+            outcome.Result.Seed,
+            outcome.Result.SessionsRequested,
+            outcome.Result.SessionsStarted,
+            outcome.Result.SessionsContinued,
+            outcome.Result.RowsPerTable,
+            outcome.Result.TotalRows)),
         RunStatus.SchemaIncompatible => ApiResults.Problem(
             StatusCodes.Status503ServiceUnavailable, "The schema is incompatible.", string.Join("; ", outcome.Problems),
             new Dictionary<string, object?> { ["problems"] = outcome.Problems }),

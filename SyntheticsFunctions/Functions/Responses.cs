@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SyntheticsFunctions.Functions;
+
+// The API's answers, one record per route, snake_case on the wire (ApiResults' naming policy;
+// a name the policy would spell otherwise carries its own). The OpenAPI document derives its
+// schemas from these records, and ApiContractTests pins each one's JSON shape.
+
+/// <summary><c>GET health</c> and <c>GET synthetics/health</c>.</summary>
+public sealed record HealthResponse(
+    string Status, string Version, string? SchemaVersion, bool? Enabled, DateTimeOffset? LastSuccessfulRunAt,
+    double? LastSuccessfulRunAgeSeconds, bool Stale, IReadOnlyList<string> Problems, int? MissingRecommendedIndexes, string? Error);
+
+/// <summary>The last run, as status reports it.</summary>
+public sealed record LastRunResponse(
+    Guid Id, DateTimeOffset At, string Trigger, string Status, int SessionsRequested, int SessionsStarted, long Rows,
+    double DurationMs, string? Error, string? FailureCategory, string? CorrelationId);
+
+/// <summary>The population, as status reports it.</summary>
+public sealed record PopulationResponse(long Total, long ActiveToday, long NewToday, long Lapsed, long Churned, double? DauMau);
+
+/// <summary>A recommended index: present under which name, or the statement that builds it.</summary>
+public sealed record IndexResponse(string Name, string Table, bool Present, string? ExistingIndex, string? Statement);
+
+/// <summary><c>GET synthetics/status</c>.</summary>
+public sealed record StatusResponse(
+    bool Enabled,
+    IReadOnlyDictionary<string, object> Settings,
+    LastRunResponse? LastRun,
+    [property: JsonPropertyName("events_last_5_minutes")] long EventsLast5Minutes,
+    [property: JsonPropertyName("events_last_24_hours")] long EventsLast24Hours,
+    [property: JsonPropertyName("events_by_type_24_hours")] IReadOnlyDictionary<string, long> EventsByType24Hours,
+    long ActiveJourneys,
+    long SessionsInProgress,
+    long PoolSize,
+    PopulationResponse? Population,
+    IReadOnlyList<IndexResponse> RecommendedIndexes,
+    double ActivityMultiplier,
+    double ExpectedEventsPerMinute);
+
+/// <summary>One setting's declaration, as <c>GET synthetics/settings/schema</c> lists it.</summary>
+public sealed record SettingSchemaResponse(string Name, string Type, double? Min, double? Max, double? Step, object Default, string Description, string Error);
+
+/// <summary><c>GET synthetics/settings/schema</c>.</summary>
+public sealed record SettingsSchemaResponse(IReadOnlyList<SettingSchemaResponse> Settings);
+
+/// <summary>One recorded change of the settings.</summary>
+public sealed record SettingsChangeResponse(long Id, DateTimeOffset ChangedAt, string Source, JsonElement Old, JsonElement New);
+
+/// <summary><c>GET synthetics/settings/history</c>.</summary>
+public sealed record SettingsHistoryResponse(IReadOnlyList<SettingsChangeResponse> Changes);
+
+/// <summary><c>POST synthetics/run</c> and <c>POST synthetics/run-now</c>.</summary>
+public sealed record RunResponse(
+    Guid RunId, bool DryRun, string Status, string? Skipped, string Trigger, long Seed, int SessionsRequested, int SessionsStarted,
+    int SessionsContinued, IReadOnlyDictionary<string, int> Rows, int TotalRows);
+
+/// <summary>A user's active journey in the pool listing.</summary>
+public sealed record ActiveJourneyResponse(Guid? InstanceId, string? Journey, int? CurrentSceneOrder);
+
+/// <summary>One sim user in the pool listing.</summary>
+public sealed record SimUserResponse(
+    Guid ProfileId, string Persona, string Timezone, bool Retired, bool SessionInProgress, DateTimeOffset? SessionStartedAt,
+    ActiveJourneyResponse? ActiveJourney, DateTimeOffset? LastActivityAt, string? Lifecycle, DateTimeOffset? SignupAt, DateTimeOffset? NextSessionAt);
+
+/// <summary><c>GET synthetics/sim-users</c>.</summary>
+public sealed record PoolPageResponse(int Page, int PageSize, long Total, long PoolSize, IReadOnlyList<SimUserResponse> Users);
+
+/// <summary><c>POST synthetics/sim-users</c>.</summary>
+public sealed record PoolResizeResponse(long PoolSize, long PreviousPoolSize, long Added, long Retired, long Reactivated);
+
+/// <summary>One UTC hour of activity.</summary>
+public sealed record ActivityHourResponse(
+    DateTimeOffset Hour, long Events, IReadOnlyDictionary<string, long> EventsByType, long Sessions, long JourneysStarted, long JourneysCompleted,
+    long JourneysAbandoned, long Captures, long ResistanceChecks, long MindblockEvents);
+
+/// <summary><c>GET synthetics/activity/{hours}</c>.</summary>
+public sealed record ActivityResponse(int Hours, IReadOnlyList<ActivityHourResponse> Buckets);
+
+/// <summary><c>POST synthetics/cleanup</c>, and a purge's deletion pass.</summary>
+public sealed record CleanupResponse(
+    Guid Id, string Kind, DateTimeOffset? Cutoff, IReadOnlyDictionary<string, long> RowsDeleted, long TotalRows, int Transactions, int MaxRowsPerTransaction);
+
+/// <summary><c>POST synthetics/purge</c>.</summary>
+public sealed record PurgeResponse(CleanupResponse Purge, long SimUsersRemoved, long ProfilesRemoved);
