@@ -102,7 +102,7 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
         }
     }
 
-    private static readonly Dictionary<string, string[]> Expected = new()
+    internal static readonly Dictionary<string, string[]> Expected = new()
     {
         ["sim-users"] =
         [

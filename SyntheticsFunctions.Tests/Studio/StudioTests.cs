@@ -128,6 +128,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         var settings = await CallAsync("POST", "synthetics/settings", new { sessions_per_min = 4, max_per_run = 9 });
         var history = await CallAsync("GET", "synthetics/settings/history?limit=5");
         var schema = await CallAsync("GET", "synthetics/settings/schema");
+        var openApi = await CallAsync("GET", "synthetics/openapi.json", withKey: false);
         var dryRun = await CallAsync("POST", "synthetics/run-now", new { target = 3, dry_run = true });
         var runNow = await CallAsync("POST", "synthetics/run-now", new { target = 3 });
         var run = await CallAsync("POST", "synthetics/run?target=2");
@@ -149,6 +150,8 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         Assert.False(paused.Body.GetProperty("enabled").GetBoolean());
         Assert.Equal(4, settings.Body.GetProperty("sessions_per_min").GetDouble());
         Assert.Equal(9, settings.Body.GetProperty("max_per_run").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, openApi.Status);
+        Assert.Equal("3.0.3", openApi.Body.GetProperty("openapi").GetString());
         Assert.Equal(SettingDeclarations.Names, schema.Body.GetProperty("settings").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
         Assert.Equal(["api", "api"], history.Body.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("source").GetString()));
         Assert.True(dryRun.Body.GetProperty("dry_run").GetBoolean());

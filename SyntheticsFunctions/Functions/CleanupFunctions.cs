@@ -14,6 +14,8 @@ public sealed class CleanupFunctions(ICleanupService cleanup, ILogger<CleanupFun
     public const string PurgeConfirmation = "purge all synthetic data";
 
     [Function(nameof(Cleanup))]
+    [ApiResponse(typeof(CleanupResponse))]
+    [ApiBody(typeof(CleanupRequest), required: false)]
     public async Task<IResult> Cleanup(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/cleanup")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -45,6 +47,8 @@ public sealed class CleanupFunctions(ICleanupService cleanup, ILogger<CleanupFun
     }
 
     [Function(nameof(Purge))]
+    [ApiResponse(typeof(PurgeResponse))]
+    [ApiBody(typeof(PurgeRequest))]
     public async Task<IResult> Purge(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/purge")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
     public const int DefaultHistoryLimit = 50;
 
     [Function(nameof(Status))]
+    [ApiResponse(typeof(StatusResponse))]
     public async Task<IResult> Status(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/status")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -53,6 +54,8 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
     }
 
     [Function(nameof(Toggle))]
+    [ApiResponse(typeof(SettingsView))]
+    [ApiBody(typeof(ToggleRequest))]
     public async Task<IResult> Toggle(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/toggle")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -75,6 +78,8 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
     }
 
     [Function(nameof(Settings))]
+    [ApiResponse(typeof(SettingsView))]
+    [ApiBody(typeof(SettingsRequest))]
     public async Task<IResult> Settings(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/settings")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -108,6 +113,7 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
 
     /// <summary>Every setting with its type, range, step, default and meaning: what the Studio builds its form from.</summary>
     [Function(nameof(SettingsSchema))]
+    [ApiResponse(typeof(SettingsSchemaResponse))]
     public IResult SettingsSchema(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/settings/schema")] HttpRequest request) =>
         ApiResults.Ok(new SettingsSchemaResponse(
@@ -124,6 +130,8 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
         ]));
 
     [Function(nameof(SettingsHistory))]
+    [ApiResponse(typeof(SettingsHistoryResponse))]
+    [ApiQuery("limit", "integer", "How many changes, newest first: 1-1000, default 50.")]
     public async Task<IResult> SettingsHistory(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/settings/history")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -143,6 +151,9 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
     }
 
     [Function(nameof(RunNow))]
+    [ApiResponse(typeof(RunResponse))]
+    [ApiBody(typeof(RunNowRequest), required: false)]
+    [ApiQuery("target", "integer", "Sessions to start, 1-50 (or in the body; both must agree).")]
     public async Task<IResult> RunNow(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/run-now")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -8,11 +8,13 @@ namespace SyntheticsFunctions.Functions;
 public sealed class HealthFunctions(IStatusService status)
 {
     [Function(nameof(Health))]
+    [ApiResponse(typeof(HealthResponse))]
     public Task<IResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         CancellationToken cancellationToken) => ReportAsync(cancellationToken);
 
     [Function(nameof(SyntheticsHealth))]
+    [ApiResponse(typeof(HealthResponse))]
     public Task<IResult> SyntheticsHealth(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synthetics/health")] HttpRequest request,
         CancellationToken cancellationToken) => ReportAsync(cancellationToken);

@@ -11,6 +11,9 @@ public sealed class PoolFunctions(IPoolService pool, IStatusService status)
     public const int MaxActivityHours = 1080;
 
     [Function(nameof(SimUsers))]
+    [ApiResponse(typeof(PoolPageResponse))]
+    [ApiQuery("page", "integer", "Page, from 1.")]
+    [ApiQuery("page_size", "integer", "Users per page.")]
     public async Task<IResult> SimUsers(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/sim-users")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -41,6 +44,8 @@ public sealed class PoolFunctions(IPoolService pool, IStatusService status)
     }
 
     [Function(nameof(ResizePool))]
+    [ApiResponse(typeof(PoolResizeResponse))]
+    [ApiBody(typeof(PoolResizeRequest))]
     public async Task<IResult> ResizePool(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/sim-users")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -73,6 +78,7 @@ public sealed class PoolFunctions(IPoolService pool, IStatusService status)
     }
 
     [Function(nameof(Activity))]
+    [ApiResponse(typeof(ActivityResponse))]
     public async Task<IResult> Activity(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/activity/{hours}")] HttpRequest request,
         string hours,

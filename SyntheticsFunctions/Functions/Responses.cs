@@ -26,7 +26,7 @@ public sealed record IndexResponse(string Name, string Table, bool Present, stri
 /// <summary><c>GET synthetics/status</c>.</summary>
 public sealed record StatusResponse(
     bool Enabled,
-    IReadOnlyDictionary<string, object> Settings,
+    [property: ApiSchema(typeof(SettingsView))] IReadOnlyDictionary<string, object> Settings,
     LastRunResponse? LastRun,
     [property: JsonPropertyName("events_last_5_minutes")] long EventsLast5Minutes,
     [property: JsonPropertyName("events_last_24_hours")] long EventsLast24Hours,

@@ -12,6 +12,8 @@ public sealed class RunFunction(IRunService runs)
     public const int MaxTarget = 50;
 
     [Function(nameof(ManualRun))]
+    [ApiResponse(typeof(RunResponse))]
+    [ApiQuery("target", "integer", "Sessions to start, 1-50, default 5.")]
     public async Task<IResult> ManualRun(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/run")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -14,4 +14,10 @@ public sealed class StudioFunction
     public IResult Studio(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synthetics/studio")] HttpRequest request) =>
         StudioPage.Result();
+
+    /// <summary>The OpenAPI 3.0 document of the whole API, derived from the functions and their records. Anonymous: it holds no data.</summary>
+    [Function(nameof(OpenApiDocument))]
+    public IResult OpenApiDocument(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synthetics/openapi.json")] HttpRequest request) =>
+        Results.Text(OpenApi.Document(typeof(StudioFunction).Assembly).ToJsonString(), "application/json");
 }
