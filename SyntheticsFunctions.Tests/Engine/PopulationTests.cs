@@ -18,10 +18,13 @@ public class PopulationTests(ITestOutputHelper output)
     public void Seventy_days_at_moderate_read_like_a_real_apps_users(int seed)
     {
         var simulator = new PopulationSimulator(sessionsPerMin: 2, seed);
+        simulator.WarmUp(Start);
         simulator.Run(Start, days: 70);
 
         var figures = PopulationFigures.Measure(simulator.Sessions, simulator.Users, Start);
-        output.WriteLine($"seed {seed}: {figures}");
+        var signupsPerDay = Enumerable.Range(15, 55).Select(d => simulator.Sessions.Count(s => s.At.Date == Start.AddDays(d).Date && simulator.Users[s.User].SignupAt == s.At)).ToList();
+        var backlog = simulator.Backlog(Start.AddDays(70));
+        output.WriteLine($"seed {seed}: {figures}; signups a day {signupsPerDay.Min()}-{signupsPerDay.Max()} (mean {signupsPerDay.Average():F0}); backlog at the end {backlog.TotalMinutes:F0} min; mean lifetime sessions {PopulationModel.MeanLifetimeSessions:F1}; users at the end {simulator.Users.Values.Count(u => u.Lifecycle != Lifecycle.Churned)}");
 
         Assert.True(figures.D1Cohort >= 1000 && figures.D30Cohort >= 1000, $"cohorts too small: {figures}");
         Assert.InRange(figures.D1, 0.25, 0.45);
@@ -34,17 +37,23 @@ public class PopulationTests(ITestOutputHelper output)
         Assert.True(figures.ReturnAfterLapse >= 0.05, $"{figures.ReturnAfterLapse:P1} return after a lapse");
         Assert.True(figures.MaxSessionsInADay <= PopulationModel.MaxSessionsPerDay);
         Assert.InRange(figures.SessionsPerDay, 2 * 1440 * 0.9, 2 * 1440 * 1.1);
+
+        // People join every day, and planned sessions are served on time: the population neither outgrows the volume nor dies out.
+        Assert.True(signupsPerDay.Min() >= signupsPerDay.Average() / 3, $"signups a day {signupsPerDay.Min()}-{signupsPerDay.Max()}");
+        Assert.True(backlog < TimeSpan.FromMinutes(30), $"planned sessions {backlog.TotalMinutes:F0} minutes late");
     }
 
     [Fact]
     public void Users_active_in_week_1_and_week_4_resist_less_and_hurt_less_and_statuses_move_one_step_at_a_time()
     {
         var simulator = new PopulationSimulator(sessionsPerMin: 2, seed: 44);
-        simulator.Run(Start, days: 45);
+        simulator.WarmUp(Start);
+        simulator.Run(Start, days: 50);
         var random = new Random(44);
 
         // Each session's checks and signals drawn as the session planner draws them, around the model's means.
-        var byUser = simulator.Sessions.GroupBy(s => s.User).Select(g => g.OrderBy(s => s.At).ToList()).Where(s => (s[0].At - Start).TotalDays < 14).ToList();
+        var byUser = simulator.Sessions.GroupBy(s => s.User).Select(g => g.OrderBy(s => s.At).ToList())
+            .Where(s => simulator.Users[s[0].User].SignupAt == s[0].At && (s[0].At - Start).TotalDays < 21).ToList();
         var week1 = new List<double>();
         var week4 = new List<double>();
         var intensity1 = new List<double>();
@@ -109,7 +118,7 @@ internal sealed record PopulationFigures(
     {
         int DayOf(DateTimeOffset at) => (int)Math.Floor((at - start).TotalDays);
         var byUser = sessions.GroupBy(s => s.User).ToDictionary(g => g.Key, g => g.Select(s => s.At).Order().ToList());
-        var signup = byUser.ToDictionary(u => u.Key, u => u.Value[0]);
+        var signup = byUser.ToDictionary(u => u.Key, u => users[u.Key].SignupAt);
 
         double Retention(int n, int fromDay, int toDay, out int cohort)
         {
@@ -138,6 +147,9 @@ internal sealed record PopulationFigures(
         var top10 = late.Skip(n - Math.Max(1, n / 10)).Sum() / late.Sum();
         var perActiveDay = sessions.Where(s => DayOf(s.At) is >= 43 and < 70).GroupBy(s => (s.User, DayOf(s.At))).Select(g => g.Count()).Order().ToList();
 
+        // "A day" for the cap is the person's own local day.
+        var perLocalDay = sessions.GroupBy(s => (s.User, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(s.At, Zones.Find(users[s.User].Timezone)).DateTime))).Max(g => g.Count());
+
         // Of users whose gap of 14 days or more began by day 56, how many came back.
         var gaps = 0;
         var returned = 0;
@@ -159,7 +171,7 @@ internal sealed record PopulationFigures(
 
         return new PopulationFigures(
             d1, d1Cohort, d7, d30, d30Cohort, ratios.Average(), gini, top10,
-            perActiveDay[perActiveDay.Count / 2], perActiveDay.Max(), gaps == 0 ? 0 : (double)returned / gaps,
+            perActiveDay[perActiveDay.Count / 2], perLocalDay, gaps == 0 ? 0 : (double)returned / gaps,
             sessions.Count(s => DayOf(s.At) is >= 15 and < 70) / 55.0);
     }
 }

@@ -123,7 +123,7 @@ public static class PopulationModel
         }
 
         // The day is over for them: do they leave?
-        var churn = (tenureDays < 1 ? 0.42 : tenureDays < 7 ? 0.09 : tenureDays < 30 ? 0.025 : 0.02) / Math.Sqrt(e);
+        var churn = (tenureDays < 1 ? 0.42 : tenureDays < 7 ? 0.09 : tenureDays < 30 ? 0.025 : tenureDays < 60 ? 0.03 : 0.05) / Math.Sqrt(e);
         if (random.NextDouble() < Math.Min(0.9, churn))
         {
             return after with { NextSessionAt = null, Lifecycle = Lifecycle.Churned };
@@ -173,17 +173,80 @@ public static class PopulationModel
     };
 
     /// <summary>
+    /// The mean number of sessions a user has in their whole life with the app, under this model
+    /// (computed once, from a fixed seed). One session in this many is a signup, so the population
+    /// neither dies out nor outgrows the volume.
+    /// </summary>
+    public static double MeanLifetimeSessions { get; } = MeasureLifetimeSessions();
+
+    /// <summary>How late a planned session may run before signups give way to the users who are due.</summary>
+    public static readonly TimeSpan MaxLateness = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// Who starts the <paramref name="draw"/> sessions of this moment, from users in the order of
-    /// their next planned session (the churned, with none, last). Where new users may sign up
-    /// (<paramref name="canSignUp"/>), only the due start and signups make up the rest; otherwise
-    /// the next planned are brought forward, the churned last of all, so volume always wins.
+    /// their next planned session (the churned, with none, last). Each session is a signup with
+    /// chance 1 / <see cref="MeanLifetimeSessions"/> where new users may join
+    /// (<paramref name="canSignUp"/>; none while planned sessions run more than
+    /// <see cref="MaxLateness"/> late), so the population stays at the size the volume keeps busy;
+    /// the due take the rest. Where fewer are due, the next planned come forward (with
+    /// <paramref name="fillIn"/>), the churned last of all, and new users only when there is no one
+    /// at all: volume always wins, without growing the population past what the volume sustains.
     /// Storage claims the same order with an indexed query.
     /// </summary>
-    public static (IReadOnlyList<UserState> Starting, int SignUps) Pick(IEnumerable<UserState> byNextSession, DateTimeOffset now, int draw, bool canSignUp)
+    public static (IReadOnlyList<UserState> Starting, int SignUps) Pick(
+        IEnumerable<UserState> byNextSession, DateTimeOffset now, int draw, bool canSignUp, Random random, bool fillIn = true)
     {
-        var starting = canSignUp
-            ? byNextSession.TakeWhile(u => u.NextSessionAt <= now).Take(draw).ToList()
-            : byNextSession.Take(draw).ToList();
-        return (starting, canSignUp ? draw - starting.Count : 0);
+        var ordered = byNextSession as IReadOnlyList<UserState> ?? [.. byNextSession];
+        var signUps = 0;
+        if (canSignUp && !(fillIn && ordered.Count > 0 && ordered[0].NextSessionAt < now - MaxLateness))
+        {
+            var share = 1.0 / MeanLifetimeSessions;
+            for (var i = 0; i < draw; i++)
+            {
+                signUps += random.NextDouble() < share ? 1 : 0;
+            }
+        }
+
+        // Bringing someone forward never gives them more than a day's fill.
+        var starting = fillIn
+            ? ordered.Where(u => u.NextSessionAt <= now || !AtDayCap(u, now)).Take(draw - signUps).ToList()
+            : ordered.TakeWhile(u => u.NextSessionAt <= now).Take(draw - signUps).ToList();
+        if (fillIn && canSignUp)
+        {
+            signUps = draw - starting.Count;
+        }
+
+        return (starting, signUps);
+    }
+
+    /// <summary>A day's fill already: another session brought forward today would make more than <see cref="MaxSessionsPerDay"/>.</summary>
+    private static bool AtDayCap(UserState user, DateTimeOffset now) =>
+        user.SessionsThatDay >= MaxSessionsPerDay
+        && user.Day == DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Zones.Find(user.Timezone)).DateTime);
+
+    private static double MeasureLifetimeSessions()
+    {
+        var random = new Random(20261130);
+        const int Users = 20_000;
+        long sessions = 0;
+        var start = new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < Users; i++)
+        {
+            var user = SignUp(Guid.Empty, "UTC", start, random);
+            var at = start;
+            while (true)
+            {
+                sessions++;
+                user = AfterSession(user, at, random);
+                if (user.NextSessionAt is not { } next || (next - start).TotalDays > 3 * 365)
+                {
+                    break;
+                }
+
+                at = next;
+            }
+        }
+
+        return (double)sessions / Users;
     }
 }

@@ -110,7 +110,7 @@ public static class RunPlanner
             var claimed = input.Candidates.Select(c => (User: c, State: c.State ?? Enlist(c, random))).ToList();
             if (input.Trigger == RunTrigger.Cron)
             {
-                var (starting, missing) = PopulationModel.Pick(claimed.Select(c => c.State), now, capped, canSignUp: input.SignUpsAllowed > 0);
+                var (starting, missing) = PopulationModel.Pick([.. claimed.Select(c => c.State)], now, capped, input.SignUpsAllowed > 0, random);
                 chosen.AddRange(claimed.Take(starting.Count));
                 for (var i = 0; i < Math.Min(missing, input.SignUpsAllowed); i++)
                 {

@@ -179,7 +179,7 @@ public sealed class Seeder(
         }
 
         var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random);
-        player.Play(now.AddDays(-PopulationPlayer.WarmUpDays), TimeSpan.FromDays(PopulationPlayer.WarmUpDays), TimeSpan.FromMinutes(10));
+        player.WarmUp(now, TimeSpan.FromMinutes(10));
         var alive = player.Alive().ToList();
         if (alive.Count > cap)
         {
