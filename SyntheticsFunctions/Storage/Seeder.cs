@@ -20,19 +20,10 @@ public sealed class Seeder(
     Engine.RandomSource random,
     ILogger<Seeder> logger)
 {
-    internal static readonly string[] Personas =
-    [
-        "early_bird_planner", "night_owl", "weekend_warrior", "steady_habit_builder",
-        "lapsed_returner", "anxious_achiever", "busy_parent", "shift_worker",
-    ];
+    // The population model's own lists, so a seeded pool and the people who sign up later match.
+    internal static readonly string[] Personas = [.. PopulationModel.Personas.Select(p => p.Name)];
 
-    // Weighted towards where the journey app's users are; each with a whole-hour or half-hour offset.
-    internal static readonly string[] Timezones =
-    [
-        "America/New_York", "America/New_York", "America/Chicago", "America/Los_Angeles",
-        "Europe/London", "Europe/London", "Europe/Berlin", "Europe/Madrid",
-        "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney", "America/Sao_Paulo",
-    ];
+    internal static readonly string[] Timezones = [.. PopulationModel.Timezones];
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
@@ -196,23 +187,33 @@ public sealed class Seeder(
         var personas = alive.Select(u => u.Traits.Persona).ToArray();
         var signups = alive.Select(u => u.SignupAt.UtcDateTime).ToArray();
         await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(Sql.Command(
+        AddSimProfiles(batch.BatchCommands, ids, personas, [.. alive.Select(u => Zones.Require(u.Timezone))], signups);
+        batch.BatchCommands.Add(ActivityTables.SyntheticUserState.InsertFromArrays([.. alive.Select(u => new UserStateRow(u, null))]));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return alive.Count;
+    }
+
+    /// <summary>
+    /// New people in the tables this app created: a profile each (tagged synthetic, named after the
+    /// persona) and its sim user, created at the given times. The one insert for the seeded pool,
+    /// a resize and the people who sign up during runs.
+    /// </summary>
+    internal static void AddSimProfiles(NpgsqlBatchCommandCollection commands, Guid[] ids, string[] personas, string[] zones, DateTime[] createdAt)
+    {
+        commands.Add(Sql.Command(
             """
             INSERT INTO profiles (id, display_name, created_at, metadata)
             SELECT u.id, 'Sim ' || replace(initcap(replace(u.persona, '_', ' ')), ' ', '') || ' ' || left(u.id::text, 8), u.at,
                    jsonb_build_object('synthetic', true, 'persona', u.persona)
             FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, persona, at)
             """,
-            Sql.P(ids), Sql.P(personas), Sql.P(signups)));
-        batch.BatchCommands.Add(Sql.Command(
+            Sql.P(ids), Sql.P(personas), Sql.P(createdAt)));
+        commands.Add(Sql.Command(
             """
             INSERT INTO sim_users (profile_id, persona, timezone, created_at)
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
             """,
-            Sql.P(ids), Sql.P(personas), Sql.P(alive.Select(u => Zones.Require(u.Timezone)).ToArray()), Sql.P(signups)));
-        batch.BatchCommands.Add(ActivityTables.SyntheticUserState.InsertFromArrays([.. alive.Select(u => new UserStateRow(u, null))]));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        return alive.Count;
+            Sql.P(ids), Sql.P(personas), Sql.P(zones), Sql.P(createdAt)));
     }
 
     /// <summary>Adds <paramref name="count"/> app-created profiles with sim users, each with a persona and a timezone.</summary>
@@ -234,20 +235,7 @@ public sealed class Seeder(
         }
 
         await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(Sql.Command(
-            """
-            INSERT INTO profiles (id, display_name, created_at, metadata)
-            SELECT u.id, 'Sim ' || replace(initcap(replace(u.persona, '_', ' ')), ' ', '') || ' ' || left(u.id::text, 8), $3,
-                   jsonb_build_object('synthetic', true, 'persona', u.persona)
-            FROM unnest($1::uuid[], $2::text[]) AS u(id, persona)
-            """,
-            Sql.P(ids), Sql.P(personas), Sql.P(now.UtcDateTime)));
-        batch.BatchCommands.Add(Sql.Command(
-            """
-            INSERT INTO sim_users (profile_id, persona, timezone, created_at)
-            SELECT u.id, u.persona, u.zone, $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, persona, zone)
-            """,
-            Sql.P(ids), Sql.P(personas), Sql.P(zones), Sql.P(now.UtcDateTime)));
+        AddSimProfiles(batch.BatchCommands, ids, personas, zones, [.. ids.Select(_ => now.UtcDateTime)]);
         await batch.ExecuteNonQueryAsync(cancellationToken);
         return count;
     }

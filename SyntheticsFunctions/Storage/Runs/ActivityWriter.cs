@@ -58,22 +58,10 @@ internal static class ActivityWriter
         if (output.SignUps.Count > 0)
         {
             // New people: a profile (in the profiles table this app created) and a sim user, before their rows.
-            var ids = output.SignUps.Select(u => u.ProfileId).ToArray();
-            var at = output.SignUps.Select(u => u.SignupAt.UtcDateTime).ToArray();
-            commands.Add(Sql.Command(
-                """
-                INSERT INTO profiles (id, display_name, created_at, metadata)
-                SELECT u.id, 'Sim ' || replace(initcap(replace(u.persona, '_', ' ')), ' ', '') || ' ' || left(u.id::text, 8), u.at,
-                       jsonb_build_object('synthetic', true, 'persona', u.persona)
-                FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS u(id, at, persona)
-                """,
-                Sql.P(ids), Sql.P(at), Sql.P(output.SignUps.Select(u => u.Persona).ToArray())));
-            commands.Add(Sql.Command(
-                """
-                INSERT INTO sim_users (profile_id, persona, timezone, created_at)
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
-                """,
-                Sql.P(ids), Sql.P(output.SignUps.Select(u => u.Persona).ToArray()), Sql.P(output.SignUps.Select(u => u.Timezone).ToArray()), Sql.P(at)));
+            Seeder.AddSimProfiles(
+                commands,
+                [.. output.SignUps.Select(u => u.ProfileId)], [.. output.SignUps.Select(u => u.Persona)],
+                [.. output.SignUps.Select(u => u.Timezone)], [.. output.SignUps.Select(u => u.SignupAt.UtcDateTime)]);
         }
 
         foreach (var insert in ActivityTables.InsertCommands(output.Batch))
