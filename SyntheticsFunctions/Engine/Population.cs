@@ -177,7 +177,10 @@ public static class PopulationModel
     /// (computed once, from a fixed seed). One session in this many is a signup, so the population
     /// neither dies out nor outgrows the volume.
     /// </summary>
-    public static double MeanLifetimeSessions { get; } = MeasureLifetimeSessions();
+    public static double MeanLifetimeSessions => LifetimeSessions.Value;
+
+    // Measured on first use (a run or a warm-up), not whenever anything reads the personas.
+    private static readonly Lazy<double> LifetimeSessions = new(MeasureLifetimeSessions);
 
     /// <summary>How late a planned session may run before signups give way to the users who are due.</summary>
     public static readonly TimeSpan MaxLateness = TimeSpan.FromMinutes(10);
