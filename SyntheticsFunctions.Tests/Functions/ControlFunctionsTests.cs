@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using SyntheticsFunctions.Engine;
@@ -180,15 +179,7 @@ public class ControlFunctionsTests(PostgresFixture postgres)
         TestApp app, Func<ControlFunctions, Func<HttpRequest, CancellationToken, Task<IResult>>> function,
         string method, string? json, string? query = null, string contentType = "application/json")
     {
-        var context = RunFunctionTests.HttpContextFor(method, query ?? "");
-        if (json is not null)
-        {
-            var bytes = Encoding.UTF8.GetBytes(json);
-            context.Request.Body = new MemoryStream(bytes);
-            context.Request.ContentLength = bytes.Length;
-            context.Request.ContentType = contentType;
-        }
-
+        var context = RunFunctionTests.HttpContextFor(method, query ?? "", json, contentType);
         var result = await function(new ControlFunctions(app.Status, app.Settings, app.Runs))(context.Request, CancellationToken.None);
         return await RunFunctionTests.ExecuteAsync(result, context);
     }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using SyntheticsFunctions.Engine;
@@ -89,13 +88,7 @@ public class PoolFunctionsTests(PostgresFixture postgres)
     private static async Task<(int Status, string? ContentType, JsonDocument Body)> CallAsync(
         TestApp app, Func<PoolFunctions, HttpRequest, CancellationToken, Task<IResult>> call, string method, string? json, string? query = null)
     {
-        var context = RunFunctionTests.HttpContextFor(method, query ?? "");
-        if (json is not null)
-        {
-            context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
-            context.Request.ContentType = "application/json";
-        }
-
+        var context = RunFunctionTests.HttpContextFor(method, query ?? "", json);
         return await RunFunctionTests.ExecuteAsync(await call(new PoolFunctions(app.Pool, app.Status), context.Request, CancellationToken.None), context);
     }
 }

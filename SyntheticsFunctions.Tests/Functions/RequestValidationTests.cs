@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -230,17 +229,6 @@ public class RequestValidationTests
         return await RunFunctionTests.ExecuteAsync(result, context);
     }
 
-    private static DefaultHttpContext Request(string method, string? json, string? query, string contentType)
-    {
-        var context = RunFunctionTests.HttpContextFor(method, query ?? "");
-        if (json is not null)
-        {
-            var bytes = Encoding.UTF8.GetBytes(json);
-            context.Request.Body = new MemoryStream(bytes);
-            context.Request.ContentLength = bytes.Length;
-            context.Request.ContentType = contentType;
-        }
-
-        return context;
-    }
+    private static DefaultHttpContext Request(string method, string? json, string? query, string contentType) =>
+        RunFunctionTests.HttpContextFor(method, query ?? "", json, contentType);
 }

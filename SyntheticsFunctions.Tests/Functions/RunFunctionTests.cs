@@ -82,13 +82,22 @@ public class RunFunctionTests(PostgresFixture postgres)
             Times.Once);
     }
 
-    internal static DefaultHttpContext HttpContextFor(string method, string query)
+    /// <summary>A request for a function class, with a JSON body when one is given.</summary>
+    internal static DefaultHttpContext HttpContextFor(string method, string query, string? json = null, string contentType = "application/json")
     {
         var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };
         context.Request.Method = method;
         context.Request.QueryString = new QueryString(query);
         context.Response.Body = new MemoryStream();
+        if (json is not null)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+            context.Request.Body = new MemoryStream(bytes);
+            context.Request.ContentLength = bytes.Length;
+            context.Request.ContentType = contentType;
+        }
+
         return context;
     }
 
