@@ -19,7 +19,7 @@ public static class ActivityCurve
     private static readonly double[] Hourly = Normalise(RawHourly);
     private static readonly double[] Weekday = Normalise(RawWeekday);
 
-    /// <summary>The hourly multipliers, index = local hour; storage weights its claim of users with them.</summary>
+    /// <summary>The hourly multipliers, index = local hour (the population model draws users' session times from them).</summary>
     public static IReadOnlyList<double> HourlyWeights => Hourly;
 
     /// <summary>The weekday multipliers, index = <see cref="DayOfWeek"/> (Sunday = 0).</summary>
