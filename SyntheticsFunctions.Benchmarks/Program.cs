@@ -69,7 +69,7 @@ async Task FillAsync(long events, int realRows)
     var perRun = (int)Math.Clamp((events - have) / 10 / 250, 1, 2_000);
 
     // Spread the runs over the time left before the real now, budgeting for fewer events per
-    // session (9) than the model gives (9.8) so the fill ends before now: runs repeated at one
+    // session (9) than the model gives (10.0) so the fill ends before now: runs repeated at one
     // moment would find every user still in a session.
     var runsBudget = Math.Max(1, (long)Math.Ceiling((events - have) / (perRun * 9.0)));
     var step = TimeSpan.FromTicks((now.AddHours(-1) - clock.GetUtcNow()).Ticks / runsBudget);

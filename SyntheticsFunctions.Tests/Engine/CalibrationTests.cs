@@ -36,35 +36,30 @@ public class CalibrationTests
     }
 
     /// <summary>
-    /// The model's own expectation: one user playing session after session (steady state over
-    /// journeys started, completed and abandoned), averaged over many sessions.
+    /// The model's own expectation: the live planner over a population at the default rates
+    /// (journeys started, advanced once a day, practised, completed and abandoned), averaged over
+    /// the sessions of two weeks after a week's settling in.
     /// </summary>
     internal static double ExpectedEventsPerSession()
     {
-        var random = new Random(7);
-        var catalog = DefaultCatalog.Catalog;
-        var rates = EngineSettings.Defaults.Rates;
-        var user = Guid.NewGuid();
-        var t = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        ActiveInstance? active = null;
-        long events = 0;
-        const int Sessions = 20_000;
-        for (var i = 0; i < Sessions; i++)
+        var start = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
+        var settings = EngineSettings.Defaults with { SessionsPerMin = 0.5, MaxPerRun = 100 };
+        var population = new PopulationPlayer(settings.SessionsPerMin, new Random(7));
+        population.WarmUp(start, TimeSpan.FromMinutes(5));
+        var simulator = new EngineSimulator(settings, 7, poolSize: 0) { SignUps = true };
+        simulator.Enlist(population.Alive());
+        long events = 0, sessions = 0;
+        for (var now = start.AddMinutes(10); now <= start.AddDays(21); now = now.AddMinutes(10))
         {
-            var journey = active is null ? Sampling.Pick(random, catalog.Journeys) : catalog.FindJourney(active.JourneyId)!;
-            var state = new SessionState(
-                user, Guid.NewGuid(), random.NextInt64(), t, active?.Id ?? Guid.NewGuid(), journey.Id,
-                active?.CurrentSceneOrder ?? journey.Scenes[0].Order, active is null, active?.StartedAt ?? t, rates, DateTimeOffset.MinValue, t);
-            var plan = SessionPlanner.Plan(state, catalog, Guid.Empty);
-            events += plan.Rows.Count(r => r.Row is SceneEventRow);
-            var last = plan.Rows.Select(r => r.Row).OfType<InstanceRow>().Last();
-            active = last.Status == InstanceStatus.Active
-                ? new ActiveInstance(last.Id, last.JourneyId, last.CurrentSceneOrder, last.StartedAt, last.LastActivityAt)
-                : null;
-            t = plan.EndsAt.AddHours(1);
+            var output = simulator.Tick(now);
+            if (now > start.AddDays(7))
+            {
+                events += output.Batch.Events.Count;
+                sessions += output.SessionsStarted;
+            }
         }
 
-        return events / (double)Sessions;
+        return events / (double)sessions;
     }
 
     [Fact]
@@ -77,8 +72,8 @@ public class CalibrationTests
     }
 
     [Theory]
-    [InlineData(true, 2, 5, 1.5, 29.4)]
-    [InlineData(true, 5, 8, 2.0, 78.4)] // 10 sessions a minute, capped at max_per_run 8
+    [InlineData(true, 2, 5, 1.5, 30.0)]
+    [InlineData(true, 5, 8, 2.0, 80.0)] // 10 sessions a minute, capped at max_per_run 8
     [InlineData(true, 2, 5, 0, 0)]
     [InlineData(false, 2, 5, 1.5, 0)] // paused
     public void Expected_events_per_minute_is_sessions_times_multiplier_capped_by_max_per_run_times_events_per_session(

@@ -38,9 +38,46 @@ public class PopulationTests(ITestOutputHelper output)
         Assert.True(figures.MaxSessionsInADay <= PopulationModel.MaxSessionsPerDay);
         Assert.InRange(figures.SessionsPerDay, 2 * 1440 * 0.9, 2 * 1440 * 1.1);
 
-        // People join every day, and planned sessions are served on time: the population neither outgrows the volume nor dies out.
+        // The pool's local hours follow the configured curve, and its weekdays the configured ratio.
+        var (correlation, weekdayRatio) = LocalShape(simulator.Sessions.Where(s => s.At >= Start.AddDays(15)), simulator.Users);
+        var configuredRatio = ActivityCurve.WeekdayWeights.Where((_, d) => d is not 0 and not 6).Average() / ((ActivityCurve.WeekdayWeights[0] + ActivityCurve.WeekdayWeights[6]) / 2);
+        output.WriteLine($"local-hour correlation {correlation:F3}; weekday/weekend {weekdayRatio:F3} (configured {configuredRatio:F3})");
+        Assert.True(correlation >= 0.9, $"local-hour correlation {correlation:F3}");
+        Assert.InRange(weekdayRatio / configuredRatio, 0.95, 1.05);
+
+        // People join every day, and planned sessions are served within hours at the busiest
+        // moments: the population neither outgrows the volume nor dies out.
         Assert.True(signupsPerDay.Min() >= signupsPerDay.Average() / 3, $"signups a day {signupsPerDay.Min()}-{signupsPerDay.Max()}");
-        Assert.True(backlog < TimeSpan.FromMinutes(30), $"planned sessions {backlog.TotalMinutes:F0} minutes late");
+        Assert.True(backlog < TimeSpan.FromHours(3), $"planned sessions {backlog.TotalMinutes:F0} minutes late");
+    }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(22)]
+    [InlineData(33)]
+    public void Journeys_take_days_lose_most_at_the_first_scenes_and_are_rarely_repeated(int seed)
+    {
+        // The moderate preset's rates through the live planner, at a quarter of its volume (each
+        // person's journeys do not depend on how many people there are), in 10-minute ticks.
+        var settings = EngineSettings.Defaults with { SessionsPerMin = 0.5, MaxPerRun = 100 };
+        var population = new PopulationPlayer(settings.SessionsPerMin, new Random(seed));
+        population.WarmUp(Start, TimeSpan.FromMinutes(5));
+        var simulator = new EngineSimulator(settings, seed, poolSize: 0) { SignUps = true };
+        simulator.Enlist(population.Alive());
+        for (var now = Start.AddMinutes(10); now <= Start.AddDays(70); now = now.AddMinutes(10))
+        {
+            simulator.Tick(now);
+        }
+
+        var figures = JourneyFigures.Measure(simulator.Instances.Values, simulator.FurthestScene, Start, DefaultCatalog.Catalog);
+        output.WriteLine($"seed {seed}: {figures}; {simulator.IdleAbandoned} abandoned idle");
+
+        Assert.True(figures.Enrolments >= 1000, $"{figures.Enrolments} enrolments");
+        Assert.InRange(figures.Completion, 0.20, 0.50);
+        Assert.InRange(figures.MedianDaysToComplete, 3, 21);
+        Assert.True(figures.ReEnrolment <= 0.05, $"re-enrolment {figures.ReEnrolment:P1}");
+        Assert.True(figures.Drop1To2 > figures.Drop4To5, $"funnel drops {figures.Drop1To2:P1} at 1->2, {figures.Drop4To5:P1} at 4->5");
+        Assert.True(simulator.IdleAbandoned > 0);
     }
 
     [Fact]
@@ -90,6 +127,37 @@ public class PopulationTests(ITestOutputHelper output)
         Assert.True(steps.Count(s => s <= 1) >= 0.9 * steps.Count);
 
         static int Rank(string status) => status switch { "struggling" => 0, "working_on_it" => 1, _ => 2 };
+    }
+
+    /// <summary>
+    /// The correlation of sessions per local hour with the configured hourly curve, and sessions
+    /// per local weekday over sessions per local weekend day.
+    /// </summary>
+    private static (double Correlation, double WeekdayRatio) LocalShape(IEnumerable<(Guid User, DateTimeOffset At, double Progress)> sessions, IReadOnlyDictionary<Guid, UserState> users)
+    {
+        var hours = new double[24];
+        var weekday = new double[7];
+        var days = new HashSet<DateOnly>[7];
+        for (var d = 0; d < 7; d++)
+        {
+            days[d] = [];
+        }
+
+        foreach (var session in sessions)
+        {
+            var local = TimeZoneInfo.ConvertTime(session.At, Zones.Find(users[session.User].Timezone)).DateTime;
+            hours[local.Hour]++;
+            weekday[(int)local.DayOfWeek]++;
+            days[(int)local.DayOfWeek].Add(DateOnly.FromDateTime(local));
+        }
+
+        var curve = ActivityCurve.HourlyWeights;
+        double mx = hours.Average(), my = curve.Average();
+        var cov = hours.Select((x, i) => (x - mx) * (curve[i] - my)).Sum();
+        var correlation = cov / Math.Sqrt(hours.Sum(x => (x - mx) * (x - mx)) * curve.Sum(y => (y - my) * (y - my)));
+        double PerDay(int d) => weekday[d] / days[d].Count;
+        var ratio = Enumerable.Range(1, 5).Average(PerDay) / ((PerDay(0) + PerDay(6)) / 2);
+        return (correlation, ratio);
     }
 
     [Fact]
@@ -173,5 +241,49 @@ internal sealed record PopulationFigures(
             d1, d1Cohort, d7, d30, d30Cohort, ratios.Average(), gini, top10,
             perActiveDay[perActiveDay.Count / 2], perLocalDay, gaps == 0 ? 0 : (double)returned / gaps,
             sessions.Count(s => DayOf(s.At) is >= 15 and < 70) / 55.0);
+    }
+}
+
+/// <summary>Journey figures from instances, with the definitions.</summary>
+internal sealed record JourneyFigures(int Enrolments, double Completion, double MedianDaysToComplete, double ReEnrolment, double Drop1To2, double Drop4To5)
+{
+    public override string ToString() =>
+        $"{Enrolments} enrolments by day 42: {Completion:P1} complete in a median {MedianDaysToComplete:F1} days; re-enrolment {ReEnrolment:P1}; funnel drop 1->2 {Drop1To2:P1}, 4->5 {Drop4To5:P1}";
+
+    /// <summary>
+    /// Enrolments started on days 15-42 (at least 28 days before the end of 70): the share that
+    /// completed and the median days to complete; re-enrolments (a journey the user had an
+    /// instance of before) among enrolments on days 15-70; the share of instances that reached
+    /// scene k but not k+1.
+    /// </summary>
+    public static JourneyFigures Measure(IEnumerable<InstanceRow> instances, IReadOnlyDictionary<Guid, int> furthest, DateTimeOffset start, Catalog catalog)
+    {
+        int DayOf(DateTimeOffset at) => (int)Math.Floor((at - start).TotalDays);
+        var all = instances.OrderBy(i => i.StartedAt).ThenBy(i => i.Id).ToList();
+        var cohort = all.Where(i => DayOf(i.StartedAt) is >= 15 and <= 42).ToList();
+        var completed = cohort.Where(i => i.Status == InstanceStatus.Completed).Select(i => (i.CompletedAt!.Value - i.StartedAt).TotalDays).Order().ToList();
+
+        var seen = new HashSet<(Guid, Guid)>();
+        int enrolments = 0, again = 0;
+        foreach (var instance in all)
+        {
+            var repeat = !seen.Add((instance.UserId, instance.JourneyId));
+            if (DayOf(instance.StartedAt) is >= 15 and < 70)
+            {
+                enrolments++;
+                again += repeat ? 1 : 0;
+            }
+        }
+
+        double Drop(int from)
+        {
+            var reached = cohort.Count(i => furthest.GetValueOrDefault(i.Id, -1) >= from - 1);
+            var next = cohort.Count(i => furthest.GetValueOrDefault(i.Id, -1) >= from);
+            return reached == 0 ? 0 : 1 - ((double)next / reached);
+        }
+
+        return new JourneyFigures(
+            cohort.Count, (double)completed.Count / cohort.Count, completed.Count == 0 ? 0 : completed[completed.Count / 2],
+            (double)again / enrolments, Drop(1), Drop(4));
     }
 }

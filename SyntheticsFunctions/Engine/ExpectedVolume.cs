@@ -12,7 +12,7 @@ public static class ExpectedVolume
     /// model's steady state (journeys started, continued, completed and abandoned). The engine
     /// tests measure it over 20,000 planned sessions (9.781) and keep this within 0.05 of that.
     /// </summary>
-    public const double EventsPerSession = 9.8;
+    public const double EventsPerSession = 10.0;
 
     /// <summary>
     /// Steady-state scene events per minute at <paramref name="multiplier"/>: 0 while paused. A

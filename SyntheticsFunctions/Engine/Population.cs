@@ -72,14 +72,14 @@ public static class PopulationModel
 
     public static IReadOnlyList<Persona> Personas { get; } =
     [
-        new("early_bird_planner", 1.1, -2.0, 1.0, 0.06),
-        new("night_owl", 1.0, 3.0, 1.0, 0.08),
-        new("weekend_warrior", 0.8, 0.5, 1.5, 0.10),
-        new("steady_habit_builder", 1.6, 0.0, 0.8, 0.04),
-        new("lapsed_returner", 0.7, 0.0, 1.5, 0.25),
-        new("anxious_achiever", 1.3, 0.5, 1.0, 0.06),
-        new("busy_parent", 0.8, 1.5, 1.0, 0.10),
-        new("shift_worker", 0.9, 0.0, 4.0, 0.10),
+        new("early_bird_planner", 1.1, -1.5, 0.5, 0.06),
+        new("night_owl", 1.0, 1.5, 0.5, 0.08),
+        new("weekend_warrior", 0.8, 0.0, 0.8, 0.10),
+        new("steady_habit_builder", 1.6, 0.0, 0.5, 0.04),
+        new("lapsed_returner", 0.7, 0.0, 0.8, 0.25),
+        new("anxious_achiever", 1.3, 0.0, 0.5, 0.06),
+        new("busy_parent", 0.8, 0.5, 0.5, 0.10),
+        new("shift_worker", 0.9, -0.5, 1.5, 0.10),
     ];
 
     public static UserTraits DrawTraits(Random random, string? persona = null)
@@ -88,6 +88,27 @@ public static class PopulationModel
         var engagement = p.Engagement * Math.Exp(EngagementSigma * Sampling.Normal(random));
         var shift = Math.Clamp(p.ChronotypeShiftHours + (p.ShiftSpreadHours * Sampling.Normal(random)), -8, 8);
         return new UserTraits(p.Name, Math.Round(engagement, 4), Math.Round(shift, 2));
+    }
+
+    /// <summary>
+    /// Where someone signing up at <paramref name="now"/> lives: a time zone of
+    /// <see cref="Timezones"/>, likelier where it is a busy local hour, so signups follow the
+    /// activity curve as sessions do.
+    /// </summary>
+    public static string SignupTimezone(DateTimeOffset now, Random random)
+    {
+        var weights = Timezones.Select(z => ActivityCurve.For(z, now)).ToList();
+        var target = random.NextDouble() * weights.Sum();
+        for (var i = 0; i < weights.Count; i++)
+        {
+            target -= weights[i];
+            if (target <= 0)
+            {
+                return Timezones[i];
+            }
+        }
+
+        return Timezones[^1];
     }
 
     /// <summary>A new user, signing up with their first session at <paramref name="at"/>.</summary>
@@ -115,8 +136,9 @@ public static class PopulationModel
         var again = Math.Min(0.55, 0.18 * Math.Pow(e, 0.6));
         if (sessionsThatDay < MaxSessionsPerDay && random.NextDouble() < again)
         {
-            var next = sessionAt + TimeSpan.FromHours(Math.Min(8, 0.5 + Sampling.LogNormal(random, 2.0, 0.6)));
-            if (DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(next, zone).DateTime) == day)
+            // Later the same local day, at an hour drawn from the user's own curve.
+            var next = TimeOfDay(user, day, zone, random);
+            if (next >= sessionAt.AddMinutes(30) && DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(next, zone).DateTime) == day)
             {
                 return after with { NextSessionAt = next, Lifecycle = Label(tenureDays, returning, 0) };
             }
@@ -130,20 +152,24 @@ public static class PopulationModel
         }
 
         var persona = Personas.FirstOrDefault(p => p.Name == user.Traits.Persona) ?? Personas[0];
-        int gapDays;
-        if (random.NextDouble() < persona.LapseChance * (tenureDays < 3 ? 0.3 : 1))
-        {
-            gapDays = random.Next(14, 46);
-        }
-        else
-        {
-            var daily = Math.Clamp((tenureDays < 2 ? 0.62 : tenureDays < 7 ? 0.42 : 0.38) * Math.Pow(e, 0.7), 0.02, 0.95);
-            gapDays = 1 + Sampling.Geometric(random, daily);
-        }
+        var lapse = random.NextDouble() < persona.LapseChance * (tenureDays < 3 ? 0.3 : 1);
+        var daily = Math.Clamp((tenureDays < 2 ? 0.62 : tenureDays < 7 ? 0.42 : 0.38) * Math.Pow(e, 0.7), 0.02, 0.95);
 
+        // Fewer people open the app on the quieter days of the week: a gap that lands on a quiet
+        // day is drawn again with the chance the weekday curve (to the power WeekdayThinning)
+        // says, so the moved days spread over the week rather than piling onto the next one.
+        int gapDays;
+        var tries = 0;
+        do
+        {
+            gapDays = lapse ? random.Next(14, 46) : 1 + Sampling.Geometric(random, daily);
+        }
+        while (++tries < 10 && random.NextDouble() > Math.Pow(ActivityCurve.WeekdayWeights[(int)day.AddDays(gapDays).DayOfWeek] / ActivityCurve.WeekdayWeights.Max(), WeekdayThinning));
+
+        var nextDay = day.AddDays(gapDays);
         return after with
         {
-            NextSessionAt = TimeOfDay(user, day.AddDays(gapDays), zone, random),
+            NextSessionAt = TimeOfDay(user, nextDay, zone, random),
             Lifecycle = Label(tenureDays + gapDays, returning && gapDays < 7, gapDays),
         };
     }
@@ -159,7 +185,9 @@ public static class PopulationModel
     {
         var hour = ActivityCurve.DrawLocalHour(random);
         var shifted = hour + random.NextDouble() + user.Traits.ChronotypeShiftHours;
-        var local = day.ToDateTime(TimeOnly.MinValue).AddHours(Math.Clamp(shifted, 0, 23.999));
+
+        // A shift past midnight lands early the next day (or late the day before), not piled on the day's edge.
+        var local = day.ToDateTime(TimeOnly.MinValue).AddHours(shifted);
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
@@ -182,6 +210,12 @@ public static class PopulationModel
     // Measured on first use (a run or a warm-up), not whenever anything reads the personas.
     private static readonly Lazy<double> LifetimeSessions = new(MeasureLifetimeSessions);
 
+    /// <summary>The power of the weekday curve by which planned days are thinned (see <see cref="AfterSession"/>).</summary>
+    public const double WeekdayThinning = 2.5;
+
+    /// <summary>How far ahead of plan a session may be brought where people may still join instead.</summary>
+    public static readonly TimeSpan MaxBringForward = TimeSpan.FromHours(1);
+
     /// <summary>How late a planned session may run before signups give way to the users who are due.</summary>
     public static readonly TimeSpan MaxLateness = TimeSpan.FromMinutes(10);
 
@@ -201,7 +235,7 @@ public static class PopulationModel
     {
         var ordered = byNextSession as IReadOnlyList<UserState> ?? [.. byNextSession];
         var signUps = 0;
-        if (canSignUp && !(fillIn && ordered.Count > 0 && ordered[0].NextSessionAt < now - MaxLateness))
+        if (canSignUp)
         {
             var share = 1.0 / MeanLifetimeSessions;
             for (var i = 0; i < draw; i++)
@@ -210,11 +244,13 @@ public static class PopulationModel
             }
         }
 
-        // Bringing someone forward never gives them more than a day's fill.
+        // Bringing someone forward never gives them more than a day's fill, and where people
+        // may join, nobody is brought forward more than MaxBringForward: newcomers fill the rest,
+        // so sessions keep to the hours people planned them for.
         var starting = fillIn
-            ? ordered.Where(u => u.NextSessionAt <= now || !AtDayCap(u, now)).Take(draw - signUps).ToList()
+            ? ordered.Where(u => u.NextSessionAt <= now || (!AtDayCap(u, now) && (!canSignUp || u.NextSessionAt <= now + MaxBringForward))).Take(draw - signUps).ToList()
             : ordered.TakeWhile(u => u.NextSessionAt <= now).Take(draw - signUps).ToList();
-        if (fillIn && canSignUp)
+        if (fillIn && canSignUp && !(ordered.Count > 0 && ordered[0].NextSessionAt < now - MaxLateness))
         {
             signUps = draw - starting.Count;
         }

@@ -61,7 +61,7 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
             for (var i = 0; i < signUps; i++)
             {
                 var at = now - (step * random.NextDouble());
-                Start(PopulationModel.SignUp(Uuid7.Create(at, random), Sampling.Pick(random, PopulationModel.Timezones), at, random), now, step);
+                Start(PopulationModel.SignUp(Uuid7.Create(at, random), PopulationModel.SignupTimezone(at, random), at, random), now, step);
             }
         }
     }

@@ -115,7 +115,7 @@ public static class RunPlanner
                 for (var i = 0; i < Math.Min(missing, input.SignUpsAllowed); i++)
                 {
                     var persona = Sampling.Pick(random, PopulationModel.Personas).Name;
-                    var user = new NewUser(Uuid7.Create(now, random), persona, Sampling.Pick(random, PopulationModel.Timezones), windowStart);
+                    var user = new NewUser(Uuid7.Create(now, random), persona, PopulationModel.SignupTimezone(now, random), windowStart);
                     joining.Add(user.ProfileId);
                     chosen.Add((new CandidateUser(user.ProfileId, user.Timezone, null), PopulationModel.SignUp(user.ProfileId, user.Timezone, windowStart, random, persona)));
                 }
@@ -142,6 +142,13 @@ public static class RunPlanner
                 before = state with { SignupAt = session.StartedAt };
                 signUps.Add(new NewUser(user.ProfileId, state.Traits.Persona, user.Timezone, session.StartedAt));
             }
+            else if (user.State is null)
+            {
+                // A sim user the model meets for the first time (a given pool, or one enlisted
+                // before the model): their first synthetic session is their signup. They come
+                // due one draw at a time, so a pool's signups are staggered over its first ticks.
+                before = state with { SignupAt = session.StartedAt, Lifecycle = Lifecycle.New };
+            }
 
             userStates.Add(new UserStateRow(PopulationModel.AfterSession(before, session.StartedAt, random), plan.EndsAt));
             collector.AddDue(plan, DateTimeOffset.MinValue, now);
@@ -157,19 +164,27 @@ public static class RunPlanner
     }
 
     /// <summary>
-    /// The journey someone enrols in next: not one they completed (unless they completed them
-    /// all), and three times likelier where its clinical focus is that of one of their active
-    /// mindblocks.
+    /// The journey someone enrols in next: one they have never enrolled in, three times likelier
+    /// where its clinical focus is that of one of their active mindblocks. Null when they have
+    /// enrolled in every journey (they practise instead, or re-enrol when they completed none).
     /// </summary>
-    internal static JourneyDefinition NextJourney(CandidateUser user, IReadOnlyList<JourneyDefinition> playable, Random random)
+    internal static JourneyDefinition? NextJourney(CandidateUser user, IReadOnlyList<JourneyDefinition> playable, Random random)
+    {
+        var enrolled = user.EnrolledJourneys ?? user.CompletedJourneys ?? [];
+        var open = playable.Where(j => !enrolled.Contains(j.Id)).ToList();
+        return open.Count == 0 ? null : WeightedByFocus(user, open, random);
+    }
+
+    /// <summary>Where every journey has been tried and none completed: again, one not completed if any.</summary>
+    private static JourneyDefinition ReEnrolment(CandidateUser user, IReadOnlyList<JourneyDefinition> playable, Random random)
     {
         var completed = user.CompletedJourneys ?? [];
         var open = playable.Where(j => !completed.Contains(j.Id)).ToList();
-        if (open.Count == 0)
-        {
-            open = [.. playable];
-        }
+        return WeightedByFocus(user, open.Count > 0 ? open : playable, random);
+    }
 
+    private static JourneyDefinition WeightedByFocus(CandidateUser user, IReadOnlyList<JourneyDefinition> open, Random random)
+    {
         var focus = user.MindblockFocus ?? [];
         var weights = open.Select(j => focus.Contains(j.ClinicalFocus) ? 3.0 : 1.0).ToList();
         var target = random.NextDouble() * weights.Sum();
@@ -185,9 +200,11 @@ public static class RunPlanner
         return open[^1];
     }
 
-    /// <summary>A sim user the population model has no state for yet (enlisted before it, or listed by the app): traits drawn now, signup at enlistment.</summary>
+    /// <summary>A sim user the population model has no state for yet (enlisted before it, or listed by the app): traits drawn now; their signup becomes their first session.</summary>
     private static UserState Enlist(CandidateUser user, Random random) =>
         PopulationModel.SignUp(user.ProfileId, user.Timezone, user.EnlistedAt ?? DateTimeOffset.UnixEpoch, random) with { Lifecycle = Lifecycle.Active };
+
+    private static DateOnly LocalDay(DateTimeOffset at, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
 
     /// <summary>(last cron run, now], bounded to <see cref="MaxCatchUpMinutes"/>; a first run covers one minute.</summary>
     public static DateTimeOffset WindowStartFor(DateTimeOffset? lastCronWindowEnd, DateTimeOffset now)
@@ -210,22 +227,54 @@ public static class RunPlanner
             && current.LastActivityAt >= idleCutoff
             && journey.IndexOfOrder(current.CurrentSceneOrder) < journey.Scenes.Count;
 
-        if (!continues)
+        // Journeys take days: one that already moved on today (the user's local day) is only
+        // practised for the rest of it, its completed scenes replayed.
+        int? practiceUntil = null;
+        var practised = current;
+        if (continues)
+        {
+            var zone = Zones.Find(user.Timezone);
+            var index = journey!.IndexOfOrder(current!.CurrentSceneOrder);
+            if (index > 0 && LocalDay(current.LastActivityAt, zone) == LocalDay(now, zone))
+            {
+                practiceUntil = current.CurrentSceneOrder;
+            }
+        }
+        else
         {
             journey = NextJourney(user, playable, random);
+            if (journey is null && user.LastCompleted is { } done && input.Catalog.FindJourney(done.JourneyId) is { } completed)
+            {
+                // Every journey tried: they practise the one they completed last.
+                journey = completed;
+                practised = done;
+                practiceUntil = int.MaxValue;
+            }
+
+            journey ??= ReEnrolment(user, playable, random);
+        }
+
+        var practice = practiceUntil is not null;
+        var reuse = continues || practice;
+        var startOrder = reuse ? current?.CurrentSceneOrder ?? journey.Scenes[0].Order : journey.Scenes[0].Order;
+        if (practice)
+        {
+            var until = practiceUntil == int.MaxValue ? journey.Scenes.Count : journey.IndexOfOrder(practiceUntil!.Value);
+            startOrder = journey.Scenes[random.Next(until)].Order;
         }
 
         var draft = new SessionState(
             user.ProfileId, sessionId, seed, now,
-            continues ? current!.Id : Uuid7.Create(now, random),
-            journey!.Id,
-            continues ? current!.CurrentSceneOrder : journey.Scenes[0].Order,
-            NewInstance: !continues,
+            reuse ? practised!.Id : Uuid7.Create(now, random),
+            journey.Id,
+            startOrder,
+            NewInstance: !reuse,
             InstanceStartedAt: now,
             input.Settings.Rates,
             WrittenUntil: DateTimeOffset.MinValue,
             EndsAt: now,
-            Progress: state.Progress);
+            Progress: state.Progress,
+            PracticeUntilOrder: practiceUntil);
 
         DateTimeOffset start;
         if (input.Trigger == RunTrigger.Cron)
@@ -241,9 +290,9 @@ public static class RunPlanner
         }
 
         // Never before the instance's last activity: rows stay ordered within an instance.
-        if (continues && start <= current!.LastActivityAt)
+        if (reuse && start <= practised!.LastActivityAt)
         {
-            start = current.LastActivityAt.AddMilliseconds(1);
+            start = practised.LastActivityAt.AddMilliseconds(1);
         }
 
         // Never before the user's last session ended: one person, one session at a time.
@@ -260,8 +309,8 @@ public static class RunPlanner
         return draft with
         {
             StartedAt = start,
-            InstanceStartedAt = continues ? current!.StartedAt : start,
-            InstanceId = continues ? current!.Id : Uuid7.Create(start, random),
+            InstanceStartedAt = reuse ? practised!.StartedAt : start,
+            InstanceId = reuse ? practised!.Id : Uuid7.Create(start, random),
         };
     }
 }

@@ -35,8 +35,17 @@ public static class SessionPlanner
         string Tag(params (string, object?)[] details) => Tagging.Json(runId, session.SessionId, details);
 
         var startIndex = journey.IndexOfOrder(session.StartSceneOrder);
-        var sceneCount = Math.Min(1 + random.Next(3), journey.Scenes.Count - startIndex);
+        // A practice session replays completed scenes only, and never moves the journey on.
+        var practice = session.Practice;
+        var practisingCompleted = session.PracticeUntilOrder == int.MaxValue;
+        var endIndex = practice && !practisingCompleted ? journey.IndexOfOrder(session.PracticeUntilOrder!.Value) : journey.Scenes.Count;
+        // Practice keeps a session's 1-3 scenes, going round the completed ones where they are fewer.
+        var sceneCount = practice ? 1 + random.Next(3) : Math.Min(1 + random.Next(3), endIndex - startIndex);
         var abandonAt = random.NextDouble() < session.Rates.AbandonRate ? random.Next(Math.Max(sceneCount, 1)) : -1;
+
+        // Someone who gives up on a journey they just started gives up in its first scene: the
+        // funnel loses most at the start.
+        abandonAt = session.NewInstance ? Math.Min(abandonAt, 0) : abandonAt;
         var errorAt = random.NextDouble() < session.Rates.ErrorRate ? random.Next(Math.Max(sceneCount, 1)) : -1;
         var triggerAt = random.NextDouble() < RealWorldTriggerChance ? random.Next(Math.Max(sceneCount, 1)) : -1;
 
@@ -51,7 +60,7 @@ public static class SessionPlanner
 
         for (var i = 0; i < sceneCount; i++)
         {
-            var scene = journey.Scenes[startIndex + i];
+            var scene = journey.Scenes[practice ? (startIndex + i) % endIndex : startIndex + i];
             var contract = scene.Contract;
             if (i > 0)
             {
@@ -62,15 +71,19 @@ public static class SessionPlanner
             var opened = t;
             var instanceSceneId = Uuid7.Create(opened, random);
             var sceneRow = new InstanceSceneRow(instanceSceneId, instanceId, user, scene.Id, SceneStatus.InProgress, opened, null, Tag());
-            instance = instance with { Status = InstanceStatus.Active, CurrentSceneOrder = scene.Order, LastActivityAt = opened };
-            rows.Add(new TimedRow(opened, instance));
+            if (!practice)
+            {
+                instance = instance with { Status = InstanceStatus.Active, CurrentSceneOrder = scene.Order, LastActivityAt = opened };
+                rows.Add(new TimedRow(opened, instance));
+            }
+
             rows.Add(new TimedRow(opened, sceneRow));
             rows.Add(new TimedRow(opened, Event(EventTypes.SceneOpened, opened, scene, instanceSceneId, ("scene_title", scene.Title))));
 
             // Skewed within the contract: most people near the minimum, a tail lingering up to the maximum.
             var dwell = TimeSpan.FromSeconds(Sampling.SkewedBetween(random, contract.MinDwellSeconds, contract.MaxDwellSeconds));
             var completed = opened + dwell;
-            var isLast = startIndex + i == journey.Scenes.Count - 1;
+            var isLast = !practice && startIndex + i == journey.Scenes.Count - 1;
             var steps = new List<TimedRow>();
             var slots = contract.RequiredCaptures + (contract.RequiresResistanceCheck ? 1 : 0) + 1;
             for (var c = 0; c < contract.RequiredCaptures; c++)
@@ -125,21 +138,30 @@ public static class SessionPlanner
                 var at = opened + (dwell * Sampling.Between(random, 0.3, 0.8));
                 rows.AddRange(steps.Where(s => s.At < at));
                 rows.Add(new TimedRow(at, sceneRow with { Status = SceneStatus.Abandoned }));
-                rows.Add(new TimedRow(at, instance with { Status = InstanceStatus.Abandoned, LastActivityAt = at }));
-                rows.Add(new TimedRow(at, Event(EventTypes.JourneyAbandoned, at, scene, instanceSceneId, ("reason", "left_mid_scene"))));
+                if (!practisingCompleted)
+                {
+                    // Giving up mid-scene gives up the journey; a journey already completed stays completed.
+                    rows.Add(new TimedRow(at, instance with { Status = InstanceStatus.Abandoned, CurrentSceneOrder = practice ? session.PracticeUntilOrder!.Value : instance.CurrentSceneOrder, LastActivityAt = at }));
+                    rows.Add(new TimedRow(at, Event(EventTypes.JourneyAbandoned, at, scene, instanceSceneId, ("reason", "left_mid_scene"))));
+                }
+
                 return new SessionPlan(rows, at);
             }
 
             rows.AddRange(steps);
             rows.Add(new TimedRow(completed, sceneRow with { Status = SceneStatus.Completed, CompletedAt = completed }));
             rows.Add(new TimedRow(completed, Event(EventTypes.SceneCompleted, completed, scene, instanceSceneId, ("dwell_seconds", Math.Round(dwell.TotalSeconds, 1)))));
-            instance = isLast
-                ? instance with { Status = InstanceStatus.Completed, LastActivityAt = completed, CompletedAt = completed }
-                : instance with { CurrentSceneOrder = journey.Scenes[startIndex + i + 1].Order, LastActivityAt = completed };
-            rows.Add(new TimedRow(completed, instance));
+            if (!practice)
+            {
+                instance = isLast
+                    ? instance with { Status = InstanceStatus.Completed, LastActivityAt = completed, CompletedAt = completed }
+                    : instance with { CurrentSceneOrder = journey.Scenes[startIndex + i + 1].Order, LastActivityAt = completed };
+                rows.Add(new TimedRow(completed, instance));
+            }
+
             t = completed;
 
-            if (i == triggerAt && !isLast)
+            if (i == triggerAt && !isLast && !practisingCompleted)
             {
                 // Between scenes, the journey still in progress (never after its completion or abandonment).
                 t = t.AddMilliseconds(random.Next(1_000, 30_000));

@@ -17,7 +17,16 @@ public sealed record SessionState(
     SessionRates Rates,
     DateTimeOffset WrittenUntil,
     DateTimeOffset EndsAt,
-    double Progress = 0);
+    double Progress = 0,
+    int? PracticeUntilOrder = null)
+{
+    /// <summary>
+    /// A practice session replays scenes the user already completed (from <see cref="StartSceneOrder"/>,
+    /// before <see cref="PracticeUntilOrder"/>) without moving the journey on: a journey advances
+    /// in at most one session a local day, and someone who has done every journey practises.
+    /// </summary>
+    public bool Practice => PracticeUntilOrder is not null;
+}
 
 /// <summary>
 /// A free sim user the storage claimed for this run (in the order of its weighted pick), with the
@@ -25,7 +34,8 @@ public sealed record SessionState(
 /// </summary>
 public sealed record CandidateUser(
     Guid ProfileId, string Timezone, ActiveInstance? Instance, DateTimeOffset? LastSessionEndsAt = null, UserState? State = null, DateTimeOffset? EnlistedAt = null,
-    IReadOnlyList<Guid>? CompletedJourneys = null, IReadOnlyList<string>? MindblockFocus = null);
+    IReadOnlyList<Guid>? CompletedJourneys = null, IReadOnlyList<string>? MindblockFocus = null,
+    IReadOnlyList<Guid>? EnrolledJourneys = null, ActiveInstance? LastCompleted = null);
 
 /// <summary>A user's behaviour state after this run, with when their latest session ends (the next one never overlaps it).</summary>
 public sealed record UserStateRow(UserState State, DateTimeOffset? LastSessionEndsAt);
@@ -33,5 +43,5 @@ public sealed record UserStateRow(UserState State, DateTimeOffset? LastSessionEn
 /// <summary>Someone who signs up in this run: a new sim user whose first session is their signup.</summary>
 public sealed record NewUser(Guid ProfileId, string Persona, string Timezone, DateTimeOffset SignupAt);
 
-/// <summary>A user's active journey instance as stored.</summary>
+/// <summary>A user's journey instance as stored (their active one, or the one they completed last).</summary>
 public sealed record ActiveInstance(Guid Id, Guid JourneyId, int CurrentSceneOrder, DateTimeOffset StartedAt, DateTimeOffset LastActivityAt);

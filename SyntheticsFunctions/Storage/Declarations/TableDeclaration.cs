@@ -83,6 +83,8 @@ public sealed class Columns<TRow>
 
     public ColumnDeclaration<TRow> Int4(string name, Func<TRow, int> read) => new Column<TRow, int>(name, PgType.Int4, read);
 
+    public ColumnDeclaration<TRow> Int4(string name, Func<TRow, int?> read) => new Column<TRow, int?>(name, PgType.Int4, read);
+
     public ColumnDeclaration<TRow> Int8(string name, Func<TRow, long> read) => new Column<TRow, long>(name, PgType.Int8, read);
 
     public ColumnDeclaration<TRow> Bool(string name, Func<TRow, bool> read) => new Column<TRow, bool>(name, PgType.Bool, read);

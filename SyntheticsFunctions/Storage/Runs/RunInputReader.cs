@@ -46,6 +46,9 @@ internal static class RunInputReader
                    su.created_at AS enlisted_at, us.profile_id IS NOT NULL AS has_state, us.signup_at, us.persona, us.engagement, us.chronotype_shift_hours,
                    us.lifecycle, us.next_session_at, us.last_session_at, us.local_day, us.sessions_that_day, us.sessions, us.progress,
                    array(SELECT i.journey_id FROM journey_instances i WHERE i.user_id = su.profile_id AND i.status = 'completed') AS completed_journeys,
+                   array(SELECT DISTINCT i.journey_id FROM journey_instances i WHERE i.user_id = su.profile_id) AS enrolled_journeys,
+                   lc.id AS completed_id, lc.journey_id AS completed_journey_id, lc.current_scene_order AS completed_scene_order,
+                   lc.started_at AS completed_started_at, lc.last_activity_at AS completed_last_activity_at,
                    array(SELECT DISTINCT m.clinical_focus FROM user_mindblock_status ms JOIN mindblocks m ON m.id = ms.mindblock_id
                          WHERE ms.user_id = su.profile_id AND ms.status <> 'easing') AS mindblock_focus
             FROM sim_users su
@@ -55,6 +58,12 @@ internal static class RunInputReader
                 WHERE i.user_id = su.profile_id AND i.status = 'active'
                 ORDER BY i.last_activity_at DESC
                 LIMIT 1) ji ON true
+            LEFT JOIN LATERAL (
+                SELECT i.id, i.journey_id, i.current_scene_order, i.started_at, i.last_activity_at
+                FROM journey_instances i
+                WHERE i.user_id = su.profile_id AND i.status = 'completed'
+                ORDER BY i.completed_at DESC
+                LIMIT 1) lc ON true
             LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id
             WHERE su.retired_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = su.profile_id)
@@ -138,7 +147,8 @@ internal static class RunInputReader
             candidates.Add(new CandidateUser(
                 reader.GetGuid(0), reader.GetString(1), instance, reader.IsDBNull(7) ? null : Sql.ReadTimestamp(reader, 7), ReadState(reader),
                 Sql.ReadTimestamp(reader, reader.GetOrdinal("enlisted_at")),
-                reader.GetFieldValue<Guid[]>(reader.GetOrdinal("completed_journeys")), reader.GetFieldValue<string[]>(reader.GetOrdinal("mindblock_focus"))));
+                reader.GetFieldValue<Guid[]>(reader.GetOrdinal("completed_journeys")), reader.GetFieldValue<string[]>(reader.GetOrdinal("mindblock_focus")),
+                reader.GetFieldValue<Guid[]>(reader.GetOrdinal("enrolled_journeys")), ReadLastCompleted(reader)));
         }
 
         await reader.NextResultAsync(cancellationToken);
@@ -211,6 +221,17 @@ internal static class RunInputReader
             reader.GetInt32(reader.GetOrdinal("sessions_that_day")), reader.GetInt32(reader.GetOrdinal("sessions")), reader.GetDouble(reader.GetOrdinal("progress")));
     }
 
+    /// <summary>The journey instance the user completed last, if any.</summary>
+    private static ActiveInstance? ReadLastCompleted(NpgsqlDataReader reader)
+    {
+        var id = reader.GetOrdinal("completed_id");
+        return reader.IsDBNull(id)
+            ? null
+            : new ActiveInstance(
+                reader.GetGuid(id), reader.GetGuid(reader.GetOrdinal("completed_journey_id")), reader.GetInt32(reader.GetOrdinal("completed_scene_order")),
+                Sql.ReadTimestamp(reader, reader.GetOrdinal("completed_started_at")), Sql.ReadTimestamp(reader, reader.GetOrdinal("completed_last_activity_at")));
+    }
+
     /// <summary>A <c>synthetic_sessions</c> row, read by column name.</summary>
     private static SessionState ReadSession(NpgsqlDataReader reader)
     {
@@ -221,6 +242,7 @@ internal static class RunInputReader
             At("started_at"), reader.GetGuid(reader.GetOrdinal("instance_id")), reader.GetGuid(reader.GetOrdinal("journey_id")),
             reader.GetInt32(reader.GetOrdinal("start_scene_order")), reader.GetBoolean(reader.GetOrdinal("new_instance")), At("instance_started_at"),
             new SessionRates(Rate("mindblock_chance"), Rate("abandon_rate"), Rate("error_rate")),
-            At("written_until"), At("ends_at"), reader.GetDouble(reader.GetOrdinal("progress")));
+            At("written_until"), At("ends_at"), reader.GetDouble(reader.GetOrdinal("progress")),
+            reader.IsDBNull(reader.GetOrdinal("practice_until_order")) ? null : reader.GetInt32(reader.GetOrdinal("practice_until_order")));
     }
 }
