@@ -32,7 +32,8 @@ public static class SessionPlanner
         var rows = new List<TimedRow>();
         var user = session.ProfileId;
         var instanceId = session.InstanceId;
-        string Tag(params (string, object?)[] details) => Tagging.Json(runId, session.SessionId, details);
+        var tags = new Tagging.SessionTags(runId, session.SessionId);
+        string Tag(params (string, object?)[] details) => tags.Json(details);
 
         var startIndex = journey.IndexOfOrder(session.StartSceneOrder);
         var sceneCount = Math.Min(1 + random.Next(3), journey.Scenes.Count - startIndex);
