@@ -46,6 +46,8 @@ public sealed record PurgeRequest(string Confirm);
 
 public sealed record PoolResizeRequest(int PoolSize);
 
+public sealed record BackfillRequest(int Days, bool? PurgeFirst);
+
 /// <summary>Marks the settings body, whose properties come from <see cref="SettingDeclarations"/>.</summary>
 public sealed record SettingsRequest;
 
