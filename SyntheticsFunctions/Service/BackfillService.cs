@@ -184,9 +184,10 @@ public sealed class BackfillService(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _player = null;
-            if (StorageFailures.IsUnavailable(e))
+            if (e is Npgsql.NpgsqlException || StorageFailures.IsUnavailable(e))
             {
-                // The cursor is in Postgres: the next pass replays to it and goes on.
+                // The chunk rolled back, or committed without the answer reaching us; the cursor is
+                // in Postgres either way: the next pass replays to it and goes on.
                 logger.LogWarning(e, "Backfill {JobId} pass stopped by the database after {Chunks} chunks; the next pass resumes", job.Id, chunks);
                 return new BackfillPass(job.Id, chunks, BackfillJob.Running);
             }
