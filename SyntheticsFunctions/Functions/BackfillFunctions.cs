@@ -17,8 +17,9 @@ public sealed class BackfillFunctions(IBackfillService backfill, ILogger<Backfil
     public const int MaxDays = 3650;
 
     [Function(nameof(Backfill))]
-    [ApiResponse(typeof(BackfillResponse))]
+    [ApiResponse(typeof(BackfillResponse), StatusCodes.Status202Accepted)]
     [ApiBody(typeof(BackfillRequest))]
+    [ApiProblem(StatusCodes.Status409Conflict, "A backfill is already queued or running, or the engine runs and purge_first is not true.")]
     public async Task<IResult> Backfill(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/backfill")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -59,6 +60,7 @@ public sealed class BackfillFunctions(IBackfillService backfill, ILogger<Backfil
 
     [Function(nameof(BackfillStatus))]
     [ApiResponse(typeof(BackfillResponse))]
+    [ApiProblem(StatusCodes.Status404NotFound, "No backfill job has this id.")]
     public async Task<IResult> BackfillStatus(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/backfill/{id}")] HttpRequest request,
         string id,
@@ -75,6 +77,7 @@ public sealed class BackfillFunctions(IBackfillService backfill, ILogger<Backfil
 
     [Function(nameof(BackfillCancel))]
     [ApiResponse(typeof(BackfillResponse))]
+    [ApiProblem(StatusCodes.Status404NotFound, "No backfill job has this id.")]
     public async Task<IResult> BackfillCancel(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/backfill/{id}/cancel")] HttpRequest request,
         string id,

@@ -252,7 +252,7 @@ public sealed class BackfillService(
             }
         }
 
-        return new BackfillProgress(job, percent, total, rate, job.Active ? eta : 0);
+        return new BackfillProgress(job, percent, total, rate, job.State == BackfillJob.Succeeded ? 0 : job.Active ? eta : null);
     }
 
     private BackfillPass Finished(BackfillJob? job, int chunks) => new(job?.Id, chunks, job?.State);
