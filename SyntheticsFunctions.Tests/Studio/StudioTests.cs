@@ -140,6 +140,10 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         var activePool = await Db.ScalarAsync(_database, "SELECT count(*) FROM sim_users WHERE retired_at IS NULL");
         var cleanup = await CallAsync("POST", "synthetics/cleanup", new { retain_days = 45 });
         var purge = await CallAsync("POST", "synthetics/purge", new { confirm = "purge all synthetic data" });
+        var backfill = await CallAsync("POST", "synthetics/backfill", new { days = 1 });
+        var job = backfill.Body.GetProperty("id").GetString()!;
+        var backfillStatus = await CallAsync("GET", $"synthetics/backfill/{job}");
+        var backfillCancel = await CallAsync("POST", $"synthetics/backfill/{job}/cancel");
 
         Assert.Equal(HttpStatusCode.OK, health.Status);
         Assert.Equal("healthy", health.Body.GetProperty("status").GetString());
@@ -167,11 +171,15 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         Assert.Equal(0, cleanup.Body.GetProperty("total_rows").GetInt64());
         Assert.Equal(HttpStatusCode.OK, purge.Status);
         Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events"));
+        Assert.Equal(HttpStatusCode.Accepted, backfill.Status);
+        Assert.Equal($"/api/synthetics/backfill/{job}", backfill.Body.GetProperty("status_url").GetString());
+        Assert.Equal("queued", backfillStatus.Body.GetProperty("state").GetString());
+        Assert.Equal("cancelled", backfillCancel.Body.GetProperty("state").GetString());
 
         // Every HTTP function the app declares was called above.
         var declared = FunctionCatalog.Discover(LocalFunctionsHost.AppAssembly)
             .Where(f => f.Http is not null)
-            .SelectMany(f => f.Methods.Select(m => $"{m.ToUpperInvariant()} {f.Route!.Replace("{hours}", "24")}"))
+            .SelectMany(f => f.Methods.Select(m => $"{m.ToUpperInvariant()} {f.Route!.Replace("{hours}", "24").Replace("{id}", job)}"))
             .ToHashSet();
         Assert.Equal(declared.Order(), served.Order());
     }
