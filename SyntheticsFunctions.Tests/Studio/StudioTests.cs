@@ -333,6 +333,46 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_backfill_started_in_the_studio_shows_its_progress_until_it_succeeds()
+    {
+        // This test's host runs the backfill timer every second (the cron tick stays off).
+        await _host.DisposeAsync();
+        (_host, _database) = await _fixture.StartHostAsync(new() { ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "false", ["SyntheticsCronSchedule"] = "*/1 * * * * *" });
+        await Db.ExecuteAsync(_database, "UPDATE synthetic_settings SET sessions_per_min = 1, max_per_run = 3 WHERE id = 1");
+        var page = await OpenStudioAsync();
+        var days = page.GetByLabel("Days of history (1 to retain days)");
+        var start = page.GetByRole(AriaRole.Button, new() { Name = "Start backfill" });
+
+        await days.FillAsync("0");
+        await start.ClickAsync();
+        await Expect(page.Locator("#e-days")).ToHaveTextAsync("Must be an integer from 1 to 3650.");
+        await days.FillAsync("1");
+        await start.ClickAsync();
+        await Expect(page.Locator("#backfill-result")).ToContainTextAsync("The engine is running.");
+        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM synthetic_backfills"));
+
+        await page.GetByLabel("Purge all synthetic data first (otherwise pause the engine)").CheckAsync();
+        await start.ClickAsync();
+        await Expect(page.Locator("#backfill-result")).ToHaveTextAsync("Backfill of 1 days queued: 0%, 0 rows.");
+        await Expect(page.Locator("#backfill-cancel")).ToBeVisibleAsync();
+
+        // The timer runs the job in the background; the page polls its status URL every two seconds of its clock.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await Db.TextAsync(_database, "SELECT state FROM synthetic_backfills") != "succeeded")
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(90), "the backfill did not finish");
+            await Task.Delay(100);
+        }
+
+        await page.Clock.RunForAsync(2_000);
+        var rows = await Db.ScalarAsync(_database, "SELECT (SELECT sum(value::bigint) FROM jsonb_each_text(rows_written)) FROM synthetic_backfills");
+        await Expect(page.Locator("#backfill-result")).ToContainTextAsync($"Backfill of 1 days succeeded: 100%, {rows.ToString("N0", Numbers)} rows");
+        await Expect(page.Locator("#backfill-progress")).ToHaveJSPropertyAsync("value", 100);
+        await Expect(page.Locator("#backfill-cancel")).ToBeHiddenAsync();
+        Assert.True(await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events") > 0);
+    }
+
+    [Fact]
     public async Task A_failed_run_shows_its_error_as_the_last_run()
     {
         await Db.ExecuteAsync(_database, """
