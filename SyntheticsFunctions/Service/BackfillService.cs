@@ -98,7 +98,12 @@ public sealed class BackfillService(
             return new BackfillPass(null, 0, null);
         }
 
-        await _gate.WaitAsync(cancellationToken);
+        // A pass still running in this process (a long chunk past the next tick) keeps the job.
+        if (!await _gate.WaitAsync(0, cancellationToken))
+        {
+            return new BackfillPass(null, 0, null);
+        }
+
         try
         {
             await using var runner = await store.TryLockRunnerAsync(cancellationToken);
