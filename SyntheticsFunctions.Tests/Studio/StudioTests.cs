@@ -677,7 +677,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
             "toggle", "key", "key-save", "key-forget", "activity-window",
             "preset-light", "preset-moderate", "preset-heavy", "preset-intense",
             "f-sessions_per_min", "f-max_per_run", "f-error_rate", "f-abandon_rate", "f-mindblock_chance", "f-retain_days", "f-idle_abandon_days", "settings-save",
-            "run-target", "run-dry", "run-submit", "pool-size", "pool-submit", "cleanup-days", "cleanup-submit", "purge-confirm", "purge-submit",
+            "run-target", "run-dry", "run-submit", "backfill-days", "backfill-purge", "backfill-submit", "pool-size", "pool-submit", "cleanup-days", "cleanup-submit", "purge-confirm", "purge-submit",
         ];
         var controls = await page.EvaluateAsync<string[]>("""
             () => [...document.querySelectorAll('button, input, select, textarea, a[href], [tabindex]')]
