@@ -22,7 +22,7 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
     [Fact]
     public async Task Every_route_answers_in_its_pinned_shape()
     {
-        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true" });
+        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true", ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "true" });
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         http.DefaultRequestHeaders.Add("x-functions-key", LocalHostTests.Key);
         var shapes = new Dictionary<string, string[]>();

@@ -30,7 +30,7 @@ public partial class HttpFileTests(PostgresFixture postgres)
     public async Task Each_request_sent_in_order_to_the_local_host_with_its_key_answers_2xx()
     {
         var (variables, requests) = Parse(File.ReadAllText(FilePath));
-        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true" });
+        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true", ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "true" });
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
 
         Assert.Equal("http://127.0.0.1:7071", variables["base"]);
