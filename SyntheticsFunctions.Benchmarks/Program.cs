@@ -11,6 +11,13 @@ using SyntheticsFunctions.Service;
 // Status and activity latency at 10 thousand and at 5 million synthetic events (plus 1 million
 // real-user rows), over HTTP to the local host and as the service call.
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- "<connection string to an empty database>"
+// The backfill's figures are their own section (BackfillBenchmark.cs):
+//   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- backfill "<connection string to the server's postgres database>"
+if (args.FirstOrDefault() == "backfill")
+{
+    return await SyntheticsFunctions.Benchmarks.BackfillBenchmark.RunAsync(args[1..]);
+}
+
 var connectionString = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("ConnectionStrings__Synthetics")
     ?? throw new InvalidOperationException("Pass a connection string to an empty database.");
 const int WarmUp = 50;

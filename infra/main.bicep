@@ -112,6 +112,9 @@ param cronDisabled bool = false
 @description('Set true to switch off the daily retention timer (AzureWebJobs.Retention.Disabled).')
 param retentionDisabled bool = false
 
+@description('Set true to switch off the backfill timer, which runs queued backfill jobs (AzureWebJobs.SyntheticsBackfill.Disabled).')
+param backfillDisabled bool = false
+
 @description('Maximum instances of each per-function scale group (Flex Consumption). Every instance holds its own connection pool, so this is bounded by the server\'s connections: raise it with a larger postgresSkuName.')
 @minValue(1)
 @maxValue(1000)
@@ -153,8 +156,9 @@ var deploymentContainerName = 'deploymentpackage'
 var administrator = administratorOf(principalType, principalName, deployer().?userPrincipalName ?? '')
 var postgresAdminName = empty(administrator.problem) ? administrator.name : fail(administrator.problem)
 // Per-function scaling: the HTTP functions share one scale group; each timer function
-// (SyntheticsCron, Retention) scales on instances of its own. A test checks this against the code.
-var functionScaleGroups = 3
+// (SyntheticsCron, SyntheticsBackfill, Retention) scales on instances of its own. A test checks
+// this against the code.
+var functionScaleGroups = 4
 var maxPoolSize = 10
 var connections = connectionBudgetOf(serverMaxConnections[postgresSkuName], postgresReservedConnections, maximumInstanceCount, functionScaleGroups, postgresPoolSize, maxPoolSize)
 var postgresMaxPoolSize = connections.fits
@@ -262,6 +266,7 @@ module api 'app/api.bicep' = {
     allowedOrigins: allowedOrigins
     cronDisabled: cronDisabled
     retentionDisabled: retentionDisabled
+    backfillDisabled: backfillDisabled
     instanceMemoryMB: 2048
     maximumInstanceCount: maximumInstanceCount
     postgresMaxPoolSize: postgresMaxPoolSize

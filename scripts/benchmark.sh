@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Status and activity latency at 10 thousand and 5 million synthetic events, against a fresh
 # database "synthetics_bench" in the embedded cluster (scripts/local-postgres.sh). Takes ~10 min.
+# scripts/benchmark.sh backfill: the backfill's figures instead (SyntheticsFunctions.Benchmarks/RESULTS.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/local-postgres.sh start >/dev/null
 port=${SYNTHETICS_PG_PORT:-54329}
+if [ "${1:-}" = "backfill" ]; then
+  # The backfill's figures (engine only, raw COPY ceiling, 30 days end to end, cron tick): each on
+  # throwaway databases it creates and drops itself. Takes ~10-15 min.
+  exec dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- backfill "Host=127.0.0.1;Port=$port;Database=postgres;Username=postgres;Command Timeout=0"
+fi
 psql -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS synthetics_bench" -c "CREATE DATABASE synthetics_bench"
 dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- "Host=127.0.0.1;Port=$port;Database=synthetics_bench;Username=postgres;Command Timeout=0"

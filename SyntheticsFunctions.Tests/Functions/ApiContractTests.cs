@@ -22,17 +22,18 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
     [Fact]
     public async Task Every_route_answers_in_its_pinned_shape()
     {
-        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true" });
+        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true", ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "true" });
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         http.DefaultRequestHeaders.Add("x-functions-key", LocalHostTests.Key);
         var shapes = new Dictionary<string, string[]>();
 
-        async Task Call(string name, HttpMethod method, string path, object? body = null)
+        async Task<JsonElement> Call(string name, HttpMethod method, string path, object? body = null)
         {
             using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
             using var response = await http.SendAsync(request);
             var json = await response.Content.ReadFromJsonAsync<JsonElement>();
             shapes[name] = [$"{(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}", .. Shape(json, "$")];
+            return json;
         }
 
         // Before any run, so the first user's optional fields are null whatever the hour.
@@ -49,6 +50,12 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
         await Call("sim-users resize", HttpMethod.Post, "/api/synthetics/sim-users", new { pool_size = 200 });
         await Call("cleanup", HttpMethod.Post, "/api/synthetics/cleanup", new { retain_days = 45 });
         await Call("purge", HttpMethod.Post, "/api/synthetics/purge", new { confirm = "purge all synthetic data" });
+
+        // Paused above, so the backfill is accepted; a second one is refused; cancelled while still queued.
+        var job = (await Call("backfill", HttpMethod.Post, "/api/synthetics/backfill", new { days = 1 })).GetProperty("id").GetString();
+        await Call("backfill status", HttpMethod.Get, $"/api/synthetics/backfill/{job}");
+        await Call("409", HttpMethod.Post, "/api/synthetics/backfill", new { days = 1 });
+        await Call("backfill cancel", HttpMethod.Post, $"/api/synthetics/backfill/{job}/cancel");
         await Call("400", HttpMethod.Post, "/api/synthetics/settings", new { sessions_per_min = "2" });
 
         foreach (var (name, lines) in shapes)
@@ -351,6 +358,91 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
             "$.purge.max_rows_per_transaction: number",
             "$.sim_users_removed: number",
             "$.profiles_removed: number",
+        ],
+        ["backfill"] =
+        [
+            "202 application/json",
+            "$: object",
+            "$.id: string",
+            "$.status_url: string",
+            "$.state: string",
+            "$.days: number",
+            "$.purge_first: boolean",
+            "$.seed: number",
+            "$.window_start: string",
+            "$.window_end: string",
+            "$.cursor: string",
+            "$.percent: number",
+            "$.chunks: number",
+            "$.rows: map",
+            "$.total_rows: number",
+            "$.rows_per_second: null",
+            "$.eta_seconds: null",
+            "$.cancel_requested: boolean",
+            "$.created_at: string",
+            "$.started_at: null",
+            "$.finished_at: null",
+            "$.error: null",
+        ],
+        ["backfill status"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.id: string",
+            "$.status_url: string",
+            "$.state: string",
+            "$.days: number",
+            "$.purge_first: boolean",
+            "$.seed: number",
+            "$.window_start: string",
+            "$.window_end: string",
+            "$.cursor: string",
+            "$.percent: number",
+            "$.chunks: number",
+            "$.rows: map",
+            "$.total_rows: number",
+            "$.rows_per_second: null",
+            "$.eta_seconds: null",
+            "$.cancel_requested: boolean",
+            "$.created_at: string",
+            "$.started_at: null",
+            "$.finished_at: null",
+            "$.error: null",
+        ],
+        ["backfill cancel"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.id: string",
+            "$.status_url: string",
+            "$.state: string",
+            "$.days: number",
+            "$.purge_first: boolean",
+            "$.seed: number",
+            "$.window_start: string",
+            "$.window_end: string",
+            "$.cursor: string",
+            "$.percent: number",
+            "$.chunks: number",
+            "$.rows: map",
+            "$.total_rows: number",
+            "$.rows_per_second: null",
+            "$.eta_seconds: null",
+            "$.cancel_requested: boolean",
+            "$.created_at: string",
+            "$.started_at: null",
+            "$.finished_at: string",
+            "$.error: null",
+        ],
+        ["409"] =
+        [
+            "409 application/problem+json",
+            "$: object",
+            "$.type: string",
+            "$.title: string",
+            "$.status: number",
+            "$.detail: string",
+            "$.traceId: string",
         ],
         ["400"] =
         [

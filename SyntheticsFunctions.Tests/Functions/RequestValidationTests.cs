@@ -20,6 +20,7 @@ public class RequestValidationTests
     private readonly Mock<IRunService> _runs = new(MockBehavior.Strict);
     private readonly Mock<ICleanupService> _cleanup = new(MockBehavior.Strict);
     private readonly Mock<IPoolService> _pool = new(MockBehavior.Strict);
+    private readonly Mock<IBackfillService> _backfill = new(MockBehavior.Strict);
 
     [Theory]
     [InlineData("""{"enabled": "false"}""", "enabled")]
@@ -227,6 +228,52 @@ public class RequestValidationTests
         var context = Request(method, json, query, contentType);
         var result = await function(new ControlFunctions(_status.Object, _settings.Object, _runs.Object))(context.Request, CancellationToken.None);
         return await RunFunctionTests.ExecuteAsync(result, context);
+    }
+
+    [Theory]
+    [InlineData("""{}""", "days", "Required.")]
+    [InlineData("""{"days": 0}""", "days", "Must be an integer from 1 to 3650.")]
+    [InlineData("""{"days": 3651}""", "days", "Must be an integer from 1 to 3650.")]
+    [InlineData("""{"days": "30"}""", "days", "Must be an integer from 1 to 3650.")]
+    [InlineData("""{"days": 1.5}""", "days", "Must be an integer from 1 to 3650.")]
+    [InlineData("""{"days": 30, "purge_first": "yes"}""", "purge_first", "Must be true or false.")]
+    public async Task Backfill_refuses_bad_bodies_naming_the_field(string json, string field, string message)
+    {
+        var function = new BackfillFunctions(_backfill.Object, NullLogger<BackfillFunctions>.Instance);
+        var context = Request("POST", json, null, "application/json");
+
+        var (status, contentType, body) = await RunFunctionTests.ExecuteAsync(await function.Backfill(context.Request, CancellationToken.None), context);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal(message, body.RootElement.GetProperty("errors").GetProperty(field)[0].GetString());
+    }
+
+    [Fact]
+    public async Task Backfill_beyond_retain_days_is_refused_naming_days()
+    {
+        _backfill.Setup(b => b.StartAsync(46, false, It.IsAny<CancellationToken>(), null)).ReturnsAsync(new BackfillStart(null, BackfillRefusal.None, 45));
+        var function = new BackfillFunctions(_backfill.Object, NullLogger<BackfillFunctions>.Instance);
+        var context = Request("POST", """{"days": 46}""", null, "application/json");
+
+        var (status, _, body) = await RunFunctionTests.ExecuteAsync(await function.Backfill(context.Request, CancellationToken.None), context);
+
+        Assert.Equal(400, status);
+        Assert.Equal("Must be an integer from 1 to retain_days (45).", body.RootElement.GetProperty("errors").GetProperty("days")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("42")]
+    [InlineData("not-a-uuid")]
+    public async Task Backfill_status_refuses_an_id_that_is_not_a_uuid(string id)
+    {
+        var function = new BackfillFunctions(_backfill.Object, NullLogger<BackfillFunctions>.Instance);
+        var context = Request("GET", null, null, "application/json");
+
+        var (status, _, body) = await RunFunctionTests.ExecuteAsync(await function.BackfillStatus(context.Request, id, CancellationToken.None), context);
+
+        Assert.Equal(400, status);
+        Assert.True(body.RootElement.GetProperty("errors").TryGetProperty("id", out _));
     }
 
     private static DefaultHttpContext Request(string method, string? json, string? query, string contentType) =>

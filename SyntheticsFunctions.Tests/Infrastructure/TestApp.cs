@@ -39,6 +39,8 @@ public sealed class TestApp : IAsyncDisposable
 
     public ICleanupService Cleanup => Provider.GetRequiredService<ICleanupService>();
 
+    public IBackfillService Backfill => Provider.GetRequiredService<IBackfillService>();
+
     public NpgsqlDataSource DataSource => Provider.GetRequiredService<NpgsqlDataSource>();
 
     /// <summary>The real "now" by default, so the seed's now()-based SQL sees what the app wrote.</summary>

@@ -30,15 +30,18 @@ public partial class HttpFileTests(PostgresFixture postgres)
     public async Task Each_request_sent_in_order_to_the_local_host_with_its_key_answers_2xx()
     {
         var (variables, requests) = Parse(File.ReadAllText(FilePath));
-        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true" });
+        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true", ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "true" });
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
 
         Assert.Equal("http://127.0.0.1:7071", variables["base"]);
         Assert.Equal("local-dev-key", variables["key"]);
         var answers = new List<string>();
+        var named = new Dictionary<string, System.Text.Json.JsonElement>();
         foreach (var request in requests)
         {
-            using var message = new HttpRequestMessage(new HttpMethod(request.Method), "/" + request.Path);
+            // REST Client's named responses: {{name.response.body.$.field}}.
+            var path = ResponseValue().Replace(request.Path, m => named[m.Groups[1].Value].GetProperty(m.Groups[2].Value).ToString());
+            using var message = new HttpRequestMessage(new HttpMethod(request.Method), "/" + path);
             foreach (var (name, value) in request.Headers.Where(h => !h.Name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
             {
                 message.Headers.Add(name, value.Replace("{{key}}", LocalHostTests.Key, StringComparison.Ordinal));
@@ -51,13 +54,17 @@ public partial class HttpFileTests(PostgresFixture postgres)
 
             using var response = await http.SendAsync(message);
             answers.Add($"{request.Method} {request.Path} {(int)response.StatusCode}");
+            if (request.Name is { } responseName)
+            {
+                named[responseName] = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            }
         }
 
         Assert.All(answers, a => Assert.Matches(" 2[0-9][0-9]$", a));
-        Assert.Equal(18, answers.Count);
+        Assert.Equal(21, answers.Count);
     }
 
-    internal sealed record HttpFileRequest(string Method, string Path, List<(string Name, string Value)> Headers, string? Body);
+    internal sealed record HttpFileRequest(string Method, string Path, List<(string Name, string Value)> Headers, string? Body, string? Name = null);
 
     /// <summary>The file's variables and its requests (method, path after {{base}}/, headers, body), separated by ###.</summary>
     internal static (Dictionary<string, string> Variables, List<HttpFileRequest> Requests) Parse(string text)
@@ -89,7 +96,8 @@ public partial class HttpFileTests(PostgresFixture postgres)
             }
 
             var body = string.Join("\n", lines.Skip(i).Where(l => !l.StartsWith('#'))).Trim();
-            requests.Add(new HttpFileRequest(match.Groups[1].Value, match.Groups[2].Value, headers, body.Length == 0 ? null : body));
+            var name = lines.Take(start).Select(l => NameLine().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value;
+            requests.Add(new HttpFileRequest(match.Groups[1].Value, match.Groups[2].Value, headers, body.Length == 0 ? null : body, name));
         }
 
         return (variables, requests);
@@ -100,4 +108,10 @@ public partial class HttpFileTests(PostgresFixture postgres)
 
     [GeneratedRegex(@"\\\{[^}]+}")]
     private static partial Regex RouteValue();
+
+    [GeneratedRegex(@"^# @name (\w+)$")]
+    private static partial Regex NameLine();
+
+    [GeneratedRegex(@"\{\{(\w+)\.response\.body\.\$\.(\w+)\}\}")]
+    private static partial Regex ResponseValue();
 }

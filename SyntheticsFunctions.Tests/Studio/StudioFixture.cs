@@ -52,7 +52,7 @@ public sealed class StudioFixture : IAsyncLifetime
             $"Playwright {PlaywrightVersion}{Environment.NewLine}Chromium {Browser.Version}{Environment.NewLine}");
     }
 
-    /// <summary>A local host on a free loopback port, on a new database of this fixture's cluster; no cron ticks unless asked.</summary>
+    /// <summary>A local host on a free loopback port, on a new database of this fixture's cluster; no cron ticks or backfill passes unless asked.</summary>
     internal async Task<(LocalHostTests.RunningHost Host, string Database)> StartHostAsync(Dictionary<string, string?>? settings = null)
     {
         var database = await Postgres.CreateDatabaseAsync();
@@ -60,6 +60,7 @@ public sealed class StudioFixture : IAsyncLifetime
         {
             ["AzureWebJobs.SyntheticsCron.Disabled"] = "true",
             ["AzureWebJobs.Retention.Disabled"] = "true",
+            ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
             // Fail fast while the database is down, so the Studio's banner is not held up by connect retries.
             ["ConnectionStrings:Synthetics"] = database + ";Timeout=3;Command Timeout=10",

@@ -140,6 +140,10 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         var activePool = await Db.ScalarAsync(_database, "SELECT count(*) FROM sim_users WHERE retired_at IS NULL");
         var cleanup = await CallAsync("POST", "synthetics/cleanup", new { retain_days = 45 });
         var purge = await CallAsync("POST", "synthetics/purge", new { confirm = "purge all synthetic data" });
+        var backfill = await CallAsync("POST", "synthetics/backfill", new { days = 1 });
+        var job = backfill.Body.GetProperty("id").GetString()!;
+        var backfillStatus = await CallAsync("GET", $"synthetics/backfill/{job}");
+        var backfillCancel = await CallAsync("POST", $"synthetics/backfill/{job}/cancel");
 
         Assert.Equal(HttpStatusCode.OK, health.Status);
         Assert.Equal("healthy", health.Body.GetProperty("status").GetString());
@@ -167,11 +171,15 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         Assert.Equal(0, cleanup.Body.GetProperty("total_rows").GetInt64());
         Assert.Equal(HttpStatusCode.OK, purge.Status);
         Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events"));
+        Assert.Equal(HttpStatusCode.Accepted, backfill.Status);
+        Assert.Equal($"/api/synthetics/backfill/{job}", backfill.Body.GetProperty("status_url").GetString());
+        Assert.Equal("queued", backfillStatus.Body.GetProperty("state").GetString());
+        Assert.Equal("cancelled", backfillCancel.Body.GetProperty("state").GetString());
 
         // Every HTTP function the app declares was called above.
         var declared = FunctionCatalog.Discover(LocalFunctionsHost.AppAssembly)
             .Where(f => f.Http is not null)
-            .SelectMany(f => f.Methods.Select(m => $"{m.ToUpperInvariant()} {f.Route!.Replace("{hours}", "24")}"))
+            .SelectMany(f => f.Methods.Select(m => $"{m.ToUpperInvariant()} {f.Route!.Replace("{hours}", "24").Replace("{id}", job)}"))
             .ToHashSet();
         Assert.Equal(declared.Order(), served.Order());
     }
@@ -322,6 +330,46 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         var status = await StatusAsync();
         await Expect(page.Locator("#m-sessions")).ToHaveTextAsync(status.GetProperty("sessions_in_progress").GetInt32().ToString(Numbers));
         await Expect(page.Locator("#m-active-journeys")).ToHaveTextAsync(status.GetProperty("active_journeys").GetInt32().ToString(Numbers));
+    }
+
+    [Fact]
+    public async Task A_backfill_started_in_the_studio_shows_its_progress_until_it_succeeds()
+    {
+        // This test's host runs the backfill timer every second (the cron tick stays off).
+        await _host.DisposeAsync();
+        (_host, _database) = await _fixture.StartHostAsync(new() { ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "false", ["SyntheticsCronSchedule"] = "*/1 * * * * *" });
+        await Db.ExecuteAsync(_database, "UPDATE synthetic_settings SET sessions_per_min = 1, max_per_run = 3 WHERE id = 1");
+        var page = await OpenStudioAsync();
+        var days = page.GetByLabel("Days of history (1 to retain days)");
+        var start = page.GetByRole(AriaRole.Button, new() { Name = "Start backfill" });
+
+        await days.FillAsync("0");
+        await start.ClickAsync();
+        await Expect(page.Locator("#e-days")).ToHaveTextAsync("Must be an integer from 1 to 3650.");
+        await days.FillAsync("1");
+        await start.ClickAsync();
+        await Expect(page.Locator("#backfill-result")).ToContainTextAsync("The engine is running.");
+        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM synthetic_backfills"));
+
+        await page.GetByLabel("Purge all synthetic data first (otherwise pause the engine)").CheckAsync();
+        await start.ClickAsync();
+        await Expect(page.Locator("#backfill-result")).ToHaveTextAsync("Backfill of 1 days queued: 0%, 0 rows.");
+        await Expect(page.Locator("#backfill-cancel")).ToBeVisibleAsync();
+
+        // The timer runs the job in the background; the page polls its status URL every two seconds of its clock.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await Db.TextAsync(_database, "SELECT state FROM synthetic_backfills") != "succeeded")
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(90), "the backfill did not finish");
+            await Task.Delay(100);
+        }
+
+        await page.Clock.RunForAsync(2_000);
+        var rows = await Db.ScalarAsync(_database, "SELECT (SELECT sum(value::bigint) FROM jsonb_each_text(rows_written)) FROM synthetic_backfills");
+        await Expect(page.Locator("#backfill-result")).ToContainTextAsync($"Backfill of 1 days succeeded: 100%, {rows.ToString("N0", Numbers)} rows");
+        await Expect(page.Locator("#backfill-progress")).ToHaveJSPropertyAsync("value", 100);
+        await Expect(page.Locator("#backfill-cancel")).ToBeHiddenAsync();
+        Assert.True(await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events") > 0);
     }
 
     [Fact]
@@ -629,7 +677,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
             "toggle", "key", "key-save", "key-forget", "activity-window",
             "preset-light", "preset-moderate", "preset-heavy", "preset-intense",
             "f-sessions_per_min", "f-max_per_run", "f-error_rate", "f-abandon_rate", "f-mindblock_chance", "f-retain_days", "f-idle_abandon_days", "settings-save",
-            "run-target", "run-dry", "run-submit", "pool-size", "pool-submit", "cleanup-days", "cleanup-submit", "purge-confirm", "purge-submit",
+            "run-target", "run-dry", "run-submit", "backfill-days", "backfill-purge", "backfill-submit", "pool-size", "pool-submit", "cleanup-days", "cleanup-submit", "purge-confirm", "purge-submit",
         ];
         var controls = await page.EvaluateAsync<string[]>("""
             () => [...document.querySelectorAll('button, input, select, textarea, a[href], [tabindex]')]

@@ -26,6 +26,9 @@ public sealed record RunInput(
     int Target,
     int SignUpsAllowed = 0);
 
+/// <summary>One session as a run starts it: its state, its whole plan, the user's state after it and, for a signup, the new user.</summary>
+public sealed record StartedSession(SessionState Session, SessionPlan Plan, UserStateRow UserState, NewUser? SignUp);
+
 /// <summary>What a run writes and the state it leaves for the next one.</summary>
 public sealed record RunOutput(
     ActivityBatch Batch,
@@ -84,11 +87,7 @@ public static class RunPlanner
         int requested, capped, carry;
         if (input.Trigger == RunTrigger.Cron)
         {
-            var minutes = (now - windowStart).TotalMinutes;
-            var mean = input.Settings.SessionsPerMin * minutes * ActivityCurve.ForPool(input.Pool, now);
-            requested = Sampling.Poisson(mean, random) + input.CarryOver;
-            capped = Math.Min(requested, input.Settings.MaxPerRun);
-            carry = Math.Min(requested - capped, input.Settings.MaxPerRun * CarryOverRuns);
+            (requested, capped, carry) = DrawSessions(input.Settings, input.Pool, windowStart, now, input.CarryOver, random);
         }
         else
         {
@@ -110,18 +109,7 @@ public static class RunPlanner
             var claimed = input.Candidates.Select(c => (User: c, State: c.State ?? Enlist(c, random))).ToList();
             if (input.Trigger == RunTrigger.Cron)
             {
-                var (starting, missing) = PopulationModel.Pick([.. claimed.Select(c => c.State)], now, capped, input.SignUpsAllowed > 0, random);
-                chosen.AddRange(claimed.Take(starting.Count));
-                for (var i = 0; i < Math.Min(missing, input.SignUpsAllowed); i++)
-                {
-                    var persona = Sampling.Pick(random, PopulationModel.Personas).Name;
-                    var user = new NewUser(Uuid7.Create(now, random), persona, PopulationModel.SignupTimezone(now, random), windowStart);
-                    joining.Add(user.ProfileId);
-                    chosen.Add((new CandidateUser(user.ProfileId, user.Timezone, null), PopulationModel.SignUp(user.ProfileId, user.Timezone, windowStart, random, persona)));
-                }
-
-                // Where fewer may sign up than are missing, the next planned come forward: volume wins.
-                chosen.AddRange(claimed.Skip(starting.Count).Take(capped - chosen.Count));
+                chosen.AddRange(Choose(claimed, now, windowStart, capped, input.SignUpsAllowed, joining, random));
             }
             else
             {
@@ -133,34 +121,92 @@ public static class RunPlanner
         var userStates = new List<UserStateRow>();
         foreach (var (user, state) in chosen)
         {
-            var session = StartSession(input, user, state, playable, windowStart, idleCutoff, random);
-            var plan = SessionPlanner.Plan(session, input.Catalog, input.RunId);
-            var before = state;
-            if (joining.Contains(user.ProfileId))
+            var started = Start(input, user, state, joining.Contains(user.ProfileId), playable, windowStart, idleCutoff, random);
+            if (started.SignUp is { } signUp)
             {
-                // A signup: their first session is the moment they joined.
-                before = state with { SignupAt = session.StartedAt };
-                signUps.Add(new NewUser(user.ProfileId, state.Traits.Persona, user.Timezone, session.StartedAt));
-            }
-            else if (user.State is null)
-            {
-                // A sim user the model meets for the first time (a given pool, or one enlisted
-                // before the model): their first synthetic session is their signup. They come
-                // due one draw at a time, so a pool's signups are staggered over its first ticks.
-                before = state with { SignupAt = session.StartedAt, Lifecycle = Lifecycle.New };
+                signUps.Add(signUp);
             }
 
-            userStates.Add(new UserStateRow(PopulationModel.AfterSession(before, session.StartedAt, random), plan.EndsAt));
-            collector.AddDue(plan, DateTimeOffset.MinValue, now);
-            if (plan.EndsAt > now)
+            userStates.Add(started.UserState);
+            collector.AddDue(started.Plan, DateTimeOffset.MinValue, now);
+            if (started.Plan.EndsAt > now)
             {
-                keep.Add(session with { WrittenUntil = now, EndsAt = plan.EndsAt });
+                keep.Add(started.Session with { WrittenUntil = now, EndsAt = started.Plan.EndsAt });
             }
         }
 
         return new RunOutput(
             batch, windowStart, now, requested, chosen.Count, input.SessionsInProgress.Count, carry,
             keep, ended, idleCutoff, userStates, signUps, now.AddDays(-input.Settings.RetainDays));
+    }
+
+    /// <summary>
+    /// A cron tick's draw over (<paramref name="windowStart"/>, <paramref name="now"/>]: a Poisson
+    /// draw over the pool's local-hour curve plus what earlier ticks carried over, capped by
+    /// max_per_run, the excess carried (bounded). The backfill draws each simulated tick the same way.
+    /// </summary>
+    public static (int Requested, int Capped, int CarryOver) DrawSessions(
+        EngineSettings settings, IReadOnlyList<TimezoneCount> pool, DateTimeOffset windowStart, DateTimeOffset now, int carryOver, Random random)
+    {
+        var minutes = (now - windowStart).TotalMinutes;
+        var mean = settings.SessionsPerMin * minutes * ActivityCurve.ForPool(pool, now);
+        var requested = Sampling.Poisson(mean, random) + carryOver;
+        var capped = Math.Min(requested, settings.MaxPerRun);
+        return (requested, capped, Math.Min(requested - capped, settings.MaxPerRun * CarryOverRuns));
+    }
+
+    /// <summary>
+    /// Who starts a cron tick's <paramref name="capped"/> sessions, from the users claimed in the
+    /// order of their next planned session: the model's pick, signups for the rest (at most
+    /// <paramref name="signUpsAllowed"/>, added to <paramref name="joining"/>), and where fewer may
+    /// sign up than are missing, the next planned come forward: volume wins.
+    /// </summary>
+    public static List<(CandidateUser User, UserState State)> Choose(
+        IReadOnlyList<(CandidateUser User, UserState State)> claimed, DateTimeOffset now, DateTimeOffset windowStart, int capped, int signUpsAllowed,
+        ISet<Guid> joining, Random random)
+    {
+        var chosen = new List<(CandidateUser User, UserState State)>();
+        var (starting, missing) = PopulationModel.Pick([.. claimed.Select(c => c.State)], now, capped, signUpsAllowed > 0, random);
+        chosen.AddRange(claimed.Take(starting.Count));
+        for (var i = 0; i < Math.Min(missing, signUpsAllowed); i++)
+        {
+            var persona = Sampling.Pick(random, PopulationModel.Personas).Name;
+            var user = new NewUser(Uuid7.Create(now, random), persona, PopulationModel.SignupTimezone(now, random), windowStart);
+            joining.Add(user.ProfileId);
+            chosen.Add((new CandidateUser(user.ProfileId, user.Timezone, null), PopulationModel.SignUp(user.ProfileId, user.Timezone, windowStart, random, persona)));
+        }
+
+        chosen.AddRange(claimed.Skip(starting.Count).Take(capped - chosen.Count));
+        return chosen;
+    }
+
+    /// <summary>
+    /// Starts one chosen user's session: its state, its whole plan (planned once), the user's state
+    /// after it (the model's next session) and, for a signup, the new user.
+    /// </summary>
+    public static StartedSession Start(
+        RunInput input, CandidateUser user, UserState state, bool signsUp, IReadOnlyList<JourneyDefinition> playable,
+        DateTimeOffset windowStart, DateTimeOffset idleCutoff, Random random)
+    {
+        var session = StartSession(input, user, state, playable, windowStart, idleCutoff, random);
+        var plan = SessionPlanner.Plan(session, input.Catalog, input.RunId);
+        var before = state;
+        NewUser? signUp = null;
+        if (signsUp)
+        {
+            // A signup: their first session is the moment they joined.
+            before = state with { SignupAt = session.StartedAt };
+            signUp = new NewUser(user.ProfileId, state.Traits.Persona, user.Timezone, session.StartedAt);
+        }
+        else if (user.State is null)
+        {
+            // A sim user the model meets for the first time (a given pool, or one enlisted
+            // before the model): their first synthetic session is their signup. They come due
+            // one draw at a time, so a pool's signups are staggered over its first ticks.
+            before = state with { SignupAt = session.StartedAt, Lifecycle = Lifecycle.New };
+        }
+
+        return new StartedSession(session, plan, new UserStateRow(PopulationModel.AfterSession(before, session.StartedAt, random), plan.EndsAt), signUp);
     }
 
     /// <summary>
@@ -306,6 +352,8 @@ public static class RunPlanner
             start = now;
         }
 
+        // Stored and read back to plan the rest of the session: kept to what Postgres keeps.
+        start = Microseconds.Truncate(start);
         return draft with
         {
             StartedAt = start,

@@ -32,7 +32,8 @@ public static class SessionPlanner
         var rows = new List<TimedRow>();
         var user = session.ProfileId;
         var instanceId = session.InstanceId;
-        string Tag(params (string, object?)[] details) => Tagging.Json(runId, session.SessionId, details);
+        var tags = new Tagging.SessionTags(runId, session.SessionId);
+        string Tag(params (string, object?)[] details) => tags.Json(details);
 
         var startIndex = journey.IndexOfOrder(session.StartSceneOrder);
         // A practice session replays completed scenes only, and never moves the journey on.

@@ -8,11 +8,22 @@ using SyntheticsFunctions.Engine;
 
 namespace SyntheticsFunctions.Functions;
 
-/// <summary>The record a route answers with 200 (its schema in the OpenAPI document).</summary>
+/// <summary>The record a route answers with on success, 200 unless <paramref name="status"/> says otherwise (its schema in the OpenAPI document).</summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class ApiResponseAttribute(Type type) : Attribute
+public sealed class ApiResponseAttribute(Type type, int status = 200) : Attribute
 {
     public Type Type { get; } = type;
+
+    public int Status { get; } = status;
+}
+
+/// <summary>A problem+json answer a route gives besides the usual ones (404, 409), with when.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class ApiProblemAttribute(int status, string description) : Attribute
+{
+    public int Status { get; } = status;
+
+    public string Description { get; } = description;
 }
 
 /// <summary>The JSON body a route takes (for the OpenAPI document; the function itself reads it strictly with <see cref="BodyFields"/>).</summary>
@@ -45,6 +56,8 @@ public sealed record CleanupRequest(int? RetainDays);
 public sealed record PurgeRequest(string Confirm);
 
 public sealed record PoolResizeRequest(int PoolSize);
+
+public sealed record BackfillRequest(int Days, bool? PurgeFirst);
 
 /// <summary>Marks the settings body, whose properties come from <see cref="SettingDeclarations"/>.</summary>
 public sealed record SettingsRequest;
@@ -127,7 +140,9 @@ public static class OpenApi
         var parameters = new JsonArray();
         foreach (var segment in (trigger.Route ?? "").Split('/').Where(s => s.StartsWith('{')))
         {
-            parameters.Add(new JsonObject { ["name"] = segment.Trim('{', '}'), ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "integer" } });
+            // Ids are UUIDs; the other path values (hours) are integers.
+            var schema = segment == "{id}" ? new JsonObject { ["type"] = "string", ["format"] = "uuid" } : new JsonObject { ["type"] = "integer" };
+            parameters.Add(new JsonObject { ["name"] = segment.Trim('{', '}'), ["in"] = "path", ["required"] = true, ["schema"] = schema });
         }
 
         foreach (var query in method.GetCustomAttributes<ApiQueryAttribute>())
@@ -150,10 +165,25 @@ public static class OpenApi
         }
 
         var responses = new JsonObject();
-        responses["200"] = method.GetCustomAttribute<ApiResponseAttribute>() is { } response
-            ? new JsonObject { ["description"] = "OK", ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(response.Type, schemas) } } }
-            : new JsonObject { ["description"] = "OK", ["content"] = new JsonObject { ["text/html"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } } };
+        if (method.GetCustomAttribute<ApiResponseAttribute>() is { } response)
+        {
+            responses[response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject
+            {
+                ["description"] = response.Status == 202 ? "Accepted" : "OK",
+                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(response.Type, schemas) } },
+            };
+        }
+        else
+        {
+            responses["200"] = new JsonObject { ["description"] = "OK", ["content"] = new JsonObject { ["text/html"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } } };
+        }
+
         var problem = new JsonObject { ["application/problem+json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = $"#/components/schemas/{ProblemSchema}" } } };
+        foreach (var answer in method.GetCustomAttributes<ApiProblemAttribute>())
+        {
+            responses[answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["description"] = answer.Description, ["content"] = problem.DeepClone() };
+        }
+
         if (parameters.Count > 0 || method.GetCustomAttribute<ApiBodyAttribute>() is not null)
         {
             responses["400"] = new JsonObject { ["description"] = "Invalid input; errors name each field. Nothing was written.", ["content"] = problem.DeepClone() };

@@ -84,3 +84,9 @@ public sealed record CleanupResponse(
 
 /// <summary><c>POST synthetics/purge</c>.</summary>
 public sealed record PurgeResponse(CleanupResponse Purge, long SimUsersRemoved, long ProfilesRemoved);
+
+/// <summary><c>POST synthetics/backfill</c>, <c>GET synthetics/backfill/{id}</c> and its cancel.</summary>
+public sealed record BackfillResponse(
+    Guid Id, string StatusUrl, string State, int Days, bool PurgeFirst, long Seed, DateTimeOffset WindowStart, DateTimeOffset WindowEnd,
+    DateTimeOffset Cursor, double Percent, int Chunks, IReadOnlyDictionary<string, long> Rows, long TotalRows, double? RowsPerSecond,
+    double? EtaSeconds, bool CancelRequested, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error);

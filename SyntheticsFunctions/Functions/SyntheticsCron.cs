@@ -24,6 +24,9 @@ public sealed class SyntheticsCron(IRunService runs, ILogger<SyntheticsCron> log
             case RunStatus.Skipped when outcome.Result?.Skipped == Storage.Runs.RunSkip.Paused:
                 logger.LogInformation("Synthetics engine is paused; cron tick did nothing");
                 break;
+            case RunStatus.Skipped when outcome.Result?.Skipped == Storage.Runs.RunSkip.Backfill:
+                logger.LogInformation("A backfill is queued or running; cron tick did nothing (its last chunk writes where the next tick continues)");
+                break;
             case RunStatus.SchemaIncompatible:
                 logger.LogError("Cron tick did nothing: the schema is incompatible ({Problems})", string.Join("; ", outcome.Problems));
                 break;

@@ -56,6 +56,9 @@ param cronDisabled bool = false
 @description('Set true to switch off the daily retention timer (AzureWebJobs.Retention.Disabled); the seed calls auto-cleanup optional.')
 param retentionDisabled bool = false
 
+@description('Set true to switch off the backfill timer (AzureWebJobs.SyntheticsBackfill.Disabled).')
+param backfillDisabled bool = false
+
 @description('Resource ID of the VNet subnet (delegated to Microsoft.App/environments) the app integrates with for outbound traffic.')
 param virtualNetworkSubnetId string
 
@@ -191,6 +194,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     'AzureWebJobs.SyntheticsCron.Disabled': cronDisabled ? 'true' : 'false'
     RetentionSchedule: retentionSchedule
     'AzureWebJobs.Retention.Disabled': retentionDisabled ? 'true' : 'false'
+    'AzureWebJobs.SyntheticsBackfill.Disabled': backfillDisabled ? 'true' : 'false'
   }
 }
 

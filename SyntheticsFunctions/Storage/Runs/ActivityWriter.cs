@@ -27,32 +27,10 @@ internal static class ActivityWriter
             """,
             Sql.P(started.Select(u => u.State.ProfileId).ToArray()), Sql.P(started.Select(u => u.State.LastSessionAt!.Value.UtcDateTime).ToArray())));
 
-        // Instances of sim users idle past the limit are abandoned; rows of real users never match.
-        commands.Add(Sql.Command(
-            $"""
-            WITH abandoned AS (
-                UPDATE journey_instances ji SET status = 'abandoned'
-                WHERE ji.status = 'active' AND ji.last_activity_at < $1
-                  AND {ActivityTables.IsSynthetic(ActivityTables.JourneyInstances, "ji")}
-                  AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.instance_id = ji.id)
-                RETURNING ji.last_activity_at),
-            rollup AS (
-                INSERT INTO {Rollups.HoursTable} (hour, metric, count)
-                SELECT date_trunc('hour', last_activity_at), '{Rollups.JourneysAbandoned}', count(*) FROM abandoned GROUP BY 1
-                {Rollups.AddToHoursConflict})
-            SELECT count(*) FROM abandoned
-            """, Sql.P(output.IdleCutoff.UtcDateTime)));
-
+        commands.Add(AbandonIdle(output.IdleCutoff));
         if (output.RetireChurnedBefore is { } retireBefore)
         {
-            // People who left retire retain_days after their last session: no more sessions, history kept.
-            commands.Add(Sql.Command(
-                """
-                UPDATE sim_users su SET retired_at = $1
-                FROM synthetic_user_state us
-                WHERE us.profile_id = su.profile_id AND su.retired_at IS NULL AND us.lifecycle = 'churned' AND us.last_session_at < $2
-                """,
-                Sql.P(output.WindowEnd.UtcDateTime), Sql.P(retireBefore.UtcDateTime)));
+            commands.Add(RetireChurned(output.WindowEnd, retireBefore));
         }
 
         if (output.SignUps.Count > 0)
@@ -89,6 +67,31 @@ internal static class ActivityWriter
             commands.Add(Sql.Command(Rollups.AddOne(Rollups.Sessions), Sql.P(output.WindowEnd.UtcDateTime), Sql.P((long)output.SessionsStarted)));
         }
     }
+
+    /// <summary>Instances of sim users idle since before <paramref name="cutoff"/> are abandoned (rollup kept); rows of real users never match. Answers how many.</summary>
+    public static NpgsqlBatchCommand AbandonIdle(DateTimeOffset cutoff) => Sql.Command(
+        $"""
+        WITH abandoned AS (
+            UPDATE journey_instances ji SET status = 'abandoned'
+            WHERE ji.status = 'active' AND ji.last_activity_at < $1
+              AND {ActivityTables.IsSynthetic(ActivityTables.JourneyInstances, "ji")}
+              AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.instance_id = ji.id)
+            RETURNING ji.last_activity_at),
+        rollup AS (
+            INSERT INTO {Rollups.HoursTable} (hour, metric, count)
+            SELECT date_trunc('hour', last_activity_at), '{Rollups.JourneysAbandoned}', count(*) FROM abandoned GROUP BY 1
+            {Rollups.AddToHoursConflict})
+        SELECT count(*) FROM abandoned
+        """, Sql.P(cutoff.UtcDateTime));
+
+    /// <summary>People who left retire retain_days after their last session: no more sessions, history kept.</summary>
+    public static NpgsqlBatchCommand RetireChurned(DateTimeOffset at, DateTimeOffset before) => Sql.Command(
+        """
+        UPDATE sim_users su SET retired_at = $1
+        FROM synthetic_user_state us
+        WHERE us.profile_id = su.profile_id AND su.retired_at IS NULL AND us.lifecycle = 'churned' AND us.last_session_at < $2
+        """,
+        Sql.P(at.UtcDateTime), Sql.P(before.UtcDateTime));
 
     /// <summary>Reads the answers of the first write statements: no claim conflict, then the idle instances abandoned.</summary>
     public static async Task<int> ReadAbandonedAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)

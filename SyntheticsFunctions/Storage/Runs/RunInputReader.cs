@@ -90,16 +90,12 @@ internal static class RunInputReader
 
         read.BatchCommands.Add(Sql.Command(
             "SELECT timezone, count(*) FROM sim_users WHERE retired_at IS NULL GROUP BY timezone ORDER BY timezone"));
-        read.BatchCommands.Add(Sql.Command(
-            """
-            SELECT j.id, j.slug, j.title, j.clinical_focus, s.id, s.scene_order, s.title,
-                   c.required_captures, c.capture_prompt, c.requires_resistance_check, c.min_dwell_seconds, c.max_dwell_seconds
-            FROM journeys j
-            JOIN journey_scenes s ON s.journey_id = j.id
-            LEFT JOIN scene_contracts c ON c.scene_id = s.id
-            ORDER BY j.slug, j.id, s.scene_order
-            """));
-        read.BatchCommands.Add(Sql.Command("SELECT id, slug, name, clinical_focus FROM mindblocks ORDER BY slug, id"));
+        foreach (var command in CatalogCommands())
+        {
+            read.BatchCommands.Add(command);
+        }
+
+        read.BatchCommands.Add(Sql.Command("SELECT EXISTS (SELECT 1 FROM synthetic_backfills WHERE state IN ('queued', 'running'))"));
 
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
 
@@ -164,6 +160,51 @@ internal static class RunInputReader
 
 
         await reader.NextResultAsync(cancellationToken);
+        var catalog = await ReadCatalogAsync(reader, cancellationToken);
+
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var backfilling = reader.GetBoolean(0);
+
+        if (cron && !holdsLock)
+        {
+            return new LoadedRun(RunSkip.AnotherTickRunning, null);
+        }
+
+        if (cron && !settings.Enabled)
+        {
+            return new LoadedRun(RunSkip.Paused, null);
+        }
+
+        if (cron && backfilling)
+        {
+            return new LoadedRun(RunSkip.Backfill, null);
+        }
+
+        var input = new RunInput(
+            request.Trigger, request.RunId, request.Seed, request.Now, lastCron, carry, settings,
+            catalog, sessions, candidates, pool, request.Target, signUpsAllowed);
+        return new LoadedRun(RunSkip.None, input);
+    }
+
+    /// <summary>The catalog's two statements (journeys with scenes and contracts, mindblocks), for a batch.</summary>
+    internal static NpgsqlBatchCommand[] CatalogCommands() =>
+    [
+        Sql.Command(
+            """
+            SELECT j.id, j.slug, j.title, j.clinical_focus, s.id, s.scene_order, s.title,
+                   c.required_captures, c.capture_prompt, c.requires_resistance_check, c.min_dwell_seconds, c.max_dwell_seconds
+            FROM journeys j
+            JOIN journey_scenes s ON s.journey_id = j.id
+            LEFT JOIN scene_contracts c ON c.scene_id = s.id
+            ORDER BY j.slug, j.id, s.scene_order
+            """),
+        Sql.Command("SELECT id, slug, name, clinical_focus FROM mindblocks ORDER BY slug, id"),
+    ];
+
+    /// <summary>Reads the answers of <see cref="CatalogCommands"/>, the reader on the first of them.</summary>
+    internal static async Task<Catalog> ReadCatalogAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var journeys = new List<JourneyDefinition>();
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -186,20 +227,7 @@ internal static class RunInputReader
             mindblocks.Add(new MindblockDefinition(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
         }
 
-        if (cron && !holdsLock)
-        {
-            return new LoadedRun(RunSkip.AnotherTickRunning, null);
-        }
-
-        if (cron && !settings.Enabled)
-        {
-            return new LoadedRun(RunSkip.Paused, null);
-        }
-
-        var input = new RunInput(
-            request.Trigger, request.RunId, request.Seed, request.Now, lastCron, carry, settings,
-            new Catalog(journeys, mindblocks), sessions, candidates, pool, request.Target, signUpsAllowed);
-        return new LoadedRun(RunSkip.None, input);
+        return new Catalog(journeys, mindblocks);
     }
 
     /// <summary>The population model's state of a claimed user, read by column name; null before the model knew them.</summary>

@@ -9,23 +9,31 @@ public sealed class RunJournal(NpgsqlDataSource dataSource)
 {
     public const string NotifyChannel = "synthetics_run";
 
+    /// <summary>The trigger of the journal rows a backfill's chunks write, one per simulated hour.</summary>
+    public const string BackfillTrigger = "backfill";
+
     public static string TriggerName(RunTrigger trigger) => trigger == RunTrigger.Cron ? "cron" : "manual";
 
     /// <summary>Adds the succeeded run's row and its notification (delivered at commit) to the write batch.</summary>
     internal static void AddSucceeded(NpgsqlBatch write, RunRequest request, RunOutput output, double durationMs, int retries)
     {
-        write.BatchCommands.Add(Sql.Command(
-            """
-            INSERT INTO synthetic_runs (id, trigger, status, seed, window_start, window_end, sessions_requested, sessions_started,
-                                        sessions_continued, carry_over, rows_written, duration_ms, retries, error)
-            VALUES ($1, $2, 'succeeded', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL)
-            """,
-            Sql.P(request.RunId), Sql.P(TriggerName(request.Trigger)), Sql.P(request.Seed),
-            Sql.P(output.WindowStart.UtcDateTime), Sql.P(output.WindowEnd.UtcDateTime), Sql.P(output.SessionsRequested),
-            Sql.P(output.SessionsStarted), Sql.P(output.SessionsContinued), Sql.P(output.CarryOver),
-            Sql.Jsonb(JsonSerializer.Serialize(output.Batch.RowsPerTable())), Sql.P(durationMs), Sql.P(retries)));
+        write.BatchCommands.Add(Succeeded(
+            request.RunId, TriggerName(request.Trigger), request.Seed, output.WindowStart, output.WindowEnd, output.SessionsRequested,
+            output.SessionsStarted, output.SessionsContinued, output.CarryOver, output.Batch.RowsPerTable(), durationMs, retries));
         write.BatchCommands.Add(Sql.Command("SELECT pg_notify($1, $2)", Sql.P(NotifyChannel), Sql.P(request.RunId.ToString())));
     }
+
+    /// <summary>A succeeded run's journal row.</summary>
+    internal static NpgsqlBatchCommand Succeeded(
+        Guid id, string trigger, long seed, DateTimeOffset windowStart, DateTimeOffset windowEnd, int requested, int started, int continued,
+        int carryOver, IReadOnlyDictionary<string, int> rows, double durationMs, int retries) => Sql.Command(
+        """
+        INSERT INTO synthetic_runs (id, trigger, status, seed, window_start, window_end, sessions_requested, sessions_started,
+                                    sessions_continued, carry_over, rows_written, duration_ms, retries, error)
+        VALUES ($1, $2, 'succeeded', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL)
+        """,
+        Sql.P(id), Sql.P(trigger), Sql.P(seed), Sql.P(windowStart.UtcDateTime), Sql.P(windowEnd.UtcDateTime), Sql.P(requested),
+        Sql.P(started), Sql.P(continued), Sql.P(carryOver), Sql.Jsonb(JsonSerializer.Serialize(rows)), Sql.P(durationMs), Sql.P(retries));
 
     /// <summary>Records runs that failed, in one statement and a transaction of their own; a run already recorded is left as it is.</summary>
     public async Task RecordFailuresAsync(IReadOnlyList<RunFailure> failures, CancellationToken cancellationToken)

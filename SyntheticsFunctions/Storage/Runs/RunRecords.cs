@@ -11,6 +11,9 @@ public enum RunSkip
     None,
     Paused,
     AnotherTickRunning,
+
+    /// <summary>A backfill job is queued or running; its last chunk writes the cron row the next tick continues from.</summary>
+    Backfill,
 }
 
 /// <summary>The outcome of one committed run (or of one that was skipped).</summary>
