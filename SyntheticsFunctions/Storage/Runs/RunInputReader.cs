@@ -41,43 +41,51 @@ internal static class RunInputReader
         // move the same user.
         read.BatchCommands.Add(Sql.Command(
             $"""
-            SELECT su.profile_id, su.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at,
-                   greatest(us.last_session_ends_at, (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = su.profile_id)) AS last_session_ends_at,
-                   su.created_at AS enlisted_at, us.profile_id IS NOT NULL AS has_state, us.signup_at, us.persona, us.engagement, us.chronotype_shift_hours,
+            -- The claim first (only the columns its order needs, so a big pool costs one top-N
+            -- sort), then what the planner needs of just the claimed users.
+            WITH claimed AS MATERIALIZED (
+                SELECT su.profile_id, su.timezone, su.created_at,
+                       -- In the order of each one's next planned session (the population model's); users
+                       -- the model has no state for yet are due now, in the order of a seeded hash.
+                       coalesce(us.next_session_at, CASE WHEN us.profile_id IS NULL THEN $5::timestamptz END, 'infinity'::timestamptz) AS due,
+                       CASE WHEN us.profile_id IS NULL THEN md5(su.profile_id::text || $3::text) END AS tie
+                FROM sim_users su
+                LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id
+                WHERE su.retired_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = su.profile_id)
+                  AND {HoldsLock}
+                  AND (NOT $1 OR (SELECT enabled FROM synthetic_settings WHERE id = 1))
+                  -- A manual run picks only people who have not left and have not had their day's fill.
+                  AND ($1 OR ((us.lifecycle IS DISTINCT FROM 'churned')
+                              AND NOT coalesce(us.sessions_that_day >= {PopulationModel.MaxSessionsPerDay} AND us.last_session_at > $5::timestamptz - interval '1 day', false)))
+                ORDER BY 4, 5, su.profile_id
+                LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $4 END
+                FOR UPDATE OF su SKIP LOCKED)
+            SELECT c.profile_id, c.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at,
+                   greatest(us.last_session_ends_at, (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = c.profile_id)) AS last_session_ends_at,
+                   c.created_at AS enlisted_at, us.profile_id IS NOT NULL AS has_state, us.signup_at, us.persona, us.engagement, us.chronotype_shift_hours,
                    us.lifecycle, us.next_session_at, us.last_session_at, us.local_day, us.sessions_that_day, us.sessions, us.progress,
-                   array(SELECT i.journey_id FROM journey_instances i WHERE i.user_id = su.profile_id AND i.status = 'completed') AS completed_journeys,
-                   array(SELECT DISTINCT i.journey_id FROM journey_instances i WHERE i.user_id = su.profile_id) AS enrolled_journeys,
+                   array(SELECT i.journey_id FROM journey_instances i WHERE i.user_id = c.profile_id AND i.status = 'completed') AS completed_journeys,
+                   array(SELECT DISTINCT i.journey_id FROM journey_instances i WHERE i.user_id = c.profile_id) AS enrolled_journeys,
                    lc.id AS completed_id, lc.journey_id AS completed_journey_id, lc.current_scene_order AS completed_scene_order,
                    lc.started_at AS completed_started_at, lc.last_activity_at AS completed_last_activity_at,
                    array(SELECT DISTINCT m.clinical_focus FROM user_mindblock_status ms JOIN mindblocks m ON m.id = ms.mindblock_id
-                         WHERE ms.user_id = su.profile_id AND ms.status <> 'easing') AS mindblock_focus
-            FROM sim_users su
+                         WHERE ms.user_id = c.profile_id AND ms.status <> 'easing') AS mindblock_focus
+            FROM claimed c
+            LEFT JOIN synthetic_user_state us ON us.profile_id = c.profile_id
             LEFT JOIN LATERAL (
                 SELECT i.id, i.journey_id, i.current_scene_order, i.started_at, i.last_activity_at
                 FROM journey_instances i
-                WHERE i.user_id = su.profile_id AND i.status = 'active'
+                WHERE i.user_id = c.profile_id AND i.status = 'active'
                 ORDER BY i.last_activity_at DESC
                 LIMIT 1) ji ON true
             LEFT JOIN LATERAL (
                 SELECT i.id, i.journey_id, i.current_scene_order, i.started_at, i.last_activity_at
                 FROM journey_instances i
-                WHERE i.user_id = su.profile_id AND i.status = 'completed'
+                WHERE i.user_id = c.profile_id AND i.status = 'completed'
                 ORDER BY i.completed_at DESC
                 LIMIT 1) lc ON true
-            LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id
-            WHERE su.retired_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = su.profile_id)
-              AND {HoldsLock}
-              AND (NOT $1 OR (SELECT enabled FROM synthetic_settings WHERE id = 1))
-              -- A manual run picks only people who have not left and have not had their day's fill.
-              AND ($1 OR ((us.lifecycle IS DISTINCT FROM 'churned')
-                          AND NOT coalesce(us.sessions_that_day >= {PopulationModel.MaxSessionsPerDay} AND us.last_session_at > $5::timestamptz - interval '1 day', false)))
-            -- In the order of each one's next planned session (the population model's); users the
-            -- model has no state for yet are due now, in the order of a seeded hash.
-            ORDER BY coalesce(us.next_session_at, CASE WHEN us.profile_id IS NULL THEN $5::timestamptz END, 'infinity'::timestamptz),
-                     md5(su.profile_id::text || $3::text)
-            LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $4 END
-            FOR UPDATE OF su SKIP LOCKED
+            ORDER BY c.due, c.tie, c.profile_id
             """,
             Sql.P(cron), Sql.P(cronLock), Sql.P(request.Seed), Sql.P(request.Target), Sql.P(request.Now.UtcDateTime)));
         read.BatchCommands.Add(Sql.Command(
