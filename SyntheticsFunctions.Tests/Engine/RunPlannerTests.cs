@@ -169,6 +169,48 @@ public class RunPlannerTests
         Assert.Equal(1.0, ActivityCurve.WeekdayWeights.Average(), 9);
     }
 
+    [Fact]
+    public void A_user_the_model_meets_for_the_first_time_signs_up_with_their_first_session()
+    {
+        var output = RunPlanner.Plan(Input(RunTrigger.Cron, seed: 4, lastCron: Now.AddMinutes(-1), candidates: Candidates(60), settings: EngineSettings.Defaults with { SessionsPerMin = 6, MaxPerRun = 10 }));
+        var firstOpened = output.Batch.Events.Where(e => e.EventType == EventTypes.SceneOpened).GroupBy(e => e.UserId).ToDictionary(g => g.Key, g => g.Min(e => e.CreatedAt));
+
+        Assert.NotEmpty(output.UserStates);
+        Assert.All(output.UserStates, row =>
+        {
+            Assert.Equal(firstOpened[row.State.ProfileId], row.State.SignupAt);
+            Assert.Equal(1, row.State.Sessions);
+            Assert.NotEqual(Lifecycle.Active, row.State.Lifecycle);
+        });
+    }
+
+    [Fact]
+    public void A_journey_that_moved_on_today_is_practised_and_one_already_enrolled_in_is_not_started_again()
+    {
+        var catalog = DefaultCatalog.Catalog;
+        var journey = catalog.Playable[0];
+        var active = new ActiveInstance(Guid.NewGuid(), journey.Id, journey.Scenes[2].Order, Now.AddHours(-3), Now.AddHours(-2));
+        var practising = new CandidateUser(Guid.NewGuid(), "Europe/London", active, Now.AddHours(-2), EnrolledJourneys: [journey.Id]);
+        var yesterday = active with { LastActivityAt = Now.AddDays(-1) };
+        var advancing = new CandidateUser(Guid.NewGuid(), "Europe/London", yesterday, Now.AddDays(-1));
+        var everything = new CandidateUser(Guid.NewGuid(), "Europe/London", null, Now.AddDays(-1), CompletedJourneys: [journey.Id], EnrolledJourneys: [.. catalog.Playable.Select(j => j.Id)], LastCompleted: active with { LastActivityAt = Now.AddDays(-1) });
+
+        var output = RunPlanner.Plan(Input(RunTrigger.Manual, seed: 2, target: 3, candidates: [practising, advancing, everything]));
+        var sessions = output.Batch.InstanceScenes.GroupBy(s => s.UserId).ToDictionary(g => g.Key, g => g.Select(s => journey.Scenes.ToList().FindIndex(x => x.Id == s.SceneId)).ToList());
+
+        // Practice replays completed scenes (before scene index 2) and leaves the instance as it was.
+        Assert.All(sessions[practising.ProfileId], index => Assert.InRange(index, 0, 1));
+        Assert.DoesNotContain(output.Batch.Instances, i => i.UserId == practising.ProfileId && i.Status != InstanceStatus.Abandoned);
+
+        // The journey moved on yesterday: today it moves on from scene index 2.
+        Assert.Equal(2, sessions[advancing.ProfileId][0]);
+        Assert.Contains(output.Batch.Instances, i => i.UserId == advancing.ProfileId && i.Id == active.Id);
+
+        // Every journey enrolled in: they practise the one completed last, and start none.
+        Assert.DoesNotContain(output.Batch.Instances, i => i.UserId == everything.ProfileId && i.Status != InstanceStatus.Abandoned);
+        Assert.All(output.Batch.InstanceScenes.Where(s => s.UserId == everything.ProfileId), s => Assert.Equal(active.Id, s.InstanceId));
+    }
+
     private static RunOutput Plan(RunTrigger trigger, int target = 5, int seed = 1, DateTimeOffset? lastCron = null, EngineSettings? settings = null) =>
         RunPlanner.Plan(Input(trigger, seed, target: target, lastCron: lastCron, settings: settings));
 
