@@ -95,6 +95,7 @@ public static class SyntheticsServiceCollectionExtensions
         services.AddSingleton<CleanupStore>();
         services.AddSingleton<PoolStore>();
         services.AddSingleton<ActivityStore>();
+        services.AddSingleton<RealismStore>();
 
         // Use cases, which the functions take through their interfaces.
         services.AddSingleton<SchemaGate>();
@@ -104,6 +105,7 @@ public static class SyntheticsServiceCollectionExtensions
         services.AddSingleton<IStatusService, StatusService>();
         services.AddSingleton<IPoolService, PoolService>();
         services.AddSingleton<ICleanupService, CleanupService>();
+        services.AddSingleton<IRealismService, RealismService>();
         services.AddHostedService<SchemaStartup>();
         return services;
     }
