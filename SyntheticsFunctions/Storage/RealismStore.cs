@@ -256,7 +256,8 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
             """
             SELECT i.id, i.user_id, i.journey_id, i.started_at, i.completed_at, coalesce(j.scenes, 0),
                    EXISTS (SELECT 1 FROM journey_instances p
-                           WHERE p.user_id = i.user_id AND p.journey_id = i.journey_id AND p.started_at < i.started_at AND p.metadata->>'synthetic' = 'true')
+                           WHERE p.user_id = i.user_id AND p.journey_id = i.journey_id AND p.status = 'completed' AND p.completed_at <= i.started_at
+                             AND p.metadata->>'synthetic' = 'true')
             FROM journey_instances i
             LEFT JOIN (SELECT journey_id, count(*)::int AS scenes FROM journey_scenes GROUP BY journey_id) j ON j.journey_id = i.journey_id
             WHERE i.last_activity_at >= $1 AND i.started_at >= $1 AND i.started_at < $2

@@ -26,7 +26,7 @@ public sealed record UserFact(DateTimeOffset? SignupAt, string Timezone);
 
 /// <summary>
 /// One enrolment (a journey instance): started when, completed when (null if not), how many scenes
-/// its journey has, and whether the same user had enrolled in the same journey before.
+/// its journey has, and whether the same user had completed the same journey before it started.
 /// </summary>
 public sealed record EnrolmentFact(Guid Instance, Guid User, Guid Journey, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, int JourneyScenes, bool ReEnrolment);
 

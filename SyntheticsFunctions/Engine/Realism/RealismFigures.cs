@@ -55,7 +55,7 @@ public sealed record RealismReport(
 /// <item>DAU/MAU: the mean, over window days with 28 days of history inside the window, of users active that day over users active in the 28 days ending that day.</item>
 /// <item>Gini, top-10% share, median sessions on an active day: over the window's last 28 days, users with a session.</item>
 /// <item>Return after lapse: of users whose first gap of 14 days or more began on an active day at least 14 days before the end, the share who came back.</item>
-/// <item>Journeys: enrolments started at least 28 days before the end, completed (share) and in how many days (median); re-enrolment in a journey the user had already enrolled in; scene funnel drops.</item>
+/// <item>Journeys: enrolments started at least 28 days before the end, completed (share) and in how many days (median); re-enrolment in a journey the user had already completed; scene funnel drops.</item>
 /// <item>Behaviour: users signing up 28 days or more before the end with resistance checks (mindblock signals) in both week 1 and week 4: mean week 1 minus mean week 4.</item>
 /// </list>
 /// </summary>
@@ -81,8 +81,8 @@ public static class RealismFigures
     public static readonly FigureDefinition ReturnAfterLapse = new("return_after_lapse", "Of users whose gap of 14 days or more began by 14 days before the end, the share who returned", 0.05, null, 20, "users", 21);
     public static readonly FigureDefinition JourneyCompletion = new("journey_completion", "Enrolments started at least 28 days before the end that completed", 0.20, 0.50, 50, "enrolments", 29);
     public static readonly FigureDefinition DaysToComplete = new("median_days_to_complete", "Median days from enrolment to completion, of those enrolments", 3, 21, 10, "completions", 29);
-    public static readonly FigureDefinition ReEnrolment = new("re_enrolment", "Enrolments in a journey the user had already enrolled in", null, 0.05, 50, "enrolments");
-    public static readonly FigureDefinition FunnelDrop = new("funnel_drop_difference", "Drop from scene 1 to 2 minus drop from scene 4 to 5 (the funnel loses most at the first scenes), enrolments that began in the window", 0.000001, null, 50, "enrolments");
+    public static readonly FigureDefinition ReEnrolment = new("re_enrolment", "Enrolments in a journey the user had already completed", null, 0.05, 50, "enrolments");
+    public static readonly FigureDefinition FunnelDrop = new("funnel_drop_difference", "Drop from scene 1 to 2 minus drop from scene 4 to 5 (the funnel loses most at the first scenes), enrolments that began in the window at least 14 days before its end", 0.000001, null, 50, "enrolments", 15);
     public static readonly FigureDefinition ResistanceChange = new("resistance_change_week1_to_week4", "Mean resistance level in week 1 after signup minus week 4, users with checks in both (0-10 scale)", 1.0, null, 30, "users", 29);
     public static readonly FigureDefinition IntensityChange = new("intensity_change_week1_to_week4", "Mean mindblock intensity in week 1 after signup minus week 4, users with signals in both", 0.000001, null, 30, "users", 29);
     public static readonly FigureDefinition StatusSteps = new("status_steps_within_one", "Mindblock status transitions moving at most one step along struggling -> working_on_it -> easing", 0.90, null, 100, "transitions");
@@ -99,6 +99,9 @@ public static class RealismFigures
         JourneyCompletion, DaysToComplete, ReEnrolment, FunnelDrop, ResistanceChange, IntensityChange, StatusSteps,
         DistinctCaptures, TriggersOutsideJourney, ContractViolations, RowsOutOfOrder,
     ];
+
+    /// <summary>How old an enrolment must be at the window's end to count in the funnel.</summary>
+    public const int FunnelSettleDays = 14;
 
     /// <summary>How many captures the distinct-text figure samples.</summary>
     public const int CaptureSample = 10_000;
@@ -227,9 +230,11 @@ public static class RealismFigures
         Add(DaysToComplete, completed.Count > 0 ? Median(completed) : null, completed.Count);
         Add(ReEnrolment, Share(enrolments, e => e.ReEnrolment), enrolments.Count);
 
-        // The funnel: enrolments that began in the window (their scene 1 in a session of the window), the furthest scene each reached.
+        // The funnel: enrolments that began in the window (their scene 1 in a session of the window)
+        // at least 14 days before its end, so that the later scenes are not cut short by the end
+        // of the window; the furthest scene each reached.
         var reached = withEvents.Where(s => s.Instance is not null).GroupBy(s => s.Instance!.Value).ToDictionary(g => g.Key, g => g.Max(s => s.LastSceneOrder));
-        var funnel = enrolments.Where(e => e.JourneyScenes >= 5 && reached.ContainsKey(e.Instance))
+        var funnel = enrolments.Where(e => e.JourneyScenes >= 5 && e.StartedAt <= facts.To.AddDays(-FunnelSettleDays) && reached.ContainsKey(e.Instance))
             .Select(e => e.CompletedAt is not null ? e.JourneyScenes : reached[e.Instance]).ToList();
         double Drop(int from) => 1 - (funnel.Count(r => r >= from + 1) / (double)Math.Max(1, funnel.Count(r => r >= from)));
         Add(FunnelDrop, funnel.Count > 0 && funnel.Any(r => r >= 4) ? Drop(1) - Drop(4) : null, funnel.Count,
