@@ -9,9 +9,12 @@ using SyntheticsFunctions.Hosting;
 using SyntheticsFunctions.Service;
 
 // Status and activity latency at 10 thousand and at 5 million synthetic events (plus 1 million
-// real-user rows), over HTTP to the local host and as the service call.
+// real-user rows), over HTTP to the local host and as the service call; then the realism check
+// at days=56 on the large database (RealismBenchmark.cs).
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- "<connection string to an empty database>"
-var connectionString = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("ConnectionStrings__Synthetics")
+// With --realism-only, only the realism check, on a database an earlier run filled.
+var realismOnly = args.Contains("--realism-only");
+var connectionString = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Synthetics")
     ?? throw new InvalidOperationException("Pass a connection string to an empty database.");
 const int WarmUp = 50;
 const int Measured = 200;
@@ -39,6 +42,12 @@ var runs = services.GetRequiredService<IRunService>();
 var dataSource = services.GetRequiredService<Npgsql.NpgsqlDataSource>();
 await services.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
 await Sql("UPDATE synthetic_settings SET enabled = false WHERE id = 1"); // no cron tick while measuring
+if (realismOnly)
+{
+    await SyntheticsFunctions.Benchmarks.RealismBenchmark.RunAsync(services, Sql);
+    return 0;
+}
+
 
 await FillAsync(SmallEvents, realRows: 0);
 var small = await MeasureAllAsync("10 thousand");
@@ -55,6 +64,8 @@ foreach (var key in small.Keys)
     var (m2, p2) = large[key];
     Console.WriteLine($"| {key.Call} | {key.Via} | {m1:F2} | {p1:F2} | {m2:F2} | {p2:F2} | {m2 / m1:F2} | {p2 / p1:F2} |");
 }
+
+await SyntheticsFunctions.Benchmarks.RealismBenchmark.RunAsync(services, Sql);
 
 return 0;
 
