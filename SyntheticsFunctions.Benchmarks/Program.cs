@@ -31,23 +31,15 @@ var settings = new Dictionary<string, string?>
     ["Logging:LogLevel:Default"] = "Warning",
 };
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-var clock = new FakeTimeProvider(now.AddDays(-45));
-var services = new ServiceCollection()
-    .AddSingleton<IConfiguration>(configuration)
-    .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")))
-    .AddSynthetics(configuration)
-    .AddSingleton<TimeProvider>(clock)
-    .BuildServiceProvider();
-var runs = services.GetRequiredService<IRunService>();
+var services = AppAt(new FakeTimeProvider(now.AddDays(-45)));
 var dataSource = services.GetRequiredService<Npgsql.NpgsqlDataSource>();
 await services.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
 await Sql("UPDATE synthetic_settings SET enabled = false WHERE id = 1"); // no cron tick while measuring
 if (realismOnly)
 {
-    await SyntheticsFunctions.Benchmarks.RealismBenchmark.RunAsync(services, Sql);
+    await RealismAsync();
     return 0;
 }
-
 
 await FillAsync(SmallEvents, realRows: 0);
 var small = await MeasureAllAsync("10 thousand");
@@ -65,14 +57,34 @@ foreach (var key in small.Keys)
     Console.WriteLine($"| {key.Call} | {key.Via} | {m1:F2} | {p1:F2} | {m2:F2} | {p2:F2} | {m2 / m1:F2} | {p2 / p1:F2} |");
 }
 
-await SyntheticsFunctions.Benchmarks.RealismBenchmark.RunAsync(services, Sql);
+await RealismAsync();
 
 return 0;
+
+// The app's registrations with a clock of their own.
+ServiceProvider AppAt(FakeTimeProvider time) => new ServiceCollection()
+    .AddSingleton<IConfiguration>(configuration)
+    .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")))
+    .AddSynthetics(configuration)
+    .AddSingleton<TimeProvider>(time)
+    .BuildServiceProvider();
+
+// The realism check at days=56, with the clock at the real now, where the fills end.
+async Task RealismAsync()
+{
+    await using var app = AppAt(new FakeTimeProvider(now));
+    await SyntheticsFunctions.Benchmarks.RealismBenchmark.RunAsync(app, Sql);
+}
 
 // Synthetic events through the app's own run path (manual runs of up to 2,000 sessions, the clock moved
 // across 45 days so the rows spread like 45 days of activity), then the rollups rebuilt.
 async Task FillAsync(long events, int realRows)
 {
+    // Each fill walks its own clock over the same 45 days (a clock cannot go back, and runs
+    // repeated at the moment the last fill ended would find every user still in a session).
+    var clock = new FakeTimeProvider(now.AddDays(-45));
+    await using var app = AppAt(clock);
+    var runs = app.GetRequiredService<IRunService>();
     var watch = Stopwatch.StartNew();
     var have = await Count("SELECT count(*) FROM journey_scene_events WHERE event_payload->>'synthetic' = 'true'");
     // About 250 runs per fill whatever its size, so both fills cover the same 45 days and

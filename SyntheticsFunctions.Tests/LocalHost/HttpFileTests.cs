@@ -54,7 +54,7 @@ public partial class HttpFileTests(PostgresFixture postgres)
         }
 
         Assert.All(answers, a => Assert.Matches(" 2[0-9][0-9]$", a));
-        Assert.Equal(18, answers.Count);
+        Assert.Equal(19, answers.Count);
     }
 
     internal sealed record HttpFileRequest(string Method, string Path, List<(string Name, string Value)> Headers, string? Body);
