@@ -652,7 +652,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
 
         string[] expectedOrder =
         [
-            "toggle", "key", "key-save", "key-forget", "activity-window",
+            "toggle", "key", "key-save", "key-forget", "activity-window", "realism-days", "realism-submit",
             "preset-light", "preset-moderate", "preset-heavy", "preset-intense",
             "f-sessions_per_min", "f-max_per_run", "f-error_rate", "f-abandon_rate", "f-mindblock_chance", "f-retain_days", "f-idle_abandon_days", "settings-save",
             "run-target", "run-dry", "run-submit", "pool-size", "pool-submit", "cleanup-days", "cleanup-submit", "purge-confirm", "purge-submit",
