@@ -125,8 +125,10 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
 
         var stale = new List<(DateOnly Day, long Events)>();
         await using (var check = new NpgsqlCommand(
-            """
-            SELECT x.day, coalesce((SELECT sum(m.events) FROM synthetic_event_minutes m WHERE m.minute >= x.starts AND m.minute < x.starts + interval '1 day'), 0)::bigint AS events, r.events AS cached
+            $"""
+            SELECT x.day, coalesce((SELECT sum(h.count) FROM {Declarations.Rollups.HoursTable} h
+                                    WHERE h.hour >= x.starts AND h.hour < x.starts + interval '1 day' AND h.metric LIKE '{Declarations.Rollups.EventPrefix}%'), 0)::bigint AS events,
+                   r.events AS cached
             FROM unnest($1::date[], $2::timestamptz[]) AS x(day, starts)
             LEFT JOIN synthetic_realism_days r ON r.day = x.day
             """, connection, transaction))
