@@ -334,7 +334,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
         await Expect(page.Locator("#run-result")).ToContainTextAsync("Run succeeded: wrote");
 
-        await page.GetByLabel("Realism window").SelectOptionAsync("7");
+        await page.GetByLabel("Realism period").SelectOptionAsync("7");
         await page.GetByRole(AriaRole.Button, new() { Name = "Check realism" }).ClickAsync();
 
         await Expect(page.Locator("#realism-summary")).ToContainTextAsync("Last 7 days: ");
