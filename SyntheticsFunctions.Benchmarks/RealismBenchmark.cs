@@ -15,7 +15,7 @@ internal static class RealismBenchmark
 {
     private const int Days = 56;
     private const int WarmUp = 3;
-    private const int Measured = 40;
+    private const int Measured = 20;
 
     public static async Task RunAsync(IServiceProvider services, Func<string, Task> sql)
     {

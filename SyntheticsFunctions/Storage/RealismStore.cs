@@ -254,14 +254,19 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     private static async Task<List<EnrolmentFact>> ReadEnrolmentsAsync(NpgsqlConnection connection, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         // An instance started in the window was active in it: the last-activity index finds it.
+        // Whether its user had completed its journey before comes from one pass over completions.
         await using var command = new NpgsqlCommand(
             """
+            WITH firsts AS (
+                SELECT p.user_id, p.journey_id, min(p.completed_at) AS first_completed
+                FROM journey_instances p
+                WHERE p.status = 'completed' AND p.completed_at < $2 AND p.metadata->>'synthetic' = 'true'
+                GROUP BY p.user_id, p.journey_id)
             SELECT i.id, i.user_id, i.journey_id, i.started_at, i.completed_at, coalesce(j.scenes, 0),
-                   EXISTS (SELECT 1 FROM journey_instances p
-                           WHERE p.user_id = i.user_id AND p.journey_id = i.journey_id AND p.status = 'completed' AND p.completed_at <= i.started_at
-                             AND p.metadata->>'synthetic' = 'true')
+                   coalesce(f.first_completed <= i.started_at, false)
             FROM journey_instances i
             LEFT JOIN (SELECT journey_id, count(*)::int AS scenes FROM journey_scenes GROUP BY journey_id) j ON j.journey_id = i.journey_id
+            LEFT JOIN firsts f ON f.user_id = i.user_id AND f.journey_id = i.journey_id
             WHERE i.last_activity_at >= $1 AND i.started_at >= $1 AND i.started_at < $2
               AND i.metadata->>'synthetic' = 'true' AND i.user_id IN (SELECT profile_id FROM sim_users)
             """, connection);
