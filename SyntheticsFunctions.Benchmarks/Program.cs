@@ -9,7 +9,8 @@ using SyntheticsFunctions.Hosting;
 using SyntheticsFunctions.Service;
 
 // Status and activity latency at 10 thousand and at 5 million synthetic events (plus 1 million
-// real-user rows), over HTTP to the local host and as the service call.
+// real-user rows), over HTTP to the local host and as the service call; then the realism check
+// at days=56 on the large database (RealismBenchmark.cs).
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- "<connection string to an empty database>"
 // The backfill's figures are their own section (BackfillBenchmark.cs):
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- backfill "<connection string to the server's postgres database>"
@@ -18,7 +19,11 @@ if (args.FirstOrDefault() == "backfill")
     return await SyntheticsFunctions.Benchmarks.BackfillBenchmark.RunAsync(args[1..]);
 }
 
-var connectionString = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("ConnectionStrings__Synthetics")
+// With --realism-only, only the realism check: it first writes the 1 million real-user rows (on an
+// empty database) and 56 days of cron ticks at 6.5 sessions a minute up to now (about 5 million
+// events; on two cores about 40 minutes), resuming after the last tick; --no-fill measures what is there.
+var realismOnly = args.Contains("--realism-only");
+var connectionString = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Synthetics")
     ?? throw new InvalidOperationException("Pass a connection string to an empty database.");
 const int WarmUp = 50;
 const int Measured = 200;
@@ -35,17 +40,25 @@ var settings = new Dictionary<string, string?>
     ["Logging:LogLevel:Default"] = "Warning",
 };
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-var clock = new FakeTimeProvider(now.AddDays(-45));
-var services = new ServiceCollection()
-    .AddSingleton<IConfiguration>(configuration)
-    .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")))
-    .AddSynthetics(configuration)
-    .AddSingleton<TimeProvider>(clock)
-    .BuildServiceProvider();
-var runs = services.GetRequiredService<IRunService>();
+var services = AppAt(new FakeTimeProvider(now.AddDays(-45)));
 var dataSource = services.GetRequiredService<Npgsql.NpgsqlDataSource>();
 await services.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
 await Sql("UPDATE synthetic_settings SET enabled = false WHERE id = 1"); // no cron tick while measuring
+if (realismOnly)
+{
+    if (await Count("SELECT count(*) FROM journey_scene_events WHERE event_payload->>'synthetic' IS NULL") == 0)
+    {
+        await InsertRealUserRowsAsync(RealRows);
+    }
+
+    if (!args.Contains("--no-fill"))
+    {
+        await TickFillAsync(days: 56, sessionsPerMin: 6.5);
+    }
+
+    await RealismAsync();
+    return 0;
+}
 
 await FillAsync(SmallEvents, realRows: 0);
 var small = await MeasureAllAsync("10 thousand");
@@ -63,12 +76,65 @@ foreach (var key in small.Keys)
     Console.WriteLine($"| {key.Call} | {key.Via} | {m1:F2} | {p1:F2} | {m2:F2} | {p2:F2} | {m2 / m1:F2} | {p2 / p1:F2} |");
 }
 
+await RealismAsync();
+
 return 0;
+
+// The app's registrations with a clock of their own.
+ServiceProvider AppAt(FakeTimeProvider time) => new ServiceCollection()
+    .AddSingleton<IConfiguration>(configuration)
+    .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")))
+    .AddSynthetics(configuration)
+    .AddSingleton<TimeProvider>(time)
+    .BuildServiceProvider();
+
+// The realism check at days=56, with the clock at the real now, where the fills end.
+async Task RealismAsync()
+{
+    await using var app = AppAt(new FakeTimeProvider(now));
+    await SyntheticsFunctions.Benchmarks.RealismBenchmark.RunAsync(app, Sql);
+}
+
+// Cron ticks every 10 simulated minutes (the most a tick makes up) over the last N days, so the
+// rows are what the engine writes when it runs: the population signing up, returning and leaving.
+async Task TickFillAsync(int days, double sessionsPerMin)
+{
+    var watch = Stopwatch.StartNew();
+    var lastTick = await Count("SELECT coalesce(extract(epoch FROM max(window_end)) * 1000, 0)::bigint FROM synthetic_runs WHERE trigger = 'cron'");
+    var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(lastTick, now.AddDays(-days).ToUnixTimeMilliseconds())));
+    var tickConfiguration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["Synthetics:PoolSize"] = "100000" }).Build();
+    await using var app = new ServiceCollection()
+        .AddSingleton<IConfiguration>(tickConfiguration)
+        .AddLogging(b => b.AddConfiguration(tickConfiguration.GetSection("Logging")))
+        .AddSynthetics(tickConfiguration)
+        .AddSingleton<TimeProvider>(clock)
+        .BuildServiceProvider();
+    var ticks = app.GetRequiredService<IRunService>();
+    await Sql($"UPDATE synthetic_settings SET enabled = true, sessions_per_min = {sessionsPerMin.ToString(System.Globalization.CultureInfo.InvariantCulture)}, max_per_run = 200 WHERE id = 1");
+    while (clock.GetUtcNow() < now.AddMinutes(-10))
+    {
+        clock.Advance(TimeSpan.FromMinutes(10));
+        await ticks.RunAsync(RunTrigger.Cron, 0, CancellationToken.None);
+        if (clock.GetUtcNow().TimeOfDay < TimeSpan.FromMinutes(10) && clock.GetUtcNow().DayOfWeek == DayOfWeek.Monday)
+        {
+            Console.WriteLine($"  {clock.GetUtcNow():yyyy-MM-dd}: {await Count("SELECT coalesce(sum(count), 0)::bigint FROM synthetic_activity_hours WHERE metric LIKE 'event:%'"):N0} events, {watch.Elapsed.TotalSeconds:F0} s");
+        }
+    }
+
+    await Sql("UPDATE synthetic_settings SET enabled = false WHERE id = 1");
+    await Sql("VACUUM ANALYZE");
+    Console.WriteLine($"Ticked {days} days to {await Count("SELECT count(*) FROM journey_scene_events WHERE event_payload->>'synthetic' = 'true'"):N0} synthetic events in {watch.Elapsed.TotalSeconds:F0} s");
+}
 
 // Synthetic events through the app's own run path (manual runs of up to 2,000 sessions, the clock moved
 // across 45 days so the rows spread like 45 days of activity), then the rollups rebuilt.
 async Task FillAsync(long events, int realRows)
 {
+    // Each fill walks its own clock over the same 45 days (a clock cannot go back, and runs
+    // repeated at the moment the last fill ended would find every user still in a session).
+    var clock = new FakeTimeProvider(now.AddDays(-45));
+    await using var app = AppAt(clock);
+    var runs = app.GetRequiredService<IRunService>();
     var watch = Stopwatch.StartNew();
     var have = await Count("SELECT count(*) FROM journey_scene_events WHERE event_payload->>'synthetic' = 'true'");
     // About 250 runs per fill whatever its size, so both fills cover the same 45 days and

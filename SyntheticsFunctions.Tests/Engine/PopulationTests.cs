@@ -1,4 +1,5 @@
 using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Engine.Realism;
 using Xunit.Abstractions;
 
 namespace SyntheticsFunctions.Tests.Engine;
@@ -173,7 +174,7 @@ public class PopulationTests(ITestOutputHelper output)
     }
 }
 
-/// <summary>Retention and engagement figures from sessions (user, start), with the definitions.</summary>
+/// <summary>Retention and engagement figures from sessions (user, start), with the definitions: the realism check's own (<see cref="RealismFigures"/>), over days 15-70.</summary>
 internal sealed record PopulationFigures(
     double D1, int D1Cohort, double D7, double D30, int D30Cohort, double DauOverMau, double Gini, double Top10Share,
     double MedianSessionsOnActiveDay, int MaxSessionsInADay, double ReturnAfterLapse, double SessionsPerDay)
@@ -184,63 +185,18 @@ internal sealed record PopulationFigures(
 
     public static PopulationFigures Measure(IReadOnlyList<(Guid User, DateTimeOffset At, double Progress)> sessions, IReadOnlyDictionary<Guid, UserState> users, DateTimeOffset start)
     {
-        int DayOf(DateTimeOffset at) => (int)Math.Floor((at - start).TotalDays);
-        var byUser = sessions.GroupBy(s => s.User).ToDictionary(g => g.Key, g => g.Select(s => s.At).Order().ToList());
-        var signup = byUser.ToDictionary(u => u.Key, u => users[u.Key].SignupAt);
-
-        double Retention(int n, int fromDay, int toDay, out int cohort)
-        {
-            var members = signup.Where(s => DayOf(s.Value) >= fromDay && DayOf(s.Value) <= toDay).ToList();
-            cohort = members.Count;
-            var active = members.Count(m => byUser[m.Key].Any(at => at >= m.Value.AddHours(24 * n) && at < m.Value.AddHours((24 * n) + 24)));
-            return cohort == 0 ? 0 : (double)active / cohort;
-        }
-
-        var d1 = Retention(1, 15, 62, out var d1Cohort);
-        var d7 = Retention(7, 15, 62, out _);
-        var d30 = Retention(30, 15, 39, out var d30Cohort);
-
-        var activeDays = byUser.ToDictionary(u => u.Key, u => u.Value.Select(DayOf).ToHashSet());
-        var ratios = new List<double>();
-        for (var day = 43; day < 70; day++)
-        {
-            var dau = activeDays.Count(u => u.Value.Contains(day));
-            var mau = activeDays.Count(u => u.Value.Any(d => d > day - 28 && d <= day));
-            ratios.Add(mau == 0 ? 0 : (double)dau / mau);
-        }
-
-        var late = sessions.Where(s => DayOf(s.At) is >= 43 and < 70).GroupBy(s => s.User).Select(g => (double)g.Count()).Order().ToList();
-        var n = late.Count;
-        var gini = late.Select((x, i) => ((2.0 * (i + 1)) - n - 1) * x).Sum() / (n * late.Sum());
-        var top10 = late.Skip(n - Math.Max(1, n / 10)).Sum() / late.Sum();
-        var perActiveDay = sessions.Where(s => DayOf(s.At) is >= 43 and < 70).GroupBy(s => (s.User, DayOf(s.At))).Select(g => g.Count()).Order().ToList();
-
-        // "A day" for the cap is the person's own local day.
-        var perLocalDay = sessions.GroupBy(s => (s.User, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(s.At, Zones.Find(users[s.User].Timezone)).DateTime))).Max(g => g.Count());
-
-        // Of users whose gap of 14 days or more began by day 56, how many came back.
-        var gaps = 0;
-        var returned = 0;
-        foreach (var (user, times) in byUser)
-        {
-            var days = times.Select(DayOf).Distinct().Order().ToList();
-            var lastDay = Math.Min(70, 0) + 70;
-            for (var i = 0; i < days.Count; i++)
-            {
-                var next = i + 1 < days.Count ? days[i + 1] : lastDay;
-                if (next - days[i] >= 14 && days[i] <= 56 && days[i] >= 15)
-                {
-                    gaps++;
-                    returned += i + 1 < days.Count ? 1 : 0;
-                    break;
-                }
-            }
-        }
+        var report = RealismFigures.Compute(new RealismFacts(
+            start.AddDays(15), start.AddDays(70),
+            [.. sessions.Select(s => new SessionFact(s.User, s.At))],
+            users.ToDictionary(u => u.Key, u => new UserFact(u.Value.SignupAt, u.Value.Timezone))));
+        double Value(FigureDefinition figure) => report[figure.Name].Value ?? 0;
+        int N(FigureDefinition figure) => (int)report[figure.Name].N;
 
         return new PopulationFigures(
-            d1, d1Cohort, d7, d30, d30Cohort, ratios.Average(), gini, top10,
-            perActiveDay[perActiveDay.Count / 2], perLocalDay, gaps == 0 ? 0 : (double)returned / gaps,
-            sessions.Count(s => DayOf(s.At) is >= 15 and < 70) / 55.0);
+            Value(RealismFigures.D1), N(RealismFigures.D1), Value(RealismFigures.D7), Value(RealismFigures.D30), N(RealismFigures.D30),
+            Value(RealismFigures.DauMau), Value(RealismFigures.Gini), Value(RealismFigures.Top10Share),
+            Value(RealismFigures.SessionsOnActiveDay), (int)Value(RealismFigures.MaxSessionsInLocalDay), Value(RealismFigures.ReturnAfterLapse),
+            sessions.Count(s => s.At >= start.AddDays(15) && s.At < start.AddDays(70)) / 55.0);
     }
 }
 

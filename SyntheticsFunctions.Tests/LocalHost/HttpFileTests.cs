@@ -61,7 +61,7 @@ public partial class HttpFileTests(PostgresFixture postgres)
         }
 
         Assert.All(answers, a => Assert.Matches(" 2[0-9][0-9]$", a));
-        Assert.Equal(21, answers.Count);
+        Assert.Equal(22, answers.Count);
     }
 
     internal sealed record HttpFileRequest(string Method, string Path, List<(string Name, string Value)> Headers, string? Body, string? Name = null);

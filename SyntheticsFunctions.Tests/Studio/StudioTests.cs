@@ -135,6 +135,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         var events = await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events");
         var status = await CallAsync("GET", "synthetics/status");
         var activity = await CallAsync("GET", "synthetics/activity/24");
+        var realism = await CallAsync("GET", "synthetics/realism?days=7");
         var pool = await CallAsync("GET", "synthetics/sim-users?page=1&page_size=10");
         var resized = await CallAsync("POST", "synthetics/sim-users", new { pool_size = 30 });
         var activePool = await Db.ScalarAsync(_database, "SELECT count(*) FROM sim_users WHERE retired_at IS NULL");
@@ -165,6 +166,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         Assert.Equal(events, status.Body.GetProperty("events_last_24_hours").GetInt64());
         Assert.Equal(2, status.Body.GetProperty("last_run").GetProperty("sessions_started").GetInt32());
         Assert.Equal(events, activity.Body.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("events").GetInt64()));
+        Assert.Equal(7, realism.Body.GetProperty("days").GetInt32());
         Assert.Equal(10, pool.Body.GetProperty("users").GetArrayLength());
         Assert.Equal(30, resized.Body.GetProperty("pool_size").GetInt32());
         Assert.Equal(30, activePool);
@@ -370,6 +372,30 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         await Expect(page.Locator("#backfill-progress")).ToHaveJSPropertyAsync("value", 100);
         await Expect(page.Locator("#backfill-cancel")).ToBeHiddenAsync();
         Assert.True(await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events") > 0);
+    }
+
+    [Fact]
+    public async Task The_realism_panel_lists_every_figure_with_its_target_and_verdict_and_says_how_to_get_more_history()
+    {
+        var page = await OpenStudioAsync();
+        await page.GetByLabel("Sessions to start (1–50)").FillAsync("20");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+        await Expect(page.Locator("#run-result")).ToContainTextAsync("Run succeeded: wrote");
+
+        await page.GetByLabel("Realism period").SelectOptionAsync("7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check realism" }).ClickAsync();
+
+        await Expect(page.Locator("#realism-summary")).ToContainTextAsync("Last 7 days: ");
+        await Expect(page.Locator("#realism-figures tbody tr")).ToHaveCountAsync(SyntheticsFunctions.Engine.Realism.RealismFigures.All.Count);
+        await Expect(page.Locator("#realism-history")).ToContainTextAsync("POST /api/synthetics/backfill");
+        await Expect(page.Locator("tr[data-figure='d30_retention'] td").Nth(3)).ToHaveTextAsync("not enough data");
+        await Expect(page.Locator("tr[data-figure='d30_retention'] td").Nth(2)).ToHaveTextAsync("0.05 to 0.15");
+        await Expect(page.Locator("tr[data-figure='rows_out_of_order'] td").Nth(3)).ToHaveTextAsync("pass");
+        await Expect(page.Locator("tr[data-figure='contract_violations'] td").Nth(1)).ToHaveTextAsync("0");
+        var users = await Db.ScalarAsync(_database, "SELECT count(DISTINCT user_id) FROM journey_scene_events");
+        await Expect(page.Locator("#realism-sessions rect")).ToHaveCountAsync(8);
+        await Expect(page.Locator("#realism-sessions-summary")).ToContainTextAsync($"{users.ToString("N0", Numbers)} users with a session");
+        await Expect(page.Locator("#realism-cohorts-summary")).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -674,7 +700,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
 
         string[] expectedOrder =
         [
-            "toggle", "key", "key-save", "key-forget", "activity-window",
+            "toggle", "key", "key-save", "key-forget", "activity-window", "realism-days", "realism-submit",
             "preset-light", "preset-moderate", "preset-heavy", "preset-intense",
             "f-sessions_per_min", "f-max_per_run", "f-error_rate", "f-abandon_rate", "f-mindblock_chance", "f-retain_days", "f-idle_abandon_days", "settings-save",
             "run-target", "run-dry", "run-submit", "backfill-days", "backfill-purge", "backfill-submit", "pool-size", "pool-submit", "cleanup-days", "cleanup-submit", "purge-confirm", "purge-submit",

@@ -90,3 +90,18 @@ public sealed record BackfillResponse(
     Guid Id, string StatusUrl, string State, int Days, bool PurgeFirst, long Seed, DateTimeOffset WindowStart, DateTimeOffset WindowEnd,
     DateTimeOffset Cursor, double Percent, int Chunks, IReadOnlyDictionary<string, long> Rows, long TotalRows, double? RowsPerSecond,
     double? EtaSeconds, bool CancelRequested, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error);
+
+/// <summary>One realism figure: its value against its target, the verdict, and the sample it rests on.</summary>
+public sealed record RealismFigureResponse(
+    string Name, string Meaning, double? Value, double? Min, double? Max, string Target, string Verdict, long N, string SampleUnit, string? Note);
+
+/// <summary>A weekly signup cohort: retention[n] is the share active on day n after signup.</summary>
+public sealed record CohortResponse(DateTimeOffset WeekStart, int Users, IReadOnlyList<double?> Retention);
+
+/// <summary>How many users had this many sessions in the window.</summary>
+public sealed record SessionsBucketResponse(string Sessions, int Users);
+
+/// <summary><c>GET synthetics/realism</c>.</summary>
+public sealed record RealismResponse(
+    DateTimeOffset From, DateTimeOffset To, int Days, int Passed, int Failed, int NotEnoughData, string? History,
+    IReadOnlyList<RealismFigureResponse> Figures, IReadOnlyList<CohortResponse> Cohorts, IReadOnlyList<SessionsBucketResponse> SessionsPerUser);

@@ -96,6 +96,7 @@ public static class SyntheticsServiceCollectionExtensions
         services.AddSingleton<PoolStore>();
         services.AddSingleton<ActivityStore>();
         services.AddSingleton<BackfillStore>();
+        services.AddSingleton<RealismStore>();
 
         // Use cases, which the functions take through their interfaces.
         services.AddSingleton<SchemaGate>();
@@ -106,6 +107,7 @@ public static class SyntheticsServiceCollectionExtensions
         services.AddSingleton<IPoolService, PoolService>();
         services.AddSingleton<ICleanupService, CleanupService>();
         services.AddSingleton<IBackfillService, BackfillService>();
+        services.AddSingleton<IRealismService, RealismService>();
         services.AddHostedService<SchemaStartup>();
         return services;
     }

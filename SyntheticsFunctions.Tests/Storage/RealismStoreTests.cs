@@ -1,0 +1,274 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Engine.Realism;
+using SyntheticsFunctions.Tests.Infrastructure;
+
+namespace SyntheticsFunctions.Tests.Storage;
+
+/// <summary>
+/// The realism check's SQL against hand-built rows whose figures are known exactly: a cohort of
+/// 100 with known retention and funnel, 100 regulars with known session counts, one broken row
+/// of each rule, and real users' rows (plain, and tagged synthetic) that the check must ignore.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public class RealismStoreTests(PostgresFixture postgres)
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 2, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset From = Now.AddDays(-35);
+    private static readonly JourneyDefinition Journey = DefaultCatalog.Catalog.Journeys[0];
+
+    [Fact]
+    public async Task The_check_reads_exactly_the_figures_of_hand_built_rows_and_ignores_real_users()
+    {
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: Now);
+        await app.ExecuteAsync("DELETE FROM synthetic_user_state");
+        await app.ExecuteAsync("DELETE FROM sim_users");
+        var rows = new Rows();
+
+        // The cohort: 100 sign up on window day 2. Day 1: the first 40; day 7: the first 20; day
+        // 30: the first 10; day 31: the first 5. Each session opens the next scene of one journey;
+        // the last 25 completed it on day 5.
+        var cohort = Enumerable.Range(0, 100).Select(_ => Guid.NewGuid()).ToList();
+        var signup = From.AddDays(2);
+        for (var i = 0; i < 100; i++)
+        {
+            var instance = rows.User(cohort[i], signup, signup, completedAt: i >= 75 ? signup.AddDays(5) : null);
+            rows.Session(cohort[i], instance, signup.AddMinutes(i), 1);
+            (int Day, int Upto)[] later = [(1, 40), (7, 20), (30, 10), (31, 5)];
+            var order = 2;
+            foreach (var (day, upto) in later.Where(l => i < l.Upto))
+            {
+                rows.Session(cohort[i], instance, signup.AddDays(day).AddHours(2), order++);
+            }
+        }
+
+        // Three who completed it enrol in it again on day 10 (no sessions in it), and one who had
+        // not completed it enrols again too: four re-enrolments (a journey enrolled in before).
+        for (var i = 0; i < 3; i++)
+        {
+            rows.Instance(cohort[75 + i], From.AddDays(10), null);
+        }
+
+        rows.Instance(cohort[0], From.AddDays(10), null);
+
+        // 100 regulars who signed up before the window: regular j has j % 4 + 1 sessions, on window days 10, 11, ...
+        var regulars = Enumerable.Range(0, 100).Select(_ => Guid.NewGuid()).ToList();
+        for (var j = 0; j < 100; j++)
+        {
+            var instance = rows.User(regulars[j], From.AddDays(-20), From.AddDays(-20), null);
+            for (var k = 0; k <= j % 4; k++)
+            {
+                rows.Session(regulars[j], instance, From.AddDays(10 + k).AddHours(12), 1 + k);
+            }
+        }
+
+        await rows.WriteAsync(app);
+
+        // One of each broken rule: a completed scene with no captures and a dwell past its limit;
+        // a trigger after its journey completed (written in the signup session, days later); an
+        // event before its journey started.
+        await rows.CompletedSceneWithoutCapturesAsync(app, regulars[0], From.AddDays(10).AddHours(12));
+        await rows.TriggerAfterCompletionAsync(app, cohort[99], signup.AddDays(6));
+        await rows.EventBeforeStartAsync(app, cohort[98], signup.AddHours(-1));
+        await rows.CapturesAsync(app, regulars[1], From.AddDays(10).AddHours(12), "I felt calm 3 times!", "i felt calm, 7 times", "Something else.");
+
+        // Real users: plain, and tagged synthetic with a session id; none in sim_users.
+        var real = await RealUserRows.InsertAsync(app, From.AddDays(12));
+        var taggedReal = await RealUserRows.InsertAsync(app, From.AddDays(12), taggedSynthetic: true);
+        await app.ExecuteAsync(
+            """
+            INSERT INTO journey_scene_events (id, instance_id, user_id, event_type, event_payload, created_at)
+            SELECT gen_random_uuid(), id, user_id, 'scene_opened', jsonb_build_object('synthetic', true, 'session_id', gen_random_uuid()), started_at
+            FROM journey_instances WHERE user_id = ANY($1)
+            """, new[] { real, taggedReal });
+        await app.ExecuteAsync("SELECT synthetic_rebuild_rollups()");
+
+        var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
+        var facts = await store.ReadAsync(From, Now, CancellationToken.None);
+        var report = RealismFigures.Compute(facts);
+
+        // Sessions: each written session once, the signup session of cohort 99 whole though its trigger came days later.
+        Assert.Equal(rows.Sessions.Count, facts.Sessions.Count);
+        Assert.DoesNotContain(facts.Sessions, s => s.User == real || s.User == taggedReal);
+        Assert.Equal(2, facts.Sessions.Single(s => s.User == cohort[99]).Events);
+        var events = rows.Sessions.Count + 1 + 1 + 1 + 3; // + the completed scene, the trigger, the early event, the captures' events
+        AssertFigure(report, RealismFigures.EventsPerHour, events / (35 * 24.0), Verdicts.Fail, events);
+        AssertFigure(report, RealismFigures.EventsPerSession, events / (double)rows.Sessions.Count, Verdicts.Fail, rows.Sessions.Count);
+
+        // Retention of the cohort.
+        AssertFigure(report, RealismFigures.D1, 0.40, Verdicts.Pass, 100);
+        AssertFigure(report, RealismFigures.D7, 0.20, Verdicts.Pass, 100);
+        AssertFigure(report, RealismFigures.D30, 0.10, Verdicts.Pass, 100);
+
+        // Concentration over the last 28 days (window days 7-34): the oracle is the mean absolute difference.
+        var late = rows.Sessions.Where(s => s.Start >= From.AddDays(7)).GroupBy(s => s.User).Select(g => (double)g.Count()).ToList();
+        var gini = late.Sum(a => late.Sum(b => Math.Abs(a - b))) / (2.0 * late.Count * late.Sum());
+        Assert.Equal(120, late.Count);
+        AssertFigure(report, RealismFigures.Gini, gini, Verdicts.Fail, 120);
+        AssertFigure(report, RealismFigures.Top10Share, 12 * 4 / late.Sum(), Verdicts.Fail, 120);
+        AssertFigure(report, RealismFigures.SessionsOnActiveDay, 1, Verdicts.Pass, (long)late.Sum());
+
+        // DAU/MAU over window days 27-34, each day's active users over the 28 days before it.
+        var activeDays = rows.Sessions.GroupBy(s => s.User).ToDictionary(g => g.Key, g => g.Select(s => (int)Math.Floor((s.Start - From).TotalDays)).ToHashSet());
+        var ratios = Enumerable.Range(27, 8).Select(d => activeDays.Count(u => u.Value.Contains(d)) / (double)activeDays.Count(u => u.Value.Any(x => x > d - 28 && x <= d))).ToList();
+        Assert.Equal(ratios.Average(), report[RealismFigures.DauMau.Name].Value!.Value, 4);
+
+        // Lapse and return: every regular's last day and 60 cohort users' only day begin a gap with no return; 10 return on day 32.
+        AssertFigure(report, RealismFigures.ReturnAfterLapse, 10 / 200.0, Verdicts.Pass, 200);
+
+        // Journeys: 100 enrolments at least 28 days old, 25 completed in 5 days; 4 of 104 re-enrolments; the funnel.
+        AssertFigure(report, RealismFigures.JourneyCompletion, 0.25, Verdicts.Pass, 100);
+        AssertFigure(report, RealismFigures.DaysToComplete, 5, Verdicts.Pass, 25);
+        AssertFigure(report, RealismFigures.ReEnrolment, 4 / 104.0, Verdicts.Pass, 104);
+        var drop12 = 1 - (65 / 100.0);
+        var drop45 = 1 - (30 / 35.0);
+        AssertFigure(report, RealismFigures.FunnelDrop, drop12 - drop45, Verdicts.Pass, 100);
+
+        // The rules: one broken row each, found among the rows checked; the sampled captures, normalised.
+        AssertFigure(report, RealismFigures.ContractViolations, 1, Verdicts.Fail, 1);
+        AssertFigure(report, RealismFigures.TriggersOutsideJourney, 1, Verdicts.Fail, 1);
+        AssertFigure(report, RealismFigures.RowsOutOfOrder, 1, Verdicts.Fail, events);
+        AssertFigure(report, RealismFigures.DistinctCaptures, 2 * 10_000 / 3.0, Verdicts.NotEnoughData, 3);
+        AssertFigure(report, RealismFigures.MaxSessionsInLocalDay, 1, Verdicts.Pass, 200);
+
+        // The cohort chart: one weekly cohort of 100, 0.4 on day 1 (day 0 lacks the user whose session began an hour early).
+        var curve = Assert.Single(report.Cohorts);
+        Assert.Equal(100, curve.Users);
+        Assert.Equal(0.99, curve.Retention[0]);
+        Assert.Equal(0.4, curve.Retention[1]);
+        Assert.Equal(0.1, curve.Retention[30]);
+        Assert.Equal(200, report.SessionsPerUser.Sum(b => b.Users));
+
+        // A second read uses the cache (nothing changed), and says the same.
+        var again = RealismFigures.Compute(await store.ReadAsync(From, Now, CancellationToken.None));
+        Assert.Equal(JsonSerializer.Serialize(report.Figures), JsonSerializer.Serialize(again.Figures));
+    }
+
+    private static void AssertFigure(RealismReport report, FigureDefinition definition, double value, string verdict, long n)
+    {
+        var figure = report[definition.Name];
+        Assert.True(figure.Value is { } v && Math.Abs(v - value) < 1e-4, $"{definition.Name}: {figure.Value} where {value} was expected");
+        Assert.True(figure.Verdict == verdict, $"{definition.Name}: {figure.Verdict} where {verdict} was expected ({figure.Note})");
+        Assert.Equal(n, figure.N);
+    }
+
+    /// <summary>Hand-built sim users, instances and sessions (one scene_opened event each), written with one insert per table.</summary>
+    private sealed class Rows
+    {
+        private readonly List<(Guid User, DateTimeOffset Signup)> _users = [];
+        private readonly List<(Guid Id, Guid User, DateTimeOffset Started, DateTimeOffset? Completed)> _instances = [];
+
+        public List<(Guid User, Guid Instance, Guid Session, DateTimeOffset Start, int Order)> Sessions { get; } = [];
+
+        public Guid User(Guid user, DateTimeOffset signup, DateTimeOffset instanceStarted, DateTimeOffset? completedAt)
+        {
+            _users.Add((user, signup));
+            return Instance(user, instanceStarted, completedAt);
+        }
+
+        public Guid Instance(Guid user, DateTimeOffset started, DateTimeOffset? completed)
+        {
+            var id = Guid.NewGuid();
+            _instances.Add((id, user, started, completed));
+            return id;
+        }
+
+        public void Session(Guid user, Guid instance, DateTimeOffset start, int order) => Sessions.Add((user, instance, Guid.NewGuid(), start, order));
+
+        public async Task WriteAsync(TestApp app)
+        {
+            await app.ExecuteAsync(
+                """
+                INSERT INTO profiles (id, display_name, created_at, metadata) SELECT u, 'Sim', s, '{"synthetic": true}' FROM unnest($1::uuid[], $2::timestamptz[]) AS x(u, s)
+                """, _users.Select(u => u.User).ToArray(), _users.Select(u => u.Signup.UtcDateTime).ToArray());
+            await app.ExecuteAsync(
+                """
+                INSERT INTO sim_users (profile_id, persona, timezone, created_at) SELECT u, 'steady_habit_builder', 'UTC', s FROM unnest($1::uuid[], $2::timestamptz[]) AS x(u, s)
+                """, _users.Select(u => u.User).ToArray(), _users.Select(u => u.Signup.UtcDateTime).ToArray());
+            await app.ExecuteAsync(
+                """
+                INSERT INTO synthetic_user_state (profile_id, signup_at, persona, engagement, chronotype_shift_hours, lifecycle, sessions_that_day, sessions)
+                SELECT u, s, 'steady_habit_builder', 1, 0, 'active', 0, 0 FROM unnest($1::uuid[], $2::timestamptz[]) AS x(u, s);
+                """, _users.Select(u => u.User).ToArray(), _users.Select(u => u.Signup.UtcDateTime).ToArray());
+            await app.ExecuteAsync(
+                """
+                INSERT INTO journey_instances (id, user_id, journey_id, status, current_scene_order, started_at, last_activity_at, completed_at, created_at, metadata)
+                SELECT i, u, $5, CASE WHEN c IS NULL THEN 'active' ELSE 'completed' END, 1, s, coalesce(c, s), c, s, '{"synthetic": true}'
+                FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS x(i, u, s, c)
+                """,
+                _instances.Select(i => i.Id).ToArray(), _instances.Select(i => i.User).ToArray(), _instances.Select(i => i.Started.UtcDateTime).ToArray(),
+                _instances.Select(i => (DateTime?)i.Completed?.UtcDateTime).ToArray(), Journey.Id);
+            await app.ExecuteAsync(
+                """
+                INSERT INTO journey_scene_events (id, instance_id, user_id, scene_id, event_type, event_payload, created_at)
+                SELECT gen_random_uuid(), i, u, sc, 'scene_opened', jsonb_build_object('synthetic', true, 'session_id', s), t
+                FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::uuid[]) AS x(u, i, s, t, sc)
+                """,
+                Sessions.Select(s => s.User).ToArray(), Sessions.Select(s => s.Instance).ToArray(), Sessions.Select(s => s.Session).ToArray(),
+                Sessions.Select(s => s.Start.UtcDateTime).ToArray(), Sessions.Select(s => Journey.Scenes[s.Order - 1].Id).ToArray());
+        }
+
+        public async Task CompletedSceneWithoutCapturesAsync(TestApp app, Guid user, DateTimeOffset opened)
+        {
+            var session = Sessions.First(s => s.User == user);
+            var sceneRow = Guid.NewGuid();
+            await app.ExecuteAsync(
+                """
+                INSERT INTO journey_instance_scenes (id, instance_id, user_id, scene_id, status, opened_at, completed_at, created_at, metadata)
+                VALUES ($1, $2, $3, $4, 'completed', $5, $6, $5, '{"synthetic": true}')
+                """, sceneRow, session.Instance, user, Journey.Scenes[0].Id, opened.UtcDateTime, opened.AddSeconds(200).UtcDateTime);
+            await InsertEventAsync(app, session, "scene_completed", opened.AddSeconds(200), sceneRow, new { });
+        }
+
+        public async Task TriggerAfterCompletionAsync(TestApp app, Guid user, DateTimeOffset at)
+        {
+            var session = Sessions.First(s => s.User == user);
+            var trigger = Guid.NewGuid();
+            await app.ExecuteAsync(
+                """
+                INSERT INTO journey_real_world_triggers (id, instance_id, user_id, trigger_type, description, created_at, metadata)
+                VALUES ($1, $2, $3, 'work_stress', 'Deadline', $4, '{"synthetic": true}')
+                """, trigger, session.Instance, user, at.UtcDateTime);
+            await InsertEventAsync(app, session, "real_world_trigger", at, null, new { trigger_id = trigger });
+        }
+
+        public Task EventBeforeStartAsync(TestApp app, Guid user, DateTimeOffset at) =>
+            InsertEventAsync(app, Sessions.First(s => s.User == user), "client_error", at, null, new { });
+
+        public async Task CapturesAsync(TestApp app, Guid user, DateTimeOffset at, params string[] texts)
+        {
+            var session = Sessions.First(s => s.User == user);
+            var sceneRow = Guid.NewGuid();
+            await app.ExecuteAsync(
+                """
+                INSERT INTO journey_instance_scenes (id, instance_id, user_id, scene_id, status, opened_at, created_at, metadata)
+                VALUES ($1, $2, $3, $4, 'in_progress', $5, $5, '{"synthetic": true}')
+                """, sceneRow, session.Instance, user, Journey.Scenes[0].Id, at.UtcDateTime);
+            for (var i = 0; i < texts.Length; i++)
+            {
+                var capture = Guid.NewGuid();
+                await app.ExecuteAsync(
+                    """
+                    INSERT INTO journey_scene_captures (id, instance_id, instance_scene_id, user_id, scene_id, prompt, response, created_at, metadata)
+                    VALUES ($1, $2, $3, $4, $5, 'Prompt', $6, $7, '{"synthetic": true}')
+                    """, capture, session.Instance, sceneRow, user, Journey.Scenes[0].Id, texts[i], at.AddSeconds(i + 1).UtcDateTime);
+                await InsertEventAsync(app, session, "capture_submitted", at.AddSeconds(i + 1), sceneRow, new { capture_id = capture });
+            }
+        }
+
+        private static Task InsertEventAsync(TestApp app, (Guid User, Guid Instance, Guid Session, DateTimeOffset Start, int Order) session, string type, DateTimeOffset at, Guid? sceneRow, object details)
+        {
+            var payload = JsonSerializer.SerializeToElement(details).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
+            payload["synthetic"] = true;
+            payload["session_id"] = session.Session;
+            return app.ExecuteAsync(
+                """
+                INSERT INTO journey_scene_events (id, instance_id, instance_scene_id, user_id, scene_id, event_type, event_payload, created_at)
+                VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::jsonb, $7)
+                """,
+                session.Instance, sceneRow is { } id ? id : DBNull.Value, session.User, sceneRow is null ? DBNull.Value : Journey.Scenes[0].Id, type,
+                JsonSerializer.Serialize(payload), at.UtcDateTime);
+        }
+    }
+}

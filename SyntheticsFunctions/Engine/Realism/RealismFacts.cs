@@ -1,0 +1,61 @@
+namespace SyntheticsFunctions.Engine.Realism;
+
+/// <summary>
+/// One session as an analyst sees it in the tables: whose, when it started, and what happened in
+/// it. Only <see cref="User"/> and <see cref="Start"/> are needed for the population figures; the
+/// rest (zero where unknown) feed the session, content and behaviour figures.
+/// </summary>
+public sealed record SessionFact(
+    Guid User,
+    DateTimeOffset Start,
+    int Events = 0,
+    bool Abandoned = false,
+    bool Errored = false,
+    int ScenesOpened = 0,
+    int MindblockSignals = 0,
+    Guid? Instance = null,
+    int LastSceneOrder = 0,
+    double ResistanceSum = 0,
+    int ResistanceCount = 0,
+    double IntensitySum = 0,
+    int IntensityCount = 0,
+    IReadOnlyList<(Guid Mindblock, int Intensity)>? Mindblocks = null);
+
+/// <summary>A sim user: when they signed up (null where the engine kept no state) and where they live (an IANA id).</summary>
+public sealed record UserFact(DateTimeOffset? SignupAt, string Timezone);
+
+/// <summary>
+/// One enrolment (a journey instance): started when, completed when (null if not), how many scenes
+/// its journey has, and whether the same user had completed the same journey before it started.
+/// </summary>
+public sealed record EnrolmentFact(Guid Instance, Guid User, Guid Journey, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, int JourneyScenes, bool ReEnrolment);
+
+/// <summary>
+/// Counts the tables give directly: the window's synthetic events and the configured rates they
+/// should show, the sampled capture texts, and the rule checks (each a count checked and a count broken).
+/// </summary>
+public sealed record TableCounts(
+    long Events = 0,
+    double ExpectedEventsPerHour = 0,
+    double AbandonRate = 0,
+    double ErrorRate = 0,
+    double MindblockChance = 0,
+    IReadOnlyList<string>? CaptureTexts = null,
+    long Triggers = 0,
+    long TriggersOutsideJourney = 0,
+    long ScenesChecked = 0,
+    long ContractViolations = 0,
+    long RowsChecked = 0,
+    long RowsOutOfOrder = 0);
+
+/// <summary>Everything the realism figures are computed from, for the window [<see cref="From"/>, <see cref="To"/>).</summary>
+public sealed record RealismFacts(
+    DateTimeOffset From,
+    DateTimeOffset To,
+    IReadOnlyList<SessionFact> Sessions,
+    IReadOnlyDictionary<Guid, UserFact> Users,
+    IReadOnlyList<EnrolmentFact>? Enrolments = null,
+    TableCounts? Counts = null)
+{
+    public int Days => (int)Math.Round((To - From).TotalDays);
+}

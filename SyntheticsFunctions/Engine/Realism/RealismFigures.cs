@@ -1,0 +1,425 @@
+using System.Text;
+
+namespace SyntheticsFunctions.Engine.Realism;
+
+/// <summary>What a figure says about the data: within its target, outside it, or the window cannot say.</summary>
+public static class Verdicts
+{
+    public const string Pass = "pass";
+    public const string Fail = "fail";
+    public const string NotEnoughData = "not_enough_data";
+}
+
+/// <summary>
+/// A figure's declaration: its name, what it measures, its target range (either end open), the
+/// smallest sample it may rest on and the shortest window that can show it.
+/// </summary>
+public sealed record FigureDefinition(string Name, string Meaning, double? Min, double? Max, int MinSample, string SampleUnit, int MinWindowDays = 1)
+{
+    public string TargetText(double? min, double? max) => (min, max) switch
+    {
+        ({ } a, { } b) when a == b => $"= {Format(a)}",
+        ({ } a, { } b) => $"{Format(a)} to {Format(b)}",
+        ({ } a, null) => $">= {Format(a)}",
+        (null, { } b) => $"<= {Format(b)}",
+        _ => "any",
+    };
+
+    private static string Format(double v) => Math.Round(v, 3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>One computed figure: its value, target, verdict and the sample it rests on.</summary>
+public sealed record RealismFigure(
+    string Name, string Meaning, double? Value, double? Min, double? Max, string Target, string Verdict, long N, string SampleUnit, string? Note);
+
+/// <summary>A weekly signup cohort's retention: <see cref="Retention"/>[n] is the share active on day n after signup (null where the window cannot show day n).</summary>
+public sealed record CohortCurve(DateTimeOffset WeekStart, int Users, IReadOnlyList<double?> Retention);
+
+/// <summary>How many users had how many sessions in the window.</summary>
+public sealed record SessionsBucket(string Sessions, int Users);
+
+/// <summary>The realism check's answer.</summary>
+public sealed record RealismReport(
+    DateTimeOffset From, DateTimeOffset To, int Days, IReadOnlyList<RealismFigure> Figures,
+    IReadOnlyList<CohortCurve> Cohorts, IReadOnlyList<SessionsBucket> SessionsPerUser, string? History)
+{
+    public RealismFigure this[string name] => Figures.First(f => f.Name == name);
+}
+
+/// <summary>
+/// The realism figures, defined once: the engine's statistical tests and the API's check over the
+/// tables both call <see cref="Compute"/>. Definitions (issue 12, "How it is measured"), with day n
+/// of a user = [signup + 24n h, +24 h) and day k of the window = [From + 24k h, +24 h):
+/// <list type="bullet">
+/// <item>D1, D7, D30: of users signing up in the window early enough for day n to be over by its end, the share with a session on day n.</item>
+/// <item>DAU/MAU: the mean, over window days with 28 days of history inside the window, of users active that day over users active in the 28 days ending that day.</item>
+/// <item>Gini, top-10% share, median sessions on an active day: over the window's last 28 days, users with a session.</item>
+/// <item>Return after lapse: of users whose first gap of 14 days or more began on an active day at least 14 days before the end, the share who came back.</item>
+/// <item>Journeys: enrolments started at least 28 days before the end, completed (share) and in how many days (median); re-enrolment in a journey the user had already completed; scene funnel drops.</item>
+/// <item>Behaviour: users signing up 28 days or more before the end with resistance checks (mindblock signals) in both week 1 and week 4: mean week 1 minus mean week 4.</item>
+/// </list>
+/// </summary>
+public static class RealismFigures
+{
+    public const int FigureWindowDays = 28;
+
+    public static readonly FigureDefinition EventsPerHour = new("events_per_hour", "Synthetic scene events per hour against the preset's volume (sessions_per_min x 60 x events per session), weekly mean within 10%", null, null, 1, "events", 7);
+    public static readonly FigureDefinition EventsPerSession = new("events_per_session", "Scene events per session (the seed's flow: 1-3 scenes, about 10 events)", 8.8, 10.8, 100, "sessions");
+    public static readonly FigureDefinition AbandonRate = new("abandon_rate", "Sessions that stop mid-scene, against abandon_rate", null, null, 200, "sessions");
+    public static readonly FigureDefinition ErrorRate = new("error_rate", "Sessions with a client error, against error_rate", null, null, 200, "sessions");
+    public static readonly FigureDefinition MindblockShare = new("mindblock_share", "Mindblock signals per scene opened, against mindblock_chance", null, null, 200, "scenes");
+    public static readonly FigureDefinition LocalHourCorrelation = new("local_hour_correlation", "Correlation of sessions by the user's local hour with the configured activity curve", 0.9, null, 500, "sessions");
+    public static readonly FigureDefinition WeekdayWeekendRatio = new("weekday_weekend_ratio", "Sessions on a local weekday over a local weekend day, against the curve's weekday weights (within 15%)", null, null, 500, "sessions", 7);
+    public static readonly FigureDefinition D1 = new("d1_retention", "Share of new users with a session on day 1 after signup", 0.25, 0.45, 100, "users", 2);
+    public static readonly FigureDefinition D7 = new("d7_retention", "Share of new users with a session on day 7 after signup", 0.12, 0.25, 100, "users", 8);
+    public static readonly FigureDefinition D30 = new("d30_retention", "Share of new users with a session on day 30 after signup", 0.05, 0.15, 100, "users", 31);
+    public static readonly FigureDefinition DauMau = new("dau_mau", "Daily over 28-day active users, the mean over days with 28 days of history in the window", 0.10, 0.30, 100, "users", FigureWindowDays);
+    public static readonly FigureDefinition Gini = new("sessions_gini", "Gini coefficient of sessions per user, the window's last 28 days", 0.4, 0.7, 100, "users", FigureWindowDays);
+    public static readonly FigureDefinition Top10Share = new("top10_share", "Share of sessions held by the top 10% of users, the window's last 28 days", 0.30, null, 100, "users", FigureWindowDays);
+    public static readonly FigureDefinition SessionsOnActiveDay = new("median_sessions_on_active_day", "Median sessions of a user on a day they are active (UTC day of the window), the last 28 days", 1, 2, 100, "user-days");
+    public static readonly FigureDefinition MaxSessionsInLocalDay = new("max_sessions_in_a_local_day", "Most sessions any user had in one of their local days", null, PopulationModel.MaxSessionsPerDay, 1, "users");
+    public static readonly FigureDefinition ReturnAfterLapse = new("return_after_lapse", "Of users whose gap of 14 days or more began by 14 days before the end, the share who returned", 0.05, null, 20, "users", 21);
+    public static readonly FigureDefinition JourneyCompletion = new("journey_completion", "Enrolments started at least 28 days before the end that completed", 0.20, 0.50, 50, "enrolments", 29);
+    public static readonly FigureDefinition DaysToComplete = new("median_days_to_complete", "Median days from enrolment to completion, of those enrolments", 3, 21, 10, "completions", 29);
+    public static readonly FigureDefinition ReEnrolment = new("re_enrolment", "Enrolments in a journey the user had enrolled in before (completed or not)", null, 0.05, 50, "enrolments");
+    public static readonly FigureDefinition FunnelDrop = new("funnel_drop_difference", "Drop from scene 1 to 2 minus drop from scene 4 to 5 (the funnel loses most at the first scenes), enrolments that began in the window at least 14 days before its end", 0.000001, null, 50, "enrolments", 15);
+    public static readonly FigureDefinition ResistanceChange = new("resistance_change_week1_to_week4", "Mean resistance level in week 1 after signup minus week 4, users with checks in both (0-10 scale)", 1.0, null, 30, "users", 29);
+    public static readonly FigureDefinition IntensityChange = new("intensity_change_week1_to_week4", "Mean mindblock intensity in week 1 after signup minus week 4, users with signals in both", 0.000001, null, 30, "users", 29);
+    public static readonly FigureDefinition StatusSteps = new("status_steps_within_one", "Mindblock status transitions moving at most one step along struggling -> working_on_it -> easing", 0.90, null, 100, "transitions");
+    public static readonly FigureDefinition DistinctCaptures = new("distinct_capture_texts_per_10k", "Distinct capture texts (lower-cased, digits and punctuation stripped) among the window's last 10,000 captures", 1000, null, 10_000, "captures");
+    public static readonly FigureDefinition TriggersOutsideJourney = new("triggers_outside_journey", "Real-world triggers dated after their journey completed or was abandoned", null, 0, 1, "triggers");
+    public static readonly FigureDefinition ContractViolations = new("contract_violations", "Completed scenes missing a required capture or check, or with a dwell time outside the contract", null, 0, 1, "scenes");
+    public static readonly FigureDefinition RowsOutOfOrder = new("rows_out_of_order", "Rows dated before their scene opened or after it completed, before their journey started, or in the future", null, 0, 1, "rows");
+
+    /// <summary>Every figure, in the order the API and the Studio list them.</summary>
+    public static IReadOnlyList<FigureDefinition> All { get; } =
+    [
+        EventsPerHour, EventsPerSession, AbandonRate, ErrorRate, MindblockShare, LocalHourCorrelation, WeekdayWeekendRatio,
+        D1, D7, D30, DauMau, Gini, Top10Share, SessionsOnActiveDay, MaxSessionsInLocalDay, ReturnAfterLapse,
+        JourneyCompletion, DaysToComplete, ReEnrolment, FunnelDrop, ResistanceChange, IntensityChange, StatusSteps,
+        DistinctCaptures, TriggersOutsideJourney, ContractViolations, RowsOutOfOrder,
+    ];
+
+    /// <summary>How old an enrolment must be at the window's end to count in the funnel.</summary>
+    public const int FunnelSettleDays = 14;
+
+    /// <summary>How many captures the distinct-text figure samples.</summary>
+    public const int CaptureSample = 10_000;
+
+    public static RealismReport Compute(RealismFacts facts)
+    {
+        var days = facts.Days;
+        var counts = facts.Counts ?? new TableCounts();
+        var sessions = facts.Sessions.Where(s => s.Start >= facts.From && s.Start < facts.To).OrderBy(s => s.Start).ToList();
+        var byUser = sessions.GroupBy(s => s.User).ToDictionary(g => g.Key, g => g.ToList());
+        var figures = new List<RealismFigure>();
+        int DayOf(DateTimeOffset at) => (int)Math.Floor((at - facts.From).TotalDays);
+        void Add(FigureDefinition d, double? value, long n, double? min = null, double? max = null, string? note = null) =>
+            figures.Add(Judge(d, value, n, days, min ?? d.Min, max ?? d.Max, note));
+
+        // Volume and sessions.
+        var hours = (facts.To - facts.From).TotalHours;
+        var expected = counts.ExpectedEventsPerHour;
+        Add(EventsPerHour, hours > 0 ? counts.Events / hours : null, counts.Events, expected * 0.9, expected * 1.1);
+        var withEvents = sessions.Where(s => s.Events > 0).ToList();
+        Add(EventsPerSession, withEvents.Count > 0 ? withEvents.Average(s => (double)s.Events) : null, withEvents.Count);
+        Add(AbandonRate, Share(withEvents, s => s.Abandoned), withEvents.Count, Lower(counts.AbandonRate, 0.02, 0.25), Upper(counts.AbandonRate, 0.02, 0.25));
+        Add(ErrorRate, Share(withEvents, s => s.Errored), withEvents.Count, Lower(counts.ErrorRate, 0.02, 0.25), Upper(counts.ErrorRate, 0.02, 0.25));
+        var scenes = withEvents.Sum(s => (long)s.ScenesOpened);
+        Add(MindblockShare, scenes > 0 ? withEvents.Sum(s => (double)s.MindblockSignals) / scenes : null, scenes, Lower(counts.MindblockChance, 0.03, 0.15), Upper(counts.MindblockChance, 0.03, 0.15));
+
+        // When in the users' own day.
+        var hourly = new double[24];
+        var weekday = new double[7];
+        var located = 0;
+        var perLocalDay = new Dictionary<(Guid, DateOnly), int>();
+        foreach (var s in sessions)
+        {
+            if (!facts.Users.TryGetValue(s.User, out var user))
+            {
+                continue;
+            }
+
+            var local = TimeZoneInfo.ConvertTime(s.Start, Zones.Find(user.Timezone)).DateTime;
+            hourly[local.Hour]++;
+            weekday[(int)local.DayOfWeek]++;
+            located++;
+            var key = (s.User, DateOnly.FromDateTime(local));
+            perLocalDay[key] = perLocalDay.GetValueOrDefault(key) + 1;
+        }
+
+        Add(LocalHourCorrelation, located > 0 ? Correlation(hourly, [.. ActivityCurve.HourlyWeights]) : null, located);
+        var occurrences = new int[7];
+        for (var d = 0; d < days; d++)
+        {
+            occurrences[(int)facts.From.AddDays(d).DayOfWeek]++;
+        }
+
+        double MeanPerDay(IEnumerable<int> dows, double[] values) => dows.Where(d => occurrences[d] > 0).Average(d => values[d] / occurrences[d]);
+        int[] weekdays = [1, 2, 3, 4, 5];
+        int[] weekend = [0, 6];
+        var configured = weekdays.Average(d => ActivityCurve.WeekdayWeights[d]) / weekend.Average(d => ActivityCurve.WeekdayWeights[d]);
+        var weekendSessions = MeanPerDay(weekend, weekday);
+        Add(WeekdayWeekendRatio, days >= 7 && weekendSessions > 0 ? MeanPerDay(weekdays, weekday) / weekendSessions : null, located, configured * 0.85, configured * 1.15);
+
+        // Retention of the cohorts the window holds.
+        var signups = facts.Users
+            .Where(u => u.Value.SignupAt is { } at && at >= facts.From && at < facts.To)
+            .ToDictionary(u => u.Key, u => u.Value.SignupAt!.Value);
+        bool ActiveOnDay(Guid user, DateTimeOffset signup, int n) =>
+            byUser.TryGetValue(user, out var list) && list.Any(s => s.Start >= signup.AddHours(24 * n) && s.Start < signup.AddHours((24 * n) + 24));
+        foreach (var (definition, n) in new[] { (D1, 1), (D7, 7), (D30, 30) })
+        {
+            var cohort = signups.Where(s => s.Value.AddHours((24 * n) + 24) <= facts.To).ToList();
+            Add(definition, cohort.Count > 0 ? cohort.Count(c => ActiveOnDay(c.Key, c.Value, n)) / (double)cohort.Count : null, cohort.Count);
+        }
+
+        // DAU/MAU over days with a whole 28-day month inside the window.
+        var activeDays = byUser.ToDictionary(u => u.Key, u => u.Value.Select(s => DayOf(s.Start)).ToHashSet());
+        var ratios = new List<double>();
+        long monthlyUsers = 0;
+        for (var day = FigureWindowDays - 1; day < days; day++)
+        {
+            var dau = activeDays.Count(u => u.Value.Contains(day));
+            var mau = activeDays.Count(u => u.Value.Any(d => d > day - FigureWindowDays && d <= day));
+            monthlyUsers = Math.Max(monthlyUsers, mau);
+            if (mau > 0)
+            {
+                ratios.Add((double)dau / mau);
+            }
+        }
+
+        Add(DauMau, ratios.Count > 0 ? ratios.Average() : null, monthlyUsers);
+
+        // Concentration over the last 28 days.
+        var lateFrom = Math.Max(0, days - FigureWindowDays);
+        var late = sessions.Where(s => DayOf(s.Start) >= lateFrom).ToList();
+        var perUser = late.GroupBy(s => s.User).Select(g => (double)g.Count()).Order().ToList();
+        var (gini, top10) = Concentration(perUser);
+        Add(Gini, perUser.Count > 0 ? gini : null, perUser.Count);
+        Add(Top10Share, perUser.Count > 0 ? top10 : null, perUser.Count);
+        var perActiveDay = late.GroupBy(s => (s.User, DayOf(s.Start))).Select(g => (double)g.Count()).Order().ToList();
+        Add(SessionsOnActiveDay, perActiveDay.Count > 0 ? perActiveDay[perActiveDay.Count / 2] : null, perActiveDay.Count);
+        Add(MaxSessionsInLocalDay, perLocalDay.Count > 0 ? perLocalDay.Values.Max() : null, perLocalDay.Select(k => k.Key.Item1).Distinct().Count());
+
+        // Lapse and return: each user's first gap of 14 days or more that began by 14 days before the end.
+        var gaps = 0;
+        var returned = 0;
+        foreach (var set in activeDays.Values)
+        {
+            var list = set.Order().ToList();
+            for (var i = 0; i < list.Count; i++)
+            {
+                var next = i + 1 < list.Count ? list[i + 1] : days;
+                if (next - list[i] >= 14 && list[i] <= days - 14)
+                {
+                    gaps++;
+                    returned += i + 1 < list.Count ? 1 : 0;
+                    break;
+                }
+            }
+        }
+
+        Add(ReturnAfterLapse, gaps > 0 ? (double)returned / gaps : null, gaps);
+
+        // Journeys.
+        var enrolments = (facts.Enrolments ?? []).Where(e => e.StartedAt >= facts.From && e.StartedAt < facts.To).ToList();
+        var old = enrolments.Where(e => e.StartedAt <= facts.To.AddDays(-28)).ToList();
+        var completed = old.Where(e => e.CompletedAt is { } c && c <= facts.To).Select(e => (e.CompletedAt!.Value - e.StartedAt).TotalDays).Order().ToList();
+        Add(JourneyCompletion, old.Count > 0 ? (double)completed.Count / old.Count : null, old.Count);
+        Add(DaysToComplete, completed.Count > 0 ? Median(completed) : null, completed.Count);
+        Add(ReEnrolment, Share(enrolments, e => e.ReEnrolment), enrolments.Count);
+
+        // The funnel: enrolments that began in the window (their scene 1 in a session of the window)
+        // at least 14 days before its end, so that the later scenes are not cut short by the end
+        // of the window; the furthest scene each reached.
+        var reached = withEvents.Where(s => s.Instance is not null).GroupBy(s => s.Instance!.Value).ToDictionary(g => g.Key, g => g.Max(s => s.LastSceneOrder));
+        var funnel = enrolments.Where(e => e.JourneyScenes >= 5 && e.StartedAt <= facts.To.AddDays(-FunnelSettleDays) && reached.ContainsKey(e.Instance))
+            .Select(e => e.CompletedAt is not null ? e.JourneyScenes : reached[e.Instance]).ToList();
+        double Drop(int from) => 1 - (funnel.Count(r => r >= from + 1) / (double)Math.Max(1, funnel.Count(r => r >= from)));
+        Add(FunnelDrop, funnel.Count > 0 && funnel.Any(r => r >= 4) ? Drop(1) - Drop(4) : null, funnel.Count,
+            note: funnel.Count > 0 ? $"scene 1->2 loses {Drop(1):P0}, 4->5 {Drop(4):P0}" : null);
+
+        // Behaviour change between week 1 and week 4 after signup.
+        var changes = new List<(double? Resistance, double? Intensity)>();
+        foreach (var (user, signup) in signups.Where(s => s.Value <= facts.To.AddDays(-28)))
+        {
+            if (!byUser.TryGetValue(user, out var list))
+            {
+                continue;
+            }
+
+            var first = list.Where(s => s.Start < signup.AddDays(7)).ToList();
+            var fourth = list.Where(s => s.Start >= signup.AddDays(21) && s.Start < signup.AddDays(28)).ToList();
+            static double? Mean(List<SessionFact> l, Func<SessionFact, double> sum, Func<SessionFact, int> n) =>
+                l.Sum(n) is var c and > 0 ? l.Sum(sum) / c : null;
+            var r1 = Mean(first, s => s.ResistanceSum, s => s.ResistanceCount);
+            var r4 = Mean(fourth, s => s.ResistanceSum, s => s.ResistanceCount);
+            var i1 = Mean(first, s => s.IntensitySum, s => s.IntensityCount);
+            var i4 = Mean(fourth, s => s.IntensitySum, s => s.IntensityCount);
+            changes.Add((r1 - r4, i1 - i4));
+        }
+
+        var resistance = changes.Where(c => c.Resistance is not null).Select(c => c.Resistance!.Value).ToList();
+        var intensity = changes.Where(c => c.Intensity is not null).Select(c => c.Intensity!.Value).ToList();
+        Add(ResistanceChange, resistance.Count > 0 ? resistance.Average() : null, resistance.Count);
+        Add(IntensityChange, intensity.Count > 0 ? intensity.Average() : null, intensity.Count);
+
+        // Status transitions: each user's mindblock statuses in time order.
+        var steps = 0;
+        var small = 0;
+        foreach (var group in withEvents.Where(s => s.Mindblocks is not null).GroupBy(s => s.User))
+        {
+            var last = new Dictionary<Guid, int>();
+            foreach (var (mindblock, level) in group.SelectMany(s => s.Mindblocks!))
+            {
+                var rank = StatusRank(Content.MindblockStatusFor(level));
+                if (last.TryGetValue(mindblock, out var previous))
+                {
+                    steps++;
+                    small += Math.Abs(rank - previous) <= 1 ? 1 : 0;
+                }
+
+                last[mindblock] = rank;
+            }
+        }
+
+        Add(StatusSteps, steps > 0 ? (double)small / steps : null, steps);
+
+        var texts = counts.CaptureTexts ?? [];
+        var sample = texts.Take(CaptureSample).ToList();
+        Add(DistinctCaptures, sample.Count > 0 ? sample.Select(NormaliseCapture).Distinct().Count() * (double)CaptureSample / sample.Count : null, sample.Count);
+        Add(TriggersOutsideJourney, counts.Triggers > 0 ? counts.TriggersOutsideJourney : null, counts.Triggers);
+        Add(ContractViolations, counts.ScenesChecked > 0 ? counts.ContractViolations : null, counts.ScenesChecked);
+        Add(RowsOutOfOrder, counts.RowsChecked > 0 ? counts.RowsOutOfOrder : null, counts.RowsChecked);
+
+        var thin = figures.Where(f => f.Verdict == Verdicts.NotEnoughData).Select(f => f.Name).ToList();
+        var history = thin.Count == 0 ? null :
+            $"{thin.Count} of {figures.Count} figures need more history or more users than this {days}-day window holds ({string.Join(", ", thin)}). " +
+            "Widen the window (days, up to retain_days), let the engine run longer, or write history with a backfill (POST /api/synthetics/backfill {\"days\": N}).";
+        return new RealismReport(facts.From, facts.To, days, figures, Cohorts(facts, signups, byUser), SessionsPerUser(byUser), history);
+    }
+
+    /// <summary>A capture's text as the distinct count compares it: lower-cased, digits and punctuation stripped, spaces collapsed.</summary>
+    public static string NormaliseCapture(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        var space = false;
+        foreach (var c in text.ToLowerInvariant())
+        {
+            if (char.IsLetter(c))
+            {
+                builder.Append(c);
+                space = false;
+            }
+            else if (char.IsWhiteSpace(c) && !space && builder.Length > 0)
+            {
+                builder.Append(' ');
+                space = true;
+            }
+        }
+
+        return builder.ToString().TrimEnd();
+    }
+
+    /// <summary>Where a status stands along the progression struggling -> working_on_it -> easing.</summary>
+    public static int StatusRank(string status) => status switch
+    {
+        "struggling" => 0,
+        "working_on_it" => 1,
+        _ => 2,
+    };
+
+    /// <summary>The Gini coefficient of the values and the share the top 10% hold (values sorted ascending).</summary>
+    public static (double Gini, double Top10Share) Concentration(IReadOnlyList<double> ascending)
+    {
+        var n = ascending.Count;
+        var total = ascending.Sum();
+        if (n == 0 || total == 0)
+        {
+            return (0, 0);
+        }
+
+        var gini = ascending.Select((x, i) => ((2.0 * (i + 1)) - n - 1) * x).Sum() / (n * total);
+        var top = ascending.Skip(n - Math.Max(1, n / 10)).Sum() / total;
+        return (gini, top);
+    }
+
+    /// <summary>The Pearson correlation of two series of equal length.</summary>
+    public static double Correlation(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        var ma = a.Average();
+        var mb = b.Average();
+        double cov = 0, va = 0, vb = 0;
+        for (var i = 0; i < a.Count; i++)
+        {
+            cov += (a[i] - ma) * (b[i] - mb);
+            va += (a[i] - ma) * (a[i] - ma);
+            vb += (b[i] - mb) * (b[i] - mb);
+        }
+
+        return va == 0 || vb == 0 ? 0 : cov / Math.Sqrt(va * vb);
+    }
+
+    private static RealismFigure Judge(FigureDefinition d, double? value, long n, int windowDays, double? min, double? max, string? note)
+    {
+        var target = d.TargetText(min, max);
+        if (value is null || n < d.MinSample || windowDays < d.MinWindowDays)
+        {
+            var why = windowDays < d.MinWindowDays
+                ? $"needs a window of at least {d.MinWindowDays} days"
+                : $"needs at least {d.MinSample} {d.SampleUnit}, the window has {n}";
+            return new RealismFigure(d.Name, d.Meaning, value is { } v ? Math.Round(v, 4) : null, min, max, target, Verdicts.NotEnoughData, n, d.SampleUnit, why);
+        }
+
+        var pass = (min is null || value >= min - 1e-9) && (max is null || value <= max + 1e-9);
+        return new RealismFigure(d.Name, d.Meaning, Math.Round(value.Value, 4), min, max, target, pass ? Verdicts.Pass : Verdicts.Fail, n, d.SampleUnit, note);
+    }
+
+    private static double? Share<T>(IReadOnlyCollection<T> items, Func<T, bool> predicate) =>
+        items.Count == 0 ? null : items.Count(predicate) / (double)items.Count;
+
+    // A configured rate's acceptable band: an absolute or a relative margin, whichever is wider.
+    private static double Lower(double rate, double absolute, double relative) => Math.Max(0, rate - Math.Max(absolute, rate * relative));
+
+    private static double Upper(double rate, double absolute, double relative) => Math.Min(1, rate + Math.Max(absolute, rate * relative));
+
+    private static double Median(IReadOnlyList<double> sorted) =>
+        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+
+    private static List<CohortCurve> Cohorts(RealismFacts facts, Dictionary<Guid, DateTimeOffset> signups, Dictionary<Guid, List<SessionFact>> byUser)
+    {
+        var curves = new List<CohortCurve>();
+        for (var week = 0; week * 7 < facts.Days; week++)
+        {
+            var start = facts.From.AddDays(week * 7);
+            var members = signups.Where(s => s.Value >= start && s.Value < start.AddDays(7)).ToList();
+            if (members.Count == 0)
+            {
+                continue;
+            }
+
+            var retention = new List<double?>();
+            for (var n = 0; n <= 30; n++)
+            {
+                var observable = members.Where(m => m.Value.AddHours((24 * n) + 24) <= facts.To).ToList();
+                if (observable.Count == 0)
+                {
+                    break;
+                }
+
+                retention.Add(Math.Round(observable.Count(m => byUser.TryGetValue(m.Key, out var l) && l.Any(s => s.Start >= m.Value.AddHours(24 * n) && s.Start < m.Value.AddHours((24 * n) + 24))) / (double)observable.Count, 4));
+            }
+
+            curves.Add(new CohortCurve(start, members.Count, retention));
+        }
+
+        return curves;
+    }
+
+    private static List<SessionsBucket> SessionsPerUser(Dictionary<Guid, List<SessionFact>> byUser)
+    {
+        (string Label, int Min, int Max)[] buckets = [("1", 1, 1), ("2", 2, 2), ("3", 3, 3), ("4-5", 4, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21-50", 21, 50), ("51+", 51, int.MaxValue)];
+        return [.. buckets.Select(b => new SessionsBucket(b.Label, byUser.Values.Count(l => l.Count >= b.Min && l.Count <= b.Max)))];
+    }
+}
