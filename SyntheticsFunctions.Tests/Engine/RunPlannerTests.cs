@@ -198,9 +198,10 @@ public class RunPlannerTests
         var output = RunPlanner.Plan(Input(RunTrigger.Manual, seed: 2, target: 3, candidates: [practising, advancing, everything]));
         var sessions = output.Batch.InstanceScenes.GroupBy(s => s.UserId).ToDictionary(g => g.Key, g => g.Select(s => journey.Scenes.ToList().FindIndex(x => x.Id == s.SceneId)).ToList());
 
-        // Practice replays completed scenes (before scene index 2) and leaves the instance as it was.
+        // Practice replays completed scenes (before scene index 2) and leaves the journey where it was, active.
         Assert.All(sessions[practising.ProfileId], index => Assert.InRange(index, 0, 1));
-        Assert.DoesNotContain(output.Batch.Instances, i => i.UserId == practising.ProfileId && i.Status != InstanceStatus.Abandoned);
+        Assert.All(output.Batch.Instances.Where(i => i.UserId == practising.ProfileId), i => Assert.Equal((active.Id, journey.Scenes[2].Order), (i.Id, i.CurrentSceneOrder)));
+        Assert.DoesNotContain(output.Batch.Instances, i => i.UserId == practising.ProfileId && i.Status == InstanceStatus.Completed);
 
         // The journey moved on yesterday: today it moves on from scene index 2.
         Assert.Equal(2, sessions[advancing.ProfileId][0]);

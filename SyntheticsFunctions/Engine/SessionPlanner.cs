@@ -72,9 +72,10 @@ public static class SessionPlanner
             var opened = t;
             var instanceSceneId = Uuid7.Create(opened, random);
             var sceneRow = new InstanceSceneRow(instanceSceneId, instanceId, user, scene.Id, SceneStatus.InProgress, opened, null, Tag());
-            if (!practice)
+            if (!practisingCompleted)
             {
-                instance = instance with { Status = InstanceStatus.Active, CurrentSceneOrder = scene.Order, LastActivityAt = opened };
+                // Practice on a journey in progress keeps it where it is, and keeps it active.
+                instance = instance with { Status = InstanceStatus.Active, CurrentSceneOrder = practice ? session.PracticeUntilOrder!.Value : scene.Order, LastActivityAt = opened };
                 rows.Add(new TimedRow(opened, instance));
             }
 
@@ -142,7 +143,7 @@ public static class SessionPlanner
                 if (!practisingCompleted)
                 {
                     // Giving up mid-scene gives up the journey; a journey already completed stays completed.
-                    rows.Add(new TimedRow(at, instance with { Status = InstanceStatus.Abandoned, CurrentSceneOrder = practice ? session.PracticeUntilOrder!.Value : instance.CurrentSceneOrder, LastActivityAt = at }));
+                    rows.Add(new TimedRow(at, instance with { Status = InstanceStatus.Abandoned, LastActivityAt = at }));
                     rows.Add(new TimedRow(at, Event(EventTypes.JourneyAbandoned, at, scene, instanceSceneId, ("reason", "left_mid_scene"))));
                 }
 
@@ -152,11 +153,13 @@ public static class SessionPlanner
             rows.AddRange(steps);
             rows.Add(new TimedRow(completed, sceneRow with { Status = SceneStatus.Completed, CompletedAt = completed }));
             rows.Add(new TimedRow(completed, Event(EventTypes.SceneCompleted, completed, scene, instanceSceneId, ("dwell_seconds", Math.Round(dwell.TotalSeconds, 1)))));
-            if (!practice)
+            if (!practisingCompleted)
             {
-                instance = isLast
-                    ? instance with { Status = InstanceStatus.Completed, LastActivityAt = completed, CompletedAt = completed }
-                    : instance with { CurrentSceneOrder = journey.Scenes[startIndex + i + 1].Order, LastActivityAt = completed };
+                instance = practice
+                    ? instance with { LastActivityAt = completed }
+                    : isLast
+                        ? instance with { Status = InstanceStatus.Completed, LastActivityAt = completed, CompletedAt = completed }
+                        : instance with { CurrentSceneOrder = journey.Scenes[startIndex + i + 1].Order, LastActivityAt = completed };
                 rows.Add(new TimedRow(completed, instance));
             }
 
@@ -167,6 +170,11 @@ public static class SessionPlanner
                 // Between scenes, the journey still in progress (never after its completion or abandonment).
                 t = t.AddMilliseconds(random.Next(1_000, 30_000));
                 AddTrigger(rows, t);
+
+                // Reporting it is activity on the journey: were it never touched again, the idle
+                // rule would abandon it as of this moment, not before the trigger.
+                instance = instance with { LastActivityAt = t };
+                rows.Add(new TimedRow(t, instance));
             }
         }
 
