@@ -14,6 +14,13 @@ using SyntheticsFunctions.Service;
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- "<connection string to an empty database>"
 // The backfill's figures are their own section (BackfillBenchmark.cs):
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- backfill "<connection string to the server's postgres database>"
+// The population model at a preset, engine only (PopulationBenchmark.cs):
+//   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- population [sessions per minute] [seed]
+if (args.FirstOrDefault() == "population")
+{
+    return SyntheticsFunctions.Benchmarks.PopulationBenchmark.Run(args[1..]);
+}
+
 if (args.FirstOrDefault() == "backfill")
 {
     return await SyntheticsFunctions.Benchmarks.BackfillBenchmark.RunAsync(args[1..]);

@@ -2,9 +2,15 @@
 # Status and activity latency at 10 thousand and 5 million synthetic events, against a fresh
 # database "synthetics_bench" in the embedded cluster (scripts/local-postgres.sh). Takes ~10 min.
 # scripts/benchmark.sh backfill: the backfill's figures instead (SyntheticsFunctions.Benchmarks/RESULTS.md).
+# scripts/benchmark.sh population [sessions per minute] [seed]: the population model's figures at a preset (intense by default).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+if [ "${1:-}" = "population" ]; then
+  # The population model at a preset (default intense, 10 sessions a minute), engine only: no database. ~5 min.
+  shift
+  exec dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- population "$@"
+fi
 scripts/local-postgres.sh start >/dev/null
 port=${SYNTHETICS_PG_PORT:-54329}
 if [ "${1:-}" = "backfill" ]; then
