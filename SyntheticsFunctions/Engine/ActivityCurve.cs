@@ -86,4 +86,7 @@ public static class Zones
 
     public static TimeZoneInfo Find(string id) => Cache.GetOrAdd(id, static key =>
         TimeZoneInfo.TryFindSystemTimeZoneById(key, out var zone) ? zone : TimeZoneInfo.Utc);
+
+    /// <summary>The local date of <paramref name="at"/> in <paramref name="zone"/>: the day a person's day caps and journey pace count in.</summary>
+    public static DateOnly LocalDay(DateTimeOffset at, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
 }

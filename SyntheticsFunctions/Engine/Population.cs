@@ -119,8 +119,7 @@ public static class PopulationModel
     public static UserState AfterSession(UserState user, DateTimeOffset sessionAt, Random random)
     {
         var zone = Zones.Find(user.Timezone);
-        var local = TimeZoneInfo.ConvertTime(sessionAt, zone);
-        var day = DateOnly.FromDateTime(local.DateTime);
+        var day = Zones.LocalDay(sessionAt, zone);
         var sessionsThatDay = user.Day == day ? user.SessionsThatDay + 1 : 1;
         var tenureDays = (sessionAt - user.SignupAt).TotalDays;
         var returning = user.Lifecycle == Lifecycle.Lapsed || (user.Lifecycle == Lifecycle.Returning && user.LastSessionAt is { } last && (sessionAt - last).TotalDays < 7);
@@ -138,7 +137,7 @@ public static class PopulationModel
         {
             // Later the same local day, at an hour drawn from the user's own curve.
             var next = TimeOfDay(user, day, zone, random);
-            if (next >= sessionAt.AddMinutes(30) && DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(next, zone).DateTime) == day)
+            if (next >= sessionAt.AddMinutes(30) && Zones.LocalDay(next, zone) == day)
             {
                 return after with { NextSessionAt = next, Lifecycle = Label(tenureDays, returning, 0) };
             }
@@ -261,7 +260,7 @@ public static class PopulationModel
     /// <summary>A day's fill already: another session brought forward today would make more than <see cref="MaxSessionsPerDay"/>.</summary>
     private static bool AtDayCap(UserState user, DateTimeOffset now) =>
         user.SessionsThatDay >= MaxSessionsPerDay
-        && user.Day == DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Zones.Find(user.Timezone)).DateTime);
+        && user.Day == Zones.LocalDay(now, Zones.Find(user.Timezone));
 
     private static double MeasureLifetimeSessions()
     {

@@ -250,8 +250,6 @@ public static class RunPlanner
     private static UserState Enlist(CandidateUser user, Random random) =>
         PopulationModel.SignUp(user.ProfileId, user.Timezone, user.EnlistedAt ?? DateTimeOffset.UnixEpoch, random) with { Lifecycle = Lifecycle.Active };
 
-    private static DateOnly LocalDay(DateTimeOffset at, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
-
     /// <summary>(last cron run, now], bounded to <see cref="MaxCatchUpMinutes"/>; a first run covers one minute.</summary>
     public static DateTimeOffset WindowStartFor(DateTimeOffset? lastCronWindowEnd, DateTimeOffset now)
     {
@@ -281,7 +279,7 @@ public static class RunPlanner
         {
             var zone = Zones.Find(user.Timezone);
             var index = journey!.IndexOfOrder(current!.CurrentSceneOrder);
-            if (index > 0 && LocalDay(current.LastActivityAt, zone) == LocalDay(now, zone))
+            if (index > 0 && Zones.LocalDay(current.LastActivityAt, zone) == Zones.LocalDay(now, zone))
             {
                 practiceUntil = current.CurrentSceneOrder;
             }
