@@ -62,17 +62,23 @@ internal static class RunInputReader
                 LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $4 END
                 FOR UPDATE OF su SKIP LOCKED)
             SELECT c.profile_id, c.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at,
-                   greatest(us.last_session_ends_at, (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = c.profile_id)) AS last_session_ends_at,
+                   greatest(us.last_session_ends_at, past.last_activity_at) AS last_session_ends_at,
                    c.created_at AS enlisted_at, us.profile_id IS NOT NULL AS has_state, us.signup_at, us.persona, us.engagement, us.chronotype_shift_hours,
                    us.lifecycle, us.next_session_at, us.last_session_at, us.local_day, us.sessions_that_day, us.sessions, us.progress,
-                   array(SELECT i.journey_id FROM journey_instances i WHERE i.user_id = c.profile_id AND i.status = 'completed') AS completed_journeys,
-                   array(SELECT DISTINCT i.journey_id FROM journey_instances i WHERE i.user_id = c.profile_id) AS enrolled_journeys,
+                   past.completed_journeys, past.enrolled_journeys,
                    lc.id AS completed_id, lc.journey_id AS completed_journey_id, lc.current_scene_order AS completed_scene_order,
                    lc.started_at AS completed_started_at, lc.last_activity_at AS completed_last_activity_at,
                    array(SELECT DISTINCT m.clinical_focus FROM user_mindblock_status ms JOIN mindblocks m ON m.id = ms.mindblock_id
                          WHERE ms.user_id = c.profile_id AND ms.status <> 'easing') AS mindblock_focus
             FROM claimed c
             LEFT JOIN synthetic_user_state us ON us.profile_id = c.profile_id
+            -- One pass over the user's journey instances: their last activity, the journeys they completed and enrolled in.
+            CROSS JOIN LATERAL (
+                SELECT max(i.last_activity_at) AS last_activity_at,
+                       coalesce(array_agg(DISTINCT i.journey_id) FILTER (WHERE i.status = 'completed'), ARRAY[]::uuid[]) AS completed_journeys,
+                       coalesce(array_agg(DISTINCT i.journey_id), ARRAY[]::uuid[]) AS enrolled_journeys
+                FROM journey_instances i
+                WHERE i.user_id = c.profile_id) past
             LEFT JOIN LATERAL (
                 SELECT i.id, i.journey_id, i.current_scene_order, i.started_at, i.last_activity_at
                 FROM journey_instances i
