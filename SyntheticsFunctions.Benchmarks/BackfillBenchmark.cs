@@ -398,12 +398,12 @@ internal static class BackfillBenchmark
         return new TickFigure(P(ticks, 0.5), P(ticks, 0.99), P(bare, 0.5), P(bare, 0.99), (double)rows / ticks.Count);
     }
 
-    private static ServiceProvider BuildApp(string connectionString, TimeProvider time)
+    internal static ServiceProvider BuildApp(string connectionString, TimeProvider time, int poolSize = PoolSize)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Synthetics"] = connectionString,
-            ["Synthetics:PoolSize"] = PoolSize.ToString(CultureInfo.InvariantCulture),
+            ["Synthetics:PoolSize"] = poolSize.ToString(CultureInfo.InvariantCulture),
             ["Synthetics:Seed"] = "2026",
             ["Logging:LogLevel:Default"] = "Warning",
         }).Build();
@@ -413,37 +413,5 @@ internal static class BackfillBenchmark
             .AddSynthetics(configuration)
             .AddSingleton(time)
             .BuildServiceProvider();
-    }
-
-    /// <summary>A database created for one measurement and dropped after it.</summary>
-    private sealed class ThrowawayDatabase(string admin, string name) : IAsyncDisposable
-    {
-        public string ConnectionString { get; } = new NpgsqlConnectionStringBuilder(admin) { Database = name, CommandTimeout = 0 }.ConnectionString;
-
-        public static async Task<ThrowawayDatabase> CreateAsync(string admin, string name)
-        {
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection))
-            {
-                await drop.ExecuteNonQueryAsync();
-            }
-
-            await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection))
-            {
-                await create.ExecuteNonQueryAsync();
-            }
-
-            return new ThrowawayDatabase(admin, name);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
-            await command.ExecuteNonQueryAsync();
-        }
     }
 }

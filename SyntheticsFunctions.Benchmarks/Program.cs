@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.LocalHost;
 using SyntheticsFunctions.Hosting;
 using SyntheticsFunctions.Service;
@@ -14,6 +13,8 @@ using SyntheticsFunctions.Service;
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- "<connection string to an empty database>"
 // The backfill's figures are their own section (BackfillBenchmark.cs):
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- backfill "<connection string to the server's postgres database>"
+// The realism check's verdicts on 70 backfilled days at the moderate preset (RealismBenchmark.cs):
+//   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism70 "<connection string to the server's postgres database>"
 // The population model at a preset, engine only (PopulationBenchmark.cs):
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- population [sessions per minute] [seed]
 if (args.FirstOrDefault() == "population")
@@ -21,56 +22,62 @@ if (args.FirstOrDefault() == "population")
     return SyntheticsFunctions.Benchmarks.PopulationBenchmark.Run(args[1..]);
 }
 
+if (args.FirstOrDefault() == "realism70")
+{
+    return await SyntheticsFunctions.Benchmarks.RealismBenchmark.VerdictsAsync(args[1]);
+}
+
 if (args.FirstOrDefault() == "backfill")
 {
     return await SyntheticsFunctions.Benchmarks.BackfillBenchmark.RunAsync(args[1..]);
 }
 
-// With --realism-only, only the realism check: it first writes the 1 million real-user rows (on an
-// empty database) and 56 days of cron ticks at 6.5 sessions a minute up to now (about 5 million
-// events; on two cores about 40 minutes), resuming after the last tick; --no-fill measures what is there.
+// The database is filled by the app's own backfill (a job run to the end, as the backfill timer
+// runs it), so the rows are what the engine writes: the population signing up, returning and leaving.
+//   small: 7 days at 0.1 sessions a minute, about 10 thousand events;
+//   large: the 1 million real-user rows, then 56 days at 6.2 sessions a minute, about 5 million events.
+// --realism-only skips the status/activity part and fills only the large database; --no-fill
+// measures what is there. The realism check's verdicts on 70 days at the moderate preset are
+// their own section (realism70, RealismBenchmark.cs).
 var realismOnly = args.Contains("--realism-only");
 var connectionString = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Synthetics")
     ?? throw new InvalidOperationException("Pass a connection string to an empty database.");
 const int WarmUp = 50;
 const int Measured = 200;
-const long SmallEvents = 10_000;
-const long LargeEvents = 5_000_000;
 const int RealRows = 1_000_000;
+const int LargeDays = 56;
+const double LargeSessionsPerMin = 6.2;
 var now = DateTimeOffset.UtcNow;
 
 var settings = new Dictionary<string, string?>
 {
     ["ConnectionStrings:Synthetics"] = connectionString,
-    ["Synthetics:PoolSize"] = "5000",
+    ["Synthetics:PoolSize"] = "100000",
     ["Synthetics:Seed"] = "2026",
     ["Logging:LogLevel:Default"] = "Warning",
 };
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-var services = AppAt(new FakeTimeProvider(now.AddDays(-45)));
+var services = AppAt(new FakeTimeProvider(now));
 var dataSource = services.GetRequiredService<Npgsql.NpgsqlDataSource>();
 await services.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
-await Sql("UPDATE synthetic_settings SET enabled = false WHERE id = 1"); // no cron tick while measuring
+await Sql($"UPDATE synthetic_settings SET enabled = false, retain_days = greatest(retain_days, {LargeDays}) WHERE id = 1"); // no cron tick while measuring
+var noFill = args.Contains("--no-fill");
 if (realismOnly)
 {
-    if (await Count("SELECT count(*) FROM journey_scene_events WHERE event_payload->>'synthetic' IS NULL") == 0)
+    if (!noFill)
     {
-        await InsertRealUserRowsAsync(RealRows);
-    }
-
-    if (!args.Contains("--no-fill"))
-    {
-        await TickFillAsync(days: 56, sessionsPerMin: 6.5);
+        await InsertRealUserRowsOnceAsync();
+        await BackfillAsync(LargeDays, LargeSessionsPerMin);
     }
 
     await RealismAsync();
     return 0;
 }
 
-await FillAsync(SmallEvents, realRows: 0);
+await BackfillAsync(days: 7, sessionsPerMin: 0.1);
 var small = await MeasureAllAsync("10 thousand");
-await InsertRealUserRowsAsync(RealRows);
-await FillAsync(LargeEvents, realRows: RealRows);
+await InsertRealUserRowsOnceAsync();
+await BackfillAsync(LargeDays, LargeSessionsPerMin);
 var large = await MeasureAllAsync("5 million");
 
 Console.WriteLine();
@@ -102,76 +109,32 @@ async Task RealismAsync()
     await SyntheticsFunctions.Benchmarks.RealismBenchmark.RunAsync(app, Sql);
 }
 
-// Cron ticks every 10 simulated minutes (the most a tick makes up) over the last N days, so the
-// rows are what the engine writes when it runs: the population signing up, returning and leaving.
-async Task TickFillAsync(int days, double sessionsPerMin)
+// One backfill job of the last N days at the given rate, purging the synthetic rows first (real
+// users' rows stay), run to the end; then the tables analysed as autovacuum would in time.
+async Task BackfillAsync(int days, double sessionsPerMin)
 {
     var watch = Stopwatch.StartNew();
-    var lastTick = await Count("SELECT coalesce(extract(epoch FROM max(window_end)) * 1000, 0)::bigint FROM synthetic_runs WHERE trigger = 'cron'");
-    var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(lastTick, now.AddDays(-days).ToUnixTimeMilliseconds())));
-    var tickConfiguration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["Synthetics:PoolSize"] = "100000" }).Build();
-    await using var app = new ServiceCollection()
-        .AddSingleton<IConfiguration>(tickConfiguration)
-        .AddLogging(b => b.AddConfiguration(tickConfiguration.GetSection("Logging")))
-        .AddSynthetics(tickConfiguration)
-        .AddSingleton<TimeProvider>(clock)
-        .BuildServiceProvider();
-    var ticks = app.GetRequiredService<IRunService>();
-    await Sql($"UPDATE synthetic_settings SET enabled = true, sessions_per_min = {sessionsPerMin.ToString(System.Globalization.CultureInfo.InvariantCulture)}, max_per_run = 200 WHERE id = 1");
-    while (clock.GetUtcNow() < now.AddMinutes(-10))
+    // max_per_run 15 (the intense preset's) so that a run never caps the rate.
+    await Sql($"UPDATE synthetic_settings SET sessions_per_min = {sessionsPerMin.ToString(System.Globalization.CultureInfo.InvariantCulture)}, max_per_run = 15 WHERE id = 1");
+    var backfill = services.GetRequiredService<IBackfillService>();
+    var job = await backfill.StartAsync(days, purgeFirst: true, CancellationToken.None, seed: 2026 + days);
+    var pass = await backfill.RunAsync(TimeSpan.FromHours(2), CancellationToken.None);
+    if (pass.State != "succeeded")
     {
-        clock.Advance(TimeSpan.FromMinutes(10));
-        await ticks.RunAsync(RunTrigger.Cron, 0, CancellationToken.None);
-        if (clock.GetUtcNow().TimeOfDay < TimeSpan.FromMinutes(10) && clock.GetUtcNow().DayOfWeek == DayOfWeek.Monday)
-        {
-            Console.WriteLine($"  {clock.GetUtcNow():yyyy-MM-dd}: {await Count("SELECT coalesce(sum(count), 0)::bigint FROM synthetic_activity_hours WHERE metric LIKE 'event:%'"):N0} events, {watch.Elapsed.TotalSeconds:F0} s");
-        }
+        throw new InvalidOperationException($"The backfill ended {pass.State}: {(await backfill.GetAsync(job.Job!.Job.Id, CancellationToken.None))?.Job.Error}");
     }
 
-    await Sql("UPDATE synthetic_settings SET enabled = false WHERE id = 1");
     await Sql("VACUUM ANALYZE");
-    Console.WriteLine($"Ticked {days} days to {await Count("SELECT count(*) FROM journey_scene_events WHERE event_payload->>'synthetic' = 'true'"):N0} synthetic events in {watch.Elapsed.TotalSeconds:F0} s");
+    var events = await Count("SELECT count(*) FROM journey_scene_events WHERE event_payload->>'synthetic' = 'true'");
+    Console.WriteLine($"Backfilled {days} days at {sessionsPerMin} sessions a minute: {events:N0} synthetic events in {watch.Elapsed.TotalSeconds:F0} s");
 }
 
-// Synthetic events through the app's own run path (manual runs of up to 2,000 sessions, the clock moved
-// across 45 days so the rows spread like 45 days of activity), then the rollups rebuilt.
-async Task FillAsync(long events, int realRows)
+async Task InsertRealUserRowsOnceAsync()
 {
-    // Each fill walks its own clock over the same 45 days (a clock cannot go back, and runs
-    // repeated at the moment the last fill ended would find every user still in a session).
-    var clock = new FakeTimeProvider(now.AddDays(-45));
-    await using var app = AppAt(clock);
-    var runs = app.GetRequiredService<IRunService>();
-    var watch = Stopwatch.StartNew();
-    var have = await Count("SELECT count(*) FROM journey_scene_events WHERE event_payload->>'synthetic' = 'true'");
-    // About 250 runs per fill whatever its size, so both fills cover the same 45 days and
-    // compare table size, not time span (activity/1080 reads one rollup row per hour and metric).
-    var perRun = (int)Math.Clamp((events - have) / 10 / 250, 1, 2_000);
-
-    // Spread the runs over the time left before the real now, budgeting for fewer events per
-    // session (9) than the model gives (10.0) so the fill ends before now: runs repeated at one
-    // moment would find every user still in a session.
-    var runsBudget = Math.Max(1, (long)Math.Ceiling((events - have) / (perRun * 9.0)));
-    var step = TimeSpan.FromTicks((now.AddHours(-1) - clock.GetUtcNow()).Ticks / runsBudget);
-    while (have < events)
+    if (await Count("SELECT count(*) FROM journey_scene_events WHERE event_payload->>'synthetic' IS NULL") == 0)
     {
-        var target = (int)Math.Clamp((events - have) / 10, 1, perRun);
-        var outcome = await runs.RunAsync(RunTrigger.Manual, target, CancellationToken.None);
-        if (outcome.Status != RunStatus.Succeeded || outcome.Result!.SessionsStarted == 0)
-        {
-            throw new InvalidOperationException($"Fill run started no session: {outcome.Status} {outcome.Error}");
-        }
-
-        have += outcome.Result.RowsPerTable[Tables.JourneySceneEvents];
-        if (clock.GetUtcNow() + step < now)
-        {
-            clock.Advance(step);
-        }
+        await InsertRealUserRowsAsync(RealRows);
     }
-
-    await Sql("SELECT synthetic_rebuild_rollups()");
-    await Sql("VACUUM ANALYZE");
-    Console.WriteLine($"Filled to {have:N0} synthetic events (+{realRows:N0} real-user rows) in {watch.Elapsed.TotalSeconds:F0} s");
 }
 
 // Real users' rows written directly (they are the journey app's, not the engine's): profiles,

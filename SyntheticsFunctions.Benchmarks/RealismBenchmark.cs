@@ -1,6 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Engine.Realism;
 using SyntheticsFunctions.Service;
 
 namespace SyntheticsFunctions.Benchmarks;
@@ -22,7 +26,7 @@ internal static class RealismBenchmark
         var realism = services.GetRequiredService<IRealismService>();
         var runs = services.GetRequiredService<IRunService>();
         await sql($"UPDATE synthetic_settings SET retain_days = greatest(retain_days, {Days}) WHERE id = 1");
-        await sql("DELETE FROM synthetic_realism_sessions; DELETE FROM synthetic_realism_days");
+        await sql("DELETE FROM synthetic_realism_hours");
 
         var watch = Stopwatch.StartNew();
         var check = await realism.CheckAsync(Days, CancellationToken.None);
@@ -41,11 +45,60 @@ internal static class RealismBenchmark
         Console.WriteLine($"| nothing changed | {unchanged.Median:F0} | {unchanged.P95:F0} | {unchanged.Max:F0} |");
         Console.WriteLine($"| after a manual run (today recomputed) | {afterRun.Median:F0} | {afterRun.P95:F0} | {afterRun.Max:F0} |");
         Console.WriteLine();
+        Print(check.Report!);
+    }
+
+    /// <summary>
+    /// The check's verdicts on the population issue's 70 days at the moderate preset (2 sessions a
+    /// minute, 5 a run): a throwaway database backfilled over 70 days up to now, then checked over
+    /// the whole 70 days and over the default 28.
+    ///   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism70 "&lt;connection string to the server's postgres database&gt;"
+    /// </summary>
+    public static async Task<int> VerdictsAsync(string admin)
+    {
+        const int VerdictDays = 70;
+        await using var database = await ThrowawayDatabase.CreateAsync(admin, "synthetics_bench_realism70");
+        await using var app = BackfillBenchmark.BuildApp(database.ConnectionString, new FakeTimeProvider(DateTimeOffset.UtcNow), poolSize: 100_000);
+        await app.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
+        await using (var command = app.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            $"UPDATE synthetic_settings SET enabled = false, sessions_per_min = 2, max_per_run = 5, retain_days = {VerdictDays} WHERE id = 1"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var watch = Stopwatch.StartNew();
+        var backfill = app.GetRequiredService<IBackfillService>();
+        var job = await backfill.StartAsync(VerdictDays, purgeFirst: true, CancellationToken.None, seed: 70);
+        var pass = await backfill.RunAsync(TimeSpan.FromHours(2), CancellationToken.None);
+        if (pass.State != "succeeded")
+        {
+            throw new InvalidOperationException($"The backfill ended {pass.State}: {(await backfill.GetAsync(job.Job!.Job.Id, CancellationToken.None))?.Job.Error}");
+        }
+
+        var done = (await backfill.GetAsync(job.Job!.Job.Id, CancellationToken.None))!;
+        Console.WriteLine($"Backfilled {VerdictDays} days at moderate: {done.TotalRows:N0} rows in {watch.Elapsed.TotalSeconds:F0} s");
+        var realism = app.GetRequiredService<IRealismService>();
+        var failed = 0;
+        foreach (var days in new[] { VerdictDays, RealismService.DefaultDays })
+        {
+            var report = (await realism.CheckAsync(days, CancellationToken.None)).Report!;
+            Console.WriteLine();
+            Console.WriteLine($"Realism check, days={days}, on {VerdictDays} backfilled days at moderate:");
+            Print(report);
+            failed += report.Figures.Count(f => f.Verdict == Verdicts.Fail);
+        }
+
+        Console.WriteLine(failed == 0 ? "Every figure with enough data passes." : $"{failed} figures fail.");
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static void Print(RealismReport report)
+    {
         Console.WriteLine("| figure | value | target | verdict | n |");
         Console.WriteLine("|---|---|---|---|---|");
-        foreach (var f in check.Report!.Figures)
+        foreach (var f in report.Figures)
         {
-            Console.WriteLine($"| {f.Name} | {f.Value?.ToString("0.####") ?? "–"} | {f.Target} | {f.Verdict} | {f.N} {f.SampleUnit} |");
+            Console.WriteLine($"| {f.Name} | {f.Value?.ToString("0.####", CultureInfo.InvariantCulture) ?? "–"} | {f.Target} | {f.Verdict} | {f.N} {f.SampleUnit} |");
         }
     }
 

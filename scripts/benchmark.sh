@@ -2,6 +2,7 @@
 # Status and activity latency at 10 thousand and 5 million synthetic events, against a fresh
 # database "synthetics_bench" in the embedded cluster (scripts/local-postgres.sh). Takes ~10 min.
 # scripts/benchmark.sh backfill: the backfill's figures instead (SyntheticsFunctions.Benchmarks/RESULTS.md).
+# scripts/benchmark.sh realism70: the realism check's verdicts on 70 backfilled days at the moderate preset.
 # scripts/benchmark.sh population [sessions per minute] [seed]: the population model's figures at a preset (intense by default).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +18,11 @@ if [ "${1:-}" = "backfill" ]; then
   # The backfill's figures (engine only, raw COPY ceiling, 30 days end to end, cron tick): each on
   # throwaway databases it creates and drops itself. Takes ~10-15 min.
   exec dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- backfill "Host=127.0.0.1;Port=$port;Database=postgres;Username=postgres;Command Timeout=0"
+fi
+if [ "${1:-}" = "realism70" ]; then
+  # A throwaway database backfilled over 70 days at moderate (about 3 million rows), then the
+  # realism check over 70 and 28 days; exits 1 if a figure with enough data fails. ~6 min.
+  exec dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism70 "Host=127.0.0.1;Port=$port;Database=postgres;Username=postgres;Command Timeout=0"
 fi
 psql -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS synthetics_bench" -c "CREATE DATABASE synthetics_bench"
 dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- "Host=127.0.0.1;Port=$port;Database=synthetics_bench;Username=postgres;Command Timeout=0"

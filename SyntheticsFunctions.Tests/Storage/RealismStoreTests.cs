@@ -145,6 +145,49 @@ public class RealismStoreTests(PostgresFixture postgres)
         Assert.Equal(JsonSerializer.Serialize(report.Figures), JsonSerializer.Serialize(again.Figures));
     }
 
+    [Fact]
+    public async Task A_session_across_hours_is_read_whole_and_only_hours_whose_events_changed_are_computed_again()
+    {
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: Now);
+        await app.ExecuteAsync("DELETE FROM synthetic_user_state");
+        await app.ExecuteAsync("DELETE FROM sim_users");
+        var rows = new Rows();
+        var (early, late) = (Guid.NewGuid(), Guid.NewGuid());
+        rows.Session(early, rows.User(early, From, From, null), From.AddDays(2).AddHours(10).AddMinutes(30), 1);
+
+        // A session from 14:50 into the next hour: two mindblock signals (intensity 8, then 5) and a resistance check of 6 after 15:00.
+        var start = From.AddDays(3).AddHours(14).AddMinutes(50);
+        rows.Session(late, rows.User(late, From, From, null), start, 2);
+        await rows.WriteAsync(app);
+        var session = rows.Sessions[1];
+        var mindblock = Guid.NewGuid();
+        await Rows.InsertEventAsync(app, session, EventTypes.MindblockSignal, start.AddMinutes(20), null, new { mindblock_id = mindblock, intensity = 8 });
+        await Rows.InsertEventAsync(app, session, EventTypes.MindblockSignal, start.AddMinutes(25), null, new { mindblock_id = mindblock, intensity = 5 });
+        await Rows.InsertEventAsync(app, session, EventTypes.ResistanceCheckCompleted, start.AddMinutes(26), null, new { resistance_level = 6 });
+        await app.ExecuteAsync("SELECT synthetic_rebuild_rollups()");
+        var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
+
+        var first = await store.ReadAsync(From, Now, CancellationToken.None);
+
+        var across = first.Sessions.Single(s => s.User == late);
+        Assert.Equal((start, 4, 2, 13.0, 2, 6.0, 1), (across.Start, across.Events, across.MindblockSignals, across.IntensitySum, across.IntensityCount, across.ResistanceSum, across.ResistanceCount));
+        Assert.Equal([(mindblock, 8), (mindblock, 5)], across.Mindblocks!);
+        Assert.Equal((session.Instance, 2), (across.Instance!.Value, across.LastSceneOrder));
+        Assert.Equal(1, first.Sessions.Single(s => s.User == early).Events);
+        Assert.Equal(35 * 24 + 2, await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours")); // the window's hours, the hour before it and the current one
+
+        // A late event in the early session's hour: that hour alone is computed again (the later check's now stamps it).
+        await Rows.InsertEventAsync(app, rows.Sessions[0], EventTypes.ClientError, rows.Sessions[0].Start.AddMinutes(10), null, new { });
+        await app.ExecuteAsync("SELECT synthetic_rebuild_rollups()");
+        var second = await store.ReadAsync(From, Now.AddMinutes(1), CancellationToken.None);
+
+        Assert.Equal(2, second.Sessions.Single(s => s.User == early).Events);
+        Assert.True(second.Sessions.Single(s => s.User == early).Errored);
+        var recomputed = await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours WHERE computed_at = $1", Now.AddMinutes(1).UtcDateTime);
+        var hour = await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours WHERE computed_at = $1 AND hour = $2", Now.AddMinutes(1).UtcDateTime, From.AddDays(2).AddHours(10).UtcDateTime);
+        Assert.Equal((1, 1), (recomputed, hour));
+    }
+
     private static void AssertFigure(RealismReport report, FigureDefinition definition, double value, string verdict, long n)
     {
         var figure = report[definition.Name];
@@ -257,7 +300,7 @@ public class RealismStoreTests(PostgresFixture postgres)
             }
         }
 
-        private static Task InsertEventAsync(TestApp app, (Guid User, Guid Instance, Guid Session, DateTimeOffset Start, int Order) session, string type, DateTimeOffset at, Guid? sceneRow, object details)
+        public static Task InsertEventAsync(TestApp app, (Guid User, Guid Instance, Guid Session, DateTimeOffset Start, int Order) session, string type, DateTimeOffset at, Guid? sceneRow, object details)
         {
             var payload = JsonSerializer.SerializeToElement(details).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
             payload["synthetic"] = true;

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Npgsql;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Engine.Realism;
@@ -6,51 +8,89 @@ namespace SyntheticsFunctions.Storage;
 
 /// <summary>
 /// Reads the realism check's facts from the tables: only sim users' rows carrying the synthetic
-/// tag, never a real user's. Sessions and the rule checks come from a daily cache
-/// (<c>synthetic_realism_days</c>, <c>synthetic_realism_sessions</c>, migration 0007) kept from the
-/// scene events: a day is computed when first asked for and again only when the events rollup
-/// counts a different number of events for it, so a check reads the event table only on days that
-/// changed (today, while the engine runs). Enrolments, users and settings are read as they are.
+/// tag, never a real user's. Sessions and the rule checks come from an hourly cache
+/// (<c>synthetic_realism_hours</c>, migration 0009) kept from the scene events: an hour is computed
+/// when first asked for and again only when the events rollup counts a different number of events
+/// for it, so a check reads the event table only for hours that changed (the current hour, while
+/// the engine runs). Each cached hour holds its sessions in arrays, so 56 days are about 1,350
+/// rows to read. Enrolments and users are read as they are, on connections of their own while
+/// the cache is brought up to date.
 /// </summary>
 public sealed class RealismStore(NpgsqlDataSource dataSource)
 {
     private const string NoValues = "'{}'";
 
+    private const string CacheLock = "hashtext('synthetics:realism:' || current_schema())";
+
     private const string SyntheticEvent = "e.event_payload->>'synthetic' = 'true' AND e.user_id IN (SELECT profile_id FROM sim_users)";
 
-    // The day's statements: $1 the day's start, $2 its end, $3 the day, $4 now, $5 the day's events as the rollup counts them.
-    private static readonly string ComputeSessions =
-        $"""
-        INSERT INTO synthetic_realism_sessions (
-            day, session_id, user_id, instance_id, started_at, events, abandoned, errored, scenes_opened, mindblock_signals,
-            last_scene_order, resistance_sum, resistance_count, intensity_sum, intensity_count, mindblock_ids, intensities)
-        SELECT $3, (e.event_payload->>'session_id')::uuid, (array_agg(e.user_id))[1], (array_agg(e.instance_id))[1], min(e.created_at), count(*),
-               bool_or(e.event_type = '{EventTypes.JourneyAbandoned}'), bool_or(e.event_type = '{EventTypes.ClientError}'),
-               count(*) FILTER (WHERE e.event_type = '{EventTypes.SceneOpened}'), count(*) FILTER (WHERE e.event_type = '{EventTypes.MindblockSignal}'),
-               coalesce(max(js.scene_order), 0),
-               coalesce(sum((e.event_payload->>'resistance_level')::int) FILTER (WHERE e.event_type = '{EventTypes.ResistanceCheckCompleted}'), 0),
-               count(*) FILTER (WHERE e.event_type = '{EventTypes.ResistanceCheckCompleted}'),
-               coalesce(sum((e.event_payload->>'intensity')::int) FILTER (WHERE e.event_type = '{EventTypes.MindblockSignal}'), 0),
-               count(*) FILTER (WHERE e.event_type = '{EventTypes.MindblockSignal}'),
-               coalesce(array_agg((e.event_payload->>'mindblock_id')::uuid ORDER BY e.created_at) FILTER (WHERE e.event_type = '{EventTypes.MindblockSignal}'), {NoValues}),
-               coalesce(array_agg((e.event_payload->>'intensity')::int ORDER BY e.created_at) FILTER (WHERE e.event_type = '{EventTypes.MindblockSignal}'), {NoValues})
-        FROM journey_scene_events e
-        LEFT JOIN journey_scenes js ON js.id = e.scene_id AND e.event_type = '{EventTypes.SceneOpened}'
-        WHERE e.created_at >= $1 AND e.created_at < $2 AND {SyntheticEvent} AND e.event_payload ? 'session_id'
-        GROUP BY e.event_payload->>'session_id'
-        """;
+    /// <summary>
+    /// A cached session piece as packed in <c>synthetic_realism_hours.sessions</c>: each field's
+    /// binary form over the hour's per-session aggregate, in record order, and its size.
+    /// <see cref="CachedHours"/> reads the fields back in the same order.
+    /// </summary>
+    internal static readonly (string Sql, int Bytes)[] SessionLayout =
+    [
+        ("uuid_send(session_id)", 16),
+        ("uuid_send(user_id)", 16),
+        ("uuid_send(coalesce(instance_id, '00000000-0000-0000-0000-000000000000'))", 16),
+        ("timestamptz_send(started_at)", 8),
+        ("int4send(events)", 4),
+        ("boolsend(abandoned)", 1),
+        ("boolsend(errored)", 1),
+        ("int4send(scenes_opened)", 4),
+        ("int4send(mindblock_signals)", 4),
+        ("int4send(last_scene_order)", 4),
+        ("int4send(resistance_sum)", 4),
+        ("int4send(resistance_count)", 4),
+        ("int4send(intensity_sum)", 4),
+        ("int4send(intensity_count)", 4),
+    ];
 
-    // The day's rule checks. A trigger is outside its journey when dated after the journey
-    // completed or was abandoned; a completed scene breaks its contract when a required capture
-    // or check is missing or its dwell time is outside the limits (a second's rounding allowed);
-    // a row is out of order when dated before its journey started, before its scene opened, after
-    // its scene completed, or after now.
-    private static readonly string ComputeDay =
+    /// <summary>A mindblock signal as packed in <c>synthetic_realism_hours.signals</c>: whose session, which mindblock, what intensity.</summary>
+    internal static readonly (string Sql, int Bytes)[] SignalLayout =
+    [
+        ("uuid_send(session_id)", 16),
+        ("uuid_send(mindblock_id)", 16),
+        ("int4send(intensity)", 4),
+    ];
+
+    private static string Pack((string Sql, int Bytes)[] layout) => string.Join(" || ", layout.Select(f => f.Sql));
+
+    // The hour's statement: $1 the hour's start, $2 its end, $3 now, $4 the hour's events as the rollup counts them.
+    // Sessions: one element per session piece, in the order of their first event. Rule checks:
+    // a trigger is outside its journey when dated after the journey completed or was abandoned;
+    // a completed scene breaks its contract when a required capture or check is missing or its
+    // dwell time is outside the limits (a second's rounding allowed); a row is out of order when
+    // dated before its journey started, before its scene opened, after its scene completed, or after now.
+    private static readonly string ComputeHour =
         $"""
-        INSERT INTO synthetic_realism_days (
-            day, events, computed_at, triggers, triggers_outside, scenes_checked, contract_violations, rows_checked, rows_out_of_order, captures, capture_texts)
-        SELECT $3, $5, $4, t.n, t.outside, c.n, c.violations, o.n, o.bad, cardinality(x.texts), x.texts
-        FROM (SELECT count(*) AS n,
+        WITH sessions AS (
+            SELECT (e.event_payload->>'session_id')::uuid AS session_id, (array_agg(e.user_id))[1] AS user_id, (array_agg(e.instance_id))[1] AS instance_id,
+                   min(e.created_at) AS started_at, count(*)::int AS events,
+                   bool_or(e.event_type = '{EventTypes.JourneyAbandoned}') AS abandoned, bool_or(e.event_type = '{EventTypes.ClientError}') AS errored,
+                   count(*) FILTER (WHERE e.event_type = '{EventTypes.SceneOpened}')::int AS scenes_opened,
+                   count(*) FILTER (WHERE e.event_type = '{EventTypes.MindblockSignal}')::int AS mindblock_signals,
+                   coalesce(max(js.scene_order), 0) AS last_scene_order,
+                   coalesce(sum((e.event_payload->>'resistance_level')::int) FILTER (WHERE e.event_type = '{EventTypes.ResistanceCheckCompleted}'), 0)::int AS resistance_sum,
+                   count(*) FILTER (WHERE e.event_type = '{EventTypes.ResistanceCheckCompleted}')::int AS resistance_count,
+                   coalesce(sum((e.event_payload->>'intensity')::int) FILTER (WHERE e.event_type = '{EventTypes.MindblockSignal}'), 0)::int AS intensity_sum,
+                   count(*) FILTER (WHERE e.event_type = '{EventTypes.MindblockSignal}')::int AS intensity_count
+            FROM journey_scene_events e
+            LEFT JOIN journey_scenes js ON js.id = e.scene_id AND e.event_type = '{EventTypes.SceneOpened}'
+            WHERE e.created_at >= $1 AND e.created_at < $2 AND {SyntheticEvent} AND e.event_payload ? 'session_id'
+            GROUP BY e.event_payload->>'session_id')
+        INSERT INTO synthetic_realism_hours (
+            hour, events, computed_at, triggers, triggers_outside, scenes_checked, contract_violations, rows_checked, rows_out_of_order, captures, capture_texts,
+            sessions, signals)
+        SELECT $1, $4, $3, t.n, t.outside, c.n, c.violations, o.n, o.bad, cardinality(x.texts), x.texts, s.packed, g.packed
+        FROM (SELECT coalesce(string_agg({Pack(SessionLayout)}, ''::bytea ORDER BY started_at, session_id), ''::bytea) AS packed FROM sessions) s,
+             (SELECT coalesce(string_agg({Pack(SignalLayout)}, ''::bytea ORDER BY created_at, id), ''::bytea) AS packed
+              FROM (SELECT (e.event_payload->>'session_id')::uuid AS session_id, (e.event_payload->>'mindblock_id')::uuid AS mindblock_id,
+                           (e.event_payload->>'intensity')::int AS intensity, e.created_at, e.id
+                    FROM journey_scene_events e
+                    WHERE e.created_at >= $1 AND e.created_at < $2 AND e.event_type = '{EventTypes.MindblockSignal}' AND {SyntheticEvent} AND e.event_payload ? 'session_id') x) g,
+             (SELECT count(*) AS n,
                      count(*) FILTER (WHERE i.completed_at < t.created_at OR (i.status = '{InstanceStatus.Abandoned}' AND i.last_activity_at < t.created_at)) AS outside
               FROM journey_scene_events e
               JOIN journey_real_world_triggers t ON t.id = (e.event_payload->>'trigger_id')::uuid AND t.metadata->>'synthetic' = 'true'
@@ -68,7 +108,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
               JOIN scene_contracts k ON k.scene_id = s.scene_id
               WHERE e.created_at >= $1 AND e.created_at < $2 AND e.event_type = '{EventTypes.SceneCompleted}' AND {SyntheticEvent}) c,
              (SELECT count(*) AS n,
-                     count(*) FILTER (WHERE e.created_at > $4 OR e.created_at < i.started_at OR e.created_at < s.opened_at OR e.created_at > s.completed_at) AS bad
+                     count(*) FILTER (WHERE e.created_at > $3 OR e.created_at < i.started_at OR e.created_at < s.opened_at OR e.created_at > s.completed_at) AS bad
               FROM journey_scene_events e
               JOIN journey_instances i ON i.id = e.instance_id
               LEFT JOIN journey_instance_scenes s ON s.id = e.instance_scene_id
@@ -80,10 +120,11 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
                  WHERE e.created_at >= $1 AND e.created_at < $2 AND e.event_type = '{EventTypes.CaptureSubmitted}' AND {SyntheticEvent}
                  ORDER BY e.created_at DESC
                  LIMIT {RealismFigures.CaptureSample}) latest) x
-        ON CONFLICT (day) DO UPDATE SET
+        ON CONFLICT (hour) DO UPDATE SET
             events = excluded.events, computed_at = excluded.computed_at, triggers = excluded.triggers, triggers_outside = excluded.triggers_outside,
             scenes_checked = excluded.scenes_checked, contract_violations = excluded.contract_violations, rows_checked = excluded.rows_checked,
-            rows_out_of_order = excluded.rows_out_of_order, captures = excluded.captures, capture_texts = excluded.capture_texts
+            rows_out_of_order = excluded.rows_out_of_order, captures = excluded.captures, capture_texts = excluded.capture_texts,
+            sessions = excluded.sessions, signals = excluded.signals
         """;
 
     /// <summary>The retention setting, which bounds the window a check may ask for.</summary>
@@ -94,81 +135,100 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The facts for the window [<paramref name="from"/>, <paramref name="to"/>): the daily cache
-    /// brought up to date first (days whose event count changed computed again), then read.
+    /// The facts for the window [<paramref name="from"/>, <paramref name="to"/>): users and
+    /// enrolments read on connections of their own while the hourly cache is brought up to date
+    /// (hours whose event count changed computed again) and read.
     /// </summary>
     public async Task<RealismFacts> ReadAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var firstDay = DateOnly.FromDateTime(from.UtcDateTime);
-        var lastDay = DateOnly.FromDateTime(to.UtcDateTime);
-        var days = Enumerable.Range(0, lastDay.DayNumber - firstDay.DayNumber + 1).Select(firstDay.AddDays).ToArray();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await RefreshAsync(connection, days, to, cancellationToken);
+        // From the hour before the window's first, so a session begun before the window and
+        // running into it is whole (and left out) rather than counted from its later piece.
+        var firstHour = Hour(from).AddHours(-1);
+        var lastHour = Hour(to);
+        var users = ReadUsersAsync(cancellationToken);
+        var enrolments = ReadEnrolmentsAsync(from, to, cancellationToken);
+        var cache = ReadCacheAsync(from, to, firstHour, lastHour, cancellationToken);
+        await Task.WhenAll(users, enrolments, cache);
 
-        var settings = await ReadSettingsAsync(connection, cancellationToken);
-        var users = await ReadUsersAsync(connection, cancellationToken);
-        var sessions = await ReadSessionsAsync(connection, firstDay, lastDay, cancellationToken);
-        var enrolments = await ReadEnrolmentsAsync(connection, from, to, cancellationToken);
-        var counts = await ReadCountsAsync(connection, firstDay, lastDay, from, to, settings, cancellationToken);
-        return new RealismFacts(from, to, sessions, users, enrolments, counts);
+        var sim = await users;
+        var (hours, counts) = await cache;
+        var sessions = hours.Sessions(from, sim);
+        var ofSimUsers = (await enrolments).Where(e => sim.ContainsKey(e.User)).ToList();
+        return new RealismFacts(from, to, sessions, sim, ofSimUsers, counts);
     }
 
-    private static async Task RefreshAsync(NpgsqlConnection connection, DateOnly[] days, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(CachedHours Hours, TableCounts Counts)> ReadCacheAsync(
+        DateTimeOffset from, DateTimeOffset to, DateTime firstHour, DateTime lastHour, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await RefreshAsync(connection, firstHour, lastHour, to, cancellationToken);
+        var settings = await ReadSettingsAsync(connection, cancellationToken);
+        var hours = await ReadHoursAsync(connection, firstHour, lastHour, cancellationToken);
+        return (hours, await ReadCountsAsync(connection, Hour(from), lastHour, from, to, settings, cancellationToken));
+    }
 
-        // One filler at a time per schema; a second caller waits and then finds the days done.
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('synthetics:realism:' || current_schema()))", connection, transaction))
+    private static DateTime Hour(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
+
+    private async Task RefreshAsync(NpgsqlConnection connection, DateTime firstHour, DateTime lastHour, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // One filler at a time per schema (a session lock, each hour committed as it is computed,
+        // so a long first fill keeps what it did); a second caller waits and then finds the hours done.
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({CacheLock})", connection))
         {
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var stale = new List<(DateOnly Day, long Events)>();
-        await using (var check = new NpgsqlCommand(
-            $"""
-            SELECT x.day, coalesce((SELECT sum(h.count) FROM {Declarations.Rollups.HoursTable} h
-                                    WHERE h.hour >= x.starts AND h.hour < x.starts + interval '1 day' AND h.metric LIKE '{Declarations.Rollups.EventPrefix}%'), 0)::bigint AS events,
-                   r.events AS cached
-            FROM unnest($1::date[], $2::timestamptz[]) AS x(day, starts)
-            LEFT JOIN synthetic_realism_days r ON r.day = x.day
-            """, connection, transaction))
+        try
         {
-            check.Parameters.Add(Sql.P(days));
-            check.Parameters.Add(Sql.P(days.Select(Start).ToArray()));
-            await using var reader = await check.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var stale = new List<(DateTime Hour, long Events)>();
+            await using (var check = new NpgsqlCommand(
+                $"""
+                SELECT x.hour, coalesce(e.events, 0)::bigint, r.events
+                FROM generate_series($1::timestamptz, $2::timestamptz, interval '1 hour') AS x(hour)
+                LEFT JOIN (SELECT hour, sum(count) AS events FROM {Declarations.Rollups.HoursTable}
+                           WHERE hour >= $1 AND hour <= $2 AND metric LIKE '{Declarations.Rollups.EventPrefix}%' GROUP BY hour) e ON e.hour = x.hour
+                LEFT JOIN synthetic_realism_hours r ON r.hour = x.hour
+                """, connection))
             {
-                var events = reader.GetInt64(1);
-                if (reader.IsDBNull(2) || reader.GetInt64(2) != events)
+                check.Parameters.Add(Sql.P(firstHour));
+                check.Parameters.Add(Sql.P(lastHour));
+                await using var reader = await check.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    stale.Add((reader.GetFieldValue<DateOnly>(0), events));
+                    var events = reader.GetInt64(1);
+                    if (reader.IsDBNull(2) || reader.GetInt64(2) != events)
+                    {
+                        stale.Add((reader.GetFieldValue<DateTime>(0), events));
+                    }
                 }
             }
-        }
 
-        foreach (var (day, events) in stale)
-        {
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            var parameters = () => new[] { Sql.P(Start(day)), Sql.P(Start(day.AddDays(1))), Sql.P(day), Sql.P(now.UtcDateTime), Sql.P(events) };
-            batch.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_realism_sessions WHERE day = $1", Sql.P(day)));
-            batch.BatchCommands.Add(Sql.Command(ComputeSessions, parameters()[..3]));
-            batch.BatchCommands.Add(Sql.Command(ComputeDay, parameters()));
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
+            foreach (var (hour, events) in stale)
+            {
+                await using var compute = new NpgsqlCommand(ComputeHour, connection);
+                compute.Parameters.Add(Sql.P(hour));
+                compute.Parameters.Add(Sql.P(hour.AddHours(1)));
+                compute.Parameters.Add(Sql.P(now.UtcDateTime));
+                compute.Parameters.Add(Sql.P(events));
+                await compute.ExecuteNonQueryAsync(cancellationToken);
+            }
 
-        // Days older than any window a check may ask for are dropped.
-        await using (var prune = new NpgsqlBatch(connection, transaction))
-        {
-            const string Oldest = "$1 - (SELECT retain_days FROM synthetic_settings WHERE id = 1) - 1";
-            prune.BatchCommands.Add(Sql.Command($"DELETE FROM synthetic_realism_sessions WHERE day < {Oldest}", Sql.P(days[^1])));
-            prune.BatchCommands.Add(Sql.Command($"DELETE FROM synthetic_realism_days WHERE day < {Oldest}", Sql.P(days[^1])));
+            // Hours older than any window a check may ask for are dropped, and the day cache of
+            // the release before (migration 0008) emptied: nothing reads it now.
+            await using var prune = new NpgsqlBatch(connection);
+            prune.BatchCommands.Add(Sql.Command(
+                "DELETE FROM synthetic_realism_hours WHERE hour < $1 - make_interval(days => (SELECT retain_days FROM synthetic_settings WHERE id = 1) + 1)",
+                Sql.P(lastHour)));
+            prune.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_realism_sessions"));
+            prune.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_realism_days"));
             await prune.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        await transaction.CommitAsync(cancellationToken);
+        finally
+        {
+            await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({CacheLock})", connection);
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
     }
-
-    private static DateTime Start(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
     private static async Task<EngineSettings> ReadSettingsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -189,10 +249,10 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         };
     }
 
-    private static async Task<Dictionary<Guid, UserFact>> ReadUsersAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, UserFact>> ReadUsersAsync(CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT su.profile_id, su.timezone, us.signup_at FROM sim_users su LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id", connection);
+        await using var command = dataSource.CreateCommand(
+            "SELECT su.profile_id, su.timezone, us.signup_at FROM sim_users su LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var users = new Dictionary<Guid, UserFact>();
         while (await reader.ReadAsync(cancellationToken))
@@ -203,73 +263,46 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         return users;
     }
 
-    private static async Task<List<SessionFact>> ReadSessionsAsync(NpgsqlConnection connection, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
+    private static async Task<CachedHours> ReadHoursAsync(NpgsqlConnection connection, DateTime firstHour, DateTime lastHour, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            """
-            SELECT session_id, user_id, instance_id, started_at, events, abandoned, errored, scenes_opened, mindblock_signals, last_scene_order,
-                   resistance_sum, resistance_count, intensity_sum, intensity_count, mindblock_ids, intensities
-            FROM synthetic_realism_sessions
-            WHERE day >= $1 AND day <= $2 AND user_id IN (SELECT profile_id FROM sim_users)
-            """, connection);
-        command.Parameters.Add(Sql.P(firstDay));
-        command.Parameters.Add(Sql.P(lastDay));
-        var sessions = new Dictionary<Guid, SessionFact>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+            "SELECT sessions, signals FROM synthetic_realism_hours WHERE hour >= $1 AND hour <= $2 ORDER BY hour", connection);
+        command.Parameters.Add(Sql.P(firstHour));
+        command.Parameters.Add(Sql.P(lastHour));
+        var packed = new List<(byte[] Sessions, byte[] Signals)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            var ids = reader.GetFieldValue<Guid[]>(14);
-            var levels = reader.GetFieldValue<int[]>(15);
-            var piece = new SessionFact(
-                reader.GetGuid(1), Sql.ReadTimestamp(reader, 3), reader.GetInt32(4), reader.GetBoolean(5), reader.GetBoolean(6), reader.GetInt32(7),
-                reader.GetInt32(8), reader.GetGuid(2), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11), reader.GetInt32(12), reader.GetInt32(13),
-                [.. ids.Zip(levels)]);
-            var id = reader.GetGuid(0);
-            sessions[id] = sessions.TryGetValue(id, out var other) ? Merge(other, piece) : piece;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                packed.Add((reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1)));
+            }
         }
 
-        return [.. sessions.Values];
-    }
-
-    // A session that crossed midnight: its days' pieces added up, the earlier piece's signals first.
-    private static SessionFact Merge(SessionFact a, SessionFact b)
-    {
-        var (first, second) = a.Start <= b.Start ? (a, b) : (b, a);
-        return first with
+        // All read first, so the session index is made once at its size.
+        var hours = new CachedHours(packed.Sum(p => p.Sessions.Length));
+        foreach (var (sessions, signals) in packed)
         {
-            Events = a.Events + b.Events,
-            Abandoned = a.Abandoned || b.Abandoned,
-            Errored = a.Errored || b.Errored,
-            ScenesOpened = a.ScenesOpened + b.ScenesOpened,
-            MindblockSignals = a.MindblockSignals + b.MindblockSignals,
-            LastSceneOrder = Math.Max(a.LastSceneOrder, b.LastSceneOrder),
-            ResistanceSum = a.ResistanceSum + b.ResistanceSum,
-            ResistanceCount = a.ResistanceCount + b.ResistanceCount,
-            IntensitySum = a.IntensitySum + b.IntensitySum,
-            IntensityCount = a.IntensityCount + b.IntensityCount,
-            Mindblocks = [.. first.Mindblocks ?? [], .. second.Mindblocks ?? []],
-        };
+            hours.Add(sessions, signals);
+        }
+
+        return hours;
     }
 
-    private static async Task<List<EnrolmentFact>> ReadEnrolmentsAsync(NpgsqlConnection connection, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<List<EnrolmentFact>> ReadEnrolmentsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        // An instance started in the window was active in it: the last-activity index finds it.
-        // Whether its user had enrolled in its journey before comes from one pass over enrolments.
-        await using var command = new NpgsqlCommand(
+        // One pass over the synthetic enrolments begun before the window's end: whether each had
+        // an earlier one by the same user in the same journey, kept for those begun in the window.
+        // Whose they are (sim users only) is checked against the users read alongside.
+        await using var command = dataSource.CreateCommand(
             """
-            WITH firsts AS (
-                SELECT p.user_id, p.journey_id, min(p.started_at) AS first_started
-                FROM journey_instances p
-                WHERE p.started_at < $2 AND p.metadata->>'synthetic' = 'true'
-                GROUP BY p.user_id, p.journey_id)
-            SELECT i.id, i.user_id, i.journey_id, i.started_at, i.completed_at, coalesce(j.scenes, 0),
-                   coalesce(f.first_started < i.started_at, false)
-            FROM journey_instances i
-            LEFT JOIN (SELECT journey_id, count(*)::int AS scenes FROM journey_scenes GROUP BY journey_id) j ON j.journey_id = i.journey_id
-            LEFT JOIN firsts f ON f.user_id = i.user_id AND f.journey_id = i.journey_id
-            WHERE i.last_activity_at >= $1 AND i.started_at >= $1 AND i.started_at < $2
-              AND i.metadata->>'synthetic' = 'true' AND i.user_id IN (SELECT profile_id FROM sim_users)
-            """, connection);
+            SELECT x.id, x.user_id, x.journey_id, x.started_at, x.completed_at, coalesce(j.scenes, 0), x.re_enrolment
+            FROM (SELECT i.id, i.user_id, i.journey_id, i.started_at, i.completed_at,
+                         min(i.started_at) OVER (PARTITION BY i.user_id, i.journey_id) < i.started_at AS re_enrolment
+                  FROM journey_instances i
+                  WHERE i.started_at < $2 AND i.metadata->>'synthetic' = 'true') x
+            LEFT JOIN (SELECT journey_id, count(*)::int AS scenes FROM journey_scenes GROUP BY journey_id) j ON j.journey_id = x.journey_id
+            WHERE x.started_at >= $1
+            """);
         command.Parameters.Add(Sql.P(from.UtcDateTime));
         command.Parameters.Add(Sql.P(to.UtcDateTime));
         var enrolments = new List<EnrolmentFact>();
@@ -285,7 +318,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     }
 
     private static async Task<TableCounts> ReadCountsAsync(
-        NpgsqlConnection connection, DateOnly firstDay, DateOnly lastDay, DateTimeOffset from, DateTimeOffset to, EngineSettings settings, CancellationToken cancellationToken)
+        NpgsqlConnection connection, DateTime firstHour, DateTime lastHour, DateTimeOffset from, DateTimeOffset to, EngineSettings settings, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(Sql.Command(
@@ -295,20 +328,20 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
             """
             SELECT coalesce(sum(triggers), 0)::bigint, coalesce(sum(triggers_outside), 0)::bigint, coalesce(sum(scenes_checked), 0)::bigint,
                    coalesce(sum(contract_violations), 0)::bigint, coalesce(sum(rows_checked), 0)::bigint, coalesce(sum(rows_out_of_order), 0)::bigint
-            FROM synthetic_realism_days WHERE day >= $1 AND day <= $2
+            FROM synthetic_realism_hours WHERE hour >= $1 AND hour <= $2
             """,
-            Sql.P(firstDay), Sql.P(lastDay)));
+            Sql.P(firstHour), Sql.P(lastHour)));
 
-        // The latest days' texts, newest first, until the sample is full.
+        // The latest hours' texts, newest first, until the sample is full.
         batch.BatchCommands.Add(Sql.Command(
             $"""
             SELECT capture_texts FROM (
-                SELECT day, capture_texts, sum(captures) OVER (ORDER BY day DESC) - captures AS before
-                FROM synthetic_realism_days WHERE day >= $1 AND day <= $2) d
+                SELECT hour, capture_texts, sum(captures) OVER (ORDER BY hour DESC) - captures AS before
+                FROM synthetic_realism_hours WHERE hour >= $1 AND hour <= $2) d
             WHERE before < {RealismFigures.CaptureSample}
-            ORDER BY day DESC
+            ORDER BY hour DESC
             """,
-            Sql.P(firstDay), Sql.P(lastDay)));
+            Sql.P(firstHour), Sql.P(lastHour)));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var events = reader.GetInt64(0);
@@ -326,5 +359,140 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         return new TableCounts(
             events, ExpectedVolume.EventsPerMinute(settings, 1) * 60, settings.AbandonRate, settings.ErrorRate, settings.MindblockChance,
             texts, triggers, outside, scenes, violations, rows, disorder);
+    }
+}
+
+/// <summary>
+/// The cached hours' sessions as they are read, hour by hour in time order: a session's pieces
+/// (one per hour it ran in) added up, the earlier piece first, and its mindblock signals in time order.
+/// </summary>
+internal sealed class CachedHours(int sessionBytes)
+{
+    private static readonly int SessionBytes = RealismStore.SessionLayout.Sum(f => f.Bytes);
+    private static readonly int SignalBytes = RealismStore.SignalLayout.Sum(f => f.Bytes);
+    private readonly Dictionary<Guid, int> _index = new(sessionBytes / SessionBytes);
+    private readonly List<Piece> _sessions = new(sessionBytes / SessionBytes);
+
+    /// <summary>One hour's packed sessions and signals, read field by field in the order of <see cref="RealismStore.SessionLayout"/> and <see cref="RealismStore.SignalLayout"/>.</summary>
+    public void Add(byte[] sessions, byte[] signals)
+    {
+        for (var record = 0; record < sessions.Length; record += SessionBytes)
+        {
+            var r = new Packed(sessions.AsSpan(record, SessionBytes));
+            var id = r.Guid();
+            var piece = new Piece
+            {
+                User = r.Guid(),
+                Instance = r.Guid(),
+                Start = r.Timestamp(),
+                Events = r.Int(),
+                Abandoned = r.Bool(),
+                Errored = r.Bool(),
+                ScenesOpened = r.Int(),
+                MindblockSignals = r.Int(),
+                LastSceneOrder = r.Int(),
+                ResistanceSum = r.Int(),
+                ResistanceCount = r.Int(),
+                IntensitySum = r.Int(),
+                IntensityCount = r.Int(),
+            };
+            r.End();
+            if (!_index.TryGetValue(id, out var at))
+            {
+                _index[id] = _sessions.Count;
+                _sessions.Add(piece);
+                continue;
+            }
+
+            ref var session = ref CollectionsMarshal.AsSpan(_sessions)[at];
+            session.Events += piece.Events;
+            session.Abandoned |= piece.Abandoned;
+            session.Errored |= piece.Errored;
+            session.ScenesOpened += piece.ScenesOpened;
+            session.MindblockSignals += piece.MindblockSignals;
+            session.LastSceneOrder = Math.Max(session.LastSceneOrder, piece.LastSceneOrder);
+            session.ResistanceSum += piece.ResistanceSum;
+            session.ResistanceCount += piece.ResistanceCount;
+            session.IntensitySum += piece.IntensitySum;
+            session.IntensityCount += piece.IntensityCount;
+        }
+
+        for (var record = 0; record < signals.Length; record += SignalBytes)
+        {
+            var r = new Packed(signals.AsSpan(record, SignalBytes));
+            var (session, mindblock, intensity) = (r.Guid(), r.Guid(), r.Int());
+            r.End();
+            if (_index.TryGetValue(session, out var at))
+            {
+                (CollectionsMarshal.AsSpan(_sessions)[at].Mindblocks ??= []).Add((mindblock, intensity));
+            }
+        }
+    }
+
+    /// <summary>The sessions of sim users begun at or after <paramref name="from"/>.</summary>
+    public List<SessionFact> Sessions(DateTimeOffset from, IReadOnlyDictionary<Guid, UserFact> users)
+    {
+        var sessions = new List<SessionFact>(_sessions.Count);
+        foreach (var s in _sessions)
+        {
+            if (s.Start >= from.UtcDateTime && users.ContainsKey(s.User))
+            {
+                sessions.Add(new SessionFact(
+                    s.User, new DateTimeOffset(s.Start), s.Events, s.Abandoned, s.Errored, s.ScenesOpened, s.MindblockSignals, s.Instance == Guid.Empty ? null : s.Instance,
+                    s.LastSceneOrder, s.ResistanceSum, s.ResistanceCount, s.IntensitySum, s.IntensityCount, (IReadOnlyList<(Guid, int)>?)s.Mindblocks ?? []));
+            }
+        }
+
+        return sessions;
+    }
+
+    private struct Piece
+    {
+        public Guid User;
+        public Guid Instance;
+        public DateTime Start;
+        public int Events;
+        public bool Abandoned;
+        public bool Errored;
+        public int ScenesOpened;
+        public int MindblockSignals;
+        public int LastSceneOrder;
+        public int ResistanceSum;
+        public int ResistanceCount;
+        public int IntensitySum;
+        public int IntensityCount;
+        public List<(Guid Mindblock, int Intensity)>? Mindblocks;
+    }
+
+    /// <summary>Postgres binary forms (network byte order), read one field after another from one record.</summary>
+    private ref struct Packed(ReadOnlySpan<byte> record)
+    {
+        private static readonly DateTime Epoch = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        private readonly ReadOnlySpan<byte> _record = record;
+        private int _at;
+
+        public Guid Guid() => new(Next(16), bigEndian: true);
+
+        public DateTime Timestamp() => Epoch.AddTicks(BinaryPrimitives.ReadInt64BigEndian(Next(8)) * (TimeSpan.TicksPerMillisecond / 1000));
+
+        public int Int() => BinaryPrimitives.ReadInt32BigEndian(Next(4));
+
+        public bool Bool() => Next(1)[0] != 0;
+
+        /// <summary>Every byte of the record read: the layout and the reading agree.</summary>
+        public readonly void End()
+        {
+            if (_at != _record.Length)
+            {
+                throw new InvalidOperationException($"A cached realism record was read to byte {_at} of {_record.Length}: the layout and its reader disagree.");
+            }
+        }
+
+        private ReadOnlySpan<byte> Next(int bytes)
+        {
+            var field = _record.Slice(_at, bytes);
+            _at += bytes;
+            return field;
+        }
     }
 }

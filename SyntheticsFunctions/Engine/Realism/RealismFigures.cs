@@ -110,42 +110,71 @@ public static class RealismFigures
     {
         var days = facts.Days;
         var counts = facts.Counts ?? new TableCounts();
-        var sessions = facts.Sessions.Where(s => s.Start >= facts.From && s.Start < facts.To).OrderBy(s => s.Start).ToList();
-        var byUser = sessions.GroupBy(s => s.User).ToDictionary(g => g.Key, g => g.ToList());
+        var w = Window.Of(facts);
         var figures = new List<RealismFigure>();
-        int DayOf(DateTimeOffset at) => (int)Math.Floor((at - facts.From).TotalDays);
         void Add(FigureDefinition d, double? value, long n, double? min = null, double? max = null, string? note = null) =>
             figures.Add(Judge(d, value, n, days, min ?? d.Min, max ?? d.Max, note));
 
-        // Volume and sessions.
+        // Volume and sessions: the sessions with events.
         var hours = (facts.To - facts.From).TotalHours;
         var expected = counts.ExpectedEventsPerHour;
         Add(EventsPerHour, hours > 0 ? counts.Events / hours : null, counts.Events, expected * 0.9, expected * 1.1);
-        var withEvents = sessions.Where(s => s.Events > 0).ToList();
-        Add(EventsPerSession, withEvents.Count > 0 ? withEvents.Average(s => (double)s.Events) : null, withEvents.Count);
-        Add(AbandonRate, Share(withEvents, s => s.Abandoned), withEvents.Count, Lower(counts.AbandonRate, 0.02, 0.25), Upper(counts.AbandonRate, 0.02, 0.25));
-        Add(ErrorRate, Share(withEvents, s => s.Errored), withEvents.Count, Lower(counts.ErrorRate, 0.02, 0.25), Upper(counts.ErrorRate, 0.02, 0.25));
-        var scenes = withEvents.Sum(s => (long)s.ScenesOpened);
-        Add(MindblockShare, scenes > 0 ? withEvents.Sum(s => (double)s.MindblockSignals) / scenes : null, scenes, Lower(counts.MindblockChance, 0.03, 0.15), Upper(counts.MindblockChance, 0.03, 0.15));
+        long withEvents = 0, events = 0, abandoned = 0, errored = 0, scenes = 0, signals = 0;
+        foreach (var s in w.Sessions)
+        {
+            if (s.Events > 0)
+            {
+                withEvents++;
+                events += s.Events;
+                abandoned += s.Abandoned ? 1 : 0;
+                errored += s.Errored ? 1 : 0;
+                scenes += s.ScenesOpened;
+                signals += s.MindblockSignals;
+            }
+        }
 
-        // When in the users' own day.
+        double? PerSession(long count) => withEvents > 0 ? count / (double)withEvents : null;
+        Add(EventsPerSession, PerSession(events), withEvents);
+        Add(AbandonRate, PerSession(abandoned), withEvents, Lower(counts.AbandonRate, 0.02, 0.25), Upper(counts.AbandonRate, 0.02, 0.25));
+        Add(ErrorRate, PerSession(errored), withEvents, Lower(counts.ErrorRate, 0.02, 0.25), Upper(counts.ErrorRate, 0.02, 0.25));
+        Add(MindblockShare, scenes > 0 ? signals / (double)scenes : null, scenes, Lower(counts.MindblockChance, 0.03, 0.15), Upper(counts.MindblockChance, 0.03, 0.15));
+
+        // When in the users' own day: each session at its user's local time.
         var hourly = new double[24];
         var weekday = new double[7];
         var located = 0;
-        var perLocalDay = new Dictionary<(Guid, DateOnly), int>();
-        foreach (var s in sessions)
+        var mostInLocalDay = 0;
+        var usersWithLocalDays = 0;
+        var localDays = new List<long>();
+        var clockOf = LocalClock.Cache();
+        for (var u = 0; u < w.UserCount; u++)
         {
-            if (!facts.Users.TryGetValue(s.User, out var user))
+            if (!facts.Users.TryGetValue(w.UserIds[u], out var user))
             {
                 continue;
             }
 
-            var local = TimeZoneInfo.ConvertTime(s.Start, Zones.Find(user.Timezone)).DateTime;
-            hourly[local.Hour]++;
-            weekday[(int)local.DayOfWeek]++;
-            located++;
-            var key = (s.User, DateOnly.FromDateTime(local));
-            perLocalDay[key] = perLocalDay.GetValueOrDefault(key) + 1;
+            var clock = clockOf(Zones.Find(user.Timezone));
+            localDays.Clear();
+            for (var k = w.First[u]; k < w.First[u + 1]; k++)
+            {
+                var local = clock.Local(w.Sessions[k].Start);
+                hourly[local.Hour]++;
+                weekday[(int)local.DayOfWeek]++;
+                located++;
+                localDays.Add(local.Ticks / TimeSpan.TicksPerDay);
+            }
+
+            usersWithLocalDays += localDays.Count > 0 ? 1 : 0;
+            localDays.Sort();
+            for (int k = 0, run = 1; k < localDays.Count; k++, run++)
+            {
+                if (k + 1 == localDays.Count || localDays[k + 1] != localDays[k])
+                {
+                    mostInLocalDay = Math.Max(mostInLocalDay, run);
+                    run = 0;
+                }
+            }
         }
 
         Add(LocalHourCorrelation, located > 0 ? Correlation(hourly, [.. ActivityCurve.HourlyWeights]) : null, located);
@@ -162,30 +191,57 @@ public static class RealismFigures
         var weekendSessions = MeanPerDay(weekend, weekday);
         Add(WeekdayWeekendRatio, days >= 7 && weekendSessions > 0 ? MeanPerDay(weekdays, weekday) / weekendSessions : null, located, configured * 0.85, configured * 1.15);
 
-        // Retention of the cohorts the window holds.
-        var signups = facts.Users
-            .Where(u => u.Value.SignupAt is { } at && at >= facts.From && at < facts.To)
-            .ToDictionary(u => u.Key, u => u.Value.SignupAt!.Value);
-        bool ActiveOnDay(Guid user, DateTimeOffset signup, int n) =>
-            byUser.TryGetValue(user, out var list) && list.Any(s => s.Start >= signup.AddHours(24 * n) && s.Start < signup.AddHours((24 * n) + 24));
-        foreach (var (definition, n) in new[] { (D1, 1), (D7, 7), (D30, 30) })
+        // Retention of the cohorts the window holds: on which days after signup each was active.
+        var signups = new List<Signup>();
+        foreach (var (id, user) in facts.Users)
         {
-            var cohort = signups.Where(s => s.Value.AddHours((24 * n) + 24) <= facts.To).ToList();
-            Add(definition, cohort.Count > 0 ? cohort.Count(c => ActiveOnDay(c.Key, c.Value, n)) / (double)cohort.Count : null, cohort.Count);
+            if (user.SignupAt is { } at && at >= facts.From && at < facts.To)
+            {
+                signups.Add(new Signup(id, at, w.ActiveDaysAfter(id, at)));
+            }
         }
 
-        // DAU/MAU over days with a whole 28-day month inside the window.
-        var activeDays = byUser.ToDictionary(u => u.Key, u => u.Value.Select(s => DayOf(s.Start)).ToHashSet());
+        foreach (var (definition, n) in new[] { (D1, 1), (D7, 7), (D30, 30) })
+        {
+            var (cohort, active) = Retained(signups, n, facts.To);
+            Add(definition, cohort > 0 ? active / (double)cohort : null, cohort);
+        }
+
+        // DAU/MAU over days with a whole 28-day month inside the window: a user is in the month of
+        // each day from one of their active days to 27 days after it.
+        var dau = new int[days + 1];
+        var monthStarts = new int[days + FigureWindowDays + 1];
+        for (var u = 0; u < w.UserCount; u++)
+        {
+            var covered = -1;
+            foreach (var day in w.ActiveDays(u))
+            {
+                if (day >= 0 && day < days)
+                {
+                    dau[day]++;
+                }
+
+                var start = Math.Max(day, covered + 1);
+                var end = day + FigureWindowDays - 1;
+                monthStarts[Math.Max(0, start)]++;
+                monthStarts[end + 1]--;
+                covered = end;
+            }
+        }
+
         var ratios = new List<double>();
         long monthlyUsers = 0;
-        for (var day = FigureWindowDays - 1; day < days; day++)
+        var mau = 0;
+        for (var day = 0; day < days; day++)
         {
-            var dau = activeDays.Count(u => u.Value.Contains(day));
-            var mau = activeDays.Count(u => u.Value.Any(d => d > day - FigureWindowDays && d <= day));
-            monthlyUsers = Math.Max(monthlyUsers, mau);
-            if (mau > 0)
+            mau += monthStarts[day];
+            if (day >= FigureWindowDays - 1)
             {
-                ratios.Add((double)dau / mau);
+                monthlyUsers = Math.Max(monthlyUsers, mau);
+                if (mau > 0)
+                {
+                    ratios.Add((double)dau[day] / mau);
+                }
             }
         }
 
@@ -193,30 +249,57 @@ public static class RealismFigures
 
         // Concentration over the last 28 days.
         var lateFrom = Math.Max(0, days - FigureWindowDays);
-        var late = sessions.Where(s => DayOf(s.Start) >= lateFrom).ToList();
-        var perUser = late.GroupBy(s => s.User).Select(g => (double)g.Count()).Order().ToList();
+        var perUser = new List<double>();
+        var perActiveDay = new List<double>();
+        for (var u = 0; u < w.UserCount; u++)
+        {
+            var late = 0;
+            for (int k = w.First[u], run = 1; k < w.First[u + 1]; k++, run++)
+            {
+                if (w.Day[k] < lateFrom)
+                {
+                    run = 0;
+                    continue;
+                }
+
+                late++;
+                if (k + 1 == w.First[u + 1] || w.Day[k + 1] != w.Day[k])
+                {
+                    perActiveDay.Add(run);
+                    run = 0;
+                }
+            }
+
+            if (late > 0)
+            {
+                perUser.Add(late);
+            }
+        }
+
+        perUser.Sort();
+        perActiveDay.Sort();
         var (gini, top10) = Concentration(perUser);
         Add(Gini, perUser.Count > 0 ? gini : null, perUser.Count);
         Add(Top10Share, perUser.Count > 0 ? top10 : null, perUser.Count);
-        var perActiveDay = late.GroupBy(s => (s.User, DayOf(s.Start))).Select(g => (double)g.Count()).Order().ToList();
         Add(SessionsOnActiveDay, perActiveDay.Count > 0 ? perActiveDay[perActiveDay.Count / 2] : null, perActiveDay.Count);
-        Add(MaxSessionsInLocalDay, perLocalDay.Count > 0 ? perLocalDay.Values.Max() : null, perLocalDay.Select(k => k.Key.Item1).Distinct().Count());
+        Add(MaxSessionsInLocalDay, usersWithLocalDays > 0 ? mostInLocalDay : null, usersWithLocalDays);
 
         // Lapse and return: each user's first gap of 14 days or more that began by 14 days before the end.
         var gaps = 0;
         var returned = 0;
-        foreach (var set in activeDays.Values)
+        for (var u = 0; u < w.UserCount; u++)
         {
-            var list = set.Order().ToList();
-            for (var i = 0; i < list.Count; i++)
+            var previous = -1;
+            foreach (var day in w.ActiveDays(u).Append(days))
             {
-                var next = i + 1 < list.Count ? list[i + 1] : days;
-                if (next - list[i] >= 14 && list[i] <= days - 14)
+                if (previous >= 0 && day - previous >= 14 && previous <= days - 14)
                 {
                     gaps++;
-                    returned += i + 1 < list.Count ? 1 : 0;
+                    returned += day < days ? 1 : 0;
                     break;
                 }
+
+                previous = day;
             }
         }
 
@@ -233,54 +316,100 @@ public static class RealismFigures
         // The funnel: enrolments that began in the window (their scene 1 in a session of the window)
         // at least 14 days before its end, so that the later scenes are not cut short by the end
         // of the window; the furthest scene each reached.
-        var reached = withEvents.Where(s => s.Instance is not null).GroupBy(s => s.Instance!.Value).ToDictionary(g => g.Key, g => g.Max(s => s.LastSceneOrder));
-        var funnel = enrolments.Where(e => e.JourneyScenes >= 5 && e.StartedAt <= facts.To.AddDays(-FunnelSettleDays) && reached.ContainsKey(e.Instance))
-            .Select(e => e.CompletedAt is not null ? e.JourneyScenes : reached[e.Instance]).ToList();
-        double Drop(int from) => 1 - (funnel.Count(r => r >= from + 1) / (double)Math.Max(1, funnel.Count(r => r >= from)));
-        Add(FunnelDrop, funnel.Count > 0 && funnel.Any(r => r >= 4) ? Drop(1) - Drop(4) : null, funnel.Count,
-            note: funnel.Count > 0 ? $"scene 1->2 loses {Drop(1):P0}, 4->5 {Drop(4):P0}" : null);
+        var settled = enrolments.Where(e => e.JourneyScenes >= 5 && e.StartedAt <= facts.To.AddDays(-FunnelSettleDays)).ToList();
+        var reached = settled.ToDictionary(e => e.Instance, _ => -1);
+        foreach (var s in w.Sessions)
+        {
+            if (s.Events > 0 && s.Instance is { } instance && reached.TryGetValue(instance, out var furthest))
+            {
+                reached[instance] = Math.Max(furthest, s.LastSceneOrder);
+            }
+        }
+
+        var atLeast = new int[7]; // atLeast[n]: enrolments that reached scene n or beyond (n up to 6)
+        var funnel = 0;
+        foreach (var e in settled)
+        {
+            if (reached[e.Instance] is var furthest && furthest >= 0)
+            {
+                funnel++;
+                var scene = Math.Min(e.CompletedAt is not null ? e.JourneyScenes : furthest, atLeast.Length - 1);
+                for (var n = 0; n <= scene; n++)
+                {
+                    atLeast[n]++;
+                }
+            }
+        }
+
+        double Drop(int from) => 1 - (atLeast[from + 1] / (double)Math.Max(1, atLeast[from]));
+        Add(FunnelDrop, funnel > 0 && atLeast[4] > 0 ? Drop(1) - Drop(4) : null, funnel,
+            note: funnel > 0 ? $"scene 1->2 loses {Drop(1):P0}, 4->5 {Drop(4):P0}" : null);
 
         // Behaviour change between week 1 and week 4 after signup.
-        var changes = new List<(double? Resistance, double? Intensity)>();
-        foreach (var (user, signup) in signups.Where(s => s.Value <= facts.To.AddDays(-28)))
+        var resistance = new List<double>();
+        var intensity = new List<double>();
+        foreach (var signup in signups.Where(s => s.At <= facts.To.AddDays(-28)))
         {
-            if (!byUser.TryGetValue(user, out var list))
+            if (!w.UserIndex.TryGetValue(signup.User, out var u))
             {
                 continue;
             }
 
-            var first = list.Where(s => s.Start < signup.AddDays(7)).ToList();
-            var fourth = list.Where(s => s.Start >= signup.AddDays(21) && s.Start < signup.AddDays(28)).ToList();
-            static double? Mean(List<SessionFact> l, Func<SessionFact, double> sum, Func<SessionFact, int> n) =>
-                l.Sum(n) is var c and > 0 ? l.Sum(sum) / c : null;
-            var r1 = Mean(first, s => s.ResistanceSum, s => s.ResistanceCount);
-            var r4 = Mean(fourth, s => s.ResistanceSum, s => s.ResistanceCount);
-            var i1 = Mean(first, s => s.IntensitySum, s => s.IntensityCount);
-            var i4 = Mean(fourth, s => s.IntensitySum, s => s.IntensityCount);
-            changes.Add((r1 - r4, i1 - i4));
+            double r1 = 0, r4 = 0, i1 = 0, i4 = 0;
+            int nr1 = 0, nr4 = 0, ni1 = 0, ni4 = 0;
+            for (var k = w.First[u]; k < w.First[u + 1]; k++)
+            {
+                var s = w.Sessions[k];
+                if (s.Start < signup.At.AddDays(7))
+                {
+                    (r1, nr1, i1, ni1) = (r1 + s.ResistanceSum, nr1 + s.ResistanceCount, i1 + s.IntensitySum, ni1 + s.IntensityCount);
+                }
+                else if (s.Start >= signup.At.AddDays(21) && s.Start < signup.At.AddDays(28))
+                {
+                    (r4, nr4, i4, ni4) = (r4 + s.ResistanceSum, nr4 + s.ResistanceCount, i4 + s.IntensitySum, ni4 + s.IntensityCount);
+                }
+            }
+
+            if (nr1 > 0 && nr4 > 0)
+            {
+                resistance.Add((r1 / nr1) - (r4 / nr4));
+            }
+
+            if (ni1 > 0 && ni4 > 0)
+            {
+                intensity.Add((i1 / ni1) - (i4 / ni4));
+            }
         }
 
-        var resistance = changes.Where(c => c.Resistance is not null).Select(c => c.Resistance!.Value).ToList();
-        var intensity = changes.Where(c => c.Intensity is not null).Select(c => c.Intensity!.Value).ToList();
         Add(ResistanceChange, resistance.Count > 0 ? resistance.Average() : null, resistance.Count);
         Add(IntensityChange, intensity.Count > 0 ? intensity.Average() : null, intensity.Count);
 
         // Status transitions: each user's mindblock statuses in time order.
         var steps = 0;
         var small = 0;
-        foreach (var group in withEvents.Where(s => s.Mindblocks is not null).GroupBy(s => s.User))
+        var last = new Dictionary<Guid, int>();
+        for (var u = 0; u < w.UserCount; u++)
         {
-            var last = new Dictionary<Guid, int>();
-            foreach (var (mindblock, level) in group.SelectMany(s => s.Mindblocks!))
+            last.Clear();
+            for (var k = w.First[u]; k < w.First[u + 1]; k++)
             {
-                var rank = StatusRank(Content.MindblockStatusFor(level));
-                if (last.TryGetValue(mindblock, out var previous))
+                if (w.Sessions[k] is not { Events: > 0, Mindblocks: { } mindblocks })
                 {
-                    steps++;
-                    small += Math.Abs(rank - previous) <= 1 ? 1 : 0;
+                    continue;
                 }
 
-                last[mindblock] = rank;
+                for (var m = 0; m < mindblocks.Count; m++)
+                {
+                    var (mindblock, level) = mindblocks[m];
+                    var rank = (uint)level < (uint)RankByIntensity.Length ? RankByIntensity[level] : StatusRank(Content.MindblockStatusFor(level));
+                    if (last.TryGetValue(mindblock, out var previous))
+                    {
+                        steps++;
+                        small += Math.Abs(rank - previous) <= 1 ? 1 : 0;
+                    }
+
+                    last[mindblock] = rank;
+                }
             }
         }
 
@@ -297,7 +426,7 @@ public static class RealismFigures
         var history = thin.Count == 0 ? null :
             $"{thin.Count} of {figures.Count} figures need more history or more users than this {days}-day window holds ({string.Join(", ", thin)}). " +
             "Widen the window (days, up to retain_days), let the engine run longer, or write history with a backfill (POST /api/synthetics/backfill {\"days\": N}).";
-        return new RealismReport(facts.From, facts.To, days, figures, Cohorts(facts, signups, byUser), SessionsPerUser(byUser), history);
+        return new RealismReport(facts.From, facts.To, days, figures, Cohorts(facts, signups), SessionsPerUser(w), history);
     }
 
     /// <summary>A capture's text as the distinct count compares it: lower-cased, digits and punctuation stripped, spaces collapsed.</summary>
@@ -321,6 +450,9 @@ public static class RealismFigures
 
         return builder.ToString().TrimEnd();
     }
+
+    // The status rank of each intensity 0-10, worked out once.
+    private static readonly int[] RankByIntensity = [.. Enumerable.Range(0, 11).Select(i => StatusRank(Content.MindblockStatusFor(i)))];
 
     /// <summary>Where a status stands along the progression struggling -> working_on_it -> easing.</summary>
     public static int StatusRank(string status) => status switch
@@ -387,13 +519,29 @@ public static class RealismFigures
     private static double Median(IReadOnlyList<double> sorted) =>
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 
-    private static List<CohortCurve> Cohorts(RealismFacts facts, Dictionary<Guid, DateTimeOffset> signups, Dictionary<Guid, List<SessionFact>> byUser)
+    // Of the signups whose day n after signup is over by the window's end, how many, and how many were active on it.
+    private static (int Cohort, int Active) Retained(IEnumerable<Signup> signups, int n, DateTimeOffset to)
+    {
+        int cohort = 0, active = 0;
+        foreach (var s in signups)
+        {
+            if (s.At.AddHours((24 * n) + 24) <= to)
+            {
+                cohort++;
+                active += s.ActiveOn(n) ? 1 : 0;
+            }
+        }
+
+        return (cohort, active);
+    }
+
+    private static List<CohortCurve> Cohorts(RealismFacts facts, List<Signup> signups)
     {
         var curves = new List<CohortCurve>();
         for (var week = 0; week * 7 < facts.Days; week++)
         {
             var start = facts.From.AddDays(week * 7);
-            var members = signups.Where(s => s.Value >= start && s.Value < start.AddDays(7)).ToList();
+            var members = signups.Where(s => s.At >= start && s.At < start.AddDays(7)).ToList();
             if (members.Count == 0)
             {
                 continue;
@@ -402,13 +550,13 @@ public static class RealismFigures
             var retention = new List<double?>();
             for (var n = 0; n <= 30; n++)
             {
-                var observable = members.Where(m => m.Value.AddHours((24 * n) + 24) <= facts.To).ToList();
-                if (observable.Count == 0)
+                var (observable, active) = Retained(members, n, facts.To);
+                if (observable == 0)
                 {
                     break;
                 }
 
-                retention.Add(Math.Round(observable.Count(m => byUser.TryGetValue(m.Key, out var l) && l.Any(s => s.Start >= m.Value.AddHours(24 * n) && s.Start < m.Value.AddHours((24 * n) + 24))) / (double)observable.Count, 4));
+                retention.Add(Math.Round(active / (double)observable, 4));
             }
 
             curves.Add(new CohortCurve(start, members.Count, retention));
@@ -417,9 +565,159 @@ public static class RealismFigures
         return curves;
     }
 
-    private static List<SessionsBucket> SessionsPerUser(Dictionary<Guid, List<SessionFact>> byUser)
+    private static List<SessionsBucket> SessionsPerUser(Window w)
     {
         (string Label, int Min, int Max)[] buckets = [("1", 1, 1), ("2", 2, 2), ("3", 3, 3), ("4-5", 4, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21-50", 21, 50), ("51+", 51, int.MaxValue)];
-        return [.. buckets.Select(b => new SessionsBucket(b.Label, byUser.Values.Count(l => l.Count >= b.Min && l.Count <= b.Max)))];
+        var users = new int[buckets.Length];
+        for (var u = 0; u < w.UserCount; u++)
+        {
+            var count = w.First[u + 1] - w.First[u];
+            users[Array.FindIndex(buckets, b => count >= b.Min && count <= b.Max)]++;
+        }
+
+        return [.. buckets.Select((b, i) => new SessionsBucket(b.Label, users[i]))];
+    }
+
+    /// <summary>A user who signed up in the window, and the days after signup (0-63) they had a session on, as bits.</summary>
+    private readonly record struct Signup(Guid User, DateTimeOffset At, ulong ActiveDays)
+    {
+        public bool ActiveOn(int n) => (ActiveDays & (1UL << n)) != 0;
+    }
+
+    /// <summary>
+    /// The window's sessions grouped by user, each user's in time order (<see cref="Sessions"/>[<see cref="First"/>[u]..<see cref="First"/>[u + 1]]),
+    /// with each session's day of the window (day k = [From + 24k h, +24 h)).
+    /// </summary>
+    private sealed class Window
+    {
+        public required SessionFact[] Sessions { get; init; }
+
+        public required int[] Day { get; init; }
+
+        public required int[] First { get; init; }
+
+        public required Guid[] UserIds { get; init; }
+
+        public required Dictionary<Guid, int> UserIndex { get; init; }
+
+        public int UserCount => UserIds.Length;
+
+        public static Window Of(RealismFacts facts)
+        {
+            var inWindow = facts.Sessions.Where(s => s.Start >= facts.From && s.Start < facts.To).ToList();
+            var sorted = true;
+            for (var k = 1; k < inWindow.Count && sorted; k++)
+            {
+                sorted = inWindow[k - 1].Start <= inWindow[k].Start;
+            }
+
+            if (!sorted)
+            {
+                inWindow = [.. inWindow.OrderBy(s => s.Start)];
+            }
+
+            // Users in order of their first session; each user's sessions together, in time order.
+            var index = new Dictionary<Guid, int>();
+            var userOf = new int[inWindow.Count];
+            var counts = new List<int>();
+            for (var k = 0; k < inWindow.Count; k++)
+            {
+                if (!index.TryGetValue(inWindow[k].User, out var u))
+                {
+                    u = index[inWindow[k].User] = counts.Count;
+                    counts.Add(0);
+                }
+
+                userOf[k] = u;
+                counts[u]++;
+            }
+
+            var first = new int[counts.Count + 1];
+            for (var u = 0; u < counts.Count; u++)
+            {
+                first[u + 1] = first[u] + counts[u];
+            }
+
+            var next = first[..^1];
+            var sessions = new SessionFact[inWindow.Count];
+            var day = new int[inWindow.Count];
+            for (var k = 0; k < inWindow.Count; k++)
+            {
+                var at = next[userOf[k]]++;
+                sessions[at] = inWindow[k];
+                day[at] = (int)((inWindow[k].Start - facts.From).Ticks / TimeSpan.TicksPerDay);
+            }
+
+            var ids = new Guid[counts.Count];
+            foreach (var (id, u) in index)
+            {
+                ids[u] = id;
+            }
+
+            return new Window { Sessions = sessions, Day = day, First = first, UserIds = ids, UserIndex = index };
+        }
+
+        /// <summary>The days of the window user <paramref name="u"/> had a session on, ascending.</summary>
+        public IEnumerable<int> ActiveDays(int u)
+        {
+            for (var k = First[u]; k < First[u + 1]; k++)
+            {
+                if (k + 1 == First[u + 1] || Day[k + 1] != Day[k])
+                {
+                    yield return Day[k];
+                }
+            }
+        }
+
+        /// <summary>Day n after <paramref name="signup"/> = [signup + 24n h, +24 h): the days 0-63 the user had a session on, as bits.</summary>
+        public ulong ActiveDaysAfter(Guid user, DateTimeOffset signup)
+        {
+            if (!UserIndex.TryGetValue(user, out var u))
+            {
+                return 0;
+            }
+
+            ulong bits = 0;
+            for (var k = First[u]; k < First[u + 1]; k++)
+            {
+                var after = (Sessions[k].Start - signup).Ticks;
+                if (after >= 0 && after / TimeSpan.TicksPerDay < 64)
+                {
+                    bits |= 1UL << (int)(after / TimeSpan.TicksPerDay);
+                }
+            }
+
+            return bits;
+        }
+    }
+
+    /// <summary>
+    /// Local times in one zone, its offset looked up once per UTC hour; an hour with a transition
+    /// inside it (its first and last moment at different offsets) is converted exactly.
+    /// </summary>
+    private sealed class LocalClock(TimeZoneInfo zone)
+    {
+        private readonly Dictionary<long, TimeSpan?> _offsets = [];
+
+        /// <summary>One clock per zone for one computation.</summary>
+        public static Func<TimeZoneInfo, LocalClock> Cache()
+        {
+            var clocks = new Dictionary<TimeZoneInfo, LocalClock>(ReferenceEqualityComparer.Instance);
+            return zone => clocks.TryGetValue(zone, out var clock) ? clock : clocks[zone] = new LocalClock(zone);
+        }
+
+        public DateTime Local(DateTimeOffset at)
+        {
+            var utc = at.UtcDateTime;
+            var hour = utc.Ticks / TimeSpan.TicksPerHour;
+            if (!_offsets.TryGetValue(hour, out var offset))
+            {
+                var start = new DateTime(hour * TimeSpan.TicksPerHour, DateTimeKind.Utc);
+                var before = zone.GetUtcOffset(start);
+                offset = _offsets[hour] = before == zone.GetUtcOffset(start.AddTicks(TimeSpan.TicksPerHour - 1)) ? before : null;
+            }
+
+            return offset is { } whole ? utc + whole : TimeZoneInfo.ConvertTime(at, zone).DateTime;
+        }
     }
 }
