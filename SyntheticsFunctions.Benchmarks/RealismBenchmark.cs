@@ -11,8 +11,8 @@ namespace SyntheticsFunctions.Benchmarks;
 
 /// <summary>
 /// The realism check's latency for <c>days=56</c> on the filled database, as the service call:
-/// the first call (the daily cache empty, every day computed), then calls with nothing changed,
-/// then calls each after a manual run (today's day computed again, as while the engine runs).
+/// the first call (the hourly cache empty, every hour computed), then calls with nothing changed,
+/// then calls each after a manual run (the current hour computed again, as while the engine runs).
 /// Prints the check's figures too.
 /// </summary>
 internal static class RealismBenchmark
@@ -41,9 +41,9 @@ internal static class RealismBenchmark
         Console.WriteLine($"Realism check, days={Days}, service call ({Measured} calls each after {WarmUp} warm-up):");
         Console.WriteLine($"| case | median (ms) | p95 (ms) | max (ms) |");
         Console.WriteLine($"|---|---|---|---|");
-        Console.WriteLine($"| first call, daily cache empty | {cold:F0} | {cold:F0} | {cold:F0} |");
+        Console.WriteLine($"| first call, cache empty (every hour computed) | {cold:F0} | {cold:F0} | {cold:F0} |");
         Console.WriteLine($"| nothing changed | {unchanged.Median:F0} | {unchanged.P95:F0} | {unchanged.Max:F0} |");
-        Console.WriteLine($"| after a manual run (today recomputed) | {afterRun.Median:F0} | {afterRun.P95:F0} | {afterRun.Max:F0} |");
+        Console.WriteLine($"| after a manual run (the current hour computed again) | {afterRun.Median:F0} | {afterRun.P95:F0} | {afterRun.Max:F0} |");
         Console.WriteLine();
         Print(check.Report!);
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Status and activity latency at 10 thousand and 5 million synthetic events, against a fresh
-# database "synthetics_bench" in the embedded cluster (scripts/local-postgres.sh). Takes ~10 min.
+# database "synthetics_bench" in the embedded cluster (scripts/local-postgres.sh), filled by the backfill; then the
+# realism check's latency at days=56 on it. Takes ~12 min.
 # scripts/benchmark.sh backfill: the backfill's figures instead (SyntheticsFunctions.Benchmarks/RESULTS.md).
 # scripts/benchmark.sh realism70: the realism check's verdicts on 70 backfilled days at the moderate preset.
 # scripts/benchmark.sh population [sessions per minute] [seed]: the population model's figures at a preset (intense by default).

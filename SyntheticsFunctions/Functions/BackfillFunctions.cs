@@ -64,16 +64,8 @@ public sealed class BackfillFunctions(IBackfillService backfill, ILogger<Backfil
     public async Task<IResult> BackfillStatus(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/backfill/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var jobId))
-        {
-            return ApiResults.Invalid("id", "Must be a backfill job id (a UUID).");
-        }
-
-        return await ApiResults.GuardAsync(request, async () =>
-            await backfill.GetAsync(jobId, cancellationToken) is { } job ? ApiResults.Ok(View(job)) : NotFound(jobId));
-    }
+        CancellationToken cancellationToken) =>
+        await WithJobAsync(request, id, jobId => backfill.GetAsync(jobId, cancellationToken));
 
     [Function(nameof(BackfillCancel))]
     [ApiResponse(typeof(BackfillResponse))]
@@ -81,16 +73,8 @@ public sealed class BackfillFunctions(IBackfillService backfill, ILogger<Backfil
     public async Task<IResult> BackfillCancel(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "synthetics/backfill/{id}/cancel")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var jobId))
-        {
-            return ApiResults.Invalid("id", "Must be a backfill job id (a UUID).");
-        }
-
-        return await ApiResults.GuardAsync(request, async () =>
-            await backfill.CancelAsync(jobId, cancellationToken) is { } job ? ApiResults.Ok(View(job)) : NotFound(jobId));
-    }
+        CancellationToken cancellationToken) =>
+        await WithJobAsync(request, id, jobId => backfill.CancelAsync(jobId, cancellationToken));
 
     /// <summary>Runs the active backfill's chunks for up to four minutes; its schedule is the cron's (every minute).</summary>
     [Function(nameof(SyntheticsBackfill))]
@@ -103,8 +87,18 @@ public sealed class BackfillFunctions(IBackfillService backfill, ILogger<Backfil
         }
     }
 
-    private static IResult NotFound(Guid id) =>
-        ApiResults.Problem(StatusCodes.Status404NotFound, "No such backfill job.", $"No backfill job has the id {id}.");
+    // The job a route's id names: 400 naming id when it is not a UUID, 404 when no job has it.
+    private static async Task<IResult> WithJobAsync(HttpRequest request, string id, Func<Guid, Task<BackfillProgress?>> job)
+    {
+        if (!Guid.TryParse(id, out var jobId))
+        {
+            return ApiResults.Invalid("id", "Must be a backfill job id (a UUID).");
+        }
+
+        return await ApiResults.GuardAsync(request, async () => await job(jobId) is { } found
+            ? ApiResults.Ok(View(found))
+            : ApiResults.Problem(StatusCodes.Status404NotFound, "No such backfill job.", $"No backfill job has the id {jobId}."));
+    }
 
     internal static BackfillResponse View(BackfillProgress progress)
     {

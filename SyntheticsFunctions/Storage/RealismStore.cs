@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using System.Runtime.InteropServices;
 using Npgsql;
 using SyntheticsFunctions.Engine;
@@ -55,9 +57,13 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         ("int4send(intensity)", 4),
     ];
 
+    /// <summary>The layouts' fingerprint, kept with each cached hour: a change to either layout makes every cached hour stale.</summary>
+    internal static readonly int Layout = BinaryPrimitives.ReadInt32BigEndian(
+        SHA256.HashData(Encoding.UTF8.GetBytes(Pack(SessionLayout) + ";" + Pack(SignalLayout))));
+
     private static string Pack((string Sql, int Bytes)[] layout) => string.Join(" || ", layout.Select(f => f.Sql));
 
-    // The hour's statement: $1 the hour's start, $2 its end, $3 now, $4 the hour's events as the rollup counts them.
+    // The hour's statement: $1 the hour's start, $2 its end, $3 now, $4 the hour's events as the rollup counts them, $5 the layout.
     // Sessions: one element per session piece, in the order of their first event. Rule checks:
     // a trigger is outside its journey when dated after the journey completed or was abandoned;
     // a completed scene breaks its contract when a required capture or check is missing or its
@@ -82,8 +88,8 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
             GROUP BY e.event_payload->>'session_id')
         INSERT INTO synthetic_realism_hours (
             hour, events, computed_at, triggers, triggers_outside, scenes_checked, contract_violations, rows_checked, rows_out_of_order, captures, capture_texts,
-            sessions, signals)
-        SELECT $1, $4, $3, t.n, t.outside, c.n, c.violations, o.n, o.bad, cardinality(x.texts), x.texts, s.packed, g.packed
+            layout, sessions, signals)
+        SELECT $1, $4, $3, t.n, t.outside, c.n, c.violations, o.n, o.bad, cardinality(x.texts), x.texts, $5, s.packed, g.packed
         FROM (SELECT coalesce(string_agg({Pack(SessionLayout)}, ''::bytea ORDER BY started_at, session_id), ''::bytea) AS packed FROM sessions) s,
              (SELECT coalesce(string_agg({Pack(SignalLayout)}, ''::bytea ORDER BY created_at, id), ''::bytea) AS packed
               FROM (SELECT (e.event_payload->>'session_id')::uuid AS session_id, (e.event_payload->>'mindblock_id')::uuid AS mindblock_id,
@@ -124,7 +130,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
             events = excluded.events, computed_at = excluded.computed_at, triggers = excluded.triggers, triggers_outside = excluded.triggers_outside,
             scenes_checked = excluded.scenes_checked, contract_violations = excluded.contract_violations, rows_checked = excluded.rows_checked,
             rows_out_of_order = excluded.rows_out_of_order, captures = excluded.captures, capture_texts = excluded.capture_texts,
-            sessions = excluded.sessions, signals = excluded.signals
+            layout = excluded.layout, sessions = excluded.sessions, signals = excluded.signals
         """;
 
     /// <summary>The retention setting, which bounds the window a check may ask for.</summary>
@@ -187,11 +193,12 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
                 FROM generate_series($1::timestamptz, $2::timestamptz, interval '1 hour') AS x(hour)
                 LEFT JOIN (SELECT hour, sum(count) AS events FROM {Declarations.Rollups.HoursTable}
                            WHERE hour >= $1 AND hour <= $2 AND metric LIKE '{Declarations.Rollups.EventPrefix}%' GROUP BY hour) e ON e.hour = x.hour
-                LEFT JOIN synthetic_realism_hours r ON r.hour = x.hour
+                LEFT JOIN synthetic_realism_hours r ON r.hour = x.hour AND r.layout = $3
                 """, connection))
             {
                 check.Parameters.Add(Sql.P(firstHour));
                 check.Parameters.Add(Sql.P(lastHour));
+                check.Parameters.Add(Sql.P(Layout));
                 await using var reader = await check.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
@@ -210,6 +217,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
                 compute.Parameters.Add(Sql.P(hour.AddHours(1)));
                 compute.Parameters.Add(Sql.P(now.UtcDateTime));
                 compute.Parameters.Add(Sql.P(events));
+                compute.Parameters.Add(Sql.P(Layout));
                 await compute.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -266,9 +274,10 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     private static async Task<CachedHours> ReadHoursAsync(NpgsqlConnection connection, DateTime firstHour, DateTime lastHour, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT sessions, signals FROM synthetic_realism_hours WHERE hour >= $1 AND hour <= $2 ORDER BY hour", connection);
+            "SELECT sessions, signals FROM synthetic_realism_hours WHERE hour >= $1 AND hour <= $2 AND layout = $3 ORDER BY hour", connection);
         command.Parameters.Add(Sql.P(firstHour));
         command.Parameters.Add(Sql.P(lastHour));
+        command.Parameters.Add(Sql.P(Layout));
         var packed = new List<(byte[] Sessions, byte[] Signals)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {

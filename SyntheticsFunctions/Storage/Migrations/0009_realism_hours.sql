@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS synthetic_realism_hours (
     -- SignalLayout: fixed-size records of the columns' binary forms, concatenated in time order).
     -- A session crossing the hour has a piece in each hour and the check adds them up. Packed,
     -- not in arrays: reading 56 days of sessions then sends bytes, not half a million values.
+    -- An hour packed to another layout (a release that changed it) is computed again, never read.
+    layout              integer NOT NULL,
     sessions            bytea NOT NULL,
     signals             bytea NOT NULL
 );
