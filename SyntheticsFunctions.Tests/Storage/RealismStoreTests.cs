@@ -96,6 +96,9 @@ public class RealismStoreTests(PostgresFixture postgres)
         AssertFigure(report, RealismFigures.EventsPerHour, events / (35 * 24.0), Verdicts.Fail, events);
         AssertFigure(report, RealismFigures.EventsPerSession, events / (double)rows.Sessions.Count, Verdicts.Fail, rows.Sessions.Count);
 
+        // Every session opens a scene and stops in it, but the one whose scene was completed.
+        AssertFigure(report, RealismFigures.AbandonRate, (rows.Sessions.Count - 1) / (double)rows.Sessions.Count, Verdicts.Fail, rows.Sessions.Count);
+
         // Retention of the cohort.
         AssertFigure(report, RealismFigures.D1, 0.40, Verdicts.Pass, 100);
         AssertFigure(report, RealismFigures.D7, 0.20, Verdicts.Pass, 100);

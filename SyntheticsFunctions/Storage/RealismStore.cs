@@ -38,9 +38,9 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         ("uuid_send(coalesce(instance_id, '00000000-0000-0000-0000-000000000000'))", 16),
         ("timestamptz_send(started_at)", 8),
         ("int4send(events)", 4),
-        ("boolsend(abandoned)", 1),
         ("boolsend(errored)", 1),
         ("int4send(scenes_opened)", 4),
+        ("int4send(scenes_completed)", 4),
         ("int4send(mindblock_signals)", 4),
         ("int4send(last_scene_order)", 4),
         ("int4send(resistance_sum)", 4),
@@ -74,8 +74,9 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         WITH sessions AS (
             SELECT (e.event_payload->>'session_id')::uuid AS session_id, (array_agg(e.user_id))[1] AS user_id, (array_agg(e.instance_id))[1] AS instance_id,
                    min(e.created_at) AS started_at, count(*)::int AS events,
-                   bool_or(e.event_type = '{EventTypes.JourneyAbandoned}') AS abandoned, bool_or(e.event_type = '{EventTypes.ClientError}') AS errored,
+                   bool_or(e.event_type = '{EventTypes.ClientError}') AS errored,
                    count(*) FILTER (WHERE e.event_type = '{EventTypes.SceneOpened}')::int AS scenes_opened,
+                   count(*) FILTER (WHERE e.event_type = '{EventTypes.SceneCompleted}')::int AS scenes_completed,
                    count(*) FILTER (WHERE e.event_type = '{EventTypes.MindblockSignal}')::int AS mindblock_signals,
                    coalesce(max(js.scene_order), 0) AS last_scene_order,
                    coalesce(sum((e.event_payload->>'resistance_level')::int) FILTER (WHERE e.event_type = '{EventTypes.ResistanceCheckCompleted}'), 0)::int AS resistance_sum,
@@ -395,9 +396,9 @@ internal sealed class CachedHours(int sessionBytes)
                 Instance = r.Guid(),
                 Start = r.Timestamp(),
                 Events = r.Int(),
-                Abandoned = r.Bool(),
                 Errored = r.Bool(),
                 ScenesOpened = r.Int(),
+                ScenesCompleted = r.Int(),
                 MindblockSignals = r.Int(),
                 LastSceneOrder = r.Int(),
                 ResistanceSum = r.Int(),
@@ -415,9 +416,9 @@ internal sealed class CachedHours(int sessionBytes)
 
             ref var session = ref CollectionsMarshal.AsSpan(_sessions)[at];
             session.Events += piece.Events;
-            session.Abandoned |= piece.Abandoned;
             session.Errored |= piece.Errored;
             session.ScenesOpened += piece.ScenesOpened;
+            session.ScenesCompleted += piece.ScenesCompleted;
             session.MindblockSignals += piece.MindblockSignals;
             session.LastSceneOrder = Math.Max(session.LastSceneOrder, piece.LastSceneOrder);
             session.ResistanceSum += piece.ResistanceSum;
@@ -447,7 +448,7 @@ internal sealed class CachedHours(int sessionBytes)
             if (s.Start >= from.UtcDateTime && users.ContainsKey(s.User))
             {
                 sessions.Add(new SessionFact(
-                    s.User, new DateTimeOffset(s.Start), s.Events, s.Abandoned, s.Errored, s.ScenesOpened, s.MindblockSignals, s.Instance == Guid.Empty ? null : s.Instance,
+                    s.User, new DateTimeOffset(s.Start), s.Events, s.Errored, s.ScenesOpened, s.ScenesCompleted, s.MindblockSignals, s.Instance == Guid.Empty ? null : s.Instance,
                     s.LastSceneOrder, s.ResistanceSum, s.ResistanceCount, s.IntensitySum, s.IntensityCount, (IReadOnlyList<(Guid, int)>?)s.Mindblocks ?? []));
             }
         }
@@ -461,9 +462,9 @@ internal sealed class CachedHours(int sessionBytes)
         public Guid Instance;
         public DateTime Start;
         public int Events;
-        public bool Abandoned;
         public bool Errored;
         public int ScenesOpened;
+        public int ScenesCompleted;
         public int MindblockSignals;
         public int LastSceneOrder;
         public int ResistanceSum;

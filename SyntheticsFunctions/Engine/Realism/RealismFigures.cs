@@ -65,7 +65,7 @@ public static class RealismFigures
 
     public static readonly FigureDefinition EventsPerHour = new("events_per_hour", "Synthetic scene events per hour against the preset's volume (sessions_per_min x 60 x events per session), weekly mean within 10%", null, null, 1, "events", 7);
     public static readonly FigureDefinition EventsPerSession = new("events_per_session", "Scene events per session (the seed's flow: 1-3 scenes, about 10 events)", 8.8, 10.8, 100, "sessions");
-    public static readonly FigureDefinition AbandonRate = new("abandon_rate", "Sessions that stop mid-scene, against abandon_rate", null, null, 200, "sessions");
+    public static readonly FigureDefinition AbandonRate = new("abandon_rate", "Sessions that stop mid-scene (a scene opened and not completed), against abandon_rate", null, null, 200, "sessions");
     public static readonly FigureDefinition ErrorRate = new("error_rate", "Sessions with a client error, against error_rate", null, null, 200, "sessions");
     public static readonly FigureDefinition MindblockShare = new("mindblock_share", "Mindblock signals per scene opened, against mindblock_chance", null, null, 200, "scenes");
     public static readonly FigureDefinition LocalHourCorrelation = new("local_hour_correlation", "Correlation of sessions by the user's local hour with the configured activity curve", 0.9, null, 500, "sessions");
@@ -126,7 +126,7 @@ public static class RealismFigures
             {
                 withEvents++;
                 events += s.Events;
-                abandoned += s.Abandoned ? 1 : 0;
+                abandoned += s.ScenesOpened > s.ScenesCompleted ? 1 : 0;
                 errored += s.Errored ? 1 : 0;
                 scenes += s.ScenesOpened;
                 signals += s.MindblockSignals;
