@@ -22,7 +22,7 @@ if [ "${1:-}" = "backfill" ]; then
 fi
 if [ "${1:-}" = "realism70" ]; then
   # A throwaway database backfilled over 70 days at moderate (about 3 million rows), then the
-  # realism check over 70 and 28 days; exits 1 if a figure with enough data fails. ~6 min.
+  # realism check over 70 and 28 days; exits 1 if a figure with enough data fails. ~4 min.
   exec dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism70 "Host=127.0.0.1;Port=$port;Database=postgres;Username=postgres;Command Timeout=0"
 fi
 psql -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS synthetics_bench" -c "CREATE DATABASE synthetics_bench"
