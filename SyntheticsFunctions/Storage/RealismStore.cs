@@ -14,8 +14,8 @@ namespace SyntheticsFunctions.Storage;
 /// (<c>synthetic_realism_hours</c>, migration 0009) kept from the scene events: an hour is computed
 /// when first asked for and again only when the events rollup counts a different number of events
 /// for it, so a check reads the event table only for hours that changed (the current hour, while
-/// the engine runs). Each cached hour holds its sessions in arrays, so 56 days are about 1,350
-/// rows to read. Enrolments and users are read as they are, on connections of their own while
+/// the engine runs). Each cached hour holds its sessions packed in one value, so 56 days are
+/// about 1,350 rows to read. Enrolments and users are read as they are, on connections of their own while
 /// the cache is brought up to date.
 /// </summary>
 public sealed class RealismStore(NpgsqlDataSource dataSource)
@@ -234,8 +234,12 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         }
         finally
         {
-            await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({CacheLock})", connection);
-            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            // A broken connection has lost the lock with the session; only a live one unlocks.
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({CacheLock})", connection);
+                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            }
         }
     }
 
