@@ -26,8 +26,19 @@ public class RealismServiceTests(PostgresFixture postgres, ITestOutputHelper out
         Assert.Equal(BackfillJob.Succeeded, (await app.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);
         await RealUserRows.InsertAsync(app, now.AddDays(-20));
         await RealUserRows.InsertAsync(app, now.AddDays(-10), taggedSynthetic: true);
+        await app.ExecuteAsync("UPDATE synthetic_settings SET retain_days = 28 WHERE id = 1");
+        var realism = app.Provider.GetRequiredService<IRealismService>();
 
-        var check = await app.Provider.GetRequiredService<IRealismService>().CheckAsync(28, CancellationToken.None);
+        // Warming computes the hours that are over (newest first, one at least whatever the budget):
+        // 28 days of them and the hour before, that is 673; the check then computes only the current hour.
+        Assert.Equal(1, await realism.WarmAsync(TimeSpan.Zero, CancellationToken.None));
+        Assert.Equal(672, await realism.WarmAsync(TimeSpan.FromHours(1), CancellationToken.None));
+        Assert.Equal(0, await realism.WarmAsync(TimeSpan.FromHours(1), CancellationToken.None));
+        Assert.Equal(673, await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours WHERE hour < $1", now.UtcDateTime));
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours WHERE hour >= $1", now.UtcDateTime));
+
+        var check = await realism.CheckAsync(28, CancellationToken.None);
+        Assert.Equal(674, await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours"));
 
         var report = check.Report!;
         foreach (var f in report.Figures)

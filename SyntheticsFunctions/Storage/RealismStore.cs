@@ -168,7 +168,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         DateTimeOffset from, DateTimeOffset to, DateTime firstHour, DateTime lastHour, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await RefreshAsync(connection, firstHour, lastHour, to, cancellationToken);
+        await RefreshAsync(connection, firstHour, lastHour, to, outOfTime: null, cancellationToken);
         var settings = await ReadSettingsAsync(connection, cancellationToken);
         var hours = await ReadHoursAsync(connection, firstHour, lastHour, cancellationToken);
         return (hours, await ReadCountsAsync(connection, Hour(from), lastHour, from, to, settings, cancellationToken));
@@ -176,71 +176,96 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
 
     private static DateTime Hour(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
 
-    private async Task RefreshAsync(NpgsqlConnection connection, DateTime firstHour, DateTime lastHour, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Computes the stale hours that are over, of the longest window a check may ask for
+    /// (retain_days up to <paramref name="now"/>), newest first, until <paramref name="outOfTime"/>
+    /// says stop (checked after each hour), so that a check finds them done. Returns how many it computed.
+    /// </summary>
+    public async Task<int> WarmAsync(DateTimeOffset now, Func<bool> outOfTime, CancellationToken cancellationToken)
     {
-        // One filler at a time per schema (a session lock, each hour committed as it is computed,
-        // so a long first fill keeps what it did); a second caller waits and then finds the hours done.
-        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({CacheLock})", connection))
-        {
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var retainDays = await ReadRetainDaysAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await RefreshAsync(connection, Hour(now.AddDays(-retainDays)).AddHours(-1), Hour(now).AddHours(-1), now, outOfTime, cancellationToken);
+    }
 
-        try
+    private static async Task<int> RefreshAsync(
+        NpgsqlConnection connection, DateTime firstHour, DateTime lastHour, DateTimeOffset now, Func<bool>? outOfTime, CancellationToken cancellationToken)
+    {
+        // Each hour under the lock in a transaction of its own, looked at again there: a check and
+        // the warming (or two checks) take turns hour by hour, none waits for more than one hour's
+        // computation, none computes an hour another just did, and a long first fill keeps what it did.
+        var computed = 0;
+        foreach (var (hour, _) in await StaleHoursAsync(connection, null, firstHour, lastHour, cancellationToken))
         {
-            var stale = new List<(DateTime Hour, long Events)>();
-            await using (var check = new NpgsqlCommand(
-                $"""
-                SELECT x.hour, coalesce(e.events, 0)::bigint, r.events
-                FROM generate_series($1::timestamptz, $2::timestamptz, interval '1 hour') AS x(hour)
-                LEFT JOIN (SELECT hour, sum(count) AS events FROM {Declarations.Rollups.HoursTable}
-                           WHERE hour >= $1 AND hour <= $2 AND metric LIKE '{Declarations.Rollups.EventPrefix}%' GROUP BY hour) e ON e.hour = x.hour
-                LEFT JOIN synthetic_realism_hours r ON r.hour = x.hour AND r.layout = $3
-                """, connection))
+            await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
-                check.Parameters.Add(Sql.P(firstHour));
-                check.Parameters.Add(Sql.P(lastHour));
-                check.Parameters.Add(Sql.P(Layout));
-                await using var reader = await check.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
+                await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({CacheLock})", connection, transaction))
                 {
-                    var events = reader.GetInt64(1);
-                    if (reader.IsDBNull(2) || reader.GetInt64(2) != events)
-                    {
-                        stale.Add((reader.GetFieldValue<DateTime>(0), events));
-                    }
+                    await lockCommand.ExecuteNonQueryAsync(cancellationToken);
                 }
+
+                if (await StaleHoursAsync(connection, transaction, hour, hour, cancellationToken) is [var (_, events)])
+                {
+                    await using var compute = new NpgsqlCommand(ComputeHour, connection, transaction);
+                    compute.Parameters.Add(Sql.P(hour));
+                    compute.Parameters.Add(Sql.P(hour.AddHours(1)));
+                    compute.Parameters.Add(Sql.P(now.UtcDateTime));
+                    compute.Parameters.Add(Sql.P(events));
+                    compute.Parameters.Add(Sql.P(Layout));
+                    await compute.ExecuteNonQueryAsync(cancellationToken);
+                    computed++;
+                }
+
+                await transaction.CommitAsync(cancellationToken);
             }
 
-            foreach (var (hour, events) in stale)
+            if (outOfTime?.Invoke() == true)
             {
-                await using var compute = new NpgsqlCommand(ComputeHour, connection);
-                compute.Parameters.Add(Sql.P(hour));
-                compute.Parameters.Add(Sql.P(hour.AddHours(1)));
-                compute.Parameters.Add(Sql.P(now.UtcDateTime));
-                compute.Parameters.Add(Sql.P(events));
-                compute.Parameters.Add(Sql.P(Layout));
-                await compute.ExecuteNonQueryAsync(cancellationToken);
+                break;
             }
-
-            // Hours older than any window a check may ask for are dropped, and the day cache of
-            // the release before (migration 0008) emptied: nothing reads it now.
-            await using var prune = new NpgsqlBatch(connection);
-            prune.BatchCommands.Add(Sql.Command(
-                "DELETE FROM synthetic_realism_hours WHERE hour < $1 - make_interval(days => (SELECT retain_days FROM synthetic_settings WHERE id = 1) + 1)",
-                Sql.P(lastHour)));
-            prune.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_realism_sessions"));
-            prune.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_realism_days"));
-            await prune.ExecuteNonQueryAsync(cancellationToken);
         }
-        finally
+
+        // Hours older than any window a check may ask for are dropped, and the day cache of the
+        // release before (migration 0008) emptied: nothing reads it now.
+        await using var prune = new NpgsqlBatch(connection);
+        prune.BatchCommands.Add(Sql.Command(
+            "DELETE FROM synthetic_realism_hours WHERE hour < $1 - make_interval(days => (SELECT retain_days FROM synthetic_settings WHERE id = 1) + 1)",
+            Sql.P(lastHour)));
+        prune.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_realism_sessions"));
+        prune.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_realism_days"));
+        await prune.ExecuteNonQueryAsync(cancellationToken);
+        return computed;
+    }
+
+    // The hours from first to last (newest first) whose cache is missing, of another layout, or
+    // made when the events rollup counted a different number of events for it than now.
+    private static async Task<List<(DateTime Hour, long Events)>> StaleHoursAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, DateTime firstHour, DateTime lastHour, CancellationToken cancellationToken)
+    {
+        await using var check = new NpgsqlCommand(
+            $"""
+            SELECT x.hour, coalesce(e.events, 0)::bigint, r.events
+            FROM generate_series($1::timestamptz, $2::timestamptz, interval '1 hour') AS x(hour)
+            LEFT JOIN (SELECT hour, sum(count) AS events FROM {Declarations.Rollups.HoursTable}
+                       WHERE hour >= $1 AND hour <= $2 AND metric LIKE '{Declarations.Rollups.EventPrefix}%' GROUP BY hour) e ON e.hour = x.hour
+            LEFT JOIN synthetic_realism_hours r ON r.hour = x.hour AND r.layout = $3
+            ORDER BY x.hour DESC
+            """, connection, transaction);
+        check.Parameters.Add(Sql.P(firstHour));
+        check.Parameters.Add(Sql.P(lastHour));
+        check.Parameters.Add(Sql.P(Layout));
+        var stale = new List<(DateTime Hour, long Events)>();
+        await using var reader = await check.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            // A broken connection has lost the lock with the session; only a live one unlocks.
-            if (connection.State == System.Data.ConnectionState.Open)
+            var events = reader.GetInt64(1);
+            if (reader.IsDBNull(2) || reader.GetInt64(2) != events)
             {
-                await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({CacheLock})", connection);
-                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+                stale.Add((DateTime.SpecifyKind(reader.GetFieldValue<DateTime>(0), DateTimeKind.Utc), events));
             }
         }
+
+        return stale;
     }
 
     private static async Task<EngineSettings> ReadSettingsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
