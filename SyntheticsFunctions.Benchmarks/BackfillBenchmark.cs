@@ -398,6 +398,16 @@ internal static class BackfillBenchmark
         return new TickFigure(P(ticks, 0.5), P(ticks, 0.99), P(bare, 0.5), P(bare, 0.99), (double)rows / ticks.Count);
     }
 
+    /// <summary>One backfill job of the last <paramref name="days"/> days, purging first, run to its end in one pass; the finished job, or an exception with its error.</summary>
+    internal static async Task<BackfillProgress> BackfillToEndAsync(IServiceProvider app, int days, long seed)
+    {
+        var backfill = app.GetRequiredService<IBackfillService>();
+        var job = (await backfill.StartAsync(days, purgeFirst: true, CancellationToken.None, seed)).Job!.Job.Id;
+        var pass = await backfill.RunAsync(TimeSpan.FromHours(2), CancellationToken.None);
+        var done = (await backfill.GetAsync(job, CancellationToken.None))!;
+        return pass.State == SyntheticsFunctions.Storage.BackfillJob.Succeeded ? done : throw new InvalidOperationException($"The backfill ended {pass.State}: {done.Job.Error}");
+    }
+
     internal static ServiceProvider BuildApp(string connectionString, TimeProvider time, int poolSize = PoolSize)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -78,15 +78,7 @@ internal static class RealismBenchmark
         }
 
         var watch = Stopwatch.StartNew();
-        var backfill = app.GetRequiredService<IBackfillService>();
-        var job = await backfill.StartAsync(VerdictDays, purgeFirst: true, CancellationToken.None, seed: 70);
-        var pass = await backfill.RunAsync(TimeSpan.FromHours(2), CancellationToken.None);
-        if (pass.State != "succeeded")
-        {
-            throw new InvalidOperationException($"The backfill ended {pass.State}: {(await backfill.GetAsync(job.Job!.Job.Id, CancellationToken.None))?.Job.Error}");
-        }
-
-        var done = (await backfill.GetAsync(job.Job!.Job.Id, CancellationToken.None))!;
+        var done = await BackfillBenchmark.BackfillToEndAsync(app, VerdictDays, seed: 70);
         Console.WriteLine($"Backfilled {VerdictDays} days at moderate: {done.TotalRows:N0} rows in {watch.Elapsed.TotalSeconds:F0} s");
         var realism = app.GetRequiredService<IRealismService>();
         var failed = 0;

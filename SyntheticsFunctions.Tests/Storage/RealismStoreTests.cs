@@ -85,7 +85,7 @@ public class RealismStoreTests(PostgresFixture postgres)
         await app.ExecuteAsync("SELECT synthetic_rebuild_rollups()");
 
         var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
-        var facts = await store.ReadAsync(From, Now, CancellationToken.None);
+        var facts = await store.ReadAsync(From, Now, await Settings(app), CancellationToken.None);
         var report = RealismFigures.Compute(facts);
 
         // Sessions: each written session once, the signup session of cohort 99 whole though its trigger came days later.
@@ -144,7 +144,7 @@ public class RealismStoreTests(PostgresFixture postgres)
         Assert.Equal(200, report.SessionsPerUser.Sum(b => b.Users));
 
         // A second read uses the cache (nothing changed), and says the same.
-        var again = RealismFigures.Compute(await store.ReadAsync(From, Now, CancellationToken.None));
+        var again = RealismFigures.Compute(await store.ReadAsync(From, Now, await Settings(app), CancellationToken.None));
         Assert.Equal(JsonSerializer.Serialize(report.Figures), JsonSerializer.Serialize(again.Figures));
     }
 
@@ -170,7 +170,7 @@ public class RealismStoreTests(PostgresFixture postgres)
         await app.ExecuteAsync("SELECT synthetic_rebuild_rollups()");
         var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
 
-        var first = await store.ReadAsync(From, Now, CancellationToken.None);
+        var first = await store.ReadAsync(From, Now, await Settings(app), CancellationToken.None);
 
         var across = first.Sessions.Single(s => s.User == late);
         Assert.Equal((start, 4, 2, 13.0, 2, 6.0, 1), (across.Start, across.Events, across.MindblockSignals, across.IntensitySum, across.IntensityCount, across.ResistanceSum, across.ResistanceCount));
@@ -182,7 +182,7 @@ public class RealismStoreTests(PostgresFixture postgres)
         // A late event in the early session's hour: that hour alone is computed again (the later check's now stamps it).
         await Rows.InsertEventAsync(app, rows.Sessions[0], EventTypes.ClientError, rows.Sessions[0].Start.AddMinutes(10), null, new { });
         await app.ExecuteAsync("SELECT synthetic_rebuild_rollups()");
-        var second = await store.ReadAsync(From, Now.AddMinutes(1), CancellationToken.None);
+        var second = await store.ReadAsync(From, Now.AddMinutes(1), await Settings(app), CancellationToken.None);
 
         Assert.Equal(2, second.Sessions.Single(s => s.User == early).Events);
         Assert.True(second.Sessions.Single(s => s.User == early).Errored);
@@ -190,6 +190,8 @@ public class RealismStoreTests(PostgresFixture postgres)
         var hour = await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours WHERE computed_at = $1 AND hour = $2", Now.AddMinutes(1).UtcDateTime, From.AddDays(2).AddHours(10).UtcDateTime);
         Assert.Equal((1, 1), (recomputed, hour));
     }
+
+    private static Task<EngineSettings> Settings(TestApp app) => app.Provider.GetRequiredService<SyntheticsFunctions.Storage.SettingsStore>().ReadAsync(CancellationToken.None);
 
     private static void AssertFigure(RealismReport report, FigureDefinition definition, double value, string verdict, long n)
     {

@@ -20,22 +20,22 @@ public interface IRealismService
     Task<int> WarmAsync(TimeSpan budget, CancellationToken cancellationToken);
 }
 
-public sealed class RealismService(RealismStore store, SchemaGate schema, TimeProvider time) : IRealismService
+public sealed class RealismService(RealismStore store, SettingsStore settings, SchemaGate schema, TimeProvider time) : IRealismService
 {
     public const int DefaultDays = 28;
 
     public async Task<RealismCheck> CheckAsync(int? days, CancellationToken cancellationToken)
     {
-        var retainDays = await store.ReadRetainDaysAsync(cancellationToken);
-        var window = days ?? Math.Min(DefaultDays, retainDays);
-        if (window < 1 || window > retainDays)
+        var current = await settings.ReadAsync(cancellationToken);
+        var window = days ?? Math.Min(DefaultDays, current.RetainDays);
+        if (window < 1 || window > current.RetainDays)
         {
-            return new RealismCheck(window, retainDays, null);
+            return new RealismCheck(window, current.RetainDays, null);
         }
 
         var now = time.GetUtcNow();
-        var facts = await store.ReadAsync(now.AddDays(-window), now, cancellationToken);
-        return new RealismCheck(window, retainDays, RealismFigures.Compute(facts));
+        var facts = await store.ReadAsync(now.AddDays(-window), now, current, cancellationToken);
+        return new RealismCheck(window, current.RetainDays, RealismFigures.Compute(facts));
     }
 
     public async Task<int> WarmAsync(TimeSpan budget, CancellationToken cancellationToken)
@@ -46,6 +46,7 @@ public sealed class RealismService(RealismStore store, SchemaGate schema, TimePr
         }
 
         var started = time.GetTimestamp();
-        return await store.WarmAsync(time.GetUtcNow(), () => time.GetElapsedTime(started) >= budget, cancellationToken);
+        var retainDays = (await settings.ReadAsync(cancellationToken)).RetainDays;
+        return await store.WarmAsync(time.GetUtcNow(), retainDays, () => time.GetElapsedTime(started) >= budget, cancellationToken);
     }
 }

@@ -134,19 +134,13 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
             layout = excluded.layout, sessions = excluded.sessions, signals = excluded.signals
         """;
 
-    /// <summary>The retention setting, which bounds the window a check may ask for.</summary>
-    public async Task<int> ReadRetainDaysAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT retain_days FROM synthetic_settings WHERE id = 1");
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
-    }
-
     /// <summary>
     /// The facts for the window [<paramref name="from"/>, <paramref name="to"/>): users and
     /// enrolments read on connections of their own while the hourly cache is brought up to date
-    /// (hours whose event count changed computed again) and read.
+    /// (hours whose event count changed computed again) and read. <paramref name="settings"/> give
+    /// the rates and the volume the rows should show.
     /// </summary>
-    public async Task<RealismFacts> ReadAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<RealismFacts> ReadAsync(DateTimeOffset from, DateTimeOffset to, EngineSettings settings, CancellationToken cancellationToken)
     {
         // From the hour before the window's first, so a session begun before the window and
         // running into it is whole (and left out) rather than counted from its later piece.
@@ -154,7 +148,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         var lastHour = Hour(to);
         var users = ReadUsersAsync(cancellationToken);
         var enrolments = ReadEnrolmentsAsync(from, to, cancellationToken);
-        var cache = ReadCacheAsync(from, to, firstHour, lastHour, cancellationToken);
+        var cache = ReadCacheAsync(from, to, firstHour, lastHour, settings, cancellationToken);
         await Task.WhenAll(users, enrolments, cache);
 
         var sim = await users;
@@ -165,11 +159,10 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     }
 
     private async Task<(CachedHours Hours, TableCounts Counts)> ReadCacheAsync(
-        DateTimeOffset from, DateTimeOffset to, DateTime firstHour, DateTime lastHour, CancellationToken cancellationToken)
+        DateTimeOffset from, DateTimeOffset to, DateTime firstHour, DateTime lastHour, EngineSettings settings, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await RefreshAsync(connection, firstHour, lastHour, to, outOfTime: null, cancellationToken);
-        var settings = await ReadSettingsAsync(connection, cancellationToken);
         var hours = await ReadHoursAsync(connection, firstHour, lastHour, cancellationToken);
         return (hours, await ReadCountsAsync(connection, Hour(from), lastHour, from, to, settings, cancellationToken));
     }
@@ -178,12 +171,11 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Computes the stale hours that are over, of the longest window a check may ask for
-    /// (retain_days up to <paramref name="now"/>), newest first, until <paramref name="outOfTime"/>
+    /// (<paramref name="retainDays"/> up to <paramref name="now"/>), newest first, until <paramref name="outOfTime"/>
     /// says stop (checked after each hour), so that a check finds them done. Returns how many it computed.
     /// </summary>
-    public async Task<int> WarmAsync(DateTimeOffset now, Func<bool> outOfTime, CancellationToken cancellationToken)
+    public async Task<int> WarmAsync(DateTimeOffset now, int retainDays, Func<bool> outOfTime, CancellationToken cancellationToken)
     {
-        var retainDays = await ReadRetainDaysAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await RefreshAsync(connection, Hour(now.AddDays(-retainDays)).AddHours(-1), Hour(now).AddHours(-1), now, outOfTime, cancellationToken);
     }
@@ -266,25 +258,6 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         }
 
         return stale;
-    }
-
-    private static async Task<EngineSettings> ReadSettingsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT sessions_per_min::float8, max_per_run, error_rate::float8, abandon_rate::float8, mindblock_chance::float8, retain_days FROM synthetic_settings WHERE id = 1",
-            connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return EngineSettings.Defaults with
-        {
-            Enabled = true,
-            SessionsPerMin = reader.GetDouble(0),
-            MaxPerRun = reader.GetInt32(1),
-            ErrorRate = reader.GetDouble(2),
-            AbandonRate = reader.GetDouble(3),
-            MindblockChance = reader.GetDouble(4),
-            RetainDays = reader.GetInt32(5),
-        };
     }
 
     private async Task<Dictionary<Guid, UserFact>> ReadUsersAsync(CancellationToken cancellationToken)
@@ -396,7 +369,8 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         }
 
         return new TableCounts(
-            events, ExpectedVolume.EventsPerMinute(settings, 1) * 60, settings.AbandonRate, settings.ErrorRate, settings.MindblockChance,
+            // The volume the settings ask for, paused or not: a check of a paused engine's history judges it by its rates.
+            events, ExpectedVolume.EventsPerMinute(settings with { Enabled = true }, 1) * 60, settings.AbandonRate, settings.ErrorRate, settings.MindblockChance,
             texts, triggers, outside, scenes, violations, rows, disorder);
     }
 }
