@@ -28,6 +28,26 @@ public sealed class SyntheticsOptions : IValidatableObject
     /// <summary>Comma-separated existing profile ids to use as the pool when <c>profiles</c> belongs to the journey app. Empty by default.</summary>
     public string PoolProfileIds { get; set; } = "";
 
+    /// <summary>
+    /// A SQL function the database owner provides to sign up new people where the journey app
+    /// owns <c>profiles</c> and <c>sim_users</c>: <c>name</c> or <c>schema.name</c>, taking
+    /// <c>(id uuid, created_at timestamptz, persona text)</c> and adding the profile, the
+    /// <c>sim_users</c> row and whatever else the app needs. Called inside the run's transaction,
+    /// which fails (category <c>owner_function</c>) and writes nothing when a person is then not in
+    /// both tables. Configuration only, never settable through the API. Empty (the default): the
+    /// pool grows only where the engine created <c>profiles</c> and <c>sim_users</c>.
+    /// </summary>
+    [RegularExpression("^([a-z_][a-z0-9_]{0,62}\\.)?[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "Synthetics:SignupFunction must be a lower-case function name, optionally schema-qualified (schema.name).")]
+    public string SignupFunction { get; set; } = "";
+
+    /// <summary>The signup function's name, each part double-quoted, or null when none is configured.</summary>
+    public string? QuotedSignupFunction() => string.IsNullOrEmpty(SignupFunction)
+        ? null
+        : string.Join('.', SignupFunction.Split('.').Select(part => '"' + part + '"'));
+
+    /// <summary>The signature the signup function must have, for <c>to_regprocedure</c>.</summary>
+    public string? SignupFunctionSignature() => QuotedSignupFunction() is { } name ? name + "(uuid, timestamp with time zone, text)" : null;
+
     /// <summary>Seed of the app's random source, for reproducible runs. Empty (the default) draws one at startup.</summary>
     public int? Seed { get; set; }
 

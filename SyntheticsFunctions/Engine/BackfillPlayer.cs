@@ -3,9 +3,12 @@ namespace SyntheticsFunctions.Engine;
 /// <summary>
 /// What a backfill is a function of, fixed when the job is created: its seed, the simulated
 /// window (<paramref name="Start"/>, <paramref name="End"/>], the settings then, the pool's cap and
-/// how many sim users were already there (they count towards the cap, as in a cron tick).
+/// how many sim users were already there (they count towards the cap, as in a cron tick). On a
+/// pool the engine cannot grow, <paramref name="Members"/> are the members it plays (those with
+/// no history yet): the steady state's past goes to some, the rest sign up during the window.
 /// </summary>
-public sealed record BackfillSpec(long Seed, DateTimeOffset Start, DateTimeOffset End, EngineSettings Settings, int PoolCap, int ExistingUsers);
+public sealed record BackfillSpec(
+    long Seed, DateTimeOffset Start, DateTimeOffset End, EngineSettings Settings, int PoolCap, int ExistingUsers, IReadOnlyList<PoolMember>? Members = null);
 
 /// <summary>One simulated hour of a chunk, as the run journal records it (trigger <c>backfill</c>).</summary>
 public sealed record BackfillHour(
@@ -29,6 +32,12 @@ public sealed class BackfillChunk(DateTimeOffset from, DateTimeOffset to, bool f
     public ActivityBatch Batch { get; } = new();
 
     public List<NewUser> NewUsers { get; } = [];
+
+    /// <summary>On a pool the engine cannot grow: members given a past in the first chunk (their time zone and persona become the state's).</summary>
+    public List<UserState> Adopted { get; } = [];
+
+    /// <summary>On a pool the engine cannot grow: members whose life ended and was retired, their state dropped (before the chunk's states are written).</summary>
+    public List<Guid> Recycled { get; } = [];
 
     public List<UserStateRow> UserStates { get; } = [];
 
@@ -81,6 +90,8 @@ public sealed class BackfillPlayer
     private readonly Dictionary<Guid, string> _focusOf;
     private List<TimezoneCount> _pool = [];
     private List<UserState>? _initial;
+    private readonly List<PoolMember>? _unsigned;
+    private readonly List<Guid> _recycled = [];
     private int _carry;
     private int _alive;
 
@@ -96,13 +107,23 @@ public sealed class BackfillPlayer
         // The population a fresh install would have at the window's start: tenures, lifecycles and
         // next sessions spread as if the model had run for a year, capped as the pool is.
         var warmUp = new Random(SessionPlanner.SeedOf(spec.Seed ^ 0x5EED_0F_B4CC));
-        var player = new PopulationPlayer(Math.Max(spec.Settings.SessionsPerMin, 0.1), warmUp);
-        player.WarmUp(spec.Start, TimeSpan.FromMinutes(10));
-        var alive = player.Alive().ToList();
-        var room = Math.Max(0, spec.PoolCap - spec.ExistingUsers);
-        if (alive.Count > room)
+        List<UserState> alive;
+        if (spec.Members is { } members)
         {
-            alive = [.. alive.OrderBy(_ => warmUp.Next()).Take(room).OrderBy(u => u.SignupAt).ThenBy(u => u.ProfileId)];
+            alive = [.. PopulationPlayer.SteadyStateOn(members, spec.Start, spec.Settings.SessionsPerMin, spec.Settings.RetainDays, warmUp)];
+            var given = alive.Select(u => u.ProfileId).ToHashSet();
+            _unsigned = [.. members.Where(m => !given.Contains(m.ProfileId)).OrderBy(m => m.AvailableAt ?? DateTimeOffset.MinValue).ThenBy(m => m.ProfileId)];
+        }
+        else
+        {
+            var player = new PopulationPlayer(Math.Max(spec.Settings.SessionsPerMin, 0.1), warmUp);
+            player.WarmUp(spec.Start, TimeSpan.FromMinutes(10));
+            alive = [.. player.Alive()];
+            var room = Math.Max(0, spec.PoolCap - spec.ExistingUsers);
+            if (alive.Count > room)
+            {
+                alive = [.. alive.OrderBy(_ => warmUp.Next()).Take(room).OrderBy(u => u.SignupAt).ThenBy(u => u.ProfileId)];
+            }
         }
 
         _initial = alive;
@@ -143,7 +164,15 @@ public sealed class BackfillPlayer
 
         if (_initial is not null)
         {
-            chunk.NewUsers.AddRange(_initial.Select(u => new NewUser(u.ProfileId, u.Traits.Persona, u.Timezone, u.SignupAt)));
+            if (_unsigned is null)
+            {
+                chunk.NewUsers.AddRange(_initial.Select(u => new NewUser(u.ProfileId, u.Traits.Persona, u.Timezone, u.SignupAt)));
+            }
+            else
+            {
+                chunk.Adopted.AddRange(_initial);
+            }
+
             touched.UnionWith(_initial.Select(u => u.ProfileId));
             _initial = null;
         }
@@ -200,6 +229,8 @@ public sealed class BackfillPlayer
             tickStart = tickEnd;
         }
 
+        chunk.Recycled.AddRange(_recycled);
+        _recycled.Clear();
         foreach (var id in touched)
         {
             var user = _users[id];
@@ -235,18 +266,23 @@ public sealed class BackfillPlayer
 
         // The claim: free users in the order of their next planned session, as many as may start.
         var claimed = new List<(CandidateUser User, UserState State)>();
-        while (claimed.Count < settings.MaxPerRun && _free.TryDequeue(out var id, out _))
+        while (claimed.Count < settings.MaxPerRun && _free.TryDequeue(out var id, out var key))
         {
             var user = _users[id];
-            if (!user.Retired)
+
+            // An entry left by a life that was retired (its member signed up again since) is stale.
+            if (!user.Retired && user.Queued && key.Item1 == (user.State.NextSessionAt ?? DateTimeOffset.MaxValue))
             {
+                user.Queued = false;
                 claimed.Add((user.Candidate(_focusOf), user.State));
             }
         }
 
         var joining = new HashSet<Guid>();
-        var signUpsAllowed = Math.Max(0, _spec.PoolCap - _spec.ExistingUsers - _alive);
-        var chosen = RunPlanner.Choose(claimed, now, windowStart, capped, signUpsAllowed, joining, _random);
+        var signUpsAllowed = _unsigned is null ? Math.Max(0, _spec.PoolCap - _spec.ExistingUsers - _alive) : 0;
+        var unsigned = _unsigned?.Where(m => m.AvailableAt is not { } at || at < now).Take(settings.MaxPerRun)
+            .Select(m => new CandidateUser(m.ProfileId, m.Timezone, null, AvailableAt: m.AvailableAt, Persona: m.Persona)).ToList();
+        var chosen = RunPlanner.Choose(claimed, now, windowStart, capped, signUpsAllowed, joining, _random, unsigned, bringForward: _unsigned is null);
         var chosenIds = chosen.Select(c => c.User.ProfileId).ToHashSet();
         foreach (var (user, state) in claimed)
         {
@@ -271,7 +307,22 @@ public sealed class BackfillPlayer
                 joined = true;
             }
 
-            var user = _users[candidate.ProfileId];
+            if (!_users.TryGetValue(candidate.ProfileId, out var user))
+            {
+                // A member signing up: out of the unsigned, into the pool's people.
+                _unsigned!.RemoveAll(m => m.ProfileId == candidate.ProfileId);
+                user = Join(started.UserState.State);
+                joined = true;
+            }
+            else if (user.Retired)
+            {
+                // A member whose earlier life was retired signs up again as someone new.
+                _users.Remove(candidate.ProfileId);
+                _unsigned!.RemoveAll(m => m.ProfileId == candidate.ProfileId);
+                user = Join(started.UserState.State);
+                joined = true;
+            }
+
             user.State = started.UserState.State;
             user.LastEndsAt = started.Plan.EndsAt;
             user.Follow(started.Plan);
@@ -318,6 +369,7 @@ public sealed class BackfillPlayer
             _churned.Enqueue(user.Id, (user.State.LastSessionAt ?? user.State.SignupAt, user.Id));
         }
 
+        user.Queued = true;
         _free.Enqueue(user.Id, (user.State.NextSessionAt ?? DateTimeOffset.MaxValue, user.Id));
     }
 
@@ -329,12 +381,23 @@ public sealed class BackfillPlayer
         {
             _churned.Dequeue();
             var user = _users[id];
+            if (user.Retired)
+            {
+                continue;
+            }
+
             if (!user.Retired && user.State.Lifecycle == Lifecycle.Churned && user.State.LastSessionAt is { } last && last < before)
             {
                 user.Retired = true;
                 _alive--;
                 _zones[user.Timezone]--;
                 any = true;
+                if (_unsigned is not null)
+                {
+                    // On a pool the engine cannot grow, their place is the pool's: they may sign up again.
+                    _unsigned.Add(new PoolMember(user.Id, user.State.Traits.Persona, user.Timezone, null));
+                    _recycled.Add(user.Id);
+                }
             }
         }
 
@@ -377,6 +440,9 @@ public sealed class BackfillPlayer
         public DateTimeOffset? LastEndsAt { get; set; }
 
         public bool Retired { get; set; }
+
+        /// <summary>Waiting in the free queue (an entry of theirs there is not stale).</summary>
+        public bool Queued { get; set; }
 
         private ActiveInstance? Instance { get; set; }
 

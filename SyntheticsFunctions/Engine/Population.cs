@@ -22,6 +22,25 @@ public enum Lifecycle
     Churned,
 }
 
+/// <summary>
+/// Whether the pool can carry the settings: the members the model needs at steady state
+/// (<see cref="PopulationModel.PeopleNeeded"/>), the members the pool has or may grow to, and the
+/// sessions a minute to expect from them (all of the configured volume where they are enough).
+/// </summary>
+public sealed record PoolCapacity(int Needed, long Available, double ExpectedSessionsPerMin)
+{
+    public bool Short => Available < Needed;
+
+    /// <summary>Whether the pool may grow to <see cref="Available"/> (its cap) rather than holding that many now.</summary>
+    public bool Growable { get; init; }
+
+    public static PoolCapacity For(EngineSettings settings, long available)
+    {
+        var rate = (double)settings.SessionsPerMin;
+        return new(PopulationModel.PeopleNeeded(rate, settings.RetainDays), available, PopulationModel.ExpectedSessionsPerMin(rate, settings.RetainDays, available));
+    }
+}
+
 /// <summary>A persona's parameters: how engaged, when in the day, how prone to lapse.</summary>
 public sealed record Persona(string Name, double Engagement, double ChronotypeShiftHours, double ShiftSpreadHours, double LapseChance);
 
@@ -204,10 +223,36 @@ public static class PopulationModel
     /// (computed once, from a fixed seed). One session in this many is a signup, so the population
     /// neither dies out nor outgrows the volume.
     /// </summary>
-    public static double MeanLifetimeSessions => LifetimeSessions.Value;
+    public static double MeanLifetimeSessions => Lifetime.Value.Sessions;
+
+    /// <summary>The mean number of days from a user's signup to their last session, under this model (measured with <see cref="MeanLifetimeSessions"/>).</summary>
+    public static double MeanLifetimeDays => Lifetime.Value.Days;
 
     // Measured on first use (a run or a warm-up), not whenever anything reads the personas.
-    private static readonly Lazy<double> LifetimeSessions = new(MeasureLifetimeSessions);
+    private static readonly Lazy<(double Sessions, double Days)> Lifetime = new(MeasureLifetime);
+
+    /// <summary>
+    /// How many pool members the settings need at steady state: people sign up at
+    /// <paramref name="sessionsPerMin"/> / <see cref="MeanLifetimeSessions"/> a minute and each
+    /// holds a place in the pool from signup until <paramref name="retainDays"/> after their last
+    /// session, <see cref="MeanLifetimeDays"/> + <paramref name="retainDays"/> days on average
+    /// (Little's law). A pool smaller than this cannot carry the configured volume.
+    /// </summary>
+    public static int PeopleNeeded(double sessionsPerMin, int retainDays)
+    {
+        var signupsPerDay = sessionsPerMin * 1440 / MeanLifetimeSessions;
+        return (int)Math.Ceiling(signupsPerDay * (MeanLifetimeDays + retainDays));
+    }
+
+    /// <summary>
+    /// The sessions a minute to expect from <paramref name="available"/> pool members where the
+    /// pool cannot grow: the configured volume where they are enough, in proportion where fewer.
+    /// </summary>
+    public static double ExpectedSessionsPerMin(double sessionsPerMin, int retainDays, long available)
+    {
+        var needed = PeopleNeeded(sessionsPerMin, retainDays);
+        return needed <= available || needed == 0 ? sessionsPerMin : sessionsPerMin * available / needed;
+    }
 
     /// <summary>The power of the weekday curve by which planned days are thinned (see <see cref="AfterSession"/>).</summary>
     public const double WeekdayThinning = 2.5;
@@ -227,10 +272,11 @@ public static class PopulationModel
     /// the due take the rest. Where fewer are due, the next planned come forward (with
     /// <paramref name="fillIn"/>), the churned last of all, and new users only when there is no one
     /// at all: volume always wins, without growing the population past what the volume sustains.
-    /// Storage claims the same order with an indexed query.
+    /// Storage claims the same order with an indexed query. With <paramref name="bringForward"/>
+    /// off (a pool that cannot grow), nobody comes before their own plan.
     /// </summary>
     public static (IReadOnlyList<UserState> Starting, int SignUps) Pick(
-        IEnumerable<UserState> byNextSession, DateTimeOffset now, int draw, bool canSignUp, Random random, bool fillIn = true)
+        IEnumerable<UserState> byNextSession, DateTimeOffset now, int draw, bool canSignUp, Random random, bool fillIn = true, bool bringForward = true)
     {
         var ordered = byNextSession as IReadOnlyList<UserState> ?? [.. byNextSession];
         var signUps = 0;
@@ -247,7 +293,7 @@ public static class PopulationModel
         // may join, nobody is brought forward more than MaxBringForward: newcomers fill the rest,
         // so sessions keep to the hours people planned them for.
         var starting = fillIn
-            ? ordered.Where(u => u.NextSessionAt <= now || (!AtDayCap(u, now) && (!canSignUp || u.NextSessionAt <= now + MaxBringForward))).Take(draw - signUps).ToList()
+            ? ordered.Where(u => u.NextSessionAt <= now || (bringForward && !AtDayCap(u, now) && (!canSignUp || u.NextSessionAt <= now + MaxBringForward))).Take(draw - signUps).ToList()
             : ordered.TakeWhile(u => u.NextSessionAt <= now).Take(draw - signUps).ToList();
         if (fillIn && canSignUp && !(ordered.Count > 0 && ordered[0].NextSessionAt < now - MaxLateness))
         {
@@ -262,11 +308,12 @@ public static class PopulationModel
         user.SessionsThatDay >= MaxSessionsPerDay
         && user.Day == Zones.LocalDay(now, Zones.Find(user.Timezone));
 
-    private static double MeasureLifetimeSessions()
+    private static (double Sessions, double Days) MeasureLifetime()
     {
         var random = new Random(20261130);
         const int Users = 20_000;
         long sessions = 0;
+        double days = 0;
         var start = new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
         for (var i = 0; i < Users; i++)
         {
@@ -283,8 +330,10 @@ public static class PopulationModel
 
                 at = next;
             }
+
+            days += (at - start).TotalDays;
         }
 
-        return (double)sessions / Users;
+        return ((double)sessions / Users, days / Users);
     }
 }

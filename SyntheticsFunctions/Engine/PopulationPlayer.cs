@@ -1,5 +1,8 @@
 namespace SyntheticsFunctions.Engine;
 
+/// <summary>A sim user as the engine's pool keeps them: the persona and time zone they sign up with, and the earliest moment a row of theirs may carry.</summary>
+public sealed record PoolMember(Guid ProfileId, string Persona, string Timezone, DateTimeOffset? AvailableAt);
+
 /// <summary>
 /// Plays the population model over time without writing anything: each step draws how many
 /// sessions start (the cron tick's Poisson draw over the pool's local-hour curve), lets
@@ -73,6 +76,44 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
     /// <summary>How late the most overdue planned session is at <paramref name="now"/> (zero when none is overdue).</summary>
     public TimeSpan Backlog(DateTimeOffset now) =>
         _planned.TryPeek(out _, out var key) && key.Item1 < now ? now - key.Item1 : TimeSpan.Zero;
+
+    /// <summary>
+    /// The steady state on a pool the engine cannot grow, as of <paramref name="now"/>: the
+    /// people a warm-up at <paramref name="sessionsPerMin"/> holds in the pool (the living and
+    /// the churned not yet retired), sampled down to the members and given to them in signup
+    /// order (the earliest profiles sign up first, never before their profile existed). Members
+    /// left over have not signed up yet; they join later as signups. Each state keeps the time
+    /// zone its plan was drawn in, which becomes the member's.
+    /// </summary>
+    public static IReadOnlyList<UserState> SteadyStateOn(
+        IReadOnlyList<PoolMember> members, DateTimeOffset now, double sessionsPerMin, int retainDays, Random random)
+    {
+        if (members.Count == 0)
+        {
+            return [];
+        }
+
+        var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random);
+        player.WarmUp(now, TimeSpan.FromMinutes(10));
+        var retiredBefore = now.AddDays(-retainDays);
+        var present = player.Users.Values
+            .Where(u => u.Lifecycle != Lifecycle.Churned || u.LastSessionAt >= retiredBefore)
+            .OrderBy(u => u.ProfileId)
+            .ToList();
+        var sample = present.OrderBy(_ => random.Next()).Take(members.Count).OrderBy(u => u.SignupAt).ThenBy(u => u.ProfileId).ToList();
+        var byAvailability = members.OrderBy(m => m.AvailableAt ?? DateTimeOffset.MinValue).ThenBy(m => m.ProfileId).ToList();
+        var states = new List<UserState>();
+        for (var i = 0; i < sample.Count; i++)
+        {
+            var member = byAvailability[i];
+            if (member.AvailableAt is not { } available || available < sample[i].SignupAt)
+            {
+                states.Add(sample[i] with { ProfileId = member.ProfileId });
+            }
+        }
+
+        return states;
+    }
 
     /// <summary>The users still there at the end (not churned), as a fresh install creates them.</summary>
     public IReadOnlyList<UserState> Alive() => [.. Users.Values.Where(u => u.Lifecycle != Lifecycle.Churned).OrderBy(u => u.SignupAt).ThenBy(u => u.ProfileId)];

@@ -24,7 +24,8 @@ public sealed record RunInput(
     IReadOnlyList<CandidateUser> Candidates,
     IReadOnlyList<TimezoneCount> Pool,
     int Target,
-    int SignUpsAllowed = 0);
+    int SignUpsAllowed = 0,
+    PoolGrowth Growth = PoolGrowth.EngineProfiles);
 
 /// <summary>One session as a run starts it: its state, its whole plan, the user's state after it and, for a signup, the new user.</summary>
 public sealed record StartedSession(SessionState Session, SessionPlan Plan, UserStateRow UserState, NewUser? SignUp);
@@ -43,7 +44,8 @@ public sealed record RunOutput(
     DateTimeOffset IdleCutoff,
     IReadOnlyList<UserStateRow> UserStates,
     IReadOnlyList<NewUser> SignUps,
-    DateTimeOffset? RetireChurnedBefore = null);
+    DateTimeOffset? RetireChurnedBefore = null,
+    PoolGrowth Growth = PoolGrowth.EngineProfiles);
 
 /// <summary>
 /// Decides one run: which rows are due, how many sessions start and for whom. Pure: no I/O,
@@ -106,14 +108,16 @@ public static class RunPlanner
         var joining = new HashSet<Guid>();
         if (playable.Count > 0)
         {
-            var claimed = input.Candidates.Select(c => (User: c, State: c.State ?? Enlist(c, random))).ToList();
             if (input.Trigger == RunTrigger.Cron)
             {
-                chosen.AddRange(Choose(claimed, now, windowStart, capped, input.SignUpsAllowed, joining, random));
+                // Members who have not signed up yet are not due: they are the people who may join.
+                var known = input.Candidates.Where(c => c.State is not null).Select(c => (c, c.State!)).ToList();
+                var unsigned = input.Candidates.Where(c => c.State is null).ToList();
+                chosen.AddRange(Choose(known, now, windowStart, capped, input.SignUpsAllowed, joining, random, unsigned, bringForward: input.Growth != PoolGrowth.Fixed));
             }
             else
             {
-                chosen.AddRange(claimed.Take(capped));
+                chosen.AddRange(input.Candidates.Select(c => (c, c.State ?? Newcomer(c, windowStart, random))).Take(capped));
             }
         }
 
@@ -137,7 +141,7 @@ public static class RunPlanner
 
         return new RunOutput(
             batch, windowStart, now, requested, chosen.Count, input.SessionsInProgress.Count, carry,
-            keep, ended, idleCutoff, userStates, signUps, now.AddDays(-input.Settings.RetainDays));
+            keep, ended, idleCutoff, userStates, signUps, now.AddDays(-input.Settings.RetainDays), input.Growth);
     }
 
     /// <summary>
@@ -157,18 +161,28 @@ public static class RunPlanner
 
     /// <summary>
     /// Who starts a cron tick's <paramref name="capped"/> sessions, from the users claimed in the
-    /// order of their next planned session: the model's pick, signups for the rest (at most
-    /// <paramref name="signUpsAllowed"/>, added to <paramref name="joining"/>), and where fewer may
-    /// sign up than are missing, the next planned come forward: volume wins.
+    /// order of their next planned session: the model's pick, then signups for the rest: first
+    /// pool members who have not signed up yet (<paramref name="unsigned"/>, from the moment
+    /// their profile exists), then new people (at most <paramref name="signUpsAllowed"/>, added to
+    /// <paramref name="joining"/>). With <paramref name="bringForward"/>, where fewer may join than
+    /// are missing, the next planned come forward: volume wins. Without it (a pool the engine
+    /// cannot grow), volume gives way: nobody's session is moved earlier than their own plan.
     /// </summary>
     public static List<(CandidateUser User, UserState State)> Choose(
         IReadOnlyList<(CandidateUser User, UserState State)> claimed, DateTimeOffset now, DateTimeOffset windowStart, int capped, int signUpsAllowed,
-        ISet<Guid> joining, Random random)
+        ISet<Guid> joining, Random random, IReadOnlyList<CandidateUser>? unsigned = null, bool bringForward = true)
     {
         var chosen = new List<(CandidateUser User, UserState State)>();
-        var (starting, missing) = PopulationModel.Pick([.. claimed.Select(c => c.State)], now, capped, signUpsAllowed > 0, random);
+        var members = unsigned?.Where(u => u.AvailableAt is not { } at || at <= now).ToList() ?? [];
+        var (starting, missing) = PopulationModel.Pick([.. claimed.Select(c => c.State)], now, capped, signUpsAllowed > 0 || members.Count > 0, random, bringForward: bringForward);
         chosen.AddRange(claimed.Take(starting.Count));
-        for (var i = 0; i < Math.Min(missing, signUpsAllowed); i++)
+        var fromPool = Math.Min(missing, members.Count);
+        for (var i = 0; i < fromPool; i++)
+        {
+            chosen.Add((members[i], Newcomer(members[i], windowStart, random)));
+        }
+
+        for (var i = 0; i < Math.Min(missing - fromPool, signUpsAllowed); i++)
         {
             var persona = Sampling.Pick(random, PopulationModel.Personas).Name;
             var user = new NewUser(Uuid7.Create(now, random), persona, PopulationModel.SignupTimezone(now, random), windowStart);
@@ -176,7 +190,11 @@ public static class RunPlanner
             chosen.Add((new CandidateUser(user.ProfileId, user.Timezone, null), PopulationModel.SignUp(user.ProfileId, user.Timezone, windowStart, random, persona)));
         }
 
-        chosen.AddRange(claimed.Skip(starting.Count).Take(capped - chosen.Count));
+        if (bringForward)
+        {
+            chosen.AddRange(claimed.Skip(starting.Count).Take(capped - chosen.Count));
+        }
+
         return chosen;
     }
 
@@ -246,9 +264,9 @@ public static class RunPlanner
         return open[^1];
     }
 
-    /// <summary>A sim user the population model has no state for yet (enlisted before it, or listed by the app): traits drawn now; their signup becomes their first session.</summary>
-    private static UserState Enlist(CandidateUser user, Random random) =>
-        PopulationModel.SignUp(user.ProfileId, user.Timezone, user.EnlistedAt ?? DateTimeOffset.UnixEpoch, random) with { Lifecycle = Lifecycle.Active };
+    /// <summary>A pool member the population model has no state for yet: traits drawn now; their first session is their signup.</summary>
+    private static UserState Newcomer(CandidateUser user, DateTimeOffset at, Random random) =>
+        PopulationModel.SignUp(user.ProfileId, user.Timezone, at, random, user.Persona);
 
     /// <summary>(last cron run, now], bounded to <see cref="MaxCatchUpMinutes"/>; a first run covers one minute.</summary>
     public static DateTimeOffset WindowStartFor(DateTimeOffset? lastCronWindowEnd, DateTimeOffset now)
@@ -337,6 +355,12 @@ public static class RunPlanner
         if (reuse && start <= practised!.LastActivityAt)
         {
             start = practised.LastActivityAt.AddMilliseconds(1);
+        }
+
+        // Never before the person existed in the journey app (their profile's created_at).
+        if (user.AvailableAt is { } available && start <= available)
+        {
+            start = available.AddMilliseconds(1);
         }
 
         // Never before the user's last session ended: one person, one session at a time.

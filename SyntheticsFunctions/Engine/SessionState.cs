@@ -32,10 +32,28 @@ public sealed record SessionState(
 /// A free sim user the storage claimed for this run (in the order of its weighted pick), with the
 /// journey they are in, if any, and when their last session ended (a new one starts after it).
 /// </summary>
+/// <remarks>
+/// <paramref name="State"/> is null for a pool member who has not signed up yet; they sign up
+/// with <paramref name="Persona"/>, never before <paramref name="AvailableAt"/> (their profile's
+/// and sim user's <c>created_at</c>, where the journey app keeps them).
+/// </remarks>
 public sealed record CandidateUser(
-    Guid ProfileId, string Timezone, ActiveInstance? Instance, DateTimeOffset? LastSessionEndsAt = null, UserState? State = null, DateTimeOffset? EnlistedAt = null,
+    Guid ProfileId, string Timezone, ActiveInstance? Instance, DateTimeOffset? LastSessionEndsAt = null, UserState? State = null, DateTimeOffset? AvailableAt = null,
     IReadOnlyList<Guid>? CompletedJourneys = null, IReadOnlyList<string>? MindblockFocus = null,
-    IReadOnlyList<Guid>? EnrolledJourneys = null, ActiveInstance? LastCompleted = null);
+    IReadOnlyList<Guid>? EnrolledJourneys = null, ActiveInstance? LastCompleted = null, string? Persona = null);
+
+/// <summary>How the pool gains people.</summary>
+public enum PoolGrowth
+{
+    /// <summary>The engine created <c>profiles</c> and <c>sim_users</c>: signups are new profiles, up to the pool's cap.</summary>
+    EngineProfiles,
+
+    /// <summary>The journey app owns the pool: signups are members who have not signed up yet (or whose earlier life ended and was retired); volume gives way when none is left.</summary>
+    Fixed,
+
+    /// <summary>The database owner's signup function creates new people, up to the pool's cap.</summary>
+    OwnerFunction,
+}
 
 /// <summary>A user's behaviour state after this run, with when their latest session ends (the next one never overlaps it).</summary>
 public sealed record UserStateRow(UserState State, DateTimeOffset? LastSessionEndsAt);

@@ -49,7 +49,8 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
                 // How busy the pool's local hours make the engine now (1 = the weekly mean), and
                 // the steady-state scene events per minute that gives (0 while paused).
                 Math.Round(current.ActivityMultiplier, 3),
-                Math.Round(current.ExpectedEventsPerMinute, 1)));
+                Math.Round(current.ExpectedEventsPerMinute, 1),
+                PoolCapacityResponse.From(current.Capacity)));
         });
     }
 

@@ -10,7 +10,16 @@ namespace SyntheticsFunctions.Functions;
 /// <summary><c>GET health</c> and <c>GET synthetics/health</c>.</summary>
 public sealed record HealthResponse(
     string Status, string Version, string? SchemaVersion, bool? Enabled, DateTimeOffset? LastSuccessfulRunAt,
-    double? LastSuccessfulRunAgeSeconds, bool Stale, IReadOnlyList<string> Problems, int? MissingRecommendedIndexes, string? Error);
+    double? LastSuccessfulRunAgeSeconds, bool Stale, IReadOnlyList<string> Problems, int? MissingRecommendedIndexes, string? Error,
+    PoolCapacityResponse? Pool = null);
+
+/// <summary>Whether the pool can carry the settings: members needed at steady state, members available, the volume to expect and, when short, the fixes.</summary>
+public sealed record PoolCapacityResponse(int Needed, long Available, bool Short, double ExpectedSessionsPerMin, IReadOnlyList<string> Fixes)
+{
+    public static PoolCapacityResponse? From(Engine.PoolCapacity? capacity) => capacity is null
+        ? null
+        : new(capacity.Needed, capacity.Available, capacity.Short, Math.Round(capacity.ExpectedSessionsPerMin, 3), capacity.Short ? Service.StatusService.PoolFixes : []);
+}
 
 /// <summary>The last run, as status reports it.</summary>
 public sealed record LastRunResponse(
@@ -37,7 +46,8 @@ public sealed record StatusResponse(
     PopulationResponse? Population,
     IReadOnlyList<IndexResponse> RecommendedIndexes,
     double ActivityMultiplier,
-    double ExpectedEventsPerMinute);
+    double ExpectedEventsPerMinute,
+    PoolCapacityResponse? PoolCapacity = null);
 
 /// <summary>One setting's declaration, as <c>GET synthetics/settings/schema</c> lists it.</summary>
 public sealed record SettingSchemaResponse(string Name, string Type, double? Min, double? Max, double? Step, object Default, string Description, string Error);

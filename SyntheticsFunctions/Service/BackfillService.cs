@@ -139,13 +139,6 @@ public sealed class BackfillService(
                     await cleanup.PurgeAsync(cancellationToken);
                 }
 
-                if (!await store.OwnsProfilesAsync(cancellationToken))
-                {
-                    // Synthetic people need profiles; in the journey app's own profiles table the engine creates none.
-                    const string Error = "A backfill creates its population, which needs the profiles and sim_users tables the engine created.";
-                    return Finished(await store.FinishAsync(job.Id, BackfillJob.Failed, Error, time.GetUtcNow(), cancellationToken), chunks);
-                }
-
                 job = await store.MarkRunningAsync(job.Id, time.GetUtcNow(), cancellationToken) ?? job;
                 logger.LogInformation("Backfill {JobId} started: {Days} days from {Start}", job.Id, job.Days, job.WindowStart);
             }
@@ -212,7 +205,7 @@ public sealed class BackfillService(
         }
 
         var catalog = await store.ReadCatalogAsync(cancellationToken);
-        var spec = new BackfillSpec(job.Seed, job.WindowStart, WindowEndOf(job), job.Settings, options.Value.PoolSize, job.ExistingUsers ?? 0);
+        var spec = new BackfillSpec(job.Seed, job.WindowStart, WindowEndOf(job), job.Settings, options.Value.PoolSize, job.ExistingUsers ?? 0, job.Members);
         var player = new BackfillPlayer(spec, catalog);
         var replayed = 0;
         while (player.Cursor < job.Cursor)

@@ -14,7 +14,7 @@ public interface IPoolService
 
 public sealed class PoolService(PoolStore pool, TimeProvider time, ILogger<PoolService> logger) : IPoolService
 {
-    public Task<PoolPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken) => pool.ListAsync(page, pageSize, cancellationToken);
+    public Task<PoolPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken) => pool.ListAsync(page, pageSize, time.GetUtcNow(), cancellationToken);
 
     public async Task<PoolResize?> ResizeAsync(int size, CancellationToken cancellationToken)
     {

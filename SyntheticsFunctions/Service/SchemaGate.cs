@@ -83,8 +83,12 @@ public sealed class SchemaGate(
         }
 
         var missing = await inspector.FindMissingTablesAsync(cancellationToken);
-        return missing.Count > 0
-            ? new SchemaStatus(false, [.. missing.Select(t => $"{t} is missing: run the migrate command")])
-            : SchemaStatus.Ready;
+        if (missing.Count > 0)
+        {
+            return new SchemaStatus(false, [.. missing.Select(t => $"{t} is missing: run the migrate command")]);
+        }
+
+        var pool = await inspector.FindPoolProblemsAsync(cancellationToken);
+        return pool.Count > 0 ? new SchemaStatus(false, pool) : SchemaStatus.Ready;
     }
 }

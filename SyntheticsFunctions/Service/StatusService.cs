@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Storage;
 
@@ -14,7 +16,12 @@ public sealed record HealthReport(
     bool Stale,
     IReadOnlyList<string> Problems,
     string? Error,
-    int? MissingRecommendedIndexes = null);
+    int? MissingRecommendedIndexes = null,
+    PoolCapacity? Capacity = null)
+{
+    /// <summary>Working, but a pool the engine cannot grow is smaller than the people the settings need: the volume gives way.</summary>
+    public bool Degraded => Healthy && Capacity is { Short: true, Growable: false };
+}
 
 /// <summary>What the engine is doing: status, activity per hour, health.</summary>
 public interface IStatusService
@@ -37,8 +44,16 @@ public sealed class StatusService(
     SchemaInspector inspector,
     IndexAdvisor indexes,
     TimeProvider time,
+    IOptions<SyntheticsOptions> options,
     ILogger<StatusService> logger) : IStatusService
 {
+    /// <summary>What to do when the pool is short, as status, health and the Studio say it.</summary>
+    public static readonly IReadOnlyList<string> PoolFixes =
+    [
+        "Add more sim users: insert rows into sim_users (profile ids of profiles that exist).",
+        "Or let the pool grow: set Synthetics__SignupFunction to a function of the database owner that signs up new people.",
+    ];
+
     /// <summary>Enabled but no successful run for this long: health says stale.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);
 
@@ -50,8 +65,19 @@ public sealed class StatusService(
         var now = time.GetUtcNow();
         var current = await status.ReadAsync(now, cancellationToken);
         var multiplier = ActivityCurve.ForPool(current.PoolTimezones, now);
-        return current with { ActivityMultiplier = multiplier, ExpectedEventsPerMinute = ExpectedVolume.EventsPerMinute(current.Settings, multiplier) };
+        var capacity = Capacity(current.Settings, current.PoolSize, current.OwnsPool);
+        var expected = current.Settings with { SessionsPerMin = capacity.ExpectedSessionsPerMin };
+        return current with { ActivityMultiplier = multiplier, ExpectedEventsPerMinute = ExpectedVolume.EventsPerMinute(expected, multiplier), Capacity = capacity };
     }
+
+    /// <summary>
+    /// Needed vs available: a pool that may grow (the engine's own tables, or the owner's signup
+    /// function) has its cap available; a pool it cannot grow has its members.
+    /// </summary>
+    private PoolCapacity Capacity(EngineSettings settings, long members, bool ownsPool) =>
+        ownsPool || !string.IsNullOrEmpty(options.Value.SignupFunction)
+            ? PoolCapacity.For(settings, Math.Max(members, options.Value.PoolSize)) with { Growable = true }
+            : PoolCapacity.For(settings, members);
 
     public Task<IReadOnlyList<IndexRecommendation>> GetIndexRecommendationsAsync(CancellationToken cancellationToken) => indexes.ReadAsync(cancellationToken);
 
@@ -73,7 +99,8 @@ public sealed class StatusService(
             var age = state.LastSuccessfulRunAt is { } last ? (time.GetUtcNow() - last).TotalSeconds : (double?)null;
             var stale = state.Enabled == true && (age is null || age > StaleAfter.TotalSeconds);
             var missing = (await indexes.ReadAsync(cancellationToken)).Count(i => !i.Present);
-            return new HealthReport(true, version, state.Enabled, state.LastSuccessfulRunAt, age, stale, [], null, missing);
+            var capacity = state.Settings is { } settings ? Capacity(settings, state.PoolMembers, state.OwnsPool) : null;
+            return new HealthReport(true, version, state.Enabled, state.LastSuccessfulRunAt, age, stale, [], null, missing, capacity);
         }
         catch (Exception e) when (StorageFailures.IsUnavailable(e))
         {

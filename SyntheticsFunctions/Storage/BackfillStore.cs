@@ -13,7 +13,7 @@ public sealed record BackfillJob(
     Guid Id, string State, int Days, long Seed, bool PurgeFirst, EngineSettings Settings, int? ExistingUsers,
     DateTimeOffset WindowStart, DateTimeOffset WindowEnd, DateTimeOffset Cursor, int Chunks, IReadOnlyDictionary<string, long> Rows,
     double WriteMs, bool CancelRequested, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
-    string? Error)
+    string? Error, IReadOnlyList<PoolMember>? Members = null)
 {
     public const string Queued = "queued";
     public const string Running = "running";
@@ -46,7 +46,7 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
 {
     private const string Columns =
         "id, state, days, seed, purge_first, settings::text, existing_users, window_start, window_end, cursor, chunks, rows_written::text, " +
-        "write_ms, cancel_requested, created_at, started_at, updated_at, finished_at, error";
+        "write_ms, cancel_requested, created_at, started_at, updated_at, finished_at, error, members::text";
 
     private readonly string _cronLock = Sql.LockName("cron", options.Value.Schema);
     private readonly string _runnerLock = Sql.LockName("backfill", options.Value.Schema);
@@ -123,17 +123,36 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             """,
             cancellationToken, Sql.P(id), Sql.P(now.UtcDateTime));
 
-    /// <summary>A queued job starts: how many sim users were already there is recorded (they count towards the cap, in every replay).</summary>
-    public async Task<BackfillJob?> MarkRunningAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await QueryOneAsync(
+    /// <summary>
+    /// A queued job starts: how many sim users were already there is recorded (they count towards
+    /// the cap, in every replay) and, on a pool the engine cannot grow, the members it plays: the
+    /// active ones without history yet (the pool's enlistment first, so every sim_users row counts).
+    /// </summary>
+    public async Task<BackfillJob?> MarkRunningAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(PoolSql.Enlist(now));
+        batch.BatchCommands.Add(Sql.Command(
             $"""
             UPDATE synthetic_backfills
             SET state = 'running', started_at = $2, updated_at = $2,
-                existing_users = (SELECT count(*) FROM sim_users WHERE retired_at IS NULL)
+                existing_users = ({PoolSql.CountActive}),
+                members = CASE WHEN {PoolSql.OwnsPoolTables} THEN NULL ELSE (
+                    SELECT coalesce(jsonb_agg(jsonb_build_object(
+                               'ProfileId', pm.profile_id, 'Persona', pm.persona, 'Timezone', pm.timezone, 'AvailableAt', pm.available_at)
+                           ORDER BY pm.profile_id), '[]'::jsonb)
+                    FROM {PoolSql.ActiveMembers}
+                      AND NOT EXISTS (SELECT 1 FROM journey_instances i WHERE i.user_id = pm.profile_id)
+                      AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = pm.profile_id)) END
             WHERE id = $1 AND state = 'queued'
             RETURNING {Columns}
             """,
-            cancellationToken, Sql.P(id), Sql.P(now.UtcDateTime));
+            Sql.P(id), Sql.P(now.UtcDateTime)));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
 
     /// <summary>Ends a job: cancelled (after a whole chunk) or failed with the error, for the database's owner.</summary>
     public async Task<BackfillJob?> FinishAsync(Guid id, string state, string? error, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -144,14 +163,6 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             RETURNING {Columns}
             """,
             cancellationToken, Sql.P(id), Sql.P(state), Sql.P(error), Sql.P(now.UtcDateTime));
-
-    /// <summary>Whether the engine may create people: a backfill needs the <c>profiles</c> and <c>sim_users</c> tables it created.</summary>
-    public async Task<bool> OwnsProfilesAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "SELECT count(*) = 2 FROM synthetic_created_tables WHERE table_name IN ('profiles', 'sim_users')");
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
 
     public async Task<Catalog> ReadCatalogAsync(CancellationToken cancellationToken)
     {
@@ -218,13 +229,27 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             job = job with { Rows = JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(1)) ?? [] };
         }
 
-        if (chunk.NewUsers.Count > 0)
+        if (chunk.NewUsers.Count > 0 || chunk.Adopted.Count > 0 || chunk.Recycled.Count > 0)
         {
             await using var people = new NpgsqlBatch(connection, transaction);
-            Seeder.AddSimProfiles(
-                people.BatchCommands,
-                [.. chunk.NewUsers.Select(u => u.ProfileId)], [.. chunk.NewUsers.Select(u => u.Persona)],
-                [.. chunk.NewUsers.Select(u => u.Timezone)], [.. chunk.NewUsers.Select(u => u.SignupAt.UtcDateTime)]);
+            if (chunk.NewUsers.Count > 0)
+            {
+                Seeder.AddSimProfiles(people.BatchCommands, chunk.NewUsers);
+                people.BatchCommands.Add(PoolSql.AddMembers(chunk.NewUsers));
+            }
+
+            // Members given a past, or signing up again after a retired life: their state is new.
+            var renewed = chunk.Adopted.Select(u => u.ProfileId).Concat(chunk.Recycled).ToArray();
+            if (renewed.Length > 0)
+            {
+                people.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_user_state WHERE profile_id = ANY($1)", Sql.P(renewed)));
+            }
+
+            if (chunk.Adopted.Count > 0)
+            {
+                people.BatchCommands.Add(PoolSql.AdoptStates(chunk.Adopted));
+            }
+
             await people.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -250,7 +275,7 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
         }
 
         commands.Add(ActivityWriter.AbandonIdle(chunk.IdleCutoff));
-        commands.Add(ActivityWriter.RetireChurned(chunk.To, chunk.RetireBefore));
+        commands.Add(PoolSql.RetireChurned(chunk.To, chunk.RetireBefore, job.Members is null ? PoolGrowth.EngineProfiles : PoolGrowth.Fixed));
         foreach (var hour in chunk.Hours)
         {
             commands.Add(RunJournal.Succeeded(
@@ -299,7 +324,8 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             JsonSerializer.Deserialize<EngineSettings>(reader.GetString(5))!, reader.IsDBNull(6) ? null : reader.GetInt32(6),
             Sql.ReadTimestamp(reader, 7), Sql.ReadTimestamp(reader, 8), Sql.ReadTimestamp(reader, 9), reader.GetInt32(10),
             JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(11)) ?? [], reader.GetDouble(12), reader.GetBoolean(13),
-            Sql.ReadTimestamp(reader, 14), At(15), Sql.ReadTimestamp(reader, 16), At(17), reader.IsDBNull(18) ? null : reader.GetString(18));
+            Sql.ReadTimestamp(reader, 14), At(15), Sql.ReadTimestamp(reader, 16), At(17), reader.IsDBNull(18) ? null : reader.GetString(18),
+            reader.IsDBNull(19) ? null : JsonSerializer.Deserialize<List<PoolMember>>(reader.GetString(19)));
     }
 
     private sealed class RunnerLock(NpgsqlConnection connection, string name) : IAsyncDisposable

@@ -150,7 +150,7 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
         var removable =
             $"""
             SELECT su.profile_id FROM sim_users su JOIN profiles p ON p.id = su.profile_id
-            WHERE EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'profiles')
+            WHERE {PoolSql.OwnsPoolTables}
               AND p.metadata->>'synthetic' = 'true'
               AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = su.profile_id)
               {string.Join("\n  ", ActivityTables.Activity.Select(t => $"AND NOT EXISTS (SELECT 1 FROM {t.Name} x WHERE x.user_id = su.profile_id)"))}
@@ -159,6 +159,14 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
         batch.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_user_state WHERE profile_id IN (SELECT profile_id FROM purge_profiles)"));
         batch.BatchCommands.Add(Sql.Command("DELETE FROM sim_users WHERE profile_id IN (SELECT profile_id FROM purge_profiles)"));
         batch.BatchCommands.Add(Sql.Command("DELETE FROM profiles WHERE id IN (SELECT profile_id FROM purge_profiles)"));
+        batch.BatchCommands.Add(Sql.Command("DELETE FROM synthetic_pool WHERE profile_id IN (SELECT profile_id FROM purge_profiles)"));
+        // Members who stay (a pool the journey app owns) and have no rows left start over: not signed up yet.
+        batch.BatchCommands.Add(Sql.Command(
+            """
+            DELETE FROM synthetic_user_state us
+            WHERE NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = us.profile_id)
+              AND NOT EXISTS (SELECT 1 FROM journey_instances i WHERE i.user_id = us.profile_id)
+            """));
         await batch.ExecuteNonQueryAsync(cancellationToken);
         var result = ((long)batch.BatchCommands[2].RecordsAffected, (long)batch.BatchCommands[3].RecordsAffected);
         await transaction.CommitAsync(cancellationToken);

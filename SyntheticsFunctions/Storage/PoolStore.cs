@@ -15,28 +15,33 @@ public sealed record PoolResize(long Before, long After, long Added, long Retire
 /// <summary>The sim-user pool: paging through it and resizing it (growing adds, shrinking retires and keeps history).</summary>
 public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource random)
 {
-    public async Task<PoolPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>A page of the pool, every sim_users row enlisted first (the list is the engine's pool, which sim_users feeds).</summary>
+    public async Task<PoolPage> ListAsync(int page, int pageSize, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Sql.Command("SELECT count(*), count(*) FILTER (WHERE retired_at IS NULL) FROM sim_users"));
+        batch.BatchCommands.Add(PoolSql.Enlist(now));
+        batch.BatchCommands.Add(Sql.Command(
+            "SELECT count(*), count(*) FILTER (WHERE pm.retired_at IS NULL) FROM synthetic_pool pm WHERE EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)"));
         batch.BatchCommands.Add(Sql.Command(
             """
-            SELECT su.profile_id, su.persona, su.timezone, su.retired_at IS NOT NULL, s.started_at,
+            SELECT pm.profile_id, coalesce(us.persona, pm.persona), pm.timezone, pm.retired_at IS NOT NULL, s.started_at,
                    ji.id, j.slug, ji.current_scene_order,
-                   (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = su.profile_id),
+                   (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = pm.profile_id),
                    us.lifecycle, us.signup_at, us.next_session_at
-            FROM sim_users su
-            LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id
-            LEFT JOIN synthetic_sessions s ON s.profile_id = su.profile_id
+            FROM synthetic_pool pm
+            LEFT JOIN synthetic_user_state us ON us.profile_id = pm.profile_id
+            LEFT JOIN synthetic_sessions s ON s.profile_id = pm.profile_id
             LEFT JOIN LATERAL (
                 SELECT i.id, i.journey_id, i.current_scene_order FROM journey_instances i
-                WHERE i.user_id = su.profile_id AND i.status = 'active' ORDER BY i.last_activity_at DESC LIMIT 1) ji ON true
+                WHERE i.user_id = pm.profile_id AND i.status = 'active' ORDER BY i.last_activity_at DESC LIMIT 1) ji ON true
             LEFT JOIN journeys j ON j.id = ji.journey_id
-            ORDER BY su.created_at, su.profile_id
+            WHERE EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)
+            ORDER BY pm.enlisted_at, pm.profile_id
             LIMIT $1 OFFSET $2
             """, Sql.P(pageSize), Sql.P((long)(page - 1) * pageSize)));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var total = reader.GetInt64(0);
         var active = reader.GetInt64(1);
@@ -71,8 +76,8 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
         long active, ownsProfiles;
         await using (var read = new NpgsqlCommand(
             """
-            SELECT (SELECT count(*) FROM sim_users WHERE retired_at IS NULL),
-                   (SELECT count(*) FROM synthetic_created_tables WHERE table_name = 'profiles')
+            SELECT (SELECT count(*) FROM synthetic_pool pm WHERE pm.retired_at IS NULL AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)),
+                   (SELECT count(*) FROM synthetic_created_tables WHERE table_name IN ('profiles', 'sim_users')) / 2
             FROM (SELECT pg_advisory_xact_lock(hashtextextended('synthetics:pool', 0))) AS locked
             """, connection, transaction))
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
@@ -87,8 +92,8 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
         {
             await using var retire = new NpgsqlCommand(
                 """
-                UPDATE sim_users SET retired_at = $2 WHERE profile_id IN (
-                    SELECT profile_id FROM sim_users WHERE retired_at IS NULL ORDER BY created_at DESC, profile_id DESC LIMIT $1)
+                UPDATE synthetic_pool SET retired_at = $2 WHERE profile_id IN (
+                    SELECT pm.profile_id FROM synthetic_pool pm WHERE pm.retired_at IS NULL ORDER BY pm.enlisted_at DESC, pm.profile_id DESC LIMIT $1)
                 """, connection, transaction);
             retire.Parameters.Add(Sql.P(active - size));
             retire.Parameters.Add(Sql.P(now.UtcDateTime));
@@ -98,8 +103,10 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
         {
             await using var reactivate = new NpgsqlCommand(
                 """
-                UPDATE sim_users SET retired_at = NULL WHERE profile_id IN (
-                    SELECT profile_id FROM sim_users WHERE retired_at IS NOT NULL ORDER BY created_at, profile_id LIMIT $1)
+                UPDATE synthetic_pool SET retired_at = NULL WHERE profile_id IN (
+                    SELECT pm.profile_id FROM synthetic_pool pm WHERE pm.retired_at IS NOT NULL
+                      AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)
+                    ORDER BY pm.enlisted_at, pm.profile_id LIMIT $1)
                 """, connection, transaction);
             reactivate.Parameters.Add(Sql.P(size - active));
             reactivated = await reactivate.ExecuteNonQueryAsync(cancellationToken);

@@ -25,6 +25,43 @@ public sealed class SchemaInspector(NpgsqlDataSource dataSource, IOptions<Synthe
         return [.. SchemaContract.TableNames.Where(t => !existing.ContainsKey(t))];
     }
 
+    /// <summary>
+    /// Problems with the pool's configuration that stop the engine: where the journey app owns
+    /// <c>sim_users</c>, <c>Synthetics:PoolProfileIds</c> may name only ids already in it (the
+    /// engine never adds to it, and a synthetic row outside it would escape the seed's KPI
+    /// filter); a configured signup function must exist with the signature the engine calls.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindPoolProblemsAsync(CancellationToken cancellationToken)
+    {
+        var ids = options.Value.ParsedPoolProfileIds().ToArray();
+        var signature = options.Value.SignupFunctionSignature();
+        if (ids.Length == 0 && signature is null)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT coalesce((SELECT array_agg(u.id ORDER BY u.n) FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n)
+                             WHERE NOT EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'sim_users')
+                               AND NOT EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = u.id)), ARRAY[]::uuid[]),
+                   $2::text IS NULL OR to_regprocedure($2) IS NOT NULL
+            """);
+        command.Parameters.Add(Sql.P(ids));
+        command.Parameters.Add(Sql.P(signature));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var problems = reader.GetFieldValue<Guid[]>(0)
+            .Select(id => $"Synthetics:PoolProfileIds names {id}, which is not in sim_users: add it to sim_users or remove it from the setting")
+            .ToList();
+        if (!reader.GetBoolean(1))
+        {
+            problems.Add($"Synthetics:SignupFunction names {signature}, which does not exist");
+        }
+
+        return problems;
+    }
+
     /// <summary>The last migration applied, or null before the first.</summary>
     public async Task<string?> ReadVersionAsync(CancellationToken cancellationToken)
     {

@@ -115,7 +115,8 @@ public sealed class Seeder(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var ownsProfiles = (await CreatedTablesAsync(connection, transaction, cancellationToken)).Contains("profiles");
+        var created = await CreatedTablesAsync(connection, transaction, cancellationToken);
+        var ownsPool = created.Contains("profiles") && created.Contains("sim_users");
         // The setting sizes the first pool; after that POST sim-users owns the size (retired
         // users count, so a shrunk pool is not refilled at the next start).
         long existing;
@@ -125,21 +126,67 @@ public sealed class Seeder(
         }
 
         var now = time.GetUtcNow();
-        int added;
-        if (ownsProfiles)
+        var added = 0;
+        if (ownsPool)
         {
             added = existing == 0 ? await AddSteadyStatePopulationAsync(connection, transaction, options.Value.PoolSize, now, new Random(random.Next(int.MaxValue)), cancellationToken) : 0;
         }
-        else
+        else if (created.Contains("sim_users"))
         {
             added = await EnlistExistingProfilesAsync(connection, transaction, options.Value.ParsedPoolProfileIds(), now, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        if (added > 0)
+        // Every sim_users row is a member of the engine's pool; where the engine cannot add
+        // people, members who have not signed up get the steady state's past at the first start.
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            logger.LogInformation("Added {Added} sim users to the pool", added);
+            batch.BatchCommands.Add(PoolSql.Enlist(now));
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        var given = ownsPool ? 0 : await GiveSteadyStateAsync(connection, transaction, now, new Random(random.Next(int.MaxValue)), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (added > 0 || given > 0)
+        {
+            logger.LogInformation("Added {Added} sim users to the pool; {Given} members given the steady state's past", added, given);
+        }
+    }
+
+    /// <summary>
+    /// A pool the engine cannot grow, at its first start (no member has signed up yet): the
+    /// members take the states of the model's steady state at the configured settings
+    /// (<see cref="PopulationPlayer.SteadyStateOn"/>); the rest sign up later.
+    /// </summary>
+    private static async Task<int> GiveSteadyStateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, Random random, CancellationToken cancellationToken)
+    {
+        double sessionsPerMin;
+        int retainDays;
+        List<PoolMember> members;
+        await using (var read = new NpgsqlBatch(connection, transaction))
+        {
+            read.BatchCommands.Add(Sql.Command(
+                "SELECT sessions_per_min::float8, retain_days, EXISTS (SELECT 1 FROM synthetic_user_state) FROM synthetic_settings WHERE id = 1"));
+            read.BatchCommands.Add(Sql.Command(PoolSql.SelectUnsigned));
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            sessionsPerMin = reader.GetDouble(0);
+            retainDays = reader.GetInt32(1);
+            var started = reader.GetBoolean(2);
+            await reader.NextResultAsync(cancellationToken);
+            members = started ? [] : await PoolSql.ReadMembersAsync(reader, cancellationToken);
+        }
+
+        var states = PopulationPlayer.SteadyStateOn(members, now, sessionsPerMin, retainDays, random);
+        if (states.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var write = new NpgsqlBatch(connection, transaction);
+        write.BatchCommands.Add(PoolSql.AdoptStates(states));
+        write.BatchCommands.Add(ActivityTables.SyntheticUserState.InsertFromArrays([.. states.Select(u => new UserStateRow(u, null))]));
+        await write.ExecuteNonQueryAsync(cancellationToken);
+        return states.Count;
     }
 
     private static async Task<HashSet<string>> CreatedTablesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
@@ -183,11 +230,10 @@ public sealed class Seeder(
             return 0;
         }
 
-        var ids = alive.Select(u => u.ProfileId).ToArray();
-        var personas = alive.Select(u => u.Traits.Persona).ToArray();
-        var signups = alive.Select(u => u.SignupAt.UtcDateTime).ToArray();
+        var users = alive.Select(u => new NewUser(u.ProfileId, u.Traits.Persona, Zones.Require(u.Timezone), u.SignupAt)).ToList();
         await using var batch = new NpgsqlBatch(connection, transaction);
-        AddSimProfiles(batch.BatchCommands, ids, personas, [.. alive.Select(u => Zones.Require(u.Timezone))], signups);
+        AddSimProfiles(batch.BatchCommands, users);
+        batch.BatchCommands.Add(PoolSql.AddMembers(users));
         batch.BatchCommands.Add(ActivityTables.SyntheticUserState.InsertFromArrays([.. alive.Select(u => new UserStateRow(u, null))]));
         await batch.ExecuteNonQueryAsync(cancellationToken);
         return alive.Count;
@@ -195,11 +241,15 @@ public sealed class Seeder(
 
     /// <summary>
     /// New people in the tables this app created: a profile each (tagged synthetic, named after the
-    /// persona) and its sim user, created at the given times. The one insert for the seeded pool,
-    /// a resize and the people who sign up during runs.
+    /// persona) and its sim user (with the columns this app's own sim_users has), created at their
+    /// signup. The one insert for the seeded pool, a resize and the people who sign up during runs;
+    /// their pool rows are <see cref="PoolSql.AddMembers"/>.
     /// </summary>
-    internal static void AddSimProfiles(NpgsqlBatchCommandCollection commands, Guid[] ids, string[] personas, string[] zones, DateTime[] createdAt)
+    internal static void AddSimProfiles(NpgsqlBatchCommandCollection commands, IReadOnlyList<NewUser> users)
     {
+        var ids = users.Select(u => u.ProfileId).ToArray();
+        var personas = users.Select(u => u.Persona).ToArray();
+        var createdAt = users.Select(u => u.SignupAt.UtcDateTime).ToArray();
         commands.Add(Sql.Command(
             """
             INSERT INTO profiles (id, display_name, created_at, metadata)
@@ -213,7 +263,7 @@ public sealed class Seeder(
             INSERT INTO sim_users (profile_id, persona, timezone, created_at)
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
             """,
-            Sql.P(ids), Sql.P(personas), Sql.P(zones), Sql.P(createdAt)));
+            Sql.P(ids), Sql.P(personas), Sql.P(users.Select(u => u.Timezone).ToArray()), Sql.P(createdAt)));
     }
 
     /// <summary>Adds <paramref name="count"/> app-created profiles with sim users, each with a persona and a timezone.</summary>
@@ -224,18 +274,15 @@ public sealed class Seeder(
             return 0;
         }
 
-        var ids = new Guid[count];
-        var personas = new string[count];
-        var zones = new string[count];
+        var users = new List<NewUser>(count);
         for (var i = 0; i < count; i++)
         {
-            ids[i] = Uuid7.Create(now, random);
-            personas[i] = Sampling.Pick(random, Personas);
-            zones[i] = Zones.Require(Sampling.Pick(random, Timezones));
+            users.Add(new NewUser(Uuid7.Create(now, random), Sampling.Pick(random, Personas), Zones.Require(Sampling.Pick(random, Timezones)), now));
         }
 
         await using var batch = new NpgsqlBatch(connection, transaction);
-        AddSimProfiles(batch.BatchCommands, ids, personas, zones, [.. ids.Select(_ => now.UtcDateTime)]);
+        AddSimProfiles(batch.BatchCommands, users);
+        batch.BatchCommands.Add(PoolSql.AddMembers(users));
         await batch.ExecuteNonQueryAsync(cancellationToken);
         return count;
     }

@@ -24,8 +24,12 @@ public sealed record EngineStatus(
     long SessionsInProgress,
     long PoolSize,
     IReadOnlyList<TimezoneCount> PoolTimezones,
-    PopulationStatus? Population = null)
+    PopulationStatus? Population = null,
+    bool OwnsPool = true)
 {
+    /// <summary>Whether the pool can carry the settings (needed vs available, the volume to expect); set by the status service.</summary>
+    public PoolCapacity? Capacity { get; init; }
+
     /// <summary>The pool's activity multiplier at the time of the read (<see cref="ActivityCurve.ForPool"/>); set by the status service.</summary>
     public double ActivityMultiplier { get; init; }
 
@@ -76,20 +80,21 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
             """
             SELECT (SELECT count(*) FROM journey_instances ji JOIN sim_users su ON su.profile_id = ji.user_id WHERE ji.status = 'active'),
                    (SELECT count(*) FROM synthetic_sessions),
-                   (SELECT count(*) FROM sim_users WHERE retired_at IS NULL)
+                   ({PoolSql.CountActive}),
+                   {PoolSql.OwnsPoolTables}
             """));
         // The pool by time zone, as a run reads it, for the activity multiplier now.
-        batch.BatchCommands.Add(Sql.Command("SELECT timezone, count(*) FROM sim_users WHERE retired_at IS NULL GROUP BY timezone ORDER BY timezone"));
+        batch.BatchCommands.Add(Sql.Command($"SELECT pm.timezone, count(*) FROM {PoolSql.ActiveMembers} GROUP BY pm.timezone ORDER BY pm.timezone"));
         batch.BatchCommands.Add(Sql.Command(
-            """
+            $"""
             SELECT count(*),
                    count(*) FILTER (WHERE us.last_session_at > $1 - interval '1 day'),
                    count(*) FILTER (WHERE us.signup_at > $1 - interval '1 day'),
                    count(*) FILTER (WHERE us.lifecycle IN ('lapsing', 'lapsed')),
                    count(*) FILTER (WHERE us.lifecycle = 'churned'),
                    count(*) FILTER (WHERE us.last_session_at > $1 - interval '28 days')
-            FROM sim_users su LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id
-            WHERE su.retired_at IS NULL
+            FROM synthetic_pool pm LEFT JOIN synthetic_user_state us ON us.profile_id = pm.profile_id
+            WHERE {PoolSql.ActiveMember}
             """, Sql.P(now.UtcDateTime)));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
@@ -122,7 +127,7 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
 
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        var (activeJourneys, sessions, poolSize) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        var (activeJourneys, sessions, poolSize, ownsPool) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3));
 
         await reader.NextResultAsync(cancellationToken);
         var zones = new List<TimezoneCount>();
@@ -137,6 +142,6 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
         var population = new PopulationStatus(
             reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
             monthly == 0 ? null : Math.Round((double)reader.GetInt64(1) / monthly, 3));
-        return new EngineStatus(settings, last, last5, last24, byType, activeJourneys, sessions, poolSize, zones, population);
+        return new EngineStatus(settings, last, last5, last24, byType, activeJourneys, sessions, poolSize, zones, population, ownsPool);
     }
 }

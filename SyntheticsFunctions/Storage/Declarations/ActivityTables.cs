@@ -148,7 +148,8 @@ public static class ActivityTables
     public static IReadOnlyList<TableShape> Read { get; } =
     [
         TableShape.Read("profiles", "id uuid"),
-        TableShape.Read("sim_users", "profile_id uuid, persona text, timezone text, created_at timestamptz, retired_at timestamptz"),
+        // The seed reads only profile_id; what the engine knows of a member is in synthetic_pool.
+        TableShape.Read("sim_users", "profile_id uuid"),
         TableShape.Read("journeys", "id uuid, slug text, title text, clinical_focus text"),
         TableShape.Read("journey_scenes", "id uuid, journey_id uuid, scene_order int4, title text"),
         TableShape.Read("scene_contracts", "scene_id uuid, required_captures int4, capture_prompt text, requires_resistance_check bool, min_dwell_seconds int4, max_dwell_seconds int4"),

@@ -9,6 +9,8 @@ CREATE TABLE IF NOT EXISTS synthetic_created_tables (
 );
 
 DO $$
+DECLARE
+    fk record;
 BEGIN
     IF to_regclass('profiles') IS NULL THEN
         CREATE TABLE profiles (
@@ -22,7 +24,7 @@ BEGIN
 
     IF to_regclass('sim_users') IS NULL THEN
         CREATE TABLE sim_users (
-            profile_id uuid NOT NULL PRIMARY KEY REFERENCES profiles (id),
+            profile_id uuid NOT NULL PRIMARY KEY,
             persona    text NOT NULL,
             timezone   text NOT NULL,
             created_at timestamptz NOT NULL,
@@ -46,7 +48,7 @@ BEGIN
     IF to_regclass('journey_scenes') IS NULL THEN
         CREATE TABLE journey_scenes (
             id          uuid PRIMARY KEY,
-            journey_id  uuid NOT NULL REFERENCES journeys (id),
+            journey_id  uuid NOT NULL,
             scene_order integer NOT NULL,
             title       text NOT NULL,
             created_at  timestamptz NOT NULL,
@@ -59,7 +61,7 @@ BEGIN
     IF to_regclass('scene_contracts') IS NULL THEN
         CREATE TABLE scene_contracts (
             id                        uuid PRIMARY KEY,
-            scene_id                  uuid NOT NULL UNIQUE REFERENCES journey_scenes (id),
+            scene_id                  uuid NOT NULL UNIQUE,
             required_captures         integer NOT NULL CHECK (required_captures BETWEEN 0 AND 5),
             capture_prompt            text,
             requires_resistance_check boolean NOT NULL,
@@ -86,8 +88,8 @@ BEGIN
     IF to_regclass('journey_instances') IS NULL THEN
         CREATE TABLE journey_instances (
             id                  uuid PRIMARY KEY,
-            user_id             uuid NOT NULL REFERENCES profiles (id),
-            journey_id          uuid NOT NULL REFERENCES journeys (id),
+            user_id             uuid NOT NULL,
+            journey_id          uuid NOT NULL,
             status              text NOT NULL CHECK (status IN ('active', 'completed', 'abandoned')),
             current_scene_order integer NOT NULL,
             started_at          timestamptz NOT NULL,
@@ -102,9 +104,9 @@ BEGIN
     IF to_regclass('journey_instance_scenes') IS NULL THEN
         CREATE TABLE journey_instance_scenes (
             id           uuid PRIMARY KEY,
-            instance_id  uuid NOT NULL REFERENCES journey_instances (id),
-            user_id      uuid NOT NULL REFERENCES profiles (id),
-            scene_id     uuid NOT NULL REFERENCES journey_scenes (id),
+            instance_id  uuid NOT NULL,
+            user_id      uuid NOT NULL,
+            scene_id     uuid NOT NULL,
             status       text NOT NULL CHECK (status IN ('in_progress', 'completed', 'abandoned')),
             opened_at    timestamptz NOT NULL,
             completed_at timestamptz,
@@ -117,10 +119,10 @@ BEGIN
     IF to_regclass('journey_scene_events') IS NULL THEN
         CREATE TABLE journey_scene_events (
             id                uuid PRIMARY KEY,
-            instance_id       uuid NOT NULL REFERENCES journey_instances (id),
-            instance_scene_id uuid REFERENCES journey_instance_scenes (id),
-            user_id           uuid NOT NULL REFERENCES profiles (id),
-            scene_id          uuid REFERENCES journey_scenes (id),
+            instance_id       uuid NOT NULL,
+            instance_scene_id uuid,
+            user_id           uuid NOT NULL,
+            scene_id          uuid,
             event_type        text NOT NULL,
             event_payload     jsonb NOT NULL DEFAULT '{}'::jsonb,
             created_at        timestamptz NOT NULL
@@ -131,10 +133,10 @@ BEGIN
     IF to_regclass('journey_scene_captures') IS NULL THEN
         CREATE TABLE journey_scene_captures (
             id                uuid PRIMARY KEY,
-            instance_id       uuid NOT NULL REFERENCES journey_instances (id),
-            instance_scene_id uuid NOT NULL REFERENCES journey_instance_scenes (id),
-            user_id           uuid NOT NULL REFERENCES profiles (id),
-            scene_id          uuid NOT NULL REFERENCES journey_scenes (id),
+            instance_id       uuid NOT NULL,
+            instance_scene_id uuid NOT NULL,
+            user_id           uuid NOT NULL,
+            scene_id          uuid NOT NULL,
             prompt            text NOT NULL,
             response          text NOT NULL,
             created_at        timestamptz NOT NULL,
@@ -146,10 +148,10 @@ BEGIN
     IF to_regclass('journey_resistance_checks') IS NULL THEN
         CREATE TABLE journey_resistance_checks (
             id                uuid PRIMARY KEY,
-            instance_id       uuid NOT NULL REFERENCES journey_instances (id),
-            instance_scene_id uuid NOT NULL REFERENCES journey_instance_scenes (id),
-            user_id           uuid NOT NULL REFERENCES profiles (id),
-            scene_id          uuid NOT NULL REFERENCES journey_scenes (id),
+            instance_id       uuid NOT NULL,
+            instance_scene_id uuid NOT NULL,
+            user_id           uuid NOT NULL,
+            scene_id          uuid NOT NULL,
             resistance_level  integer NOT NULL CHECK (resistance_level BETWEEN 0 AND 10),
             strategy          text NOT NULL,
             created_at        timestamptz NOT NULL,
@@ -161,8 +163,8 @@ BEGIN
     IF to_regclass('journey_real_world_triggers') IS NULL THEN
         CREATE TABLE journey_real_world_triggers (
             id           uuid PRIMARY KEY,
-            instance_id  uuid NOT NULL REFERENCES journey_instances (id),
-            user_id      uuid NOT NULL REFERENCES profiles (id),
+            instance_id  uuid NOT NULL,
+            user_id      uuid NOT NULL,
             trigger_type text NOT NULL,
             description  text NOT NULL,
             created_at   timestamptz NOT NULL,
@@ -174,9 +176,9 @@ BEGIN
     IF to_regclass('mindblock_events') IS NULL THEN
         CREATE TABLE mindblock_events (
             id           uuid PRIMARY KEY,
-            user_id      uuid NOT NULL REFERENCES profiles (id),
-            mindblock_id uuid NOT NULL REFERENCES mindblocks (id),
-            instance_id  uuid REFERENCES journey_instances (id),
+            user_id      uuid NOT NULL,
+            mindblock_id uuid NOT NULL,
+            instance_id  uuid,
             signal       text NOT NULL,
             intensity    integer NOT NULL CHECK (intensity BETWEEN 1 AND 10),
             created_at   timestamptz NOT NULL,
@@ -188,8 +190,8 @@ BEGIN
     IF to_regclass('user_mindblock_status') IS NULL THEN
         CREATE TABLE user_mindblock_status (
             id            uuid PRIMARY KEY,
-            user_id       uuid NOT NULL REFERENCES profiles (id),
-            mindblock_id  uuid NOT NULL REFERENCES mindblocks (id),
+            user_id       uuid NOT NULL,
+            mindblock_id  uuid NOT NULL,
             status        text NOT NULL,
             intensity     integer NOT NULL CHECK (intensity BETWEEN 1 AND 10),
             event_count   integer NOT NULL,
@@ -200,6 +202,43 @@ BEGIN
         );
         INSERT INTO synthetic_created_tables (table_name) VALUES ('user_mindblock_status');
     END IF;
+    -- Foreign keys only between tables this app created: a key to a table of the journey app's
+    -- would take a lock on it and add triggers to it. The seed's tables reference each other by id.
+    FOR fk IN SELECT * FROM (VALUES
+            ('sim_users', 'profile_id', 'profiles'),
+            ('journey_scenes', 'journey_id', 'journeys'),
+            ('scene_contracts', 'scene_id', 'journey_scenes'),
+            ('journey_instances', 'user_id', 'profiles'),
+            ('journey_instances', 'journey_id', 'journeys'),
+            ('journey_instance_scenes', 'instance_id', 'journey_instances'),
+            ('journey_instance_scenes', 'user_id', 'profiles'),
+            ('journey_instance_scenes', 'scene_id', 'journey_scenes'),
+            ('journey_scene_events', 'instance_id', 'journey_instances'),
+            ('journey_scene_events', 'instance_scene_id', 'journey_instance_scenes'),
+            ('journey_scene_events', 'user_id', 'profiles'),
+            ('journey_scene_events', 'scene_id', 'journey_scenes'),
+            ('journey_scene_captures', 'instance_id', 'journey_instances'),
+            ('journey_scene_captures', 'instance_scene_id', 'journey_instance_scenes'),
+            ('journey_scene_captures', 'user_id', 'profiles'),
+            ('journey_scene_captures', 'scene_id', 'journey_scenes'),
+            ('journey_resistance_checks', 'instance_id', 'journey_instances'),
+            ('journey_resistance_checks', 'instance_scene_id', 'journey_instance_scenes'),
+            ('journey_resistance_checks', 'user_id', 'profiles'),
+            ('journey_resistance_checks', 'scene_id', 'journey_scenes'),
+            ('journey_real_world_triggers', 'instance_id', 'journey_instances'),
+            ('journey_real_world_triggers', 'user_id', 'profiles'),
+            ('mindblock_events', 'user_id', 'profiles'),
+            ('mindblock_events', 'mindblock_id', 'mindblocks'),
+            ('mindblock_events', 'instance_id', 'journey_instances'),
+            ('user_mindblock_status', 'user_id', 'profiles'),
+            ('user_mindblock_status', 'mindblock_id', 'mindblocks')
+        ) AS v(child, child_column, parent)
+    LOOP
+        IF EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = fk.child)
+           AND EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = fk.parent) THEN
+            EXECUTE format('ALTER TABLE %I ADD FOREIGN KEY (%I) REFERENCES %I (id)', fk.child, fk.child_column, fk.parent);
+        END IF;
+    END LOOP;
 END $$;
 
 -- Control tables belong to this app alone.

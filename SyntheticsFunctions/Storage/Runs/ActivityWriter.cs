@@ -30,16 +30,19 @@ internal static class ActivityWriter
         commands.Add(AbandonIdle(output.IdleCutoff));
         if (output.RetireChurnedBefore is { } retireBefore)
         {
-            commands.Add(RetireChurned(output.WindowEnd, retireBefore));
+            commands.Add(PoolSql.RetireChurned(output.WindowEnd, retireBefore, output.Growth));
         }
 
         if (output.SignUps.Count > 0)
         {
-            // New people: a profile (in the profiles table this app created) and a sim user, before their rows.
-            Seeder.AddSimProfiles(
-                commands,
-                [.. output.SignUps.Select(u => u.ProfileId)], [.. output.SignUps.Select(u => u.Persona)],
-                [.. output.SignUps.Select(u => u.Timezone)], [.. output.SignUps.Select(u => u.SignupAt.UtcDateTime)]);
+            // New people, before their rows: a profile and a sim user in the tables this app
+            // created (the owner's function has added them otherwise), and their pool row.
+            if (output.Growth == PoolGrowth.EngineProfiles)
+            {
+                Seeder.AddSimProfiles(commands, output.SignUps);
+            }
+
+            commands.Add(PoolSql.AddMembers(output.SignUps));
         }
 
         foreach (var insert in ActivityTables.InsertCommands(output.Batch))
@@ -83,15 +86,6 @@ internal static class ActivityWriter
             {Rollups.AddToHoursConflict})
         SELECT count(*) FROM abandoned
         """, Sql.P(cutoff.UtcDateTime));
-
-    /// <summary>People who left retire retain_days after their last session: no more sessions, history kept.</summary>
-    public static NpgsqlBatchCommand RetireChurned(DateTimeOffset at, DateTimeOffset before) => Sql.Command(
-        """
-        UPDATE sim_users su SET retired_at = $1
-        FROM synthetic_user_state us
-        WHERE us.profile_id = su.profile_id AND su.retired_at IS NULL AND us.lifecycle = 'churned' AND us.last_session_at < $2
-        """,
-        Sql.P(at.UtcDateTime), Sql.P(before.UtcDateTime));
 
     /// <summary>Reads the answers of the first write statements: no claim conflict, then the idle instances abandoned.</summary>
     public static async Task<int> ReadAbandonedAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)

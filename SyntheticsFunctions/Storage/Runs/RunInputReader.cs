@@ -11,7 +11,7 @@ namespace SyntheticsFunctions.Storage.Runs;
 internal static class RunInputReader
 {
     public static async Task<LoadedRun> LoadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, RunRequest request, string cronLock, int poolCap, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, RunRequest request, string cronLock, int poolCap, string? signupFunction, CancellationToken cancellationToken)
     {
         var cron = request.Trigger == RunTrigger.Cron;
         await using var read = new NpgsqlBatch(connection, transaction);
@@ -37,33 +37,50 @@ internal static class RunInputReader
             ORDER BY profile_id
             FOR UPDATE
             """, Sql.P(cron), Sql.P(cronLock)));
-        // Free users, only as many as may start, claimed FOR UPDATE SKIP LOCKED so two runs never
-        // move the same user.
+        // sim_users rows the engine has not seen join its pool first (reads the app's tables only).
+        read.BatchCommands.Add(PoolSql.Enlist(request.Now));
+
+        // Free users, only as many as may start, claimed FOR UPDATE SKIP LOCKED on the engine's
+        // own pool rows so two runs never move the same user (no lock on the journey app's tables).
         read.BatchCommands.Add(Sql.Command(
             $"""
-            -- The claim first (only the columns its order needs, so a big pool costs one top-N
+            -- The claims first (only the columns their order needs, so a big pool costs one top-N
             -- sort), then what the planner needs of just the claimed users.
-            WITH claimed AS MATERIALIZED (
-                SELECT su.profile_id, su.timezone, su.created_at,
-                       -- In the order of each one's next planned session (the population model's); users
-                       -- the model has no state for yet are due now, in the order of a seeded hash.
-                       coalesce(us.next_session_at, CASE WHEN us.profile_id IS NULL THEN $5::timestamptz END, 'infinity'::timestamptz) AS due,
-                       CASE WHEN us.profile_id IS NULL THEN md5(su.profile_id::text || $3::text) END AS tie
-                FROM sim_users su
-                LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id
-                WHERE su.retired_at IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = su.profile_id)
+            WITH known AS MATERIALIZED (
+                -- People who signed up, in the order of each one's next planned session (the population model's).
+                SELECT pm.profile_id, pm.timezone, pm.persona, pm.available_at,
+                       coalesce(us.next_session_at, 'infinity'::timestamptz) AS due, NULL::text AS tie
+                FROM synthetic_pool pm
+                JOIN synthetic_user_state us ON us.profile_id = pm.profile_id
+                WHERE {PoolSql.ActiveMember}
+                  AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = pm.profile_id)
                   AND {HoldsLock}
                   AND (NOT $1 OR (SELECT enabled FROM synthetic_settings WHERE id = 1))
                   -- A manual run picks only people who have not left and have not had their day's fill.
-                  AND ($1 OR ((us.lifecycle IS DISTINCT FROM 'churned')
-                              AND NOT coalesce(us.sessions_that_day >= {PopulationModel.MaxSessionsPerDay} AND us.last_session_at > $5::timestamptz - interval '1 day', false)))
-                ORDER BY 4, 5, su.profile_id
+                  AND ($1 OR (us.lifecycle <> 'churned'
+                              AND NOT (us.sessions_that_day >= {PopulationModel.MaxSessionsPerDay} AND us.last_session_at > $5::timestamptz - interval '1 day')))
+                ORDER BY 5, pm.profile_id
                 LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $4 END
-                FOR UPDATE OF su SKIP LOCKED)
+                FOR UPDATE OF pm SKIP LOCKED),
+            unsigned AS MATERIALIZED (
+                -- Members who have not signed up yet, whose profile exists by now: the people who
+                -- may join, in the order of a seeded hash.
+                SELECT pm.profile_id, pm.timezone, pm.persona, pm.available_at,
+                       'infinity'::timestamptz AS due, md5(pm.profile_id::text || $3::text) AS tie
+                FROM synthetic_pool pm
+                WHERE {PoolSql.ActiveMember}
+                  AND NOT EXISTS (SELECT 1 FROM synthetic_user_state us WHERE us.profile_id = pm.profile_id)
+                  AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = pm.profile_id)
+                  AND (pm.available_at IS NULL OR pm.available_at < $5::timestamptz)
+                  AND {HoldsLock}
+                  AND (NOT $1 OR (SELECT enabled FROM synthetic_settings WHERE id = 1))
+                ORDER BY 6
+                LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $4 END
+                FOR UPDATE OF pm SKIP LOCKED),
+            claimed AS (SELECT * FROM known UNION ALL SELECT * FROM unsigned)
             SELECT c.profile_id, c.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at,
                    greatest(us.last_session_ends_at, past.last_activity_at) AS last_session_ends_at,
-                   c.created_at AS enlisted_at, us.profile_id IS NOT NULL AS has_state, us.signup_at, us.persona, us.engagement, us.chronotype_shift_hours,
+                   c.available_at, c.persona AS member_persona, us.profile_id IS NOT NULL AS has_state, us.signup_at, us.persona, us.engagement, us.chronotype_shift_hours,
                    us.lifecycle, us.next_session_at, us.last_session_at, us.local_day, us.sessions_that_day, us.sessions, us.progress,
                    past.completed_journeys, past.enrolled_journeys,
                    lc.id AS completed_id, lc.journey_id AS completed_journey_id, lc.current_scene_order AS completed_scene_order,
@@ -94,16 +111,15 @@ internal static class RunInputReader
             ORDER BY c.due, c.tie, c.profile_id
             """,
             Sql.P(cron), Sql.P(cronLock), Sql.P(request.Seed), Sql.P(request.Target), Sql.P(request.Now.UtcDateTime)));
+        // How many new people may join: up to the cap, where the engine may add them.
         read.BatchCommands.Add(Sql.Command(
-            """
-            SELECT CASE WHEN EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'profiles')
-                         AND EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'sim_users')
-                        THEN greatest(0, $1 - (SELECT count(*) FROM sim_users WHERE retired_at IS NULL)) ELSE 0 END
+            $"""
+            SELECT {PoolSql.OwnsPoolTables}, greatest(0, $1 - ({PoolSql.CountActive}))
             """,
             Sql.P((long)poolCap)));
 
         read.BatchCommands.Add(Sql.Command(
-            "SELECT timezone, count(*) FROM sim_users WHERE retired_at IS NULL GROUP BY timezone ORDER BY timezone"));
+            $"SELECT pm.timezone, count(*) FROM {PoolSql.ActiveMembers} GROUP BY pm.timezone ORDER BY pm.timezone"));
         foreach (var command in CatalogCommands())
         {
             read.BatchCommands.Add(command);
@@ -118,6 +134,9 @@ internal static class RunInputReader
         {
             return new LoadedRun(RunSkip.None, null, committed);
         }
+
+        // The pool's enlistment (no rows to read).
+        await reader.NextResultAsync(cancellationToken);
 
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
@@ -154,16 +173,18 @@ internal static class RunInputReader
             var instance = reader.IsDBNull(2)
                 ? null
                 : new ActiveInstance(reader.GetGuid(2), reader.GetGuid(3), reader.GetInt32(4), Sql.ReadTimestamp(reader, 5), Sql.ReadTimestamp(reader, 6));
+            var available = reader.GetOrdinal("available_at");
             candidates.Add(new CandidateUser(
                 reader.GetGuid(0), reader.GetString(1), instance, reader.IsDBNull(7) ? null : Sql.ReadTimestamp(reader, 7), ReadState(reader),
-                Sql.ReadTimestamp(reader, reader.GetOrdinal("enlisted_at")),
+                reader.IsDBNull(available) ? null : Sql.ReadTimestamp(reader, available),
                 reader.GetFieldValue<Guid[]>(reader.GetOrdinal("completed_journeys")), reader.GetFieldValue<string[]>(reader.GetOrdinal("mindblock_focus")),
-                reader.GetFieldValue<Guid[]>(reader.GetOrdinal("enrolled_journeys")), ReadLastCompleted(reader)));
+                reader.GetFieldValue<Guid[]>(reader.GetOrdinal("enrolled_journeys")), ReadLastCompleted(reader), reader.GetString(reader.GetOrdinal("member_persona"))));
         }
 
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        var signUpsAllowed = (int)Math.Min(int.MaxValue, reader.GetInt64(0));
+        var growth = signupFunction is not null ? PoolGrowth.OwnerFunction : reader.GetBoolean(0) ? PoolGrowth.EngineProfiles : PoolGrowth.Fixed;
+        var signUpsAllowed = growth == PoolGrowth.Fixed ? 0 : (int)Math.Min(int.MaxValue, reader.GetInt64(1));
 
         await reader.NextResultAsync(cancellationToken);
         var pool = new List<TimezoneCount>();
@@ -197,7 +218,7 @@ internal static class RunInputReader
 
         var input = new RunInput(
             request.Trigger, request.RunId, request.Seed, request.Now, lastCron, carry, settings,
-            catalog, sessions, candidates, pool, request.Target, signUpsAllowed);
+            catalog, sessions, candidates, pool, request.Target, signUpsAllowed, growth);
         return new LoadedRun(RunSkip.None, input);
     }
 

@@ -87,7 +87,15 @@ public static class FailureCategories
     public const string DatabaseUnavailable = "database_unavailable";
     public const string InternalError = "internal_error";
 
-    public static string Of(Exception e) => StorageFailures.IsUnavailable(e) ? DatabaseUnavailable : InternalError;
+    /// <summary>The owner's signup function (<c>Synthetics:SignupFunction</c>) failed or did not add its people.</summary>
+    public const string OwnerFunction = "owner_function";
+
+    public static string Of(Exception e) => e switch
+    {
+        OwnerFunctionException => OwnerFunction,
+        _ when StorageFailures.IsUnavailable(e) => DatabaseUnavailable,
+        _ => InternalError,
+    };
 }
 
 /// <summary>A run that failed, as the journal records it: <paramref name="Error"/> is the driver's message, kept for the database's owner only.</summary>

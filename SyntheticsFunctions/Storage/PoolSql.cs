@@ -1,0 +1,132 @@
+using Npgsql;
+using SyntheticsFunctions.Engine;
+
+namespace SyntheticsFunctions.Storage;
+
+/// <summary>
+/// The pool as the engine keeps it (<c>synthetic_pool</c>, migration 0010). From <c>sim_users</c>
+/// the engine reads only <c>profile_id</c>, and where the journey app owns <c>sim_users</c> or
+/// <c>profiles</c> it never writes them: every fact about a member (persona, time zone, when they
+/// may first appear, retirement) is in the engine's own table.
+/// </summary>
+internal static class PoolSql
+{
+    /// <summary>A member who may play, as <c>pm</c>: not retired and still listed in <c>sim_users</c> (a row outside it would escape the seed's KPI filter).</summary>
+    public const string ActiveMember = "pm.retired_at IS NULL AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)";
+
+    /// <summary>Active members: <c>FROM</c> text with the alias <c>pm</c>.</summary>
+    public const string ActiveMembers = $"synthetic_pool pm WHERE {ActiveMember}";
+
+    /// <summary>Pool members the engine and the journey app both count: active ones.</summary>
+    public const string CountActive = $"SELECT count(*) FROM {ActiveMembers}";
+
+    /// <summary>Whether the engine created both pool tables and so may add people to them.</summary>
+    public const string OwnsPoolTables =
+        "(SELECT count(*) = 2 FROM synthetic_created_tables WHERE table_name IN ('profiles', 'sim_users'))";
+
+    /// <summary>
+    /// Enlists every <c>sim_users</c> row the engine has not seen: a persona and a time zone from a
+    /// hash of the id over the model's weighted lists (the same member always gets the same), and
+    /// the earliest moment a row of theirs may carry: the later of the journey app's
+    /// <c>profiles.created_at</c> and <c>sim_users.created_at</c>, where those columns exist (read
+    /// through <c>to_jsonb</c>, so a table without them is not an error). Reads the app's tables only.
+    /// </summary>
+    public static NpgsqlBatchCommand Enlist(DateTimeOffset now) => Sql.Command(
+        """
+        INSERT INTO synthetic_pool (profile_id, persona, timezone, enlisted_at, available_at)
+        SELECT su.profile_id,
+               ($1::text[])[1 + ((hashtextextended(su.profile_id::text, 1) % cardinality($1::text[])) + cardinality($1::text[])) % cardinality($1::text[])],
+               ($2::text[])[1 + ((hashtextextended(su.profile_id::text, 2) % cardinality($2::text[])) + cardinality($2::text[])) % cardinality($2::text[])],
+               $3,
+               greatest((to_jsonb(p) ->> 'created_at')::timestamptz, (to_jsonb(su) ->> 'created_at')::timestamptz)
+        FROM sim_users su
+        LEFT JOIN profiles p ON p.id = su.profile_id
+        WHERE NOT EXISTS (SELECT 1 FROM synthetic_pool m WHERE m.profile_id = su.profile_id)
+        ON CONFLICT (profile_id) DO NOTHING
+        """,
+        Sql.P(PopulationModel.Personas.Select(p => p.Name).ToArray()), Sql.P(PopulationModel.Timezones.ToArray()), Sql.P(now.UtcDateTime));
+
+    /// <summary>New people the engine created (profiles and sim users in its own tables, or the owner's function's): their pool rows.</summary>
+    public static NpgsqlBatchCommand AddMembers(IReadOnlyList<NewUser> users) => Sql.Command(
+        """
+        INSERT INTO synthetic_pool (profile_id, persona, timezone, enlisted_at, available_at)
+        SELECT u.id, u.persona, u.zone, u.at, u.at FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS u(id, persona, zone, at)
+        ON CONFLICT (profile_id) DO UPDATE SET persona = excluded.persona, timezone = excluded.timezone
+        """,
+        Sql.P(users.Select(u => u.ProfileId).ToArray()), Sql.P(users.Select(u => u.Persona).ToArray()),
+        Sql.P(users.Select(u => u.Timezone).ToArray()), Sql.P(users.Select(u => u.SignupAt.UtcDateTime).ToArray()));
+
+    /// <summary>Members given a state of the steady state take its persona and time zone (their plan was drawn there).</summary>
+    public static NpgsqlBatchCommand AdoptStates(IReadOnlyList<UserState> states) => Sql.Command(
+        """
+        UPDATE synthetic_pool pm SET persona = u.persona, timezone = u.zone
+        FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, persona, zone)
+        WHERE pm.profile_id = u.id
+        """,
+        Sql.P(states.Select(s => s.ProfileId).ToArray()), Sql.P(states.Select(s => s.Traits.Persona).ToArray()), Sql.P(states.Select(s => s.Timezone).ToArray()));
+
+    /// <summary>Active members who have not signed up (no state), in a stable order: the ones a steady state or a backfill may give a past.</summary>
+    public const string SelectUnsigned =
+        $"""
+        SELECT pm.profile_id, pm.persona, pm.timezone, pm.available_at
+        FROM {ActiveMembers}
+          AND NOT EXISTS (SELECT 1 FROM synthetic_user_state us WHERE us.profile_id = pm.profile_id)
+        ORDER BY pm.profile_id
+        """;
+
+    /// <summary>Reads rows of <see cref="SelectUnsigned"/>.</summary>
+    public static async Task<List<PoolMember>> ReadMembersAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var members = new List<PoolMember>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            members.Add(new PoolMember(
+                reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : Sql.ReadTimestamp(reader, 3)));
+        }
+
+        return members;
+    }
+
+    /// <summary>
+    /// People who left, <c>retain_days</c> after their last session (their rows are then past
+    /// retention): where the engine may add people they retire, and their place goes to someone
+    /// new; on a pool it cannot grow their place is the pool's own, so their state is dropped and
+    /// they may sign up again later as someone new.
+    /// </summary>
+    public static NpgsqlBatchCommand RetireChurned(DateTimeOffset at, DateTimeOffset before, PoolGrowth growth) => growth == PoolGrowth.Fixed
+        ? Sql.Command(
+            """
+            DELETE FROM synthetic_user_state us
+            WHERE us.lifecycle = 'churned' AND us.last_session_at < $1
+              AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = us.profile_id)
+            """,
+            Sql.P(before.UtcDateTime))
+        : Sql.Command(
+            """
+            UPDATE synthetic_pool pm SET retired_at = $1
+            FROM synthetic_user_state us
+            WHERE us.profile_id = pm.profile_id AND pm.retired_at IS NULL AND us.lifecycle = 'churned' AND us.last_session_at < $2
+            """,
+            Sql.P(at.UtcDateTime), Sql.P(before.UtcDateTime));
+
+    /// <summary>
+    /// Calls the database owner's signup function (<c>Synthetics:SignupFunction</c>) for each new
+    /// person, then answers how many of them are still missing from <c>profiles</c> or <c>sim_users</c>.
+    /// </summary>
+    public static NpgsqlBatchCommand[] CallSignupFunction(string quotedFunction, IReadOnlyList<NewUser> users)
+    {
+        var ids = users.Select(u => u.ProfileId).ToArray();
+        return
+        [
+            Sql.Command(
+                $"SELECT {quotedFunction}(u.id, u.at, u.persona) FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) WITH ORDINALITY AS u(id, at, persona, n) ORDER BY u.n",
+                Sql.P(ids), Sql.P(users.Select(u => u.SignupAt.UtcDateTime).ToArray()), Sql.P(users.Select(u => u.Persona).ToArray())),
+            Sql.Command(
+                """
+                SELECT count(*) FROM unnest($1::uuid[]) AS u(id)
+                WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = u.id) OR NOT EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = u.id)
+                """,
+                Sql.P(ids)),
+        ];
+    }
+}
