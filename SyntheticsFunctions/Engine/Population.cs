@@ -89,6 +89,10 @@ public static class PopulationModel
         "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney", "America/Sao_Paulo",
     ];
 
+    /// <summary>The time zones of <see cref="Timezones"/> as a pool, for the activity curve of people who have yet to join.</summary>
+    public static IReadOnlyList<TimezoneCount> SignupPool { get; } =
+        [.. Timezones.GroupBy(z => z).Select(g => new TimezoneCount(g.Key, g.Count()))];
+
     public static IReadOnlyList<Persona> Personas { get; } =
     [
         new("early_bird_planner", 1.1, -1.5, 0.5, 0.06),

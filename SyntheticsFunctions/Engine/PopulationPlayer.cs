@@ -16,7 +16,7 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
     public const int WarmUpDays = 365;
 
     private readonly PriorityQueue<UserState, (DateTimeOffset, Guid)> _planned = new();
-    private readonly List<TimezoneCount> _pool = [.. PopulationModel.Timezones.GroupBy(z => z).Select(g => new TimezoneCount(g.Key, g.Count()))];
+    private readonly IReadOnlyList<TimezoneCount> _pool = PopulationModel.SignupPool;
 
     /// <summary>Every session started, when <see cref="RecordSessions"/> is on: (user, start, progress at the start).</summary>
     public List<(Guid User, DateTimeOffset At, double Progress)> Sessions { get; } = [];

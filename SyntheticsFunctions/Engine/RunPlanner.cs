@@ -89,7 +89,9 @@ public static class RunPlanner
         int requested, capped, carry;
         if (input.Trigger == RunTrigger.Cron)
         {
-            (requested, capped, carry) = DrawSessions(input.Settings, input.Pool, windowStart, now, input.CarryOver, random);
+            // An empty pool that may grow starts with the people who sign up: their hours count.
+            var pool = input.Pool.Count == 0 && input.SignUpsAllowed > 0 ? PopulationModel.SignupPool : input.Pool;
+            (requested, capped, carry) = DrawSessions(input.Settings, pool, windowStart, now, input.CarryOver, random);
         }
         else
         {

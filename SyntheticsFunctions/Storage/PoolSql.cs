@@ -29,10 +29,12 @@ internal static class PoolSql
     /// hash of the id over the model's weighted lists (the same member always gets the same), and
     /// the earliest moment a row of theirs may carry: the later of the journey app's
     /// <c>profiles.created_at</c> and <c>sim_users.created_at</c>, where those columns exist (read
-    /// through <c>to_jsonb</c>, so a table without them is not an error). Reads the app's tables only.
+    /// through <c>to_jsonb</c>, so a table without them is not an error). Reads the app's tables
+    /// only; answers how many joined.
     /// </summary>
     public static NpgsqlBatchCommand Enlist(DateTimeOffset now) => Sql.Command(
         """
+        WITH enlisted AS (
         INSERT INTO synthetic_pool (profile_id, persona, timezone, enlisted_at, available_at)
         SELECT su.profile_id,
                ($1::text[])[1 + ((hashtextextended(su.profile_id::text, 1) % cardinality($1::text[])) + cardinality($1::text[])) % cardinality($1::text[])],
@@ -43,6 +45,8 @@ internal static class PoolSql
         LEFT JOIN profiles p ON p.id = su.profile_id
         WHERE NOT EXISTS (SELECT 1 FROM synthetic_pool m WHERE m.profile_id = su.profile_id)
         ON CONFLICT (profile_id) DO NOTHING
+        RETURNING 1)
+        SELECT count(*) FROM enlisted
         """,
         Sql.P(PopulationModel.Personas.Select(p => p.Name).ToArray()), Sql.P(PopulationModel.Timezones.ToArray()), Sql.P(now.UtcDateTime));
 

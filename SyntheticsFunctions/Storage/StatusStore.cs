@@ -77,7 +77,7 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
             """,
             Sql.P(dayStart.UtcDateTime), Sql.P(NextMinute(dayStart)), Sql.P(fiveStart.UtcDateTime), Sql.P(NextMinute(fiveStart)), Sql.P(now.UtcDateTime)));
         batch.BatchCommands.Add(Sql.Command(
-            """
+            $"""
             SELECT (SELECT count(*) FROM journey_instances ji JOIN sim_users su ON su.profile_id = ji.user_id WHERE ji.status = 'active'),
                    (SELECT count(*) FROM synthetic_sessions),
                    ({PoolSql.CountActive}),

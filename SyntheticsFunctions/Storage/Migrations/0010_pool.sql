@@ -24,15 +24,16 @@ BEGIN
     IF (SELECT count(*) FROM information_schema.columns
         WHERE table_schema = current_schema() AND table_name = 'sim_users'
           AND column_name IN ('persona', 'timezone', 'created_at', 'retired_at')) = 4 THEN
-        EXECUTE $sql$
+        -- A quoted string, not a tagged dollar quote: the migration runner takes tags for its variables.
+        EXECUTE '
             INSERT INTO synthetic_pool (profile_id, persona, timezone, enlisted_at, available_at, retired_at)
             SELECT su.profile_id, coalesce(us.persona, su.persona), su.timezone, su.created_at,
-                   greatest((to_jsonb(p) ->> 'created_at')::timestamptz, su.created_at), su.retired_at
+                   greatest((to_jsonb(p) ->> ''created_at'')::timestamptz, su.created_at), su.retired_at
             FROM sim_users su
             LEFT JOIN profiles p ON p.id = su.profile_id
             LEFT JOIN synthetic_user_state us ON us.profile_id = su.profile_id
             ON CONFLICT (profile_id) DO NOTHING
-        $sql$;
+        ';
     END IF;
 END $$;
 

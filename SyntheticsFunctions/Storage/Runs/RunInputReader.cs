@@ -135,9 +135,6 @@ internal static class RunInputReader
             return new LoadedRun(RunSkip.None, null, committed);
         }
 
-        // The pool's enlistment (no rows to read).
-        await reader.NextResultAsync(cancellationToken);
-
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var holdsLock = reader.GetBoolean(0);
@@ -165,6 +162,9 @@ internal static class RunInputReader
         {
             sessions.Add(ReadSession(reader));
         }
+
+        // The pool's enlistment: how many joined.
+        await reader.NextResultAsync(cancellationToken);
 
         await reader.NextResultAsync(cancellationToken);
         var candidates = new List<CandidateUser>();
