@@ -165,6 +165,13 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
             "$.problems: array",
             "$.missing_recommended_indexes: number",
             "$.error: null",
+            "$.pool: object",
+            "$.pool.needed: number",
+            "$.pool.available: number",
+            "$.pool.growable: boolean",
+            "$.pool.short: boolean",
+            "$.pool.expected_sessions_per_min: number",
+            "$.pool.fixes: array",
         ],
         ["status"] =
         [
@@ -214,6 +221,13 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
             "$.recommended_indexes[].statement: null",
             "$.activity_multiplier: number",
             "$.expected_events_per_minute: number",
+            "$.pool_capacity: object",
+            "$.pool_capacity.needed: number",
+            "$.pool_capacity.available: number",
+            "$.pool_capacity.growable: boolean",
+            "$.pool_capacity.short: boolean",
+            "$.pool_capacity.expected_sessions_per_min: number",
+            "$.pool_capacity.fixes: array",
         ],
         ["toggle"] =
         [

@@ -49,7 +49,7 @@ public class ControlFunctionsTests(PostgresFixture postgres)
     {
         // Monday 12:00 UTC, every sim user in UTC: hour 12's 1.30 / 0.93 × Monday's 1.05 / (6.9 / 7).
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero));
-        await app.ExecuteAsync("UPDATE sim_users SET timezone = 'UTC'");
+        await app.ExecuteAsync("UPDATE synthetic_pool SET timezone = 'UTC'");
 
         var (_, _, running) = await CallAsync(app, f => f.Status, "GET", null);
         await CallAsync(app, f => f.Settings, "POST", """{"sessions_per_min": 10, "max_per_run": 12}""");

@@ -51,11 +51,11 @@ public class PoolFunctionsTests(PostgresFixture postgres)
         Assert.Equal(150, shrunk.RootElement.GetProperty("pool_size").GetInt64());
         Assert.Equal(events, await app.CountAsync("SELECT count(*) FROM journey_scene_events WHERE event_payload->>'run_id' = $1", first.RunId.ToString()));
         Assert.Equal(0, await app.CountAsync(
-            "SELECT count(*) FROM journey_scene_events e JOIN sim_users su ON su.profile_id = e.user_id WHERE su.retired_at IS NOT NULL AND e.event_payload->>'run_id' <> $1",
+            "SELECT count(*) FROM journey_scene_events e JOIN synthetic_pool su ON su.profile_id = e.user_id WHERE su.retired_at IS NOT NULL AND e.event_payload->>'run_id' <> $1",
             first.RunId.ToString()));
         Assert.Equal(50, grown.RootElement.GetProperty("reactivated").GetInt64());
         Assert.Equal(30, grown.RootElement.GetProperty("added").GetInt64());
-        Assert.Equal(230, await app.CountAsync("SELECT count(*) FROM sim_users WHERE retired_at IS NULL"));
+        Assert.Equal(230, await app.CountAsync("SELECT count(*) FROM synthetic_pool WHERE retired_at IS NULL"));
     }
 
     [Fact]

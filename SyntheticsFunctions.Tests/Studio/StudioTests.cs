@@ -138,7 +138,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         var realism = await CallAsync("GET", "synthetics/realism?days=7");
         var pool = await CallAsync("GET", "synthetics/sim-users?page=1&page_size=10");
         var resized = await CallAsync("POST", "synthetics/sim-users", new { pool_size = 30 });
-        var activePool = await Db.ScalarAsync(_database, "SELECT count(*) FROM sim_users WHERE retired_at IS NULL");
+        var activePool = await Db.ScalarAsync(_database, "SELECT count(*) FROM synthetic_pool WHERE retired_at IS NULL");
         var cleanup = await CallAsync("POST", "synthetics/cleanup", new { retain_days = 45 });
         var purge = await CallAsync("POST", "synthetics/purge", new { confirm = "purge all synthetic data" });
         var backfill = await CallAsync("POST", "synthetics/backfill", new { days = 1 });
@@ -433,13 +433,13 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
     public async Task Pool_size_set_in_the_studio_resizes_the_pool()
     {
         var page = await OpenStudioAsync();
-        var before = await Db.ScalarAsync(_database, "SELECT count(*) FROM sim_users WHERE retired_at IS NULL");
+        var before = await Db.ScalarAsync(_database, "SELECT count(*) FROM synthetic_pool WHERE retired_at IS NULL");
         await Expect(page.Locator("#m-pool")).ToHaveTextAsync(before.ToString("N0", Numbers));
 
         await page.GetByLabel("Pool size").FillAsync("0");
         await page.GetByRole(AriaRole.Button, new() { Name = "Resize pool" }).ClickAsync();
         await Expect(page.Locator("#e-pool_size")).ToHaveTextAsync("Must be an integer from 1 to 100000.");
-        Assert.Equal(before, await Db.ScalarAsync(_database, "SELECT count(*) FROM sim_users WHERE retired_at IS NULL"));
+        Assert.Equal(before, await Db.ScalarAsync(_database, "SELECT count(*) FROM synthetic_pool WHERE retired_at IS NULL"));
 
         await page.GetByLabel("Pool size").FillAsync("1200");
         await page.GetByRole(AriaRole.Button, new() { Name = "Resize pool" }).ClickAsync();
@@ -447,7 +447,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         await Expect(page.Locator("#pool-result")).ToHaveTextAsync($"Pool resized from {before.ToString("N0", Numbers)} to 1,200 (added {1200 - before}, retired 0, reactivated 0).");
         await Expect(page.Locator("#m-pool")).ToHaveTextAsync("1,200");
         await Expect(page.Locator("#e-pool_size")).ToBeHiddenAsync();
-        Assert.Equal(1200, await Db.ScalarAsync(_database, "SELECT count(*) FROM sim_users WHERE retired_at IS NULL"));
+        Assert.Equal(1200, await Db.ScalarAsync(_database, "SELECT count(*) FROM synthetic_pool WHERE retired_at IS NULL"));
     }
 
     [Fact]

@@ -34,10 +34,12 @@ public sealed record PoolCapacity(int Needed, long Available, double ExpectedSes
     /// <summary>Whether the pool may grow to <see cref="Available"/> (its cap) rather than holding that many now.</summary>
     public bool Growable { get; init; }
 
-    public static PoolCapacity For(EngineSettings settings, long available)
+    /// <summary>A pool that may grow carries the whole volume (its people come more often at the cap); one that cannot gives way in proportion.</summary>
+    public static PoolCapacity For(EngineSettings settings, long available, bool growable)
     {
-        var rate = (double)settings.SessionsPerMin;
-        return new(PopulationModel.PeopleNeeded(rate, settings.RetainDays), available, PopulationModel.ExpectedSessionsPerMin(rate, settings.RetainDays, available));
+        var rate = settings.SessionsPerMin;
+        var expected = growable ? rate : PopulationModel.ExpectedSessionsPerMin(rate, settings.RetainDays, available);
+        return new(PopulationModel.PeopleNeeded(rate, settings.RetainDays), available, expected) { Growable = growable };
     }
 }
 

@@ -14,11 +14,13 @@ public sealed record HealthResponse(
     PoolCapacityResponse? Pool = null);
 
 /// <summary>Whether the pool can carry the settings: members needed at steady state, members available, the volume to expect and, when short, the fixes.</summary>
-public sealed record PoolCapacityResponse(int Needed, long Available, bool Short, double ExpectedSessionsPerMin, IReadOnlyList<string> Fixes)
+/// <remarks><c>growable</c>: the pool may grow to <c>available</c> (its cap) through the engine's own tables or the owner's signup function; fixes are listed only for a pool that cannot grow.</remarks>
+public sealed record PoolCapacityResponse(int Needed, long Available, bool Growable, bool Short, double ExpectedSessionsPerMin, IReadOnlyList<string> Fixes)
 {
     public static PoolCapacityResponse? From(Engine.PoolCapacity? capacity) => capacity is null
         ? null
-        : new(capacity.Needed, capacity.Available, capacity.Short, Math.Round(capacity.ExpectedSessionsPerMin, 3), capacity.Short ? Service.StatusService.PoolFixes : []);
+        : new(capacity.Needed, capacity.Available, capacity.Growable, capacity.Short, Math.Round(capacity.ExpectedSessionsPerMin, 3),
+            capacity is { Short: true, Growable: false } ? Service.StatusService.PoolFixes : []);
 }
 
 /// <summary>The last run, as status reports it.</summary>

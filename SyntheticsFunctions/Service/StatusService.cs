@@ -76,8 +76,8 @@ public sealed class StatusService(
     /// </summary>
     private PoolCapacity Capacity(EngineSettings settings, long members, bool ownsPool) =>
         ownsPool || !string.IsNullOrEmpty(options.Value.SignupFunction)
-            ? PoolCapacity.For(settings, Math.Max(members, options.Value.PoolSize)) with { Growable = true }
-            : PoolCapacity.For(settings, members);
+            ? PoolCapacity.For(settings, Math.Max(members, options.Value.PoolSize), growable: true)
+            : PoolCapacity.For(settings, members, growable: false);
 
     public Task<IReadOnlyList<IndexRecommendation>> GetIndexRecommendationsAsync(CancellationToken cancellationToken) => indexes.ReadAsync(cancellationToken);
 

@@ -186,6 +186,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Synthetics__MigrateOnStartup: 'false'
     Synthetics__PoolSize: '200'
     Synthetics__PoolProfileIds: ''
+    Synthetics__SignupFunction: ''
     Synthetics__Seed: ''
     // The same list as the site's CORS configuration above.
     Synthetics__AllowedOrigins: join(allowedOrigins, ',')
