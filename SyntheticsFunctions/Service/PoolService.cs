@@ -12,12 +12,17 @@ public interface IPoolService
     Task<PoolResize?> ResizeAsync(int size, CancellationToken cancellationToken);
 }
 
-public sealed class PoolService(PoolStore pool, TimeProvider time, ILogger<PoolService> logger) : IPoolService
+public sealed class PoolService(PoolStore pool, SchemaGate schema, TimeProvider time, ILogger<PoolService> logger) : IPoolService
 {
-    public Task<PoolPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken) => pool.ListAsync(page, pageSize, cancellationToken);
+    public async Task<PoolPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await schema.RequireReadyAsync(cancellationToken);
+        return await pool.ListAsync(page, pageSize, cancellationToken);
+    }
 
     public async Task<PoolResize?> ResizeAsync(int size, CancellationToken cancellationToken)
     {
+        await schema.RequireReadyAsync(cancellationToken);
         var resized = await pool.ResizeAsync(size, time.GetUtcNow(), cancellationToken);
         if (resized is not null)
         {

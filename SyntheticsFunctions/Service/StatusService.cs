@@ -47,16 +47,24 @@ public sealed class StatusService(
 
     public async Task<EngineStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
+        await schema.RequireReadyAsync(cancellationToken);
         var now = time.GetUtcNow();
         var current = await status.ReadAsync(now, cancellationToken);
         var multiplier = ActivityCurve.ForPool(current.PoolTimezones, now);
         return current with { ActivityMultiplier = multiplier, ExpectedEventsPerMinute = ExpectedVolume.EventsPerMinute(current.Settings, multiplier) };
     }
 
-    public Task<IReadOnlyList<IndexRecommendation>> GetIndexRecommendationsAsync(CancellationToken cancellationToken) => indexes.ReadAsync(cancellationToken);
+    public async Task<IReadOnlyList<IndexRecommendation>> GetIndexRecommendationsAsync(CancellationToken cancellationToken)
+    {
+        await schema.RequireReadyAsync(cancellationToken);
+        return await indexes.ReadAsync(cancellationToken);
+    }
 
-    public Task<IReadOnlyList<ActivityHour>> GetActivityAsync(int hours, CancellationToken cancellationToken) =>
-        activity.ReadAsync(time.GetUtcNow(), hours, cancellationToken);
+    public async Task<IReadOnlyList<ActivityHour>> GetActivityAsync(int hours, CancellationToken cancellationToken)
+    {
+        await schema.RequireReadyAsync(cancellationToken);
+        return await activity.ReadAsync(time.GetUtcNow(), hours, cancellationToken);
+    }
 
     public async Task<HealthReport> GetHealthAsync(CancellationToken cancellationToken)
     {
