@@ -82,6 +82,10 @@ else
   psql -c "DROP TABLE $journal"
 fi
 
+# Migration 0001 stamps the tables it created with the clock; a fixed time keeps regenerating stable.
+psql -c "DO \$\$ BEGIN IF to_regclass('synthetic_created_tables') IS NOT NULL THEN
+  UPDATE synthetic_created_tables SET created_at = timestamptz '2026-01-01 00:00:01+00'; END IF; END \$\$"
+
 # Tables in foreign-key order (a table after every table it references), the journal aside.
 tables=$(psql -At -c "
   WITH RECURSIVE t AS (

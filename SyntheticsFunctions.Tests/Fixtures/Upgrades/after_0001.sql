@@ -358,20 +358,20 @@ INSERT INTO public.sim_users VALUES
 -- Data for Name: synthetic_created_tables; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_created_tables VALUES
-	('profiles', '2026-12-02 07:44:38.368724+00'),
-	('sim_users', '2026-12-02 07:44:38.373969+00'),
-	('journeys', '2026-12-02 07:44:38.383297+00'),
-	('journey_scenes', '2026-12-02 07:44:38.393674+00'),
-	('scene_contracts', '2026-12-02 07:44:38.401018+00'),
-	('mindblocks', '2026-12-02 07:44:38.407276+00'),
-	('journey_instances', '2026-12-02 07:44:38.412254+00'),
-	('journey_instance_scenes', '2026-12-02 07:44:38.417289+00'),
-	('journey_scene_events', '2026-12-02 07:44:38.422269+00'),
-	('journey_scene_captures', '2026-12-02 07:44:38.428406+00'),
-	('journey_resistance_checks', '2026-12-02 07:44:38.433522+00'),
-	('journey_real_world_triggers', '2026-12-02 07:44:38.438625+00'),
-	('mindblock_events', '2026-12-02 07:44:38.446208+00'),
-	('user_mindblock_status', '2026-12-02 07:44:38.45296+00');
+	('profiles', '2026-01-01 00:00:01+00'),
+	('sim_users', '2026-01-01 00:00:01+00'),
+	('journeys', '2026-01-01 00:00:01+00'),
+	('journey_scenes', '2026-01-01 00:00:01+00'),
+	('scene_contracts', '2026-01-01 00:00:01+00'),
+	('mindblocks', '2026-01-01 00:00:01+00'),
+	('journey_instances', '2026-01-01 00:00:01+00'),
+	('journey_instance_scenes', '2026-01-01 00:00:01+00'),
+	('journey_scene_events', '2026-01-01 00:00:01+00'),
+	('journey_scene_captures', '2026-01-01 00:00:01+00'),
+	('journey_resistance_checks', '2026-01-01 00:00:01+00'),
+	('journey_real_world_triggers', '2026-01-01 00:00:01+00'),
+	('mindblock_events', '2026-01-01 00:00:01+00'),
+	('user_mindblock_status', '2026-01-01 00:00:01+00');
 
 -- Data for Name: synthetic_runs; Type: TABLE DATA; Schema: public; Owner: -
 

@@ -397,20 +397,20 @@ INSERT INTO public.sim_users VALUES
 -- Data for Name: synthetic_created_tables; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_created_tables VALUES
-	('profiles', '2026-12-02 07:44:41.79377+00'),
-	('sim_users', '2026-12-02 07:44:41.798799+00'),
-	('journeys', '2026-12-02 07:44:41.807789+00'),
-	('journey_scenes', '2026-12-02 07:44:41.813556+00'),
-	('scene_contracts', '2026-12-02 07:44:41.819473+00'),
-	('mindblocks', '2026-12-02 07:44:41.825024+00'),
-	('journey_instances', '2026-12-02 07:44:41.830067+00'),
-	('journey_instance_scenes', '2026-12-02 07:44:41.835564+00'),
-	('journey_scene_events', '2026-12-02 07:44:41.840813+00'),
-	('journey_scene_captures', '2026-12-02 07:44:41.846915+00'),
-	('journey_resistance_checks', '2026-12-02 07:44:41.852614+00'),
-	('journey_real_world_triggers', '2026-12-02 07:44:41.857532+00'),
-	('mindblock_events', '2026-12-02 07:44:41.862509+00'),
-	('user_mindblock_status', '2026-12-02 07:44:41.868557+00');
+	('profiles', '2026-01-01 00:00:01+00'),
+	('sim_users', '2026-01-01 00:00:01+00'),
+	('journeys', '2026-01-01 00:00:01+00'),
+	('journey_scenes', '2026-01-01 00:00:01+00'),
+	('scene_contracts', '2026-01-01 00:00:01+00'),
+	('mindblocks', '2026-01-01 00:00:01+00'),
+	('journey_instances', '2026-01-01 00:00:01+00'),
+	('journey_instance_scenes', '2026-01-01 00:00:01+00'),
+	('journey_scene_events', '2026-01-01 00:00:01+00'),
+	('journey_scene_captures', '2026-01-01 00:00:01+00'),
+	('journey_resistance_checks', '2026-01-01 00:00:01+00'),
+	('journey_real_world_triggers', '2026-01-01 00:00:01+00'),
+	('mindblock_events', '2026-01-01 00:00:01+00'),
+	('user_mindblock_status', '2026-01-01 00:00:01+00');
 
 -- Data for Name: synthetic_runs; Type: TABLE DATA; Schema: public; Owner: -
 

@@ -416,20 +416,20 @@ INSERT INTO public.synthetic_cleanups VALUES
 -- Data for Name: synthetic_created_tables; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_created_tables VALUES
-	('profiles', '2026-12-02 07:45:20.09821+00'),
-	('sim_users', '2026-12-02 07:45:20.103606+00'),
-	('journeys', '2026-12-02 07:45:20.10983+00'),
-	('journey_scenes', '2026-12-02 07:45:20.116114+00'),
-	('scene_contracts', '2026-12-02 07:45:20.125203+00'),
-	('mindblocks', '2026-12-02 07:45:20.131155+00'),
-	('journey_instances', '2026-12-02 07:45:20.136217+00'),
-	('journey_instance_scenes', '2026-12-02 07:45:20.141281+00'),
-	('journey_scene_events', '2026-12-02 07:45:20.146365+00'),
-	('journey_scene_captures', '2026-12-02 07:45:20.152493+00'),
-	('journey_resistance_checks', '2026-12-02 07:45:20.157759+00'),
-	('journey_real_world_triggers', '2026-12-02 07:45:20.162634+00'),
-	('mindblock_events', '2026-12-02 07:45:20.167832+00'),
-	('user_mindblock_status', '2026-12-02 07:45:20.173988+00');
+	('profiles', '2026-01-01 00:00:01+00'),
+	('sim_users', '2026-01-01 00:00:01+00'),
+	('journeys', '2026-01-01 00:00:01+00'),
+	('journey_scenes', '2026-01-01 00:00:01+00'),
+	('scene_contracts', '2026-01-01 00:00:01+00'),
+	('mindblocks', '2026-01-01 00:00:01+00'),
+	('journey_instances', '2026-01-01 00:00:01+00'),
+	('journey_instance_scenes', '2026-01-01 00:00:01+00'),
+	('journey_scene_events', '2026-01-01 00:00:01+00'),
+	('journey_scene_captures', '2026-01-01 00:00:01+00'),
+	('journey_resistance_checks', '2026-01-01 00:00:01+00'),
+	('journey_real_world_triggers', '2026-01-01 00:00:01+00'),
+	('mindblock_events', '2026-01-01 00:00:01+00'),
+	('user_mindblock_status', '2026-01-01 00:00:01+00');
 
 -- Data for Name: synthetic_runs; Type: TABLE DATA; Schema: public; Owner: -
 

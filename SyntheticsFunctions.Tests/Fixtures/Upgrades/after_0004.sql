@@ -478,20 +478,20 @@ INSERT INTO public.synthetic_cleanups VALUES
 -- Data for Name: synthetic_created_tables; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_created_tables VALUES
-	('profiles', '2026-12-02 07:44:48.6436+00'),
-	('sim_users', '2026-12-02 07:44:48.649739+00'),
-	('journeys', '2026-12-02 07:44:48.655768+00'),
-	('journey_scenes', '2026-12-02 07:44:48.663263+00'),
-	('scene_contracts', '2026-12-02 07:44:48.671249+00'),
-	('mindblocks', '2026-12-02 07:44:48.678695+00'),
-	('journey_instances', '2026-12-02 07:44:48.684988+00'),
-	('journey_instance_scenes', '2026-12-02 07:44:48.691606+00'),
-	('journey_scene_events', '2026-12-02 07:44:48.698195+00'),
-	('journey_scene_captures', '2026-12-02 07:44:48.70633+00'),
-	('journey_resistance_checks', '2026-12-02 07:44:48.713272+00'),
-	('journey_real_world_triggers', '2026-12-02 07:44:48.719883+00'),
-	('mindblock_events', '2026-12-02 07:44:48.726575+00'),
-	('user_mindblock_status', '2026-12-02 07:44:48.733694+00');
+	('profiles', '2026-01-01 00:00:01+00'),
+	('sim_users', '2026-01-01 00:00:01+00'),
+	('journeys', '2026-01-01 00:00:01+00'),
+	('journey_scenes', '2026-01-01 00:00:01+00'),
+	('scene_contracts', '2026-01-01 00:00:01+00'),
+	('mindblocks', '2026-01-01 00:00:01+00'),
+	('journey_instances', '2026-01-01 00:00:01+00'),
+	('journey_instance_scenes', '2026-01-01 00:00:01+00'),
+	('journey_scene_events', '2026-01-01 00:00:01+00'),
+	('journey_scene_captures', '2026-01-01 00:00:01+00'),
+	('journey_resistance_checks', '2026-01-01 00:00:01+00'),
+	('journey_real_world_triggers', '2026-01-01 00:00:01+00'),
+	('mindblock_events', '2026-01-01 00:00:01+00'),
+	('user_mindblock_status', '2026-01-01 00:00:01+00');
 
 -- Data for Name: synthetic_event_minutes; Type: TABLE DATA; Schema: public; Owner: -
 

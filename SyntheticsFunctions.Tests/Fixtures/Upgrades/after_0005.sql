@@ -501,20 +501,20 @@ INSERT INTO public.synthetic_cleanups VALUES
 -- Data for Name: synthetic_created_tables; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_created_tables VALUES
-	('profiles', '2026-12-02 07:44:52.122807+00'),
-	('sim_users', '2026-12-02 07:44:52.128146+00'),
-	('journeys', '2026-12-02 07:44:52.13385+00'),
-	('journey_scenes', '2026-12-02 07:44:52.139847+00'),
-	('scene_contracts', '2026-12-02 07:44:52.146068+00'),
-	('mindblocks', '2026-12-02 07:44:52.151943+00'),
-	('journey_instances', '2026-12-02 07:44:52.156978+00'),
-	('journey_instance_scenes', '2026-12-02 07:44:52.162034+00'),
-	('journey_scene_events', '2026-12-02 07:44:52.167314+00'),
-	('journey_scene_captures', '2026-12-02 07:44:52.173651+00'),
-	('journey_resistance_checks', '2026-12-02 07:44:52.179353+00'),
-	('journey_real_world_triggers', '2026-12-02 07:44:52.184462+00'),
-	('mindblock_events', '2026-12-02 07:44:52.189729+00'),
-	('user_mindblock_status', '2026-12-02 07:44:52.1963+00');
+	('profiles', '2026-01-01 00:00:01+00'),
+	('sim_users', '2026-01-01 00:00:01+00'),
+	('journeys', '2026-01-01 00:00:01+00'),
+	('journey_scenes', '2026-01-01 00:00:01+00'),
+	('scene_contracts', '2026-01-01 00:00:01+00'),
+	('mindblocks', '2026-01-01 00:00:01+00'),
+	('journey_instances', '2026-01-01 00:00:01+00'),
+	('journey_instance_scenes', '2026-01-01 00:00:01+00'),
+	('journey_scene_events', '2026-01-01 00:00:01+00'),
+	('journey_scene_captures', '2026-01-01 00:00:01+00'),
+	('journey_resistance_checks', '2026-01-01 00:00:01+00'),
+	('journey_real_world_triggers', '2026-01-01 00:00:01+00'),
+	('mindblock_events', '2026-01-01 00:00:01+00'),
+	('user_mindblock_status', '2026-01-01 00:00:01+00');
 
 -- Data for Name: synthetic_event_minutes; Type: TABLE DATA; Schema: public; Owner: -
 

@@ -532,20 +532,20 @@ INSERT INTO public.synthetic_cleanups VALUES
 -- Data for Name: synthetic_created_tables; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_created_tables VALUES
-	('profiles', '2026-12-02 07:44:56.08522+00'),
-	('sim_users', '2026-12-02 07:44:56.091758+00'),
-	('journeys', '2026-12-02 07:44:56.099379+00'),
-	('journey_scenes', '2026-12-02 07:44:56.107036+00'),
-	('scene_contracts', '2026-12-02 07:44:56.11499+00'),
-	('mindblocks', '2026-12-02 07:44:56.122414+00'),
-	('journey_instances', '2026-12-02 07:44:56.128886+00'),
-	('journey_instance_scenes', '2026-12-02 07:44:56.135412+00'),
-	('journey_scene_events', '2026-12-02 07:44:56.141755+00'),
-	('journey_scene_captures', '2026-12-02 07:44:56.149488+00'),
-	('journey_resistance_checks', '2026-12-02 07:44:56.156212+00'),
-	('journey_real_world_triggers', '2026-12-02 07:44:56.162538+00'),
-	('mindblock_events', '2026-12-02 07:44:56.168904+00'),
-	('user_mindblock_status', '2026-12-02 07:44:56.176398+00');
+	('profiles', '2026-01-01 00:00:01+00'),
+	('sim_users', '2026-01-01 00:00:01+00'),
+	('journeys', '2026-01-01 00:00:01+00'),
+	('journey_scenes', '2026-01-01 00:00:01+00'),
+	('scene_contracts', '2026-01-01 00:00:01+00'),
+	('mindblocks', '2026-01-01 00:00:01+00'),
+	('journey_instances', '2026-01-01 00:00:01+00'),
+	('journey_instance_scenes', '2026-01-01 00:00:01+00'),
+	('journey_scene_events', '2026-01-01 00:00:01+00'),
+	('journey_scene_captures', '2026-01-01 00:00:01+00'),
+	('journey_resistance_checks', '2026-01-01 00:00:01+00'),
+	('journey_real_world_triggers', '2026-01-01 00:00:01+00'),
+	('mindblock_events', '2026-01-01 00:00:01+00'),
+	('user_mindblock_status', '2026-01-01 00:00:01+00');
 
 -- Data for Name: synthetic_event_minutes; Type: TABLE DATA; Schema: public; Owner: -
 

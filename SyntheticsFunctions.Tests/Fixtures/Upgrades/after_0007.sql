@@ -533,20 +533,20 @@ INSERT INTO public.synthetic_cleanups VALUES
 -- Data for Name: synthetic_created_tables; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_created_tables VALUES
-	('profiles', '2026-12-02 07:45:00.145986+00'),
-	('sim_users', '2026-12-02 07:45:00.153027+00'),
-	('journeys', '2026-12-02 07:45:00.160888+00'),
-	('journey_scenes', '2026-12-02 07:45:00.169154+00'),
-	('scene_contracts', '2026-12-02 07:45:00.177985+00'),
-	('mindblocks', '2026-12-02 07:45:00.186092+00'),
-	('journey_instances', '2026-12-02 07:45:00.192618+00'),
-	('journey_instance_scenes', '2026-12-02 07:45:00.199094+00'),
-	('journey_scene_events', '2026-12-02 07:45:00.20629+00'),
-	('journey_scene_captures', '2026-12-02 07:45:00.215189+00'),
-	('journey_resistance_checks', '2026-12-02 07:45:00.222374+00'),
-	('journey_real_world_triggers', '2026-12-02 07:45:00.229037+00'),
-	('mindblock_events', '2026-12-02 07:45:00.235938+00'),
-	('user_mindblock_status', '2026-12-02 07:45:00.243957+00');
+	('profiles', '2026-01-01 00:00:01+00'),
+	('sim_users', '2026-01-01 00:00:01+00'),
+	('journeys', '2026-01-01 00:00:01+00'),
+	('journey_scenes', '2026-01-01 00:00:01+00'),
+	('scene_contracts', '2026-01-01 00:00:01+00'),
+	('mindblocks', '2026-01-01 00:00:01+00'),
+	('journey_instances', '2026-01-01 00:00:01+00'),
+	('journey_instance_scenes', '2026-01-01 00:00:01+00'),
+	('journey_scene_events', '2026-01-01 00:00:01+00'),
+	('journey_scene_captures', '2026-01-01 00:00:01+00'),
+	('journey_resistance_checks', '2026-01-01 00:00:01+00'),
+	('journey_real_world_triggers', '2026-01-01 00:00:01+00'),
+	('mindblock_events', '2026-01-01 00:00:01+00'),
+	('user_mindblock_status', '2026-01-01 00:00:01+00');
 
 -- Data for Name: synthetic_event_minutes; Type: TABLE DATA; Schema: public; Owner: -
 

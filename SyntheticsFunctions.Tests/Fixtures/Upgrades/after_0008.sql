@@ -571,20 +571,20 @@ INSERT INTO public.synthetic_cleanups VALUES
 -- Data for Name: synthetic_created_tables; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_created_tables VALUES
-	('profiles', '2026-12-02 07:45:04.426209+00'),
-	('sim_users', '2026-12-02 07:45:04.435907+00'),
-	('journeys', '2026-12-02 07:45:04.446182+00'),
-	('journey_scenes', '2026-12-02 07:45:04.459681+00'),
-	('scene_contracts', '2026-12-02 07:45:04.470323+00'),
-	('mindblocks', '2026-12-02 07:45:04.480446+00'),
-	('journey_instances', '2026-12-02 07:45:04.489616+00'),
-	('journey_instance_scenes', '2026-12-02 07:45:04.498146+00'),
-	('journey_scene_events', '2026-12-02 07:45:04.527566+00'),
-	('journey_scene_captures', '2026-12-02 07:45:04.538638+00'),
-	('journey_resistance_checks', '2026-12-02 07:45:04.548103+00'),
-	('journey_real_world_triggers', '2026-12-02 07:45:04.553966+00'),
-	('mindblock_events', '2026-12-02 07:45:04.563873+00'),
-	('user_mindblock_status', '2026-12-02 07:45:04.571121+00');
+	('profiles', '2026-01-01 00:00:01+00'),
+	('sim_users', '2026-01-01 00:00:01+00'),
+	('journeys', '2026-01-01 00:00:01+00'),
+	('journey_scenes', '2026-01-01 00:00:01+00'),
+	('scene_contracts', '2026-01-01 00:00:01+00'),
+	('mindblocks', '2026-01-01 00:00:01+00'),
+	('journey_instances', '2026-01-01 00:00:01+00'),
+	('journey_instance_scenes', '2026-01-01 00:00:01+00'),
+	('journey_scene_events', '2026-01-01 00:00:01+00'),
+	('journey_scene_captures', '2026-01-01 00:00:01+00'),
+	('journey_resistance_checks', '2026-01-01 00:00:01+00'),
+	('journey_real_world_triggers', '2026-01-01 00:00:01+00'),
+	('mindblock_events', '2026-01-01 00:00:01+00'),
+	('user_mindblock_status', '2026-01-01 00:00:01+00');
 
 -- Data for Name: synthetic_event_minutes; Type: TABLE DATA; Schema: public; Owner: -
 

@@ -592,20 +592,20 @@ INSERT INTO public.synthetic_cleanups VALUES
 -- Data for Name: synthetic_created_tables; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_created_tables VALUES
-	('profiles', '2026-12-02 07:45:08.228042+00'),
-	('sim_users', '2026-12-02 07:45:08.233558+00'),
-	('journeys', '2026-12-02 07:45:08.239966+00'),
-	('journey_scenes', '2026-12-02 07:45:08.246328+00'),
-	('scene_contracts', '2026-12-02 07:45:08.252998+00'),
-	('mindblocks', '2026-12-02 07:45:08.259203+00'),
-	('journey_instances', '2026-12-02 07:45:08.264623+00'),
-	('journey_instance_scenes', '2026-12-02 07:45:08.271032+00'),
-	('journey_scene_events', '2026-12-02 07:45:08.276541+00'),
-	('journey_scene_captures', '2026-12-02 07:45:08.283033+00'),
-	('journey_resistance_checks', '2026-12-02 07:45:08.288705+00'),
-	('journey_real_world_triggers', '2026-12-02 07:45:08.293841+00'),
-	('mindblock_events', '2026-12-02 07:45:08.299255+00'),
-	('user_mindblock_status', '2026-12-02 07:45:08.305921+00');
+	('profiles', '2026-01-01 00:00:01+00'),
+	('sim_users', '2026-01-01 00:00:01+00'),
+	('journeys', '2026-01-01 00:00:01+00'),
+	('journey_scenes', '2026-01-01 00:00:01+00'),
+	('scene_contracts', '2026-01-01 00:00:01+00'),
+	('mindblocks', '2026-01-01 00:00:01+00'),
+	('journey_instances', '2026-01-01 00:00:01+00'),
+	('journey_instance_scenes', '2026-01-01 00:00:01+00'),
+	('journey_scene_events', '2026-01-01 00:00:01+00'),
+	('journey_scene_captures', '2026-01-01 00:00:01+00'),
+	('journey_resistance_checks', '2026-01-01 00:00:01+00'),
+	('journey_real_world_triggers', '2026-01-01 00:00:01+00'),
+	('mindblock_events', '2026-01-01 00:00:01+00'),
+	('user_mindblock_status', '2026-01-01 00:00:01+00');
 
 -- Data for Name: synthetic_event_minutes; Type: TABLE DATA; Schema: public; Owner: -
 

@@ -488,20 +488,20 @@ INSERT INTO public.synthetic_cleanups VALUES
 -- Data for Name: synthetic_created_tables; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_created_tables VALUES
-	('profiles', '2026-12-02 07:45:12.619997+00'),
-	('sim_users', '2026-12-02 07:45:12.625699+00'),
-	('journeys', '2026-12-02 07:45:12.631745+00'),
-	('journey_scenes', '2026-12-02 07:45:12.638042+00'),
-	('scene_contracts', '2026-12-02 07:45:12.644595+00'),
-	('mindblocks', '2026-12-02 07:45:12.650747+00'),
-	('journey_instances', '2026-12-02 07:45:12.656286+00'),
-	('journey_instance_scenes', '2026-12-02 07:45:12.661694+00'),
-	('journey_scene_events', '2026-12-02 07:45:12.668202+00'),
-	('journey_scene_captures', '2026-12-02 07:45:12.675579+00'),
-	('journey_resistance_checks', '2026-12-02 07:45:12.680954+00'),
-	('journey_real_world_triggers', '2026-12-02 07:45:12.686101+00'),
-	('mindblock_events', '2026-12-02 07:45:12.69146+00'),
-	('user_mindblock_status', '2026-12-02 07:45:12.698025+00');
+	('profiles', '2026-01-01 00:00:01+00'),
+	('sim_users', '2026-01-01 00:00:01+00'),
+	('journeys', '2026-01-01 00:00:01+00'),
+	('journey_scenes', '2026-01-01 00:00:01+00'),
+	('scene_contracts', '2026-01-01 00:00:01+00'),
+	('mindblocks', '2026-01-01 00:00:01+00'),
+	('journey_instances', '2026-01-01 00:00:01+00'),
+	('journey_instance_scenes', '2026-01-01 00:00:01+00'),
+	('journey_scene_events', '2026-01-01 00:00:01+00'),
+	('journey_scene_captures', '2026-01-01 00:00:01+00'),
+	('journey_resistance_checks', '2026-01-01 00:00:01+00'),
+	('journey_real_world_triggers', '2026-01-01 00:00:01+00'),
+	('mindblock_events', '2026-01-01 00:00:01+00'),
+	('user_mindblock_status', '2026-01-01 00:00:01+00');
 
 -- Data for Name: synthetic_event_minutes; Type: TABLE DATA; Schema: public; Owner: -
 

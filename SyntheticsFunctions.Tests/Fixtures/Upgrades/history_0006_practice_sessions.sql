@@ -502,20 +502,20 @@ INSERT INTO public.synthetic_cleanups VALUES
 -- Data for Name: synthetic_created_tables; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_created_tables VALUES
-	('profiles', '2026-12-02 07:45:16.356479+00'),
-	('sim_users', '2026-12-02 07:45:16.361779+00'),
-	('journeys', '2026-12-02 07:45:16.368072+00'),
-	('journey_scenes', '2026-12-02 07:45:16.373971+00'),
-	('scene_contracts', '2026-12-02 07:45:16.380346+00'),
-	('mindblocks', '2026-12-02 07:45:16.386355+00'),
-	('journey_instances', '2026-12-02 07:45:16.391495+00'),
-	('journey_instance_scenes', '2026-12-02 07:45:16.396853+00'),
-	('journey_scene_events', '2026-12-02 07:45:16.402021+00'),
-	('journey_scene_captures', '2026-12-02 07:45:16.408418+00'),
-	('journey_resistance_checks', '2026-12-02 07:45:16.413645+00'),
-	('journey_real_world_triggers', '2026-12-02 07:45:16.418786+00'),
-	('mindblock_events', '2026-12-02 07:45:16.423898+00'),
-	('user_mindblock_status', '2026-12-02 07:45:16.430025+00');
+	('profiles', '2026-01-01 00:00:01+00'),
+	('sim_users', '2026-01-01 00:00:01+00'),
+	('journeys', '2026-01-01 00:00:01+00'),
+	('journey_scenes', '2026-01-01 00:00:01+00'),
+	('scene_contracts', '2026-01-01 00:00:01+00'),
+	('mindblocks', '2026-01-01 00:00:01+00'),
+	('journey_instances', '2026-01-01 00:00:01+00'),
+	('journey_instance_scenes', '2026-01-01 00:00:01+00'),
+	('journey_scene_events', '2026-01-01 00:00:01+00'),
+	('journey_scene_captures', '2026-01-01 00:00:01+00'),
+	('journey_resistance_checks', '2026-01-01 00:00:01+00'),
+	('journey_real_world_triggers', '2026-01-01 00:00:01+00'),
+	('mindblock_events', '2026-01-01 00:00:01+00'),
+	('user_mindblock_status', '2026-01-01 00:00:01+00');
 
 -- Data for Name: synthetic_event_minutes; Type: TABLE DATA; Schema: public; Owner: -
 
