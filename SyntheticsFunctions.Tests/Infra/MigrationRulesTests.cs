@@ -31,6 +31,9 @@ public partial class MigrationRulesTests
     [InlineData("ALTER TABLE t DROP CONSTRAINT IF EXISTS c_check, ADD CONSTRAINT c_check CHECK (c > 0);", "")]
     [InlineData("ALTER TABLE t DROP CONSTRAINT IF EXISTS c_check, ADD CONSTRAINT other CHECK (c > 0);", "DROP")]
     [InlineData("ALTER TABLE t DROP CONSTRAINT IF EXISTS c_check;", "DROP")]
+    [InlineData("ALTER TABLE t ALTER COLUMN c DROP NOT NULL;", "")]
+    [InlineData("alter table t alter c drop not null;", "")]
+    [InlineData("ALTER TABLE t ALTER COLUMN c DROP DEFAULT;", "DROP")]
     [InlineData("DROP TABLE t;", "DROP")]
     [InlineData("alter table t drop column c;", "drop")]
     [InlineData("DROP TRIGGER IF EXISTS x ON t;", "DROP")]
@@ -47,13 +50,17 @@ public partial class MigrationRulesTests
 
     private static List<string> Violations(string sql)
     {
-        // A CHECK replaced by one of the same name in the same statement (a widening) is additive.
-        var code = WidenedCheck().Replace(CommentsAndStrings().Replace(sql, " "), " ");
+        // A CHECK replaced by one of the same name in the same statement, or a NOT NULL dropped,
+        // is a widening: the old code's writes still fit, so it is additive.
+        var code = DroppedNotNull().Replace(WidenedCheck().Replace(CommentsAndStrings().Replace(sql, " "), " "), " ");
         return Forbidden().Matches(code).Select(m => m.Value).ToList();
     }
 
     [GeneratedRegex(@"\bDROP\s+CONSTRAINT\s+IF\s+EXISTS\s+(\w+)\s*,\s*ADD\s+CONSTRAINT\s+\1\s+CHECK\b", RegexOptions.IgnoreCase)]
     private static partial Regex WidenedCheck();
+
+    [GeneratedRegex(@"\bALTER\s+(?:COLUMN\s+)?\w+\s+DROP\s+NOT\s+NULL\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DroppedNotNull();
 
     [GeneratedRegex(@"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\$\$.*?\$\$", RegexOptions.Singleline)]
     private static partial Regex CommentsAndStrings();

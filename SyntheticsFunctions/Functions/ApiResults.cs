@@ -34,16 +34,33 @@ public static class ApiResults
     /// <summary>The one answer to a bug; the detail goes to the logs under the correlation id.</summary>
     public const string InternalError = "An internal error occurred.";
 
+    /// <summary>The title of the 503 every route answers while the schema is incompatible.</summary>
+    public const string SchemaIncompatibleTitle = "The schema is incompatible.";
+
     /// <summary>
-    /// Runs a call that needs the database. Storage failures and timeouts answer 503 problem+json
-    /// with a fixed message and the correlation id; anything else is a bug and answers 500 with a
-    /// fixed message and the correlation id. The exception itself goes to the logs only.
+    /// 503 problem+json naming each schema problem (in the detail and as <c>problems</c>), as
+    /// health lists them. The problems are the schema's, written for the database's owner; they
+    /// are the one failure text a caller sees.
+    /// </summary>
+    public static IResult SchemaIncompatible(IReadOnlyList<string> problems) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, SchemaIncompatibleTitle, string.Join("; ", problems),
+            new Dictionary<string, object?> { ["problems"] = problems });
+
+    /// <summary>
+    /// Runs a call that needs the database. A schema the use case refused (the schema gate's
+    /// verdict) answers 503 naming its problems. Storage failures and timeouts answer 503
+    /// problem+json with a fixed message and the correlation id; anything else is a bug and
+    /// answers 500 with a fixed message and the correlation id. The exception itself goes to the logs only.
     /// </summary>
     public static async Task<IResult> GuardAsync(HttpRequest request, Func<Task<IResult>> call)
     {
         try
         {
             return await call();
+        }
+        catch (Service.SchemaIncompatibleException e)
+        {
+            return SchemaIncompatible(e.Problems);
         }
         catch (Exception e) when (e is not OperationCanceledException || !request.HttpContext.RequestAborted.IsCancellationRequested)
         {

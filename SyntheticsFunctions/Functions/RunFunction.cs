@@ -74,9 +74,7 @@ public static class RunResponses
             outcome.Result.SessionsContinued,
             outcome.Result.RowsPerTable,
             outcome.Result.TotalRows)),
-        RunStatus.SchemaIncompatible => ApiResults.Problem(
-            StatusCodes.Status503ServiceUnavailable, "The schema is incompatible.", string.Join("; ", outcome.Problems),
-            new Dictionary<string, object?> { ["problems"] = outcome.Problems }),
+        RunStatus.SchemaIncompatible => ApiResults.SchemaIncompatible(outcome.Problems),
         _ when outcome.Category == Storage.Runs.FailureCategories.DatabaseUnavailable => ApiResults.Unavailable(
             outcome.CorrelationId ?? "", new Dictionary<string, object?> { ["run_id"] = outcome.RunId, ["failure_category"] = outcome.Category }),
         _ => ApiResults.Problem(

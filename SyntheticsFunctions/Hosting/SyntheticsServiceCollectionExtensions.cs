@@ -83,6 +83,8 @@ public static class SyntheticsServiceCollectionExtensions
         });
 
         // Storage: each part does one job over the one data source.
+        // TryAdd: a test may register the next release (a migration and the column it adds) first.
+        services.TryAddSingleton(SchemaRelease.Current);
         services.AddSingleton<SchemaInspector>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<IndexAdvisor>();

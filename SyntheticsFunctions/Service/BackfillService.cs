@@ -53,7 +53,7 @@ public sealed class BackfillService(
 
     public async Task<BackfillStart> StartAsync(int days, bool purgeFirst, CancellationToken cancellationToken, long? seed = null)
     {
-        await RequireSchemaAsync(cancellationToken);
+        await schema.RequireReadyAsync(cancellationToken);
         var current = await settings.ReadAsync(cancellationToken);
         if (days > current.RetainDays)
         {
@@ -74,14 +74,14 @@ public sealed class BackfillService(
 
     public async Task<BackfillProgress?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
-        await RequireSchemaAsync(cancellationToken);
+        await schema.RequireReadyAsync(cancellationToken);
         var job = await store.GetAsync(id, cancellationToken);
         return job is null ? null : Progress(job);
     }
 
     public async Task<BackfillProgress?> CancelAsync(Guid id, CancellationToken cancellationToken)
     {
-        await RequireSchemaAsync(cancellationToken);
+        await schema.RequireReadyAsync(cancellationToken);
         var job = await store.CancelAsync(id, time.GetUtcNow(), cancellationToken);
         if (job is not null)
         {
@@ -254,19 +254,4 @@ public sealed class BackfillService(
     }
 
     private BackfillPass Finished(BackfillJob? job, int chunks) => new(job?.Id, chunks, job?.State);
-
-    private async Task RequireSchemaAsync(CancellationToken cancellationToken)
-    {
-        var status = await schema.EnsureReadyAsync(cancellationToken);
-        if (!status.Compatible)
-        {
-            throw new SchemaIncompatibleException(status.Problems);
-        }
-    }
-}
-
-/// <summary>The schema cannot take the engine's writes; the caller answers 503 naming the problems.</summary>
-public sealed class SchemaIncompatibleException(IReadOnlyList<string> problems) : Exception("The schema is incompatible: " + string.Join("; ", problems))
-{
-    public IReadOnlyList<string> Problems { get; } = problems;
 }

@@ -17,10 +17,11 @@ public interface ICleanupService
 /// <summary>What a purge removed.</summary>
 public sealed record PurgeResult(CleanupResult Result, long SimUsers, long Profiles);
 
-public sealed class CleanupService(CleanupStore cleanup, SettingsStore settings, TimeProvider time, RandomSource random, ILogger<CleanupService> logger) : ICleanupService
+public sealed class CleanupService(CleanupStore cleanup, SettingsStore settings, SchemaGate schema, TimeProvider time, RandomSource random, ILogger<CleanupService> logger) : ICleanupService
 {
     public async Task<CleanupResult> CleanupAsync(int? retainDays, string kind, CancellationToken cancellationToken)
     {
+        await schema.RequireReadyAsync(cancellationToken);
         var days = retainDays ?? (await settings.ReadAsync(cancellationToken)).RetainDays;
         var now = time.GetUtcNow();
         var result = await cleanup.DeleteAsync(Uuid7.Create(now, new Random(random.Next(int.MaxValue))), kind, now, now.AddDays(-days), days, CleanupStore.DefaultBatchSize, cancellationToken);
@@ -31,6 +32,7 @@ public sealed class CleanupService(CleanupStore cleanup, SettingsStore settings,
 
     public async Task<PurgeResult> PurgeAsync(CancellationToken cancellationToken)
     {
+        await schema.RequireReadyAsync(cancellationToken);
         var now = time.GetUtcNow();
         var result = await cleanup.DeleteAsync(Uuid7.Create(now, new Random(random.Next(int.MaxValue))), "purge", now, null, null, CleanupStore.DefaultBatchSize, cancellationToken);
         var (simUsers, profiles) = await cleanup.RemoveCreatedProfilesAsync(cancellationToken);

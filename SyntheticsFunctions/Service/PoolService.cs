@@ -12,12 +12,21 @@ public interface IPoolService
     Task<PoolResize?> ResizeAsync(int size, CancellationToken cancellationToken);
 }
 
-public sealed class PoolService(PoolStore pool, TimeProvider time, ILogger<PoolService> logger) : IPoolService
+public sealed class PoolService(PoolStore pool, SchemaGate schema, TimeProvider time, ILogger<PoolService> logger) : IPoolService
 {
+<<<<<<< HEAD
     public Task<PoolPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken) => pool.ListAsync(page, pageSize, time.GetUtcNow(), cancellationToken);
+=======
+    public async Task<PoolPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await schema.RequireReadyAsync(cancellationToken);
+        return await pool.ListAsync(page, pageSize, cancellationToken);
+    }
+>>>>>>> issue21-upgrades
 
     public async Task<PoolResize?> ResizeAsync(int size, CancellationToken cancellationToken)
     {
+        await schema.RequireReadyAsync(cancellationToken);
         var resized = await pool.ResizeAsync(size, time.GetUtcNow(), cancellationToken);
         if (resized is not null)
         {

@@ -26,6 +26,7 @@ public sealed class RealismService(RealismStore store, SettingsStore settings, S
 
     public async Task<RealismCheck> CheckAsync(int? days, CancellationToken cancellationToken)
     {
+        await schema.RequireReadyAsync(cancellationToken);
         var current = await settings.ReadAsync(cancellationToken);
         var window = days ?? Math.Min(DefaultDays, current.RetainDays);
         if (window < 1 || window > current.RetainDays)

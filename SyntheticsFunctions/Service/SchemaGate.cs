@@ -25,6 +25,7 @@ public sealed class SchemaGate(
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile SchemaStatus? _ready;
+    private volatile string? _migrationFailure;
 
     public async Task<SchemaStatus> EnsureReadyAsync(CancellationToken cancellationToken)
     {
@@ -64,25 +65,55 @@ public sealed class SchemaGate(
         }
     }
 
+    /// <summary>
+    /// For a use case that touches the database: throws <see cref="SchemaIncompatibleException"/>
+    /// naming every problem unless the schema is ready, so each route answers 503 with them
+    /// (<c>ApiResults.GuardAsync</c>) instead of failing on the first statement that meets it.
+    /// </summary>
+    public async Task RequireReadyAsync(CancellationToken cancellationToken)
+    {
+        var status = await EnsureReadyAsync(cancellationToken);
+        if (!status.Compatible)
+        {
+            throw new SchemaIncompatibleException(status.Problems);
+        }
+    }
+
     /// <summary>The migrate command: applies migrations and seeds, whatever MigrateOnStartup says.</summary>
     public async Task<SchemaStatus> MigrateAsync(CancellationToken cancellationToken)
     {
-        var problems = await migrator.MigrateAsync(seeder.SeedAsync, cancellationToken);
-        return problems.Count > 0
-            ? new SchemaStatus(false, [.. problems.Select(p => p.ToString())])
-            : await InspectAsync(cancellationToken);
+        var result = await migrator.MigrateAsync(seeder.SeedAsync, cancellationToken);
+
+        // Kept for health, which only inspects: a failed script leaves no trace in the tables
+        // (it rolled back) and may even leave them looking right, as a renumbered one did.
+        _migrationFailure = result.Failure;
+        if (result.Incompatible.Count > 0)
+        {
+            return new SchemaStatus(false, [.. result.Incompatible.Select(p => p.ToString())]);
+        }
+
+        return result.Failure is { } failure ? new SchemaStatus(false, [failure]) : await InspectAsync(cancellationToken);
     }
 
-    /// <summary>Checks without changing anything: existing tables' columns, then tables still missing.</summary>
+    /// <summary>
+    /// Checks without changing anything: the last migration's failure in this process, else every
+    /// existing table's columns, then tables still missing and migrations not applied.
+    /// </summary>
     public async Task<SchemaStatus> InspectAsync(CancellationToken cancellationToken)
     {
-        var problems = await inspector.FindProblemsAsync(cancellationToken);
+        if (_migrationFailure is { } failure)
+        {
+            return new SchemaStatus(false, [failure]);
+        }
+
+        var problems = await inspector.FindProblemsAsync(SchemaPhase.AfterMigrations, cancellationToken);
         if (problems.Count > 0)
         {
             return new SchemaStatus(false, [.. problems.Select(p => p.ToString())]);
         }
 
         var missing = await inspector.FindMissingTablesAsync(cancellationToken);
+<<<<<<< HEAD
         if (missing.Count > 0)
         {
             return new SchemaStatus(false, [.. missing.Select(t => $"{t} is missing: run the migrate command")]);
@@ -90,5 +121,20 @@ public sealed class SchemaGate(
 
         var pool = await inspector.FindPoolProblemsAsync(cancellationToken);
         return pool.Count > 0 ? new SchemaStatus(false, pool) : SchemaStatus.Ready;
+=======
+        var pending = await inspector.FindPendingMigrationsAsync(cancellationToken);
+        List<string> all =
+        [
+            .. missing.Select(t => $"{t} is missing: run the migrate command"),
+            .. pending.Select(m => $"migration {m} is not applied: run the migrate command"),
+        ];
+        return all.Count > 0 ? new SchemaStatus(false, all) : SchemaStatus.Ready;
+>>>>>>> issue21-upgrades
     }
+}
+
+/// <summary>The schema cannot take the engine's reads and writes; the caller answers 503 naming the problems.</summary>
+public sealed class SchemaIncompatibleException(IReadOnlyList<string> problems) : Exception("The schema is incompatible: " + string.Join("; ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
 }

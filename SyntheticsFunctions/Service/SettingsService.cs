@@ -11,12 +11,18 @@ public interface ISettingsService
     Task<IReadOnlyList<SettingsChange>> HistoryAsync(int limit, CancellationToken cancellationToken);
 }
 
-public sealed class SettingsService(SettingsStore settings, TimeProvider time) : ISettingsService
+public sealed class SettingsService(SettingsStore settings, SchemaGate schema, TimeProvider time) : ISettingsService
 {
     /// <summary>Applies a validated partial change at the app's clock; the database records it in the settings history.</summary>
-    public Task<EngineSettings> UpdateAsync(SettingsPatch patch, string source, CancellationToken cancellationToken) =>
-        settings.UpdateAsync(patch, source, time.GetUtcNow(), cancellationToken);
+    public async Task<EngineSettings> UpdateAsync(SettingsPatch patch, string source, CancellationToken cancellationToken)
+    {
+        await schema.RequireReadyAsync(cancellationToken);
+        return await settings.UpdateAsync(patch, source, time.GetUtcNow(), cancellationToken);
+    }
 
-    public Task<IReadOnlyList<SettingsChange>> HistoryAsync(int limit, CancellationToken cancellationToken) =>
-        settings.HistoryAsync(limit, cancellationToken);
+    public async Task<IReadOnlyList<SettingsChange>> HistoryAsync(int limit, CancellationToken cancellationToken)
+    {
+        await schema.RequireReadyAsync(cancellationToken);
+        return await settings.HistoryAsync(limit, cancellationToken);
+    }
 }

@@ -62,6 +62,7 @@ public sealed class StatusService(
 
     public async Task<EngineStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
+        await schema.RequireReadyAsync(cancellationToken);
         var now = time.GetUtcNow();
         var current = await status.ReadAsync(now, cancellationToken);
         var multiplier = ActivityCurve.ForPool(current.PoolTimezones, now);
@@ -79,10 +80,17 @@ public sealed class StatusService(
             ? PoolCapacity.For(settings, Math.Max(members, options.Value.PoolSize), growable: true)
             : PoolCapacity.For(settings, members, growable: false);
 
-    public Task<IReadOnlyList<IndexRecommendation>> GetIndexRecommendationsAsync(CancellationToken cancellationToken) => indexes.ReadAsync(cancellationToken);
+    public async Task<IReadOnlyList<IndexRecommendation>> GetIndexRecommendationsAsync(CancellationToken cancellationToken)
+    {
+        await schema.RequireReadyAsync(cancellationToken);
+        return await indexes.ReadAsync(cancellationToken);
+    }
 
-    public Task<IReadOnlyList<ActivityHour>> GetActivityAsync(int hours, CancellationToken cancellationToken) =>
-        activity.ReadAsync(time.GetUtcNow(), hours, cancellationToken);
+    public async Task<IReadOnlyList<ActivityHour>> GetActivityAsync(int hours, CancellationToken cancellationToken)
+    {
+        await schema.RequireReadyAsync(cancellationToken);
+        return await activity.ReadAsync(time.GetUtcNow(), hours, cancellationToken);
+    }
 
     public async Task<HealthReport> GetHealthAsync(CancellationToken cancellationToken)
     {

@@ -4,25 +4,50 @@ using SyntheticsFunctions.Configuration;
 
 namespace SyntheticsFunctions.Storage;
 
-/// <summary>What the database holds: compatibility of existing tables and the applied schema version.</summary>
-public sealed class SchemaInspector(NpgsqlDataSource dataSource, IOptions<SyntheticsOptions> options)
+/// <summary>What the database holds: compatibility of existing tables, the migrations applied and the schema version.</summary>
+public sealed class SchemaInspector(NpgsqlDataSource dataSource, SchemaRelease release, IOptions<SyntheticsOptions> options)
 {
     public const string JournalTable = "synthetics_schema_versions";
 
     private readonly string _schema = options.Value.Schema;
 
-    /// <summary>Problems with tables that exist; tables that do not exist yet are left to the migrations.</summary>
-    public async Task<IReadOnlyList<SchemaProblem>> FindProblemsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Problems with tables that exist; tables that do not exist yet are left to the migrations.
+    /// Before migrating, the tables the engine created are left to them too (see <see cref="SchemaPhase"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<SchemaProblem>> FindProblemsAsync(SchemaPhase phase, CancellationToken cancellationToken)
     {
         var existing = await ReadColumnsAsync(cancellationToken);
-        return SchemaContract.Check(existing);
+        var created = phase == SchemaPhase.BeforeMigrations ? await ReadCreatedTablesAsync(cancellationToken) : [];
+        return SchemaContract.Check(release.Columns, existing, created, phase);
     }
 
     /// <summary>Tables of the contract that are not there at all (after migrating, none should be).</summary>
     public async Task<IReadOnlyList<string>> FindMissingTablesAsync(CancellationToken cancellationToken)
     {
         var existing = await ReadColumnsAsync(cancellationToken);
-        return [.. SchemaContract.TableNames.Where(t => !existing.ContainsKey(t))];
+        return [.. release.TableNames.Where(t => !existing.ContainsKey(t))];
+    }
+
+    /// <summary>This release's migrations that the journal does not list, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> FindPendingMigrationsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT scriptname FROM {JournalTable}");
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetString(0));
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // No journal: nothing applied yet.
+        }
+
+        return [.. release.Migrations.Where(m => !applied.Contains(m.Name)).Select(m => m.Version)];
     }
 
     /// <summary>
@@ -89,6 +114,27 @@ public sealed class SchemaInspector(NpgsqlDataSource dataSource, IOptions<Synthe
         return dot < 0 ? withoutExtension : withoutExtension[(dot + 1)..];
     }
 
+    /// <summary>The journey app's tables the engine created (migration 0001 lists them); none before it ran.</summary>
+    private async Task<HashSet<string>> ReadCreatedTablesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT table_name FROM synthetic_created_tables");
+        var tables = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // Never migrated: every table there is the journey app's.
+        }
+
+        return tables;
+    }
+
     private async Task<Dictionary<string, Dictionary<string, string>>> ReadColumnsAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
@@ -101,7 +147,7 @@ public sealed class SchemaInspector(NpgsqlDataSource dataSource, IOptions<Synthe
             WHERE n.nspname = $1 AND c.relname = ANY($2) AND c.relkind IN ('r', 'p')
             """);
         command.Parameters.Add(Sql.P(_schema));
-        command.Parameters.Add(Sql.P(SchemaContract.TableNames.ToArray()));
+        command.Parameters.Add(Sql.P(release.TableNames.ToArray()));
         var tables = new Dictionary<string, Dictionary<string, string>>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -1,0 +1,2 @@
+-- One row as the engine writes it, with the columns the table had when migration 0001 created it (later migrations only add columns that have defaults or allow NULL).
+INSERT INTO journey_real_world_triggers (id, instance_id, user_id, trigger_type, description, created_at, metadata) VALUES ('00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-000000000006', '00000000-0000-4000-8000-000000000001', 'reminder', 'Practise before the meeting', '2026-01-01 08:04:00+00', '{"synthetic": true}');

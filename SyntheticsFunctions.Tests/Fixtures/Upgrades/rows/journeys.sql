@@ -1,0 +1,2 @@
+-- One row as the engine writes it, with the columns the table had when migration 0001 created it (later migrations only add columns that have defaults or allow NULL).
+INSERT INTO journeys (id, slug, title, clinical_focus, created_at, metadata) VALUES ('00000000-0000-4000-8000-000000000002', 'fixture-journey', 'Fixture journey', 'stress', '2026-01-01 08:00:00+00', '{"synthetic": true}');

@@ -1,0 +1,2 @@
+-- One row as the engine writes it, with the columns the table had when migration 0001 created it (later migrations only add columns that have defaults or allow NULL).
+INSERT INTO mindblock_events (id, user_id, mindblock_id, instance_id, signal, intensity, created_at, metadata) VALUES ('00000000-0000-4000-8000-00000000000c', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000005', '00000000-0000-4000-8000-000000000006', 'noticed', 5, '2026-01-01 08:04:00+00', '{"synthetic": true}');

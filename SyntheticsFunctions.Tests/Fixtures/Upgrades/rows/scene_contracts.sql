@@ -1,0 +1,2 @@
+-- One row as the engine writes it, with the columns the table had when migration 0001 created it (later migrations only add columns that have defaults or allow NULL).
+INSERT INTO scene_contracts (id, scene_id, required_captures, capture_prompt, requires_resistance_check, min_dwell_seconds, max_dwell_seconds, created_at, metadata) VALUES ('00000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000003', 1, 'What did you notice?', true, 30, 120, '2026-01-01 08:00:00+00', '{"synthetic": true}');

@@ -1,0 +1,2 @@
+-- One row as the engine writes it, with the columns the table had when migration 0001 created it (later migrations only add columns that have defaults or allow NULL).
+INSERT INTO sim_users (profile_id, persona, timezone, created_at) VALUES ('00000000-0000-4000-8000-000000000001', 'steady_habit_builder', 'Europe/London', '2026-01-01 08:00:00+00');

@@ -1,0 +1,2 @@
+-- One finished backfill, as migration 0006 created the table.
+INSERT INTO synthetic_backfills (id, state, days, seed, purge_first, settings, existing_users, window_start, window_end, cursor, created_at, started_at, updated_at, finished_at) VALUES ('00000000-0000-4000-8000-000000000011', 'succeeded', 1, 7, false, '{}', 1, '2025-12-31 08:00:00+00', '2026-01-01 07:00:00+00', '2026-01-01 07:00:00+00', '2025-12-31 08:00:00+00', '2025-12-31 08:00:00+00', '2026-01-01 07:00:00+00', '2026-01-01 07:00:00+00');

@@ -1,0 +1,2 @@
+-- One cached hour, as migration 0009 created the table (layout 0: no layout the app writes, so the app recomputes the hour, never reads it).
+INSERT INTO synthetic_realism_hours (hour, events, computed_at, triggers, triggers_outside, scenes_checked, contract_violations, rows_checked, rows_out_of_order, captures, capture_texts, layout, sessions, signals) VALUES ('2026-01-01 08:00:00+00', 1, '2026-01-01 09:00:00+00', 1, 0, 1, 0, 1, 0, 1, '{"My shoulders were tense."}', 0, '\x', '\x');

@@ -1,0 +1,2 @@
+-- One cached session, as migration 0008 created the table.
+INSERT INTO synthetic_realism_sessions (day, session_id, user_id, instance_id, started_at, events, abandoned, errored, scenes_opened, mindblock_signals, last_scene_order, resistance_sum, resistance_count, intensity_sum, intensity_count, mindblock_ids, intensities) VALUES ('2026-01-01', '00000000-0000-4000-8000-00000000000f', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000006', '2026-01-01 08:00:00+00', 1, false, false, 1, 1, 1, 4, 1, 5, 1, '{00000000-0000-4000-8000-000000000005}', '{5}');

@@ -1,0 +1,2 @@
+-- One row as the engine writes it, with the columns the table had when migration 0001 created it (later migrations only add columns that have defaults or allow NULL).
+INSERT INTO synthetic_runs (id, trigger, status, seed, window_start, window_end, sessions_requested, sessions_started, sessions_continued, carry_over, rows_written, duration_ms, retries) VALUES ('00000000-0000-4000-8000-00000000000e', 'cron', 'succeeded', 1, '2026-01-01 07:59:00+00', '2026-01-01 08:00:00+00', 1, 1, 0, 0, '{"journey_scene_events": 1}', 12.5, 0);

@@ -1,0 +1,2 @@
+-- One user's state, as migration 0005_runs_and_population created the table.
+INSERT INTO synthetic_user_state (profile_id, signup_at, persona, engagement, chronotype_shift_hours, lifecycle, next_session_at, last_session_at, local_day, sessions_that_day, sessions, last_session_ends_at, progress) VALUES ('00000000-0000-4000-8000-000000000001', '2026-01-01 08:00:00+00', 'steady_habit_builder', 1.0, 0.0, 'active', '2026-01-02 08:00:00+00', '2026-01-01 08:00:00+00', '2026-01-01', 1, 1, '2026-01-01 08:05:00+00', 0.1);

@@ -1,0 +1,2 @@
+-- One row as the engine writes it, with the columns the table had when migration 0001 created it (later migrations only add columns that have defaults or allow NULL).
+INSERT INTO user_mindblock_status (id, user_id, mindblock_id, status, intensity, event_count, last_event_at, updated_at, metadata) VALUES ('00000000-0000-4000-8000-00000000000d', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000005', 'active', 5, 1, '2026-01-01 08:04:00+00', '2026-01-01 08:04:00+00', '{"synthetic": true}');
