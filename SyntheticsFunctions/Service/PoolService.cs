@@ -14,15 +14,11 @@ public interface IPoolService
 
 public sealed class PoolService(PoolStore pool, SchemaGate schema, TimeProvider time, ILogger<PoolService> logger) : IPoolService
 {
-<<<<<<< HEAD
-    public Task<PoolPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken) => pool.ListAsync(page, pageSize, time.GetUtcNow(), cancellationToken);
-=======
     public async Task<PoolPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
     {
         await schema.RequireReadyAsync(cancellationToken);
-        return await pool.ListAsync(page, pageSize, cancellationToken);
+        return await pool.ListAsync(page, pageSize, time.GetUtcNow(), cancellationToken);
     }
->>>>>>> issue21-upgrades
 
     public async Task<PoolResize?> ResizeAsync(int size, CancellationToken cancellationToken)
     {

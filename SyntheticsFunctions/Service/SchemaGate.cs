@@ -113,23 +113,18 @@ public sealed class SchemaGate(
         }
 
         var missing = await inspector.FindMissingTablesAsync(cancellationToken);
-<<<<<<< HEAD
-        if (missing.Count > 0)
-        {
-            return new SchemaStatus(false, [.. missing.Select(t => $"{t} is missing: run the migrate command")]);
-        }
-
-        var pool = await inspector.FindPoolProblemsAsync(cancellationToken);
-        return pool.Count > 0 ? new SchemaStatus(false, pool) : SchemaStatus.Ready;
-=======
         var pending = await inspector.FindPendingMigrationsAsync(cancellationToken);
         List<string> all =
         [
             .. missing.Select(t => $"{t} is missing: run the migrate command"),
             .. pending.Select(m => $"migration {m} is not applied: run the migrate command"),
         ];
+        if (all.Count == 0)
+        {
+            all.AddRange(await inspector.FindPoolProblemsAsync(cancellationToken));
+        }
+
         return all.Count > 0 ? new SchemaStatus(false, all) : SchemaStatus.Ready;
->>>>>>> issue21-upgrades
     }
 }
 
