@@ -307,17 +307,10 @@ public sealed class BackfillPlayer
                 joined = true;
             }
 
-            if (!_users.TryGetValue(candidate.ProfileId, out var user))
+            if (!_users.TryGetValue(candidate.ProfileId, out var user) || user.Retired)
             {
-                // A member signing up: out of the unsigned, into the pool's people.
-                _unsigned!.RemoveAll(m => m.ProfileId == candidate.ProfileId);
-                user = Join(started.UserState.State);
-                joined = true;
-            }
-            else if (user.Retired)
-            {
-                // A member whose earlier life was retired signs up again as someone new.
-                _users.Remove(candidate.ProfileId);
+                // A member signing up (for the first time, or again after a retired life):
+                // out of the unsigned, into the pool's people as someone new.
                 _unsigned!.RemoveAll(m => m.ProfileId == candidate.ProfileId);
                 user = Join(started.UserState.State);
                 joined = true;

@@ -38,8 +38,9 @@ public sealed record PoolCapacity(int Needed, long Available, double ExpectedSes
     public static PoolCapacity For(EngineSettings settings, long available, bool growable)
     {
         var rate = settings.SessionsPerMin;
-        var expected = growable ? rate : PopulationModel.ExpectedSessionsPerMin(rate, settings.RetainDays, available);
-        return new(PopulationModel.PeopleNeeded(rate, settings.RetainDays), available, expected) { Growable = growable };
+        var needed = PopulationModel.PeopleNeeded(rate, settings.RetainDays);
+        var expected = growable || needed <= available || needed == 0 ? rate : rate * available / needed;
+        return new(needed, available, expected) { Growable = growable };
     }
 }
 
@@ -248,16 +249,6 @@ public static class PopulationModel
     {
         var signupsPerDay = sessionsPerMin * 1440 / MeanLifetimeSessions;
         return (int)Math.Ceiling(signupsPerDay * (MeanLifetimeDays + retainDays));
-    }
-
-    /// <summary>
-    /// The sessions a minute to expect from <paramref name="available"/> pool members where the
-    /// pool cannot grow: the configured volume where they are enough, in proportion where fewer.
-    /// </summary>
-    public static double ExpectedSessionsPerMin(double sessionsPerMin, int retainDays, long available)
-    {
-        var needed = PeopleNeeded(sessionsPerMin, retainDays);
-        return needed <= available || needed == 0 ? sessionsPerMin : sessionsPerMin * available / needed;
     }
 
     /// <summary>The power of the weekday curve by which planned days are thinned (see <see cref="AfterSession"/>).</summary>

@@ -12,7 +12,10 @@ namespace SyntheticsFunctions.Storage;
 internal static class PoolSql
 {
     /// <summary>A member who may play, as <c>pm</c>: not retired and still listed in <c>sim_users</c> (a row outside it would escape the seed's KPI filter).</summary>
-    public const string ActiveMember = "pm.retired_at IS NULL AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)";
+    public const string ActiveMember = $"pm.retired_at IS NULL AND {Listed}";
+
+    /// <summary>A member (as <c>pm</c>) still listed in <c>sim_users</c>, retired or not.</summary>
+    public const string Listed = "EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)";
 
     /// <summary>Active members: <c>FROM</c> text with the alias <c>pm</c>.</summary>
     public const string ActiveMembers = $"synthetic_pool pm WHERE {ActiveMember}";

@@ -22,9 +22,9 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(PoolSql.Enlist(now));
         batch.BatchCommands.Add(Sql.Command(
-            "SELECT count(*), count(*) FILTER (WHERE pm.retired_at IS NULL) FROM synthetic_pool pm WHERE EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)"));
+            $"SELECT count(*), count(*) FILTER (WHERE pm.retired_at IS NULL) FROM synthetic_pool pm WHERE {PoolSql.Listed}"));
         batch.BatchCommands.Add(Sql.Command(
-            """
+            $"""
             SELECT pm.profile_id, coalesce(us.persona, pm.persona), pm.timezone, pm.retired_at IS NOT NULL, s.started_at,
                    ji.id, j.slug, ji.current_scene_order,
                    (SELECT max(i.last_activity_at) FROM journey_instances i WHERE i.user_id = pm.profile_id),
@@ -36,7 +36,7 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
                 SELECT i.id, i.journey_id, i.current_scene_order FROM journey_instances i
                 WHERE i.user_id = pm.profile_id AND i.status = 'active' ORDER BY i.last_activity_at DESC LIMIT 1) ji ON true
             LEFT JOIN journeys j ON j.id = ji.journey_id
-            WHERE EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)
+            WHERE {PoolSql.Listed}
             ORDER BY pm.enlisted_at, pm.profile_id
             LIMIT $1 OFFSET $2
             """, Sql.P(pageSize), Sql.P((long)(page - 1) * pageSize)));
@@ -73,18 +73,18 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        long active, ownsProfiles;
+        long active;
+        bool ownsPool;
         await using (var read = new NpgsqlCommand(
-            """
-            SELECT (SELECT count(*) FROM synthetic_pool pm WHERE pm.retired_at IS NULL AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)),
-                   (SELECT count(*) FROM synthetic_created_tables WHERE table_name IN ('profiles', 'sim_users')) / 2
+            $"""
+            SELECT ({PoolSql.CountActive}), {PoolSql.OwnsPoolTables}
             FROM (SELECT pg_advisory_xact_lock(hashtextextended('synthetics:pool', 0))) AS locked
             """, connection, transaction))
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
             active = reader.GetInt64(0);
-            ownsProfiles = reader.GetInt64(1);
+            ownsPool = reader.GetBoolean(1);
         }
 
         long retired = 0, reactivated = 0, added = 0;
@@ -102,10 +102,10 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
         else if (size > active)
         {
             await using var reactivate = new NpgsqlCommand(
-                """
+                $"""
                 UPDATE synthetic_pool SET retired_at = NULL WHERE profile_id IN (
                     SELECT pm.profile_id FROM synthetic_pool pm WHERE pm.retired_at IS NOT NULL
-                      AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)
+                      AND {PoolSql.Listed}
                     ORDER BY pm.enlisted_at, pm.profile_id LIMIT $1)
                 """, connection, transaction);
             reactivate.Parameters.Add(Sql.P(size - active));
@@ -113,7 +113,7 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
             var missing = size - active - reactivated;
             if (missing > 0)
             {
-                if (ownsProfiles == 0)
+                if (!ownsPool)
                 {
                     await transaction.RollbackAsync(cancellationToken);
                     return null;

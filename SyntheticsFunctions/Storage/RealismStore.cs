@@ -263,7 +263,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     private async Task<Dictionary<Guid, UserFact>> ReadUsersAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT pm.profile_id, pm.timezone, us.signup_at FROM synthetic_pool pm LEFT JOIN synthetic_user_state us ON us.profile_id = pm.profile_id WHERE EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)");
+            $"SELECT pm.profile_id, pm.timezone, us.signup_at FROM synthetic_pool pm LEFT JOIN synthetic_user_state us ON us.profile_id = pm.profile_id WHERE {PoolSql.Listed}");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var users = new Dictionary<Guid, UserFact>();
         while (await reader.ReadAsync(cancellationToken))
