@@ -234,6 +234,11 @@ public class RealismStoreTests(PostgresFixture postgres)
                 """
                 INSERT INTO sim_users (profile_id, persona, timezone, created_at) SELECT u, 'steady_habit_builder', 'UTC', s FROM unnest($1::uuid[], $2::timestamptz[]) AS x(u, s)
                 """, _users.Select(u => u.User).ToArray(), _users.Select(u => u.Signup.UtcDateTime).ToArray());
+            // The engine's own record of each member, as its runs keep it.
+            await app.ExecuteAsync(
+                """
+                INSERT INTO synthetic_pool (profile_id, persona, timezone, enlisted_at, available_at) SELECT u, 'steady_habit_builder', 'UTC', s, s FROM unnest($1::uuid[], $2::timestamptz[]) AS x(u, s)
+                """, _users.Select(u => u.User).ToArray(), _users.Select(u => u.Signup.UtcDateTime).ToArray());
             await app.ExecuteAsync(
                 """
                 INSERT INTO synthetic_user_state (profile_id, signup_at, persona, engagement, chronotype_shift_hours, lifecycle, sessions_that_day, sessions)

@@ -31,7 +31,7 @@ internal static class PoolSql
     /// Enlists every <c>sim_users</c> row the engine has not seen: a persona and a time zone from a
     /// hash of the id over the model's weighted lists (the same member always gets the same), and
     /// the earliest moment a row of theirs may carry: the later of the journey app's
-    /// <c>profiles.created_at</c> and <c>sim_users.created_at</c>, where those columns exist (read
+    /// <c>profiles.created_at</c> and (where <c>sim_users</c> is the app's) <c>sim_users.created_at</c>, where those columns exist (read
     /// through <c>to_jsonb</c>, so a table without them is not an error). Reads the app's tables
     /// only; answers how many joined.
     /// </summary>
@@ -43,7 +43,10 @@ internal static class PoolSql
                ($1::text[])[1 + ((hashtextextended(su.profile_id::text, 1) % cardinality($1::text[])) + cardinality($1::text[])) % cardinality($1::text[])],
                ($2::text[])[1 + ((hashtextextended(su.profile_id::text, 2) % cardinality($2::text[])) + cardinality($2::text[])) % cardinality($2::text[])],
                $3,
-               greatest((to_jsonb(p) ->> 'created_at')::timestamptz, (to_jsonb(su) ->> 'created_at')::timestamptz)
+               greatest((to_jsonb(p) ->> 'created_at')::timestamptz,
+                        -- The engine's own sim_users dates its enlistment, not the person.
+                        CASE WHEN NOT EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'sim_users')
+                             THEN (to_jsonb(su) ->> 'created_at')::timestamptz END)
         FROM sim_users su
         LEFT JOIN profiles p ON p.id = su.profile_id
         WHERE NOT EXISTS (SELECT 1 FROM synthetic_pool m WHERE m.profile_id = su.profile_id)

@@ -56,8 +56,10 @@ internal static class RunInputReader
                   AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = pm.profile_id)
                   AND {HoldsLock}
                   AND (NOT $1 OR (SELECT enabled FROM synthetic_settings WHERE id = 1))
-                  -- A manual run picks only people who have not left and have not had their day's fill.
-                  AND ($1 OR (us.lifecycle <> 'churned'
+                  -- A manual run picks only people who have not had their day's fill, and who have not
+                  -- left, except on a pool the engine cannot grow, where those who left come last (no
+                  -- next session: due at infinity), so a manual run still starts its target.
+                  AND ($1 OR ((us.lifecycle <> 'churned' OR NOT {PoolSql.OwnsPoolTables})
                               AND NOT (us.sessions_that_day >= {PopulationModel.MaxSessionsPerDay} AND us.last_session_at > $5::timestamptz - interval '1 day')))
                 ORDER BY 5, pm.profile_id
                 LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $4 END
