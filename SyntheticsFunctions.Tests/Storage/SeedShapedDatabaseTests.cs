@@ -156,7 +156,7 @@ public class SeedShapedDatabaseTests(PostgresFixture postgres, ITestOutputHelper
     /// catalog, <paramref name="members"/> sim users, a real user with a row in every activity
     /// table and an app-written row for one sim user.
     /// </summary>
-    private static async Task<(Guid[] Members, Guid RealUser)> CreateSeedDatabaseAsync(string database, DateTimeOffset now, bool simUsersHaveCreatedAt, int members = Members)
+    internal static async Task<(Guid[] Members, Guid RealUser)> CreateSeedDatabaseAsync(string database, DateTimeOffset now, bool simUsersHaveCreatedAt, int members = Members)
     {
         var schema = await File.ReadAllTextAsync(Path.Combine(LocalHostTests.RepoRoot(), "SyntheticsFunctions", "Storage", "Migrations", "0001_schema.sql"));
         await Db.ExecuteAsync(database, schema);

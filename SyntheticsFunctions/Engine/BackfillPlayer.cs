@@ -41,6 +41,9 @@ public sealed class BackfillChunk(DateTimeOffset from, DateTimeOffset to, bool f
 
     public List<UserStateRow> UserStates { get; } = [];
 
+    /// <summary>Journey instances idle since before <see cref="IdleCutoff"/>, which storage abandons after writing the chunk.</summary>
+    public List<Guid> IdleAbandoned { get; } = [];
+
     public List<BackfillHour> Hours { get; } = [];
 
     /// <summary>Last chunk only: sessions whose rows run past the present, written until <see cref="To"/>.</summary>
@@ -81,26 +84,17 @@ public sealed class BackfillPlayer
     private readonly Catalog _catalog;
     private readonly IReadOnlyList<JourneyDefinition> _playable;
     private readonly Random _random;
-    private readonly Dictionary<Guid, SimUser> _users = [];
-    private readonly PriorityQueue<Guid, (DateTimeOffset, Guid)> _free = new();
-    private readonly PriorityQueue<Guid, (DateTimeOffset, Guid)> _busy = new();
-    private readonly PriorityQueue<Guid, (DateTimeOffset, Guid)> _churned = new();
-    private readonly Dictionary<string, long> _zones = [];
+    private readonly PoolWorld _world;
     private readonly List<(SessionState Session, SessionPlan Plan)> _pending = [];
-    private readonly Dictionary<Guid, string> _focusOf;
-    private List<TimezoneCount> _pool = [];
-    private List<UserState>? _initial;
-    private readonly List<PoolMember>? _unsigned;
     private readonly List<Guid> _recycled = [];
+    private List<UserState>? _initial;
     private int _carry;
-    private int _alive;
 
     public BackfillPlayer(BackfillSpec spec, Catalog catalog)
     {
         _spec = spec;
         _catalog = catalog;
         _playable = catalog.Playable;
-        _focusOf = catalog.Mindblocks.ToDictionary(m => m.Id, m => m.ClinicalFocus);
         _random = new Random(SessionPlanner.SeedOf(spec.Seed));
         Cursor = spec.Start;
 
@@ -112,7 +106,12 @@ public sealed class BackfillPlayer
         {
             alive = [.. PopulationPlayer.SteadyStateOn(members, spec.Start, spec.Settings.SessionsPerMin, spec.Settings.RetainDays, warmUp)];
             var given = alive.Select(u => u.ProfileId).ToHashSet();
-            _unsigned = [.. members.Where(m => !given.Contains(m.ProfileId)).OrderBy(m => m.AvailableAt ?? DateTimeOffset.MinValue).ThenBy(m => m.ProfileId)];
+            _world = new PoolWorld(catalog, members.Where(m => !given.Contains(m.ProfileId)));
+            var byId = members.ToDictionary(m => m.ProfileId);
+            foreach (var state in alive)
+            {
+                _world.Add(state, byId[state.ProfileId]);
+            }
         }
         else
         {
@@ -124,16 +123,19 @@ public sealed class BackfillPlayer
             {
                 alive = [.. alive.OrderBy(_ => warmUp.Next()).Take(room).OrderBy(u => u.SignupAt).ThenBy(u => u.ProfileId)];
             }
+
+            _world = new PoolWorld(catalog);
+            foreach (var state in alive)
+            {
+                _world.Add(state);
+            }
         }
 
         _initial = alive;
-        foreach (var state in alive)
-        {
-            Free(Join(state));
-        }
-
-        RebuildPool();
     }
+
+    /// <summary>What storage would hold between runs at <see cref="Cursor"/>: the people, their journeys and their claims.</summary>
+    public PoolWorld World => _world;
 
     /// <summary>Simulated time played up to: the end of the last chunk.</summary>
     public DateTimeOffset Cursor { get; private set; }
@@ -164,7 +166,7 @@ public sealed class BackfillPlayer
 
         if (_initial is not null)
         {
-            if (_unsigned is null)
+            if (!_world.Fixed)
             {
                 chunk.NewUsers.AddRange(_initial.Select(u => new NewUser(u.ProfileId, u.Traits.Persona, u.Timezone, u.SignupAt)));
             }
@@ -229,13 +231,11 @@ public sealed class BackfillPlayer
             tickStart = tickEnd;
         }
 
+        // Storage abandons idle journeys after writing the chunk; the world does the same.
+        chunk.IdleAbandoned.AddRange(_world.AbandonIdle(chunk.IdleCutoff));
         chunk.Recycled.AddRange(_recycled);
         _recycled.Clear();
-        foreach (var id in touched)
-        {
-            var user = _users[id];
-            chunk.UserStates.Add(new UserStateRow(user.State, user.LastEndsAt));
-        }
+        chunk.UserStates.AddRange(_world.States(touched));
 
         Cursor = to;
         return chunk;
@@ -250,52 +250,35 @@ public sealed class BackfillPlayer
         DateTimeOffset windowStart, DateTimeOffset now, DateTimeOffset horizon, BatchCollector collector, HashSet<Guid> touched, BackfillChunk chunk, bool final)
     {
         var settings = _spec.Settings;
-        var retired = RetireChurned(now.AddDays(-settings.RetainDays));
-        if (retired)
-        {
-            RebuildPool();
-        }
+        _recycled.AddRange(_world.RetireChurned(now.AddDays(-settings.RetainDays)));
 
-        var (requested, capped, carry) = RunPlanner.DrawSessions(settings, _pool, windowStart, now, _carry, _random);
+        var (requested, capped, carry) = RunPlanner.DrawSessions(settings, _world.Pool, windowStart, now, _carry, _random);
         _carry = carry;
         if (_playable.Count == 0)
         {
-            ReleaseEnded(now);
+            _world.ReleaseEnded(now);
             return (requested, 0);
         }
 
-        // The claim: free users in the order of their next planned session, as many as may start.
-        var claimed = new List<(CandidateUser User, UserState State)>();
-        while (claimed.Count < settings.MaxPerRun && _free.TryDequeue(out var id, out var key))
-        {
-            var user = _users[id];
-
-            // An entry left by a life that was retired (its member signed up again since) is stale.
-            if (!user.Retired && user.Queued && key.Item1 == (user.State.NextSessionAt ?? DateTimeOffset.MaxValue))
-            {
-                user.Queued = false;
-                claimed.Add((user.Candidate(_focusOf), user.State));
-            }
-        }
-
+        // The claim: free people in the order of their next planned session, as many as may start;
+        // on a fixed pool, members not signed up yet, as many again.
+        var claimed = _world.Claim(settings.MaxPerRun);
+        var unsigned = _world.Fixed ? _world.ClaimUnsigned(now, settings.MaxPerRun) : null;
         var joining = new HashSet<Guid>();
-        var signUpsAllowed = _unsigned is null ? Math.Max(0, _spec.PoolCap - _spec.ExistingUsers - _alive) : 0;
-        var unsigned = _unsigned?.Where(m => m.AvailableAt is not { } at || at < now).Take(settings.MaxPerRun)
-            .Select(m => new CandidateUser(m.ProfileId, m.Timezone, null, AvailableAt: m.AvailableAt, Persona: m.Persona)).ToList();
-        var chosen = RunPlanner.Choose(claimed, now, windowStart, capped, signUpsAllowed, joining, _random, unsigned, bringForward: _unsigned is null);
+        var signUpsAllowed = _world.Fixed ? 0 : Math.Max(0, _spec.PoolCap - _spec.ExistingUsers - _world.Alive);
+        var chosen = RunPlanner.Choose(claimed, now, windowStart, capped, signUpsAllowed, joining, _random, unsigned, bringForward: !_world.Fixed);
         var chosenIds = chosen.Select(c => c.User.ProfileId).ToHashSet();
-        foreach (var (user, state) in claimed)
+        foreach (var (user, _) in claimed)
         {
             if (!chosenIds.Contains(user.ProfileId))
             {
-                Free(_users[user.ProfileId]);
+                _world.Release(user.ProfileId);
             }
         }
 
         var input = new RunInput(
-            RunTrigger.Cron, RunIdFor(FloorHour(windowStart)), _spec.Seed, now, null, 0, settings, _catalog, [], [], _pool, 0);
+            RunTrigger.Cron, RunIdFor(FloorHour(windowStart)), _spec.Seed, now, null, 0, settings, _catalog, [], [], _world.Pool, 0);
         var idleCutoff = now.AddDays(-settings.IdleAbandonDays);
-        var joined = false;
         foreach (var (candidate, state) in chosen)
         {
             var signsUp = joining.Contains(candidate.ProfileId);
@@ -303,24 +286,10 @@ public sealed class BackfillPlayer
             if (started.SignUp is { } signUp)
             {
                 chunk.NewUsers.Add(signUp);
-                Join(started.UserState.State);
-                joined = true;
             }
 
-            if (!_users.TryGetValue(candidate.ProfileId, out var user) || user.Retired)
-            {
-                // A member signing up (for the first time, or again after a retired life):
-                // out of the unsigned, into the pool's people as someone new.
-                _unsigned!.RemoveAll(m => m.ProfileId == candidate.ProfileId);
-                user = Join(started.UserState.State);
-                joined = true;
-            }
-
-            user.State = started.UserState.State;
-            user.LastEndsAt = started.Plan.EndsAt;
-            user.Follow(started.Plan);
-            touched.Add(user.Id);
-            _busy.Enqueue(user.Id, (started.Plan.EndsAt, user.Id));
+            _world.Start(candidate, started);
+            touched.Add(candidate.ProfileId);
 
             collector.AddDue(started.Plan, DateTimeOffset.MinValue, horizon);
             if (started.Plan.EndsAt > horizon)
@@ -336,79 +305,10 @@ public sealed class BackfillPlayer
             }
         }
 
-        if (joined)
-        {
-            RebuildPool();
-        }
-
-        // As in the live engine, a session that ended during this tick frees its user for the next.
-        ReleaseEnded(now);
+        // As in the live engine, a session that ended during this tick frees its person for the next.
+        _world.ReleaseEnded(now);
         return (requested, chosen.Count);
     }
-
-    private void ReleaseEnded(DateTimeOffset now)
-    {
-        while (_busy.TryPeek(out var id, out var key) && key.Item1 <= now)
-        {
-            _busy.Dequeue();
-            Free(_users[id]);
-        }
-    }
-
-    private void Free(SimUser user)
-    {
-        if (user.State.Lifecycle == Lifecycle.Churned)
-        {
-            _churned.Enqueue(user.Id, (user.State.LastSessionAt ?? user.State.SignupAt, user.Id));
-        }
-
-        user.Queued = true;
-        _free.Enqueue(user.Id, (user.State.NextSessionAt ?? DateTimeOffset.MaxValue, user.Id));
-    }
-
-    /// <summary>Churned users retire <c>retain_days</c> after their last session, as the cron's update retires them.</summary>
-    private bool RetireChurned(DateTimeOffset before)
-    {
-        var any = false;
-        while (_churned.TryPeek(out var id, out var key) && key.Item1 < before)
-        {
-            _churned.Dequeue();
-            var user = _users[id];
-            if (user.Retired)
-            {
-                continue;
-            }
-
-            if (!user.Retired && user.State.Lifecycle == Lifecycle.Churned && user.State.LastSessionAt is { } last && last < before)
-            {
-                user.Retired = true;
-                _alive--;
-                _zones[user.Timezone]--;
-                any = true;
-                if (_unsigned is not null)
-                {
-                    // On a pool the engine cannot grow, their place is the pool's: they may sign up again.
-                    _unsigned.Add(new PoolMember(user.Id, user.State.Traits.Persona, user.Timezone, null));
-                    _recycled.Add(user.Id);
-                }
-            }
-        }
-
-        return any;
-    }
-
-    /// <summary>Someone new in the pool: the warm-up's people (then freed to be claimed) or a signup (in session at once).</summary>
-    private SimUser Join(UserState state)
-    {
-        var user = new SimUser(state);
-        _users[state.ProfileId] = user;
-        _alive++;
-        _zones[state.Timezone] = _zones.GetValueOrDefault(state.Timezone) + 1;
-        return user;
-    }
-
-    private void RebuildPool() =>
-        _pool = [.. _zones.Where(z => z.Value > 0).OrderBy(z => z.Key, StringComparer.Ordinal).Select(z => new TimezoneCount(z.Key, z.Value))];
 
     private static DateTimeOffset FloorHour(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
 
@@ -416,72 +316,4 @@ public sealed class BackfillPlayer
 
     private static DateTimeOffset CeilHour(DateTimeOffset t) =>
         t.UtcTicks % TimeSpan.TicksPerHour == 0 ? t : FloorHour(t).AddHours(1);
-
-    /// <summary>One sim user as the storage would show them to a claim: state, active journey, completed journeys, mindblocks.</summary>
-    private sealed class SimUser(UserState state)
-    {
-        private readonly List<Guid> _completed = [];
-        private readonly List<Guid> _enrolled = [];
-        private readonly Dictionary<Guid, string> _mindblocks = [];
-
-        public Guid Id { get; } = state.ProfileId;
-
-        public string Timezone { get; } = state.Timezone;
-
-        public UserState State { get; set; } = state;
-
-        public DateTimeOffset? LastEndsAt { get; set; }
-
-        public bool Retired { get; set; }
-
-        /// <summary>Waiting in the free queue (an entry of theirs there is not stale).</summary>
-        public bool Queued { get; set; }
-
-        private ActiveInstance? Instance { get; set; }
-
-        private ActiveInstance? LastCompleted { get; set; }
-
-        public CandidateUser Candidate(Dictionary<Guid, string> focusOf) => new(
-            Id, Timezone, Instance, LastEndsAt, State, null, [.. _completed],
-            [.. _mindblocks.Where(m => m.Value != "easing" && focusOf.ContainsKey(m.Key)).Select(m => focusOf[m.Key]).Distinct().Order(StringComparer.Ordinal)],
-            [.. _enrolled], LastCompleted);
-
-        /// <summary>What the session leaves behind: the journey instance's last state, completions and mindblock statuses.</summary>
-        public void Follow(SessionPlan plan)
-        {
-            InstanceRow? last = null;
-            foreach (var (_, row) in plan.Rows)
-            {
-                switch (row)
-                {
-                    case InstanceRow instance:
-                        last = instance;
-                        break;
-                    case MindblockStatusRow status:
-                        _mindblocks[status.MindblockId] = status.Status;
-                        break;
-                }
-            }
-
-            if (last is null)
-            {
-                return;
-            }
-
-            if (!_enrolled.Contains(last.JourneyId))
-            {
-                _enrolled.Add(last.JourneyId);
-            }
-
-            if (last.Status == InstanceStatus.Completed)
-            {
-                _completed.Add(last.JourneyId);
-                LastCompleted = new ActiveInstance(last.Id, last.JourneyId, last.CurrentSceneOrder, last.StartedAt, last.LastActivityAt);
-            }
-
-            Instance = last.Status == InstanceStatus.Active
-                ? new ActiveInstance(last.Id, last.JourneyId, last.CurrentSceneOrder, last.StartedAt, last.LastActivityAt)
-                : null;
-        }
-    }
 }

@@ -49,7 +49,7 @@ internal static class RunInputReader
             WITH known AS MATERIALIZED (
                 -- People who signed up, in the order of each one's next planned session (the population model's).
                 SELECT pm.profile_id, pm.timezone, pm.persona, pm.available_at,
-                       coalesce(us.next_session_at, 'infinity'::timestamptz) AS due, NULL::text AS tie
+                       coalesce(us.next_session_at, 'infinity'::timestamptz) AS due, 1 AS grp
                 FROM synthetic_pool pm
                 JOIN synthetic_user_state us ON us.profile_id = pm.profile_id
                 WHERE {PoolSql.ActiveMember}
@@ -60,24 +60,24 @@ internal static class RunInputReader
                   -- left, except on a pool the engine cannot grow, where those who left come last (no
                   -- next session: due at infinity), so a manual run still starts its target.
                   AND ($1 OR ((us.lifecycle <> 'churned' OR NOT {PoolSql.OwnsPoolTables})
-                              AND NOT (us.sessions_that_day >= {PopulationModel.MaxSessionsPerDay} AND us.last_session_at > $5::timestamptz - interval '1 day')))
+                              AND NOT (us.sessions_that_day >= {PopulationModel.MaxSessionsPerDay} AND us.last_session_at > $4::timestamptz - interval '1 day')))
                 ORDER BY 5, pm.profile_id
-                LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $4 END
+                LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $3 END
                 FOR UPDATE OF pm SKIP LOCKED),
             unsigned AS MATERIALIZED (
                 -- Members who have not signed up yet, whose profile exists by now: the people who
-                -- may join, in the order of a seeded hash.
+                -- may join, in the order their profiles appeared (unknown first), then by id.
                 SELECT pm.profile_id, pm.timezone, pm.persona, pm.available_at,
-                       'infinity'::timestamptz AS due, md5(pm.profile_id::text || $3::text) AS tie
+                       'infinity'::timestamptz AS due, 0 AS grp
                 FROM synthetic_pool pm
                 WHERE {PoolSql.ActiveMember}
                   AND NOT EXISTS (SELECT 1 FROM synthetic_user_state us WHERE us.profile_id = pm.profile_id)
                   AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = pm.profile_id)
-                  AND (pm.available_at IS NULL OR pm.available_at < $5::timestamptz)
+                  AND (pm.available_at IS NULL OR pm.available_at < $4::timestamptz)
                   AND {HoldsLock}
                   AND (NOT $1 OR (SELECT enabled FROM synthetic_settings WHERE id = 1))
-                ORDER BY 6
-                LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $4 END
+                ORDER BY pm.available_at NULLS FIRST, pm.profile_id
+                LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $3 END
                 FOR UPDATE OF pm SKIP LOCKED),
             claimed AS (SELECT * FROM known UNION ALL SELECT * FROM unsigned)
             SELECT c.profile_id, c.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at,
@@ -110,9 +110,11 @@ internal static class RunInputReader
                 WHERE i.user_id = c.profile_id AND i.status = 'completed'
                 ORDER BY i.completed_at DESC
                 LIMIT 1) lc ON true
-            ORDER BY c.due, c.tie, c.profile_id
+            -- Those with no next session (the churned) after the members not signed up; PoolWorld
+            -- claims in this same order.
+            ORDER BY c.due, c.grp, c.available_at NULLS FIRST, c.profile_id
             """,
-            Sql.P(cron), Sql.P(cronLock), Sql.P(request.Seed), Sql.P(request.Target), Sql.P(request.Now.UtcDateTime)));
+            Sql.P(cron), Sql.P(cronLock), Sql.P(request.Target), Sql.P(request.Now.UtcDateTime)));
         // How many new people may join: up to the cap, where the engine may add them.
         read.BatchCommands.Add(Sql.Command(
             $"""
