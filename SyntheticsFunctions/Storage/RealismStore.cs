@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Npgsql;
-using NpgsqlTypes;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Engine.Realism;
 using SyntheticsFunctions.Storage.Declarations;
@@ -87,41 +86,67 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     // COPY takes no parameters: the window's bounds are the check's own timestamps, written as literals.
     private static string Literal(DateTimeOffset at) => $"'{at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}+00'::timestamptz";
 
+    // The sessions in two halves of the window and the signals, each on a connection of its own,
+    // so Postgres and the decoding work on both cores. A session's pieces all carry its start, so
+    // each session is whole in one half.
     private async Task<SessionPieces> ReadSessionsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var middle = from + ((to - from) / 2);
+        var early = ReadPiecesAsync(from, middle, cancellationToken);
+        var late = ReadPiecesAsync(middle, to, cancellationToken);
+        var signals = ReadSignalsAsync(from, to, cancellationToken);
+        await Task.WhenAll(early, late, signals);
+
+        var sessions = await early;
+        sessions.Append(await late);
+        foreach (var (session, mindblock, intensity) in await signals)
+        {
+            sessions.AddSignal(session, mindblock, intensity);
+        }
+
+        return sessions;
+    }
+
+    private async Task<SessionPieces> ReadPiecesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var sessions = new SessionPieces();
-        await using (var pieces = await connection.BeginBinaryExportAsync(
+        await using var pieces = await connection.BeginBinaryExportAsync(
             $"""
             COPY (SELECT session_id, user_id, instance_id, started_at, events, errored, scenes_opened, scenes_completed, mindblock_signals,
                          last_scene_order, resistance_sum, resistance_count, intensity_sum, intensity_count
                   FROM {RealismTables.Pieces.Name} WHERE started_at >= {Literal(from)} AND started_at < {Literal(to)}) TO STDOUT (FORMAT BINARY)
-            """, cancellationToken))
+            """, cancellationToken);
+        while (await pieces.StartRowAsync(cancellationToken) != -1)
         {
-            while (await pieces.StartRowAsync(cancellationToken) != -1)
+            var id = await pieces.ReadAsync<Guid>(cancellationToken);
+            var piece = new SessionPieces.Piece
             {
-                var id = await pieces.ReadAsync<Guid>(NpgsqlDbType.Uuid, cancellationToken);
-                var piece = new SessionPieces.Piece
-                {
-                    User = await pieces.ReadAsync<Guid>(NpgsqlDbType.Uuid, cancellationToken),
-                    Instance = pieces.IsNull ? await SkipAsync(pieces, cancellationToken) : await pieces.ReadAsync<Guid>(NpgsqlDbType.Uuid, cancellationToken),
-                    Start = await pieces.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, cancellationToken),
-                    Events = await pieces.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken),
-                    Errored = await pieces.ReadAsync<bool>(NpgsqlDbType.Boolean, cancellationToken),
-                    ScenesOpened = await pieces.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken),
-                    ScenesCompleted = await pieces.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken),
-                    MindblockSignals = await pieces.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken),
-                    LastSceneOrder = await pieces.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken),
-                    ResistanceSum = await pieces.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken),
-                    ResistanceCount = await pieces.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken),
-                    IntensitySum = await pieces.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken),
-                    IntensityCount = await pieces.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken),
-                };
-                sessions.Add(id, piece);
-            }
+                User = await pieces.ReadAsync<Guid>(cancellationToken),
+                Instance = pieces.IsNull ? await SkipAsync(pieces, cancellationToken) : await pieces.ReadAsync<Guid>(cancellationToken),
+                Start = await pieces.ReadAsync<DateTime>(cancellationToken),
+                Events = await pieces.ReadAsync<int>(cancellationToken),
+                Errored = await pieces.ReadAsync<bool>(cancellationToken),
+                ScenesOpened = await pieces.ReadAsync<int>(cancellationToken),
+                ScenesCompleted = await pieces.ReadAsync<int>(cancellationToken),
+                MindblockSignals = await pieces.ReadAsync<int>(cancellationToken),
+                LastSceneOrder = await pieces.ReadAsync<int>(cancellationToken),
+                ResistanceSum = await pieces.ReadAsync<int>(cancellationToken),
+                ResistanceCount = await pieces.ReadAsync<int>(cancellationToken),
+                IntensitySum = await pieces.ReadAsync<int>(cancellationToken),
+                IntensityCount = await pieces.ReadAsync<int>(cancellationToken),
+            };
+            sessions.Add(id, piece);
         }
 
-        // The window's signals in time order; a session begun in the window has all of its own in it.
+        return sessions;
+    }
+
+    // The window's signals in time order; a session begun in the window has all of its own in it.
+    private async Task<List<(Guid Session, Guid Mindblock, int Intensity)>> ReadSignalsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var read = new List<(Guid, Guid, int)>();
         await using var signals = await connection.BeginBinaryExportAsync(
             $"""
             COPY (SELECT session_id, mindblock_id, intensity FROM {RealismTables.Signals.Name}
@@ -129,13 +154,13 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
             """, cancellationToken);
         while (await signals.StartRowAsync(cancellationToken) != -1)
         {
-            sessions.AddSignal(
-                await signals.ReadAsync<Guid>(NpgsqlDbType.Uuid, cancellationToken),
-                await signals.ReadAsync<Guid>(NpgsqlDbType.Uuid, cancellationToken),
-                await signals.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken));
+            read.Add((
+                await signals.ReadAsync<Guid>(cancellationToken),
+                await signals.ReadAsync<Guid>(cancellationToken),
+                await signals.ReadAsync<int>(cancellationToken)));
         }
 
-        return sessions;
+        return read;
     }
 
     private static async Task<Guid> SkipAsync(NpgsqlBinaryExporter exporter, CancellationToken cancellationToken)
@@ -267,6 +292,16 @@ internal sealed class SessionPieces
         session.ResistanceCount += piece.ResistanceCount;
         session.IntensitySum += piece.IntensitySum;
         session.IntensityCount += piece.IntensityCount;
+    }
+
+    /// <summary>Adds the sessions of <paramref name="other"/>, none of which is here already.</summary>
+    public void Append(SessionPieces other)
+    {
+        foreach (var piece in other._sessions)
+        {
+            _index.Add(piece.Id, _sessions.Count);
+            _sessions.Add(piece);
+        }
     }
 
     public void AddSignal(Guid session, Guid mindblock, int intensity)
