@@ -13,6 +13,8 @@ using SyntheticsFunctions.Service;
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- "<connection string to an empty database>"
 // The backfill's figures are their own section (BackfillBenchmark.cs):
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- backfill "<connection string to the server's postgres database>"
+// The first realism check right after a 56-day backfill, on fresh databases (3 by default; RealismBenchmark.cs):
+//   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism-first "<connection string to the server's postgres database>" [databases]
 // The realism check's verdicts on 70 backfilled days at the moderate preset (RealismBenchmark.cs):
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism70 "<connection string to the server's postgres database>"
 // The population model at a preset, engine only (PopulationBenchmark.cs):
@@ -25,6 +27,12 @@ if (args.FirstOrDefault() == "population")
 if (args.FirstOrDefault() == "realism70")
 {
     return await SyntheticsFunctions.Benchmarks.RealismBenchmark.VerdictsAsync(args[1]);
+}
+
+if (args.FirstOrDefault() == "realism-first")
+{
+    await SyntheticsFunctions.Benchmarks.RealismBenchmark.FirstCallsAsync(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return 0;
 }
 
 if (args.FirstOrDefault() == "backfill")

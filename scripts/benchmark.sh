@@ -3,6 +3,7 @@
 # database "synthetics_bench" in the embedded cluster (scripts/local-postgres.sh), filled by the backfill; then the
 # realism check's latency at days=56 on it. Takes ~12 min.
 # scripts/benchmark.sh backfill: the backfill's figures instead (SyntheticsFunctions.Benchmarks/RESULTS.md).
+# scripts/benchmark.sh realism-first [databases]: the first realism check right after a 56-day backfill, on fresh databases (3 by default).
 # scripts/benchmark.sh realism70: the realism check's verdicts on 70 backfilled days at the moderate preset.
 # scripts/benchmark.sh population [sessions per minute] [seed]: the population model's figures at a preset (intense by default).
 set -euo pipefail
@@ -19,6 +20,10 @@ if [ "${1:-}" = "backfill" ]; then
   # The backfill's figures (engine only, raw COPY ceiling, 30 days end to end, cron tick): each on
   # throwaway databases it creates and drops itself. Takes ~10-15 min.
   exec dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- backfill "Host=127.0.0.1;Port=$port;Database=postgres;Username=postgres;Command Timeout=0"
+fi
+if [ "${1:-}" = "realism-first" ]; then
+  # Each a throwaway database backfilled over 56 days at 6.2 sessions a minute, then checked once. ~15 min each.
+  exec dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism-first "Host=127.0.0.1;Port=$port;Database=postgres;Username=postgres;Command Timeout=0" "${2:-3}"
 fi
 if [ "${1:-}" = "realism70" ]; then
   # A throwaway database backfilled over 70 days at moderate (about 3 million rows), then the

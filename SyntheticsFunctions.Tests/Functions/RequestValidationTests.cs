@@ -239,7 +239,7 @@ public class RequestValidationTests
     [InlineData("""{"days": 30, "purge_first": "yes"}""", "purge_first", "Must be true or false.")]
     public async Task Backfill_refuses_bad_bodies_naming_the_field(string json, string field, string message)
     {
-        var function = new BackfillFunctions(_backfill.Object, Mock.Of<IRealismService>(MockBehavior.Strict), NullLogger<BackfillFunctions>.Instance);
+        var function = new BackfillFunctions(_backfill.Object, NullLogger<BackfillFunctions>.Instance);
         var context = Request("POST", json, null, "application/json");
 
         var (status, contentType, body) = await RunFunctionTests.ExecuteAsync(await function.Backfill(context.Request, CancellationToken.None), context);
@@ -253,7 +253,7 @@ public class RequestValidationTests
     public async Task Backfill_beyond_retain_days_is_refused_naming_days()
     {
         _backfill.Setup(b => b.StartAsync(46, false, It.IsAny<CancellationToken>(), null)).ReturnsAsync(new BackfillStart(null, BackfillRefusal.None, 45));
-        var function = new BackfillFunctions(_backfill.Object, Mock.Of<IRealismService>(MockBehavior.Strict), NullLogger<BackfillFunctions>.Instance);
+        var function = new BackfillFunctions(_backfill.Object, NullLogger<BackfillFunctions>.Instance);
         var context = Request("POST", """{"days": 46}""", null, "application/json");
 
         var (status, _, body) = await RunFunctionTests.ExecuteAsync(await function.Backfill(context.Request, CancellationToken.None), context);
@@ -267,7 +267,7 @@ public class RequestValidationTests
     [InlineData("not-a-uuid")]
     public async Task Backfill_status_refuses_an_id_that_is_not_a_uuid(string id)
     {
-        var function = new BackfillFunctions(_backfill.Object, Mock.Of<IRealismService>(MockBehavior.Strict), NullLogger<BackfillFunctions>.Instance);
+        var function = new BackfillFunctions(_backfill.Object, NullLogger<BackfillFunctions>.Instance);
         var context = Request("GET", null, null, "application/json");
 
         var (status, _, body) = await RunFunctionTests.ExecuteAsync(await function.BackfillStatus(context.Request, id, CancellationToken.None), context);
@@ -277,20 +277,15 @@ public class RequestValidationTests
     }
 
     [Fact]
-    public async Task The_backfill_timer_warms_the_realism_cache_only_when_no_job_ran()
+    public async Task The_backfill_timer_has_one_job_the_backfill()
     {
-        var realism = new Mock<IRealismService>(MockBehavior.Strict);
-        realism.Setup(r => r.WarmAsync(BackfillService.PassBudget, It.IsAny<CancellationToken>())).ReturnsAsync(3);
-        var function = new BackfillFunctions(_backfill.Object, realism.Object, NullLogger<BackfillFunctions>.Instance);
-        _backfill.Setup(b => b.RunAsync(BackfillService.PassBudget, It.IsAny<CancellationToken>(), int.MaxValue))
-            .ReturnsAsync(new BackfillPass(Guid.NewGuid(), 2, BackfillJob.Running));
-
-        await function.SyntheticsBackfill(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
-        realism.Verify(r => r.WarmAsync(It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Never);
-
+        var function = new BackfillFunctions(_backfill.Object, NullLogger<BackfillFunctions>.Instance);
         _backfill.Setup(b => b.RunAsync(BackfillService.PassBudget, It.IsAny<CancellationToken>(), int.MaxValue)).ReturnsAsync(new BackfillPass(null, 0, null));
+
         await function.SyntheticsBackfill(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
-        realism.Verify(r => r.WarmAsync(BackfillService.PassBudget, It.IsAny<CancellationToken>()), Times.Once);
+
+        _backfill.Verify(b => b.RunAsync(BackfillService.PassBudget, It.IsAny<CancellationToken>(), int.MaxValue), Times.Once);
+        _backfill.VerifyNoOtherCalls();
     }
 
     private static DefaultHttpContext Request(string method, string? json, string? query, string contentType) =>

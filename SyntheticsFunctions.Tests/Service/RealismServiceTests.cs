@@ -9,8 +9,8 @@ namespace SyntheticsFunctions.Tests.Service;
 
 /// <summary>
 /// The realism check on a database the backfill filled: 28 days at the light preset, with real
-/// users' rows present (some even tagged synthetic) and ignored. Every figure the window has
-/// enough data for must pass.
+/// users' rows present (some even tagged synthetic) and ignored. The first check after the
+/// backfill reads what the chunks wrote; every figure the window has enough data for must pass.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public class RealismServiceTests(PostgresFixture postgres, ITestOutputHelper output)
@@ -29,17 +29,15 @@ public class RealismServiceTests(PostgresFixture postgres, ITestOutputHelper out
         await app.ExecuteAsync("UPDATE synthetic_settings SET retain_days = 28 WHERE id = 1");
         var realism = app.Provider.GetRequiredService<IRealismService>();
 
-        // Warming computes the hours that are over (newest first, one at least whatever the budget):
-        // 28 days of them and the hour before, that is 673; the check then computes only the current hour.
-        Assert.Equal(1, await realism.WarmAsync(TimeSpan.Zero, CancellationToken.None));
-        Assert.Equal(672, await realism.WarmAsync(TimeSpan.FromHours(1), CancellationToken.None));
-        Assert.Equal(0, await realism.WarmAsync(TimeSpan.FromHours(1), CancellationToken.None));
-        Assert.Equal(673, await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours WHERE hour < $1", now.UtcDateTime));
-        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours WHERE hour >= $1", now.UtcDateTime));
+        // The writers kept the facts: every session the backfill wrote is there, and the check only reads.
+        Assert.Equal(
+            await app.CountAsync("SELECT count(DISTINCT event_payload->>'session_id') FROM journey_scene_events WHERE event_payload->>'synthetic' = 'true' AND user_id IN (SELECT profile_id FROM sim_users)"),
+            await app.CountAsync("SELECT count(DISTINCT session_id) FROM synthetic_realism_pieces"));
+        var checks = await app.CountAsync("SELECT count(*) FROM synthetic_realism_checks");
 
         var check = await realism.CheckAsync(28, CancellationToken.None);
-        Assert.Equal(674, await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours"));
 
+        Assert.Equal(checks, await app.CountAsync("SELECT count(*) FROM synthetic_realism_checks"));
         var report = check.Report!;
         foreach (var f in report.Figures)
         {

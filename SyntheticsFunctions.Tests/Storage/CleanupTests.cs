@@ -48,6 +48,9 @@ public class CleanupTests(PostgresFixture postgres)
         Assert.Equal(199, purge.Profiles);
         Assert.Equal(1, await app.CountAsync("SELECT count(*) FROM sim_users"));
         Assert.Equal(3, await app.CountAsync("SELECT count(*) FROM synthetic_cleanups"));
+
+        // The realism facts went with the rows they describe.
+        Assert.Equal(0, await app.CountAsync("SELECT (SELECT count(*) FROM synthetic_realism_pieces) + (SELECT count(*) FROM synthetic_realism_signals) + (SELECT count(*) FROM synthetic_realism_checks)"));
     }
 
     [Fact]
@@ -67,9 +70,18 @@ public class CleanupTests(PostgresFixture postgres)
         app.Time.SetUtcNow(start.AddDays(10));
         var kept = await app.RunAsync(RunTrigger.Manual, 10); // recent: kept
         var keptEvents = await app.CountAsync("SELECT count(*) FROM journey_scene_events WHERE created_at > $1", start.AddDays(5).UtcDateTime);
+        var keptSessions = await app.CountAsync("SELECT count(DISTINCT event_payload->>'session_id') FROM journey_scene_events WHERE event_payload->>'run_id' = $1", kept.RunId.ToString());
+        var keptSignals = await app.CountAsync("SELECT count(*) FROM journey_scene_events WHERE event_type = 'mindblock_signal' AND event_payload->>'run_id' = $1", kept.RunId.ToString());
+        Assert.Equal(2, await app.CountAsync("SELECT count(*) FROM synthetic_realism_checks"));
         var store = app.Provider.GetRequiredService<CleanupStore>();
 
         var result = await store.DeleteAsync(Guid.NewGuid(), "cleanup", app.Time.GetUtcNow(), app.Time.GetUtcNow().AddDays(-5), 5, batchSize: 3, CancellationToken.None);
+
+        // The old run's realism facts went with its rows; the recent run's stay.
+        Assert.Equal(keptSessions, await app.CountAsync("SELECT count(*) FROM synthetic_realism_pieces"));
+        Assert.Equal(keptSignals, await app.CountAsync("SELECT count(*) FROM synthetic_realism_signals"));
+        Assert.Equal(1, await app.CountAsync("SELECT count(*) FROM synthetic_realism_checks WHERE write_id = $1", kept.RunId));
+        Assert.Equal(1, await app.CountAsync("SELECT count(*) FROM synthetic_realism_checks"));
 
         Assert.Equal((int)Math.Ceiling(oldInstances / 3.0), result.Transactions);
         Assert.Equal(oldInstances, result.RowsDeleted[Tables.JourneyInstances]);

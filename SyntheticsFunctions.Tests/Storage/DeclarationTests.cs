@@ -50,7 +50,7 @@ public class DeclarationTests(PostgresFixture postgres)
         }
 
         Assert.Empty(drift);
-        Assert.Equal(8 + 6 + 2, ActivityTables.All.Count);
+        Assert.Equal(8 + 6 + 2 + 2, ActivityTables.All.Count);
     }
 
     [Fact]

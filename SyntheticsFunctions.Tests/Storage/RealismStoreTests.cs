@@ -10,6 +10,9 @@ namespace SyntheticsFunctions.Tests.Storage;
 /// The realism check's SQL against hand-built rows whose figures are known exactly: a cohort of
 /// 100 with known retention and funnel, 100 regulars with known session counts, one broken row
 /// of each rule, and real users' rows (plain, and tagged synthetic) that the check must ignore.
+/// Rows written by hand have their facts rebuilt from the tables (<c>synthetic_realism_rebuild</c>,
+/// as an upgrade fills its history); the engine's writers keep theirs, and the last test holds the
+/// two to the same facts.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public class RealismStoreTests(PostgresFixture postgres)
@@ -83,6 +86,7 @@ public class RealismStoreTests(PostgresFixture postgres)
             FROM journey_instances WHERE user_id = ANY($1)
             """, new[] { real, taggedReal });
         await app.ExecuteAsync("SELECT synthetic_rebuild_rollups()");
+        await app.ExecuteAsync("SELECT synthetic_realism_rebuild('-infinity')");
 
         var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
         var facts = await store.ReadAsync(From, Now, await Settings(app), CancellationToken.None);
@@ -143,22 +147,24 @@ public class RealismStoreTests(PostgresFixture postgres)
         Assert.Equal(0.1, curve.Retention[30]);
         Assert.Equal(200, report.SessionsPerUser.Sum(b => b.Users));
 
-        // A second read uses the cache (nothing changed), and says the same.
+        // A second read says the same, and reading wrote nothing.
+        var facts0 = await FactRowsAsync(app);
         var again = RealismFigures.Compute(await store.ReadAsync(From, Now, await Settings(app), CancellationToken.None));
         Assert.Equal(JsonSerializer.Serialize(report.Figures), JsonSerializer.Serialize(again.Figures));
+        Assert.Equal(facts0, await FactRowsAsync(app));
     }
 
     [Fact]
-    public async Task A_session_across_hours_is_read_whole_and_only_hours_whose_events_changed_are_computed_again()
+    public async Task A_session_in_pieces_is_read_whole_with_its_signals_in_time_order()
     {
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: Now);
         await app.ExecuteAsync("DELETE FROM synthetic_user_state");
         await app.ExecuteAsync("DELETE FROM sim_users");
         var rows = new Rows();
         var (early, late) = (Guid.NewGuid(), Guid.NewGuid());
-        rows.Session(early, rows.User(early, From, From, null), From.AddDays(2).AddHours(10).AddMinutes(30), 1);
+        rows.Session(early, rows.User(early, From, From, null), From.AddDays(-1).AddMinutes(-5), 1);
 
-        // A session from 14:50 into the next hour: two mindblock signals (intensity 8, then 5) and a resistance check of 6 after 15:00.
+        // A session from 14:50: two mindblock signals (intensity 8, then 5) and a resistance check of 6 after 15:00.
         var start = From.AddDays(3).AddHours(14).AddMinutes(50);
         rows.Session(late, rows.User(late, From, From, null), start, 2);
         await rows.WriteAsync(app);
@@ -167,29 +173,92 @@ public class RealismStoreTests(PostgresFixture postgres)
         await Rows.InsertEventAsync(app, session, EventTypes.MindblockSignal, start.AddMinutes(20), null, new { mindblock_id = mindblock, intensity = 8 });
         await Rows.InsertEventAsync(app, session, EventTypes.MindblockSignal, start.AddMinutes(25), null, new { mindblock_id = mindblock, intensity = 5 });
         await Rows.InsertEventAsync(app, session, EventTypes.ResistanceCheckCompleted, start.AddMinutes(26), null, new { resistance_level = 6 });
-        await app.ExecuteAsync("SELECT synthetic_rebuild_rollups()");
+        await Rows.InsertEventAsync(app, rows.Sessions[0], EventTypes.ClientError, From.AddMinutes(1), null, new { });
+        await app.ExecuteAsync("SELECT synthetic_realism_rebuild('-infinity')");
+
+        // The late session in two pieces, as a live session spanning two ticks has them: the second carries the session's start.
+        await app.ExecuteAsync(
+            """
+            INSERT INTO synthetic_realism_pieces
+            SELECT session_id, user_id, instance_id, started_at, 3, false, 0, 0, 2, 0, 6, 1, 13, 2 FROM synthetic_realism_pieces WHERE session_id = $1
+            """, session.Session);
+        await app.ExecuteAsync(
+            "UPDATE synthetic_realism_pieces SET events = 1, mindblock_signals = 0, resistance_sum = 0, resistance_count = 0, intensity_sum = 0, intensity_count = 0 WHERE session_id = $1 AND events = 4",
+            session.Session);
         var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
 
-        var first = await store.ReadAsync(From, Now, await Settings(app), CancellationToken.None);
+        var facts = await store.ReadAsync(From, Now, await Settings(app), CancellationToken.None);
 
-        var across = first.Sessions.Single(s => s.User == late);
-        Assert.Equal((start, 4, 2, 13.0, 2, 6.0, 1), (across.Start, across.Events, across.MindblockSignals, across.IntensitySum, across.IntensityCount, across.ResistanceSum, across.ResistanceCount));
+        var across = Assert.Single(facts.Sessions);
+        Assert.Equal((late, start, 4, 2, 13.0, 2, 6.0, 1), (across.User, across.Start, across.Events, across.MindblockSignals, across.IntensitySum, across.IntensityCount, across.ResistanceSum, across.ResistanceCount));
         Assert.Equal([(mindblock, 8), (mindblock, 5)], across.Mindblocks!);
         Assert.Equal((session.Instance, 2), (across.Instance!.Value, across.LastSceneOrder));
-        Assert.Equal(1, first.Sessions.Single(s => s.User == early).Events);
-        Assert.Equal(35 * 24 + 2, await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours")); // the window's hours, the hour before it and the current one
+        Assert.Equal(2, await app.CountAsync("SELECT count(*) FROM synthetic_realism_pieces WHERE session_id = $1", session.Session));
 
-        // A late event in the early session's hour: that hour alone is computed again (the later check's now stamps it).
-        await Rows.InsertEventAsync(app, rows.Sessions[0], EventTypes.ClientError, rows.Sessions[0].Start.AddMinutes(10), null, new { });
-        await app.ExecuteAsync("SELECT synthetic_rebuild_rollups()");
-        var second = await store.ReadAsync(From, Now.AddMinutes(1), await Settings(app), CancellationToken.None);
-
-        Assert.Equal(2, second.Sessions.Single(s => s.User == early).Events);
-        Assert.True(second.Sessions.Single(s => s.User == early).Errored);
-        var recomputed = await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours WHERE computed_at = $1", Now.AddMinutes(1).UtcDateTime);
-        var hour = await app.CountAsync("SELECT count(*) FROM synthetic_realism_hours WHERE computed_at = $1 AND hour = $2", Now.AddMinutes(1).UtcDateTime, From.AddDays(2).AddHours(10).UtcDateTime);
-        Assert.Equal((1, 1), (recomputed, hour));
+        // The session begun before the window is left out whole, though one of its events is in the window.
+        Assert.DoesNotContain(facts.Sessions, s => s.User == early);
     }
+
+    [Fact]
+    public async Task The_writers_keep_the_facts_the_tables_give()
+    {
+        var now = new DateTimeOffset(2026, 11, 2, 9, 30, 0, TimeSpan.Zero);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "2000" }, now);
+        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 2, max_per_run = 5, mindblock_chance = 0.5 WHERE id = 1");
+        Assert.NotNull((await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 2)).Job);
+        Assert.Equal(SyntheticsFunctions.Storage.BackfillJob.Succeeded, (await app.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);
+
+        // Then live ticks, a minute apart: the sessions the backfill handed over and new ones run over several ticks.
+        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = true WHERE id = 1");
+        for (var tick = 0; tick < 20; tick++)
+        {
+            app.Time.Advance(TimeSpan.FromMinutes(1));
+            await app.RunAsync(RunTrigger.Cron);
+        }
+
+        Assert.True(await app.CountAsync("SELECT count(*) FROM (SELECT session_id FROM synthetic_realism_pieces GROUP BY 1 HAVING count(*) > 1) x") > 0);
+        await app.ExecuteAsync(
+            """
+            CREATE TABLE kept_sessions AS
+            SELECT session_id, min(user_id::text) AS user_id, min(instance_id::text) AS instance_id, min(started_at) AS started_at, max(started_at) AS latest_start,
+                   sum(events) AS events, bool_or(errored) AS errored, sum(scenes_opened) AS scenes_opened, sum(scenes_completed) AS scenes_completed,
+                   sum(mindblock_signals) AS mindblock_signals, max(last_scene_order) AS last_scene_order, sum(resistance_sum) AS resistance_sum,
+                   sum(resistance_count) AS resistance_count, sum(intensity_sum) AS intensity_sum, sum(intensity_count) AS intensity_count
+            FROM synthetic_realism_pieces GROUP BY session_id;
+            CREATE TABLE kept_signals AS SELECT * FROM synthetic_realism_signals;
+            CREATE TABLE kept_checks AS
+            SELECT sum(triggers) AS triggers, sum(triggers_outside) AS outside, sum(scenes_checked) AS scenes, sum(contract_violations) AS violations,
+                   sum(rows_checked) AS rows, sum(rows_out_of_order) AS disorder, sum(cardinality(capture_texts)) AS texts
+            FROM synthetic_realism_checks;
+            """);
+
+        await app.ExecuteAsync("SELECT synthetic_realism_rebuild('-infinity')");
+
+        const string Rebuilt =
+            """
+            SELECT session_id, user_id::text, instance_id::text, started_at, started_at, events::numeric, errored, scenes_opened::numeric, scenes_completed::numeric,
+                   mindblock_signals::numeric, last_scene_order, resistance_sum::numeric, resistance_count::numeric, intensity_sum::numeric, intensity_count::numeric
+            FROM synthetic_realism_pieces
+            """;
+        Assert.True(await app.CountAsync("SELECT count(*) FROM kept_sessions") > 100);
+        Assert.Equal(0, await app.CountAsync($"SELECT count(*) FROM ((SELECT * FROM kept_sessions EXCEPT {Rebuilt}) UNION ALL ({Rebuilt} EXCEPT SELECT * FROM kept_sessions)) d"));
+        Assert.True(await app.CountAsync("SELECT count(*) FROM kept_signals") > 10);
+        Assert.Equal(0, await app.CountAsync(
+            "SELECT count(*) FROM ((SELECT * FROM kept_signals EXCEPT SELECT * FROM synthetic_realism_signals) UNION ALL (SELECT * FROM synthetic_realism_signals EXCEPT SELECT * FROM kept_signals)) d"));
+        Assert.Equal(0, await app.CountAsync(
+            """
+            SELECT count(*) FROM kept_checks k,
+                (SELECT sum(triggers) AS triggers, sum(triggers_outside) AS outside, sum(scenes_checked) AS scenes, sum(contract_violations) AS violations,
+                        sum(rows_checked) AS rows, sum(rows_out_of_order) AS disorder FROM synthetic_realism_checks) r
+            WHERE (k.triggers, k.outside, k.scenes, k.violations, k.rows, k.disorder) IS DISTINCT FROM (r.triggers, r.outside, r.scenes, r.violations, r.rows, r.disorder)
+               OR k.rows <> (SELECT count(*) FROM journey_scene_events WHERE event_payload->>'synthetic' = 'true')
+               OR k.texts <> (SELECT count(*) FROM journey_scene_captures WHERE metadata->>'synthetic' = 'true')
+            """));
+    }
+
+    private static async Task<(long Pieces, long Signals, long Checks)> FactRowsAsync(TestApp app) =>
+        (await app.CountAsync("SELECT count(*) FROM synthetic_realism_pieces"), await app.CountAsync("SELECT count(*) FROM synthetic_realism_signals"),
+         await app.CountAsync("SELECT count(*) FROM synthetic_realism_checks"));
 
     private static Task<EngineSettings> Settings(TestApp app) => app.Provider.GetRequiredService<SyntheticsFunctions.Storage.SettingsStore>().ReadAsync(CancellationToken.None);
 

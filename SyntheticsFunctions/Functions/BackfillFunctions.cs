@@ -11,7 +11,7 @@ namespace SyntheticsFunctions.Functions;
 /// <c>GET synthetics/backfill/{id}</c> reports it, <c>POST synthetics/backfill/{id}/cancel</c> stops
 /// it after a whole chunk, and the <see cref="SyntheticsBackfill"/> timer runs its chunks.
 /// </summary>
-public sealed class BackfillFunctions(IBackfillService backfill, IRealismService realism, ILogger<BackfillFunctions> logger)
+public sealed class BackfillFunctions(IBackfillService backfill, ILogger<BackfillFunctions> logger)
 {
     /// <summary>The most days a request may ask for (the job also stays within retain_days).</summary>
     public const int MaxDays = 3650;
@@ -78,8 +78,7 @@ public sealed class BackfillFunctions(IBackfillService backfill, IRealismService
 
     /// <summary>
     /// Runs the active backfill's chunks for up to four minutes; its schedule is the cron's (every
-    /// minute). With no job to run, it computes the realism check's cached hours that are over and
-    /// not cached yet (all of a backfill's hours after it, then one hour an hour), so checks stay fast.
+    /// minute). Nothing else: each chunk writes its realism facts itself.
     /// </summary>
     [Function(nameof(SyntheticsBackfill))]
     public async Task SyntheticsBackfill([TimerTrigger("%" + Functions.SyntheticsCron.ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
@@ -88,13 +87,6 @@ public sealed class BackfillFunctions(IBackfillService backfill, IRealismService
         if (pass.JobId is { } id)
         {
             logger.LogInformation("Backfill pass wrote {Chunks} chunks of job {JobId}; the job is {State}", pass.Chunks, id, pass.State);
-            return;
-        }
-
-        var hours = await realism.WarmAsync(BackfillService.PassBudget, cancellationToken);
-        if (hours > 0)
-        {
-            logger.LogInformation("Realism cache: {Hours} hours computed", hours);
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Engine.Realism;
 using SyntheticsFunctions.Storage;
 
 namespace SyntheticsFunctions.Service;
@@ -50,6 +51,7 @@ public sealed class BackfillService(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private BackfillPlayer? _player;
     private Guid _playerJob;
+    private Catalog? _catalog;
 
     public async Task<BackfillStart> StartAsync(int days, bool purgeFirst, CancellationToken cancellationToken, long? seed = null)
     {
@@ -148,7 +150,9 @@ public sealed class BackfillService(
             {
                 var chunk = player.Play(time.GetUtcNow());
                 _player = null; // until the chunk is committed, the player is ahead of the job
-                var written = await store.WriteChunkAsync(job, chunk, () => time.GetElapsedTime(startedAt).TotalMilliseconds, time.GetUtcNow(), cancellationToken);
+                // Each session of a chunk starts in it (its rows are written whole, by the chunk that starts it).
+                var realism = RealismRecord.Of(chunk.Batch, _catalog!, []);
+                var written = await store.WriteChunkAsync(job, chunk, realism, () => time.GetElapsedTime(startedAt).TotalMilliseconds, time.GetUtcNow(), cancellationToken);
                 if (!written)
                 {
                     var now = await store.GetAsync(job.Id, cancellationToken);
@@ -207,6 +211,7 @@ public sealed class BackfillService(
         var catalog = await store.ReadCatalogAsync(cancellationToken);
         var spec = new BackfillSpec(job.Seed, job.WindowStart, WindowEndOf(job), job.Settings, options.Value.PoolSize, job.ExistingUsers ?? 0, job.Members);
         var player = new BackfillPlayer(spec, catalog);
+        _catalog = catalog;
         var replayed = 0;
         while (player.Cursor < job.Cursor)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Polly.Registry;
 using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Engine.Realism;
 using SyntheticsFunctions.Storage.Runs;
 using SyntheticsFunctions.Telemetry;
 
@@ -141,7 +142,8 @@ public sealed class RunService(
             return RunResult.Planned(request, output, output.Batch.RowsPerTable());
         }
 
-        var rows = await transaction.WriteAsync(request, output, elapsedMs(), retries, cancellationToken);
+        var realism = RealismRecord.Of(output.Batch, loaded.Input!.Catalog, loaded.Input.SessionsInProgress);
+        var rows = await transaction.WriteAsync(request, output, realism, elapsedMs(), retries, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return RunResult.Planned(request, output, rows);
     }

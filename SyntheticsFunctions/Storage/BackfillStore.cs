@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Engine.Realism;
 using SyntheticsFunctions.Storage.Declarations;
 using SyntheticsFunctions.Storage.Runs;
 
@@ -208,7 +209,7 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
     /// job is still running with its cursor where the chunk starts; false when the chunk was
     /// refused (written before a crash, cancelled, or the job ended).
     /// </summary>
-    public async Task<bool> WriteChunkAsync(BackfillJob job, BackfillChunk chunk, Func<double> elapsedMs, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> WriteChunkAsync(BackfillJob job, BackfillChunk chunk, RealismRecord realism, Func<double> elapsedMs, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -254,6 +255,7 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
         }
 
         await ActivityTables.CopyAsync(connection, chunk.Batch, cancellationToken);
+        await RealismStore.CopyAsync(connection, realism, cancellationToken);
 
         var rows = new Dictionary<string, long>(job.Rows);
         var chunkRows = chunk.Batch.RowsPerTable();
@@ -285,6 +287,12 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             {
                 commands.Add(Sql.Command(Rollups.AddOne(Rollups.Sessions), Sql.P(hour.WindowEnd.UtcDateTime), Sql.P((long)hour.SessionsStarted)));
             }
+        }
+
+        if (chunk.Batch.Events.Count > 0 && chunk.Hours.Count > 0)
+        {
+            // The chunk's rule checks, recorded under its last hour's run; its sessions' rows run up to the window's end at most.
+            commands.Add(RealismStore.Checks(chunk.Hours[^1].RunId, chunk.Batch.Events, chunk.To > job.WindowEnd ? chunk.To : job.WindowEnd, realism.CaptureTexts));
         }
 
         if (chunk.CronRow is { } cron)

@@ -96,6 +96,18 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
             totals[Tables.MindblockEvents] += rows;
         }
 
+        // The realism check's facts go with the rows they describe: all on purge, those older than
+        // the horizon otherwise. Derived rows, not counted among the rows deleted.
+        await using (var facts = dataSource.CreateBatch())
+        {
+            foreach (var delete in RealismStore.DeleteBefore)
+            {
+                facts.BatchCommands.Add(Sql.Command(delete, Sql.P(before)));
+            }
+
+            await facts.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         if (cutoff is null)
         {
             // Purge: the current state rows too (cleanup leaves them, they are not aged).

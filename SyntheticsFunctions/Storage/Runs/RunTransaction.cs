@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Engine.Realism;
 
 namespace SyntheticsFunctions.Storage.Runs;
 
@@ -53,8 +54,9 @@ public sealed class RunTransaction : IAsyncDisposable
     public Task<LoadedRun> LoadAsync(RunRequest request, CancellationToken cancellationToken) =>
         RunInputReader.LoadAsync(_connection, _transaction, request, _cronLock, _poolCap, _signupFunction, cancellationToken);
 
-    /// <summary>Writes every due row, the sessions' state and the run's journal row; answers the rows per table.</summary>
-    public async Task<IReadOnlyDictionary<string, int>> WriteAsync(RunRequest request, RunOutput output, double durationMs, int retries, CancellationToken cancellationToken)
+    /// <summary>Writes every due row, the sessions' state, the run's realism facts and its journal row; answers the rows per table.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> WriteAsync(
+        RunRequest request, RunOutput output, RealismRecord realism, double durationMs, int retries, CancellationToken cancellationToken)
     {
         var rows = new Dictionary<string, int>(output.Batch.RowsPerTable());
         if (output.Growth == PoolGrowth.OwnerFunction && output.SignUps.Count > 0)
@@ -66,6 +68,7 @@ public sealed class RunTransaction : IAsyncDisposable
 
         await using var write = new NpgsqlBatch(_connection, _transaction);
         ActivityWriter.AddWrites(write, output);
+        RealismStore.AddWrites(write.BatchCommands, request.RunId, output.Batch, realism, output.WindowEnd);
         RunJournal.AddSucceeded(write, request, output, durationMs, retries);
         await using var reader = await write.ExecuteReaderAsync(cancellationToken);
         rows[Tables.JourneyInstances] += await ActivityWriter.ReadAbandonedAsync(reader, cancellationToken);

@@ -1,0 +1,2 @@
+-- One session piece, as migration 0011 created the table.
+INSERT INTO synthetic_realism_pieces (session_id, user_id, instance_id, started_at, events, errored, scenes_opened, scenes_completed, mindblock_signals, last_scene_order, resistance_sum, resistance_count, intensity_sum, intensity_count) VALUES ('00000000-0000-4000-8000-000000000020', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000006', '2026-01-01 08:00:00+00', 2, false, 1, 0, 1, 1, 0, 0, 6, 1);
