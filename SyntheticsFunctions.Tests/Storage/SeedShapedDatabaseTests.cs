@@ -195,7 +195,8 @@ public class SeedShapedDatabaseTests(PostgresFixture postgres, ITestOutputHelper
         }
 
         var ids = Enumerable.Range(0, members).Select(_ => Guid.NewGuid()).ToArray();
-        var created = ids.Select((_, i) => (i < RecentMembers ? now.AddDays(-1) : now.AddDays(-400 + i)).UtcDateTime).ToArray();
+        // Profiles a day apart from 400 days ago (closer together for more than 300 members), the recent ones a day ago.
+        var created = ids.Select((_, i) => (i < RecentMembers ? now.AddDays(-1) : now.AddDays(-400 + (i * 300.0 / Math.Max(members, 300)))).UtcDateTime).ToArray();
         await using (var batch = new NpgsqlBatch(connection))
         {
             batch.BatchCommands.Add(Command(
