@@ -59,11 +59,18 @@ public class SeedSqlTests(PostgresFixture postgres)
     [Fact]
     public async Task The_seeds_monitoring_controls_and_kpi_sql_runs_verbatim_and_counts_exactly()
     {
-        var realNow = DateTimeOffset.UtcNow;
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: realNow.AddDays(-2));
+        // The seed's SQL reads the database's now(), so the engine's clock is set from it, not from
+        // the test's wall clock; and the tick runs at the highest volume, so that even the quietest
+        // hour of the day (a multiplier of about 0.6) starts sessions in it.
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var realNow = DateTimeOffset.UnixEpoch.AddTicks(10 * await Db.ScalarAsync(database, "SELECT (extract(epoch FROM now()) * 1000000)::bigint"));
+        await using var app = await TestApp.CreateAsync(database, now: realNow.AddDays(-2));
         await app.RunAsync(RunTrigger.Manual, 10); // two days old: outside both windows
         app.Time.SetUtcNow(realNow.AddSeconds(-5));
+        var (perMin, perRun) = (SettingDeclarations.Get(SettingDeclarations.SessionsPerMin).Max, SettingDeclarations.Get(SettingDeclarations.MaxPerRun).Max);
+        await app.ExecuteAsync(FormattableString.Invariant($"UPDATE synthetic_settings SET sessions_per_min = {perMin}, max_per_run = {perRun} WHERE id = 1"));
         var tick = await app.RunAsync(RunTrigger.Cron); // rows in (now - 65 s, now - 5 s]
+        await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 2, max_per_run = 5 WHERE id = 1");
         Assert.Equal(RunStatus.Succeeded, tick.Status);
         var recent = tick.Result!.RowsPerTable[Tables.JourneySceneEvents];
         Assert.True(recent > 0, "the tick wrote no event");
