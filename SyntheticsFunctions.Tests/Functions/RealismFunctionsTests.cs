@@ -1,5 +1,6 @@
 using Moq;
 using Npgsql;
+using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Functions;
 using SyntheticsFunctions.Service;
 
@@ -24,7 +25,7 @@ public class RealismFunctionsTests
 
         Assert.Equal(400, status);
         Assert.Equal("application/problem+json", contentType);
-        Assert.Equal($"days must be an integer from 1 to {RealismFunctions.MaxDays}.", body.RootElement.GetProperty("errors").GetProperty("days")[0].GetString());
+        Assert.Equal($"days must be an integer from 1 to {SettingDeclarations.MaxRetainDays}.", body.RootElement.GetProperty("errors").GetProperty("days")[0].GetString());
     }
 
     [Fact]

@@ -63,6 +63,9 @@ public static class SettingDeclarations
     public const string RetainDays = "retain_days";
     public const string IdleAbandonDays = "idle_abandon_days";
 
+    /// <summary>The most days of history kept (ten years): bounds retain_days, a backfill's days and a realism check's window.</summary>
+    public const int MaxRetainDays = 3650;
+
     public static IReadOnlyList<SettingDeclaration> All { get; } =
     [
         new(Enabled, SettingKind.Boolean, 0, 1, 1, true,
@@ -83,7 +86,7 @@ public static class SettingDeclarations
         new(MindblockChance, SettingKind.Number, 0, 1, 0.01, 0.45,
             "Chance per scene of a mindblock signal.",
             s => s.MindblockChance, (s, v) => s with { MindblockChance = Convert.ToDouble(v, CultureInfo.InvariantCulture) }),
-        new(RetainDays, SettingKind.Integer, 1, 3650, 1, 45,
+        new(RetainDays, SettingKind.Integer, 1, MaxRetainDays, 1, 45,
             "Days of synthetic rows the daily retention pass keeps.",
             s => s.RetainDays, (s, v) => s with { RetainDays = Convert.ToInt32(v, CultureInfo.InvariantCulture) }),
         new(IdleAbandonDays, SettingKind.Integer, 1, 365, 1, 7,

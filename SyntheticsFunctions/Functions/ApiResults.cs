@@ -29,7 +29,7 @@ public static class ApiResults
         Results.Problem(detail: detail, statusCode: statusCode, title: title, extensions: extensions);
 
     /// <summary>The one answer when storage fails or times out; the detail goes to the logs under the correlation id.</summary>
-    public const string DatabaseUnavailable = "The database is unreachable.";
+    public const string DatabaseUnavailable = Service.StatusService.DatabaseUnreachable;
 
     /// <summary>The one answer to a bug; the detail goes to the logs under the correlation id.</summary>
     public const string InternalError = "An internal error occurred.";

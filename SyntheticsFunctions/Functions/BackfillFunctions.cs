@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
 using SyntheticsFunctions.Storage;
 
@@ -13,9 +14,6 @@ namespace SyntheticsFunctions.Functions;
 /// </summary>
 public sealed class BackfillFunctions(IBackfillService backfill, ILogger<BackfillFunctions> logger)
 {
-    /// <summary>The most days a request may ask for (the job also stays within retain_days).</summary>
-    public const int MaxDays = 3650;
-
     [Function(nameof(Backfill))]
     [ApiResponse(typeof(BackfillResponse), StatusCodes.Status202Accepted)]
     [ApiBody(typeof(BackfillRequest))]
@@ -32,7 +30,7 @@ public sealed class BackfillFunctions(IBackfillService backfill, ILogger<Backfil
 
         var fields = new BodyFields(body);
         fields.RejectUnknown("days", "purge_first");
-        var days = fields.Integer("days", 1, MaxDays, required: true);
+        var days = fields.Integer("days", 1, SettingDeclarations.MaxRetainDays, required: true);
         var purgeFirst = fields.Bool("purge_first") ?? false;
         if (fields.HasErrors)
         {

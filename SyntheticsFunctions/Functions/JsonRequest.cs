@@ -111,8 +111,6 @@ public sealed class BodyFields(JsonElement body)
         }
     }
 
-    public bool Has(string field) => body.TryGetProperty(field, out _);
-
     /// <summary>An optional query parameter: absent gives <paramref name="fallback"/>; anything but one integer in range is an error.</summary>
     public int QueryInteger(IQueryCollection query, string name, int fallback, int min, int max)
     {
@@ -173,22 +171,6 @@ public sealed class BodyFields(JsonElement body)
         }
 
         return accepted;
-    }
-
-    public double? Number(string field, double min, double max)
-    {
-        if (!body.TryGetProperty(field, out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number) && number >= min && number <= max)
-        {
-            return number;
-        }
-
-        Fail(field, $"Must be a number from {min} to {max}.");
-        return null;
     }
 
     public int? Integer(string field, int min, int max, bool required = false)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
 
 namespace SyntheticsFunctions.Functions;
@@ -7,9 +8,6 @@ namespace SyntheticsFunctions.Functions;
 /// <summary>The realism self-check: whether the synthetic rows read like people, figure by figure.</summary>
 public sealed class RealismFunctions(IRealismService realism)
 {
-    /// <summary>The longest window the query may name before the database's retain_days is known.</summary>
-    public const int MaxDays = 3650;
-
     [Function(nameof(Realism))]
     [ApiResponse(typeof(RealismResponse))]
     [ApiQuery("days", "integer", "The window, the last N days: 1 to retain_days, default 28 (or retain_days if shorter).")]
@@ -18,7 +16,7 @@ public sealed class RealismFunctions(IRealismService realism)
         CancellationToken cancellationToken)
     {
         var fields = new BodyFields(default);
-        var days = fields.QueryInteger(request.Query, "days", 0, 1, MaxDays);
+        var days = fields.QueryInteger(request.Query, "days", 0, 1, SettingDeclarations.MaxRetainDays);
         if (fields.HasErrors)
         {
             return fields.Rejection();

@@ -10,18 +10,12 @@ internal static class Sql
 
     public static NpgsqlParameter Jsonb(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Jsonb };
 
-    public static NpgsqlParameter JsonbArray(string[] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb };
-
     public static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.AddRange(parameters);
         return command;
     }
-
-    public static DateTime Utc(DateTimeOffset value) => value.UtcDateTime;
-
-    public static DateTime? Utc(DateTimeOffset? value) => value?.UtcDateTime;
 
     public static DateTimeOffset ReadTimestamp(NpgsqlDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
