@@ -13,7 +13,7 @@ using SyntheticsFunctions.Storage.Declarations;
 namespace SyntheticsFunctions.Benchmarks;
 
 /// <summary>
-/// The backfill's figures (issue 13, item 5), each the median of <see cref="Repetitions"/> runs,
+/// The backfill's figures (engine alone, the COPY ceiling, end to end, the cron tick), each the median of <see cref="Repetitions"/> runs,
 /// every baseline measured in the same run on throwaway databases of the given server:
 /// <list type="number">
 /// <item>engine only: events per second planning the backfill's way, on one core, and the share of planning spent on tags;</item>

@@ -78,7 +78,7 @@ internal static class RealismBenchmark
     }
 
     /// <summary>
-    /// The check's verdicts on the population issue's 70 days at the moderate preset (2 sessions a
+    /// The check's verdicts on 70 backfilled days at the moderate preset (2 sessions a
     /// minute, 5 a run): a throwaway database backfilled over 70 days up to now, then checked over
     /// the whole 70 days and over the default 28.
     ///   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism70 "&lt;connection string to the server's postgres database&gt;"

@@ -208,7 +208,7 @@ internal sealed record PopulationFigures(
     }
 }
 
-/// <summary>Journey figures from instances, with the definitions.</summary>
+/// <summary>Journey figures from instances, as an analyst reads them from the rows.</summary>
 internal sealed record JourneyFigures(int Enrolments, double Completion, double MedianDaysToComplete, double ReEnrolment, double Drop1To2, double Drop4To5)
 {
     public override string ToString() =>

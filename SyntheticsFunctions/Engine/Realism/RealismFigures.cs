@@ -48,7 +48,7 @@ public sealed record RealismReport(
 
 /// <summary>
 /// The realism figures, defined once: the engine's statistical tests and the API's check over the
-/// tables both call <see cref="Compute"/>. Definitions (issue 12, "How it is measured"), with day n
+/// tables both call <see cref="Compute"/>. Definitions, as an analyst reads the tables, with day n
 /// of a user = [signup + 24n h, +24 h) and day k of the window = [From + 24k h, +24 h):
 /// <list type="bullet">
 /// <item>D1, D7, D30: of users signing up in the window early enough for day n to be over by its end, the share with a session on day n.</item>
