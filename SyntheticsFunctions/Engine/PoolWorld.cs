@@ -35,15 +35,9 @@ public sealed class PoolWorld
     /// <summary>Whether the pool is fixed: people join from its members, never as new profiles.</summary>
     public bool Fixed => _unsigned is not null;
 
-    /// <summary>Members who have not signed up yet (fixed pools only).</summary>
-    public int Unsigned => _unsigned?.Count ?? 0;
-
     /// <summary>People per time zone, ordinal order: what the local-hour curve weighs.</summary>
     public IReadOnlyList<TimezoneCount> Pool =>
         _pool ??= [.. _zones.Where(z => z.Value > 0).OrderBy(z => z.Key, StringComparer.Ordinal).Select(z => new TimezoneCount(z.Key, z.Value))];
-
-    /// <summary>One person's state, as a claim would read it now (whether free or not).</summary>
-    public CandidateUser Read(Guid profileId) => _people[profileId].Candidate(_focusOf);
 
     /// <summary>Someone new with a past (a fresh install's steady state): free to be claimed.</summary>
     public void Add(UserState state, PoolMember? member = null) => Free(Join(state, member?.AvailableAt));
@@ -102,21 +96,20 @@ public sealed class PoolWorld
     /// <summary>
     /// A session started: the person's state after it, what its rows leave behind (the journey
     /// instance's last state, completions, mindblock statuses), and in session until it ends. A
-    /// signup or a member signing up joins the pool here. Returns whether someone joined.
+    /// signup or a member signing up joins the pool here.
     /// </summary>
-    public bool Start(CandidateUser candidate, StartedSession started)
+    public void Start(CandidateUser candidate, StartedSession started)
     {
-        var joined = false;
         if (!_people.TryGetValue(candidate.ProfileId, out var person) || person.Retired)
         {
-            var member = _unsigned?.FirstOrDefault(m => m.ProfileId == candidate.ProfileId);
-            if (member is not null)
+            // A member signing up was claimed by ClaimUnsigned, which gave their persona and
+            // availability: the member itself, found by the set's order, not by a scan.
+            if (_unsigned is not null && candidate.Persona is { } persona)
             {
-                _unsigned!.Remove(member);
+                _unsigned.Remove(new PoolMember(candidate.ProfileId, persona, candidate.Timezone, candidate.AvailableAt));
             }
 
-            person = Join(started.UserState.State, member?.AvailableAt ?? candidate.AvailableAt);
-            joined = true;
+            person = Join(started.UserState.State, candidate.AvailableAt);
         }
 
         person.State = started.UserState.State;
@@ -124,7 +117,6 @@ public sealed class PoolWorld
         person.Follow(started.Plan);
         person.Busy = true;
         _busy.Enqueue(person.Id, (started.Plan.EndsAt, person.Id));
-        return joined;
     }
 
     /// <summary>Sessions that ended by <paramref name="now"/> free their people for the next claim.</summary>
