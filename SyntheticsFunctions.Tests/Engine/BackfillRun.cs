@@ -1,5 +1,6 @@
 using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Engine.Realism;
 
 namespace SyntheticsFunctions.Tests.Engine;
 
@@ -15,9 +16,9 @@ internal sealed class BackfillRun
     /// <summary>The pool's cap users have unless they change it (<c>Synthetics__PoolSize</c>).</summary>
     public static readonly int DefaultPoolCap = new SyntheticsOptions().PoolSize;
 
-    private static readonly string SessionTag = $"\"{Tagging.SessionIdKey}\":\"";
+    private readonly Catalog _catalog;
 
-    private BackfillRun(BackfillPlayer player) => Player = player;
+    private BackfillRun(BackfillPlayer player, Catalog catalog) => (Player, _catalog) = (player, catalog);
 
     public BackfillPlayer Player { get; }
 
@@ -56,7 +57,7 @@ internal sealed class BackfillRun
     {
         catalog ??= DefaultCatalog.Catalog;
         var end = start.AddDays(days);
-        var run = new BackfillRun(new BackfillPlayer(new BackfillSpec(seed, start, end, settings, poolCap ?? DefaultPoolCap, 0), catalog));
+        var run = new BackfillRun(new BackfillPlayer(new BackfillSpec(seed, start, end, settings, poolCap ?? DefaultPoolCap, 0), catalog), catalog);
         var sceneIndex = catalog.Journeys.SelectMany(j => j.Scenes.Select((s, i) => (s.Id, i))).ToDictionary(x => x.Id, x => x.i);
         var seen = new HashSet<Guid>();
         while (true)
@@ -83,14 +84,17 @@ internal sealed class BackfillRun
             Users[state.ProfileId] = (state.SignupAt, state.Timezone);
         }
 
+        // Sessions as the realism check groups the rows; a session crossing a chunk's end counts once, from its first piece.
+        foreach (var piece in RealismRecord.Of(batch, _catalog, []).Pieces)
+        {
+            if (seen.Add(piece.SessionId))
+            {
+                Sessions.Add((piece.UserId, piece.StartedAt));
+            }
+        }
+
         foreach (var e in batch.Events)
         {
-            var at = e.Payload.IndexOf(SessionTag, StringComparison.Ordinal) + SessionTag.Length;
-            if (seen.Add(Guid.Parse(e.Payload.AsSpan(at, 36))))
-            {
-                Sessions.Add((e.UserId, e.CreatedAt));
-            }
-
             var hour = new DateTimeOffset(e.CreatedAt.UtcTicks - (e.CreatedAt.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
             EventsPerHour[hour] = EventsPerHour.GetValueOrDefault(hour) + 1;
         }
