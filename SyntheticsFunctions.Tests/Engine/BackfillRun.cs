@@ -84,8 +84,8 @@ internal sealed class BackfillRun
             Users[state.ProfileId] = (state.SignupAt, state.Timezone);
         }
 
-        // Sessions as the realism check groups the rows; a session crossing a chunk's end counts once, from its first piece.
-        foreach (var piece in RealismRecord.Of(batch, _catalog, []).Pieces)
+        // Sessions as the realism check groups the rows; a session the last chunk finishes counts once, from its start.
+        foreach (var piece in RealismRecord.Of(batch, _catalog, chunk.SessionsContinued).Pieces)
         {
             if (seen.Add(piece.SessionId))
             {

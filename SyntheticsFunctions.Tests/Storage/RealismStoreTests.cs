@@ -256,6 +256,31 @@ public class RealismStoreTests(PostgresFixture postgres)
             """));
     }
 
+    [Fact]
+    public async Task A_session_the_backfills_last_chunk_finishes_keeps_its_own_start()
+    {
+        // The window ends 20 seconds after a chunk boundary (chunks end on whole hours, 6 hours apart
+        // from the start's hour): sessions begun in the chunk before run past the end, and the last
+        // chunk writes their rows after it.
+        var now = new DateTimeOffset(2026, 11, 2, 9, 0, 20, TimeSpan.Zero);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "2000" }, now);
+        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 4, max_per_run = 10 WHERE id = 1");
+        Assert.NotNull((await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 5)).Job);
+        app.Time.Advance(TimeSpan.FromMinutes(5)); // the backfill runs on: its last chunk catches up to the present
+        Assert.Equal(SyntheticsFunctions.Storage.BackfillJob.Succeeded, (await app.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);
+
+        // Sessions in two pieces (one per chunk), each piece carrying the session's start: its first event.
+        Assert.True(await app.CountAsync("SELECT count(*) FROM (SELECT session_id FROM synthetic_realism_pieces GROUP BY 1 HAVING count(*) > 1) x") > 0);
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM (SELECT session_id FROM synthetic_realism_pieces GROUP BY 1 HAVING count(DISTINCT started_at) > 1) x"));
+        Assert.Equal(0, await app.CountAsync(
+            """
+            SELECT count(*) FROM (SELECT session_id, min(started_at) AS started_at FROM synthetic_realism_pieces GROUP BY 1) p
+            JOIN (SELECT event_payload->>'session_id' AS session_id, min(created_at) AS first_at FROM journey_scene_events
+                  WHERE event_payload->>'synthetic' = 'true' GROUP BY 1) e ON e.session_id = p.session_id::text
+            WHERE e.first_at <> p.started_at
+            """));
+    }
+
     private static async Task<(long Pieces, long Signals, long Checks)> FactRowsAsync(TestApp app) =>
         (await app.CountAsync("SELECT count(*) FROM synthetic_realism_pieces"), await app.CountAsync("SELECT count(*) FROM synthetic_realism_signals"),
          await app.CountAsync("SELECT count(*) FROM synthetic_realism_checks"));

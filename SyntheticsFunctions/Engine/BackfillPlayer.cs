@@ -49,6 +49,9 @@ public sealed class BackfillChunk(DateTimeOffset from, DateTimeOffset to, bool f
     /// <summary>Last chunk only: sessions whose rows run past the present, written until <see cref="To"/>.</summary>
     public List<SessionState> SessionsInProgress { get; } = [];
 
+    /// <summary>Last chunk only: sessions begun in an earlier chunk whose later rows this chunk writes (their start is their own, not this chunk's first row).</summary>
+    public List<SessionState> SessionsContinued { get; } = [];
+
     /// <summary>Last chunk only: the cron journal row (window start, carry over) ending at <see cref="To"/>.</summary>
     public (Guid RunId, DateTimeOffset WindowStart, int CarryOver)? CronRow { get; set; }
 
@@ -184,6 +187,7 @@ public sealed class BackfillPlayer
             // Sessions that ran past the window's end: their rows up to the present now.
             foreach (var (session, plan) in _pending)
             {
+                chunk.SessionsContinued.Add(session);
                 collector.AddDue(plan, _spec.End, to);
                 if (plan.EndsAt > to)
                 {

@@ -150,8 +150,9 @@ public sealed class BackfillService(
             {
                 var chunk = player.Play(time.GetUtcNow());
                 _player = null; // until the chunk is committed, the player is ahead of the job
-                // Each session of a chunk starts in it (its rows are written whole, by the chunk that starts it).
-                var realism = RealismRecord.Of(chunk.Batch, _catalog!, []);
+                // A session's rows are written by the chunk that starts it, except in the last chunk,
+                // which writes the rest of the sessions still running at the window's end.
+                var realism = RealismRecord.Of(chunk.Batch, _catalog!, chunk.SessionsContinued);
                 var written = await store.WriteChunkAsync(job, chunk, realism, () => time.GetElapsedTime(startedAt).TotalMilliseconds, time.GetUtcNow(), cancellationToken);
                 if (!written)
                 {
