@@ -108,17 +108,63 @@ public static class RealismFigures
 
     public static RealismReport Compute(RealismFacts facts)
     {
-        var days = facts.Days;
-        var counts = facts.Counts ?? new TableCounts();
         var w = Window.Of(facts);
-        var figures = new List<RealismFigure>();
-        void Add(FigureDefinition d, double? value, long n, double? min = null, double? max = null, string? note = null) =>
-            figures.Add(Judge(d, value, n, days, min ?? d.Min, max ?? d.Max, note));
+        var signups = Signups(facts, w);
 
-        // Volume and sessions: the sessions with events.
+        // Independent sections over the same read-only window, on as many cores as there are;
+        // each keeps its own figures, listed at the end in the declared order.
+        Action<Figures>[] sections =
+        [
+            f => Sessions(facts, w, f),
+            f => LocalTime(facts, w, f),
+            f => RetentionAndBehaviour(facts, w, signups, f),
+            f => Activity(facts, w, f),
+            f => Journeys(facts, w, f),
+        ];
+        var figures = new Figures[sections.Length];
+        Parallel.For(0, sections.Length, i => sections[i](figures[i] = new Figures(facts.Days)));
+        var all = figures.SelectMany(f => f.List).OrderBy(f => Order[f.Name]).ToList();
+
+        var thin = all.Where(f => f.Verdict == Verdicts.NotEnoughData).Select(f => f.Name).ToList();
+        var history = thin.Count == 0 ? null :
+            $"{thin.Count} of {all.Count} figures need more history or more users than this {facts.Days}-day window holds ({string.Join(", ", thin)}). " +
+            "Widen the window (days, up to retain_days), let the engine run longer, or write history with a backfill (POST /api/synthetics/backfill {\"days\": N}).";
+        return new RealismReport(facts.From, facts.To, facts.Days, all, Cohorts(facts, signups), SessionsPerUser(w), history);
+    }
+
+    private static readonly Dictionary<string, int> Order = All.Select((d, i) => (d.Name, i)).ToDictionary(x => x.Name, x => x.i);
+
+    /// <summary>One section's figures, judged against the window's length.</summary>
+    private sealed class Figures(int days)
+    {
+        public List<RealismFigure> List { get; } = [];
+
+        public void Add(FigureDefinition d, double? value, long n, double? min = null, double? max = null, string? note = null) =>
+            List.Add(Judge(d, value, n, days, min ?? d.Min, max ?? d.Max, note));
+    }
+
+    // The users who signed up in the window, with the days after signup they were active on.
+    private static List<Signup> Signups(RealismFacts facts, Window w)
+    {
+        var signups = new List<Signup>();
+        foreach (var (id, user) in facts.Users)
+        {
+            if (user.SignupAt is { } at && at >= facts.From && at < facts.To)
+            {
+                signups.Add(new Signup(id, at, w.ActiveDaysAfter(id, at)));
+            }
+        }
+
+        return signups;
+    }
+
+    // Volume, what happened in the sessions, status transitions and the counts the tables give.
+    private static void Sessions(RealismFacts facts, Window w, Figures f)
+    {
+        var counts = facts.Counts ?? new TableCounts();
         var hours = (facts.To - facts.From).TotalHours;
         var expected = counts.ExpectedEventsPerHour;
-        Add(EventsPerHour, hours > 0 ? counts.Events / hours : null, counts.Events, expected * 0.9, expected * 1.1);
+        f.Add(EventsPerHour, hours > 0 ? counts.Events / hours : null, counts.Events, expected * 0.9, expected * 1.1);
         long withEvents = 0, events = 0, abandoned = 0, errored = 0, scenes = 0, signals = 0;
         foreach (var s in w.Sessions)
         {
@@ -134,12 +180,54 @@ public static class RealismFigures
         }
 
         double? PerSession(long count) => withEvents > 0 ? count / (double)withEvents : null;
-        Add(EventsPerSession, PerSession(events), withEvents);
-        Add(AbandonRate, PerSession(abandoned), withEvents, Lower(counts.AbandonRate, 0.02, 0.25), Upper(counts.AbandonRate, 0.02, 0.25));
-        Add(ErrorRate, PerSession(errored), withEvents, Lower(counts.ErrorRate, 0.02, 0.25), Upper(counts.ErrorRate, 0.02, 0.25));
-        Add(MindblockShare, scenes > 0 ? signals / (double)scenes : null, scenes, Lower(counts.MindblockChance, 0.03, 0.15), Upper(counts.MindblockChance, 0.03, 0.15));
+        f.Add(EventsPerSession, PerSession(events), withEvents);
+        f.Add(AbandonRate, PerSession(abandoned), withEvents, Lower(counts.AbandonRate, 0.02, 0.25), Upper(counts.AbandonRate, 0.02, 0.25));
+        f.Add(ErrorRate, PerSession(errored), withEvents, Lower(counts.ErrorRate, 0.02, 0.25), Upper(counts.ErrorRate, 0.02, 0.25));
+        f.Add(MindblockShare, scenes > 0 ? signals / (double)scenes : null, scenes, Lower(counts.MindblockChance, 0.03, 0.15), Upper(counts.MindblockChance, 0.03, 0.15));
 
-        // When in the users' own day: each session at its user's local time.
+        // Status transitions: each user's mindblock statuses in time order.
+        var steps = 0;
+        var small = 0;
+        var last = new Dictionary<Guid, int>();
+        for (var u = 0; u < w.UserCount; u++)
+        {
+            last.Clear();
+            for (var k = w.First[u]; k < w.First[u + 1]; k++)
+            {
+                if (w.Sessions[k] is not { Events: > 0, Mindblocks: { } mindblocks })
+                {
+                    continue;
+                }
+
+                for (var m = 0; m < mindblocks.Count; m++)
+                {
+                    var (mindblock, level) = mindblocks[m];
+                    var rank = (uint)level < (uint)RankByIntensity.Length ? RankByIntensity[level] : StatusRank(Content.MindblockStatusFor(level));
+                    if (last.TryGetValue(mindblock, out var previous))
+                    {
+                        steps++;
+                        small += Math.Abs(rank - previous) <= 1 ? 1 : 0;
+                    }
+
+                    last[mindblock] = rank;
+                }
+            }
+        }
+
+        f.Add(StatusSteps, steps > 0 ? (double)small / steps : null, steps);
+
+        var texts = counts.CaptureTexts ?? [];
+        var sample = texts.Take(CaptureSample).ToList();
+        f.Add(DistinctCaptures, sample.Count > 0 ? sample.Select(NormaliseCapture).Distinct().Count() * (double)CaptureSample / sample.Count : null, sample.Count);
+        f.Add(TriggersOutsideJourney, counts.Triggers > 0 ? counts.TriggersOutsideJourney : null, counts.Triggers);
+        f.Add(ContractViolations, counts.ScenesChecked > 0 ? counts.ContractViolations : null, counts.ScenesChecked);
+        f.Add(RowsOutOfOrder, counts.RowsChecked > 0 ? counts.RowsOutOfOrder : null, counts.RowsChecked);
+    }
+
+    // When in the users' own day: each session at its user's local time.
+    private static void LocalTime(RealismFacts facts, Window w, Figures f)
+    {
+        var days = facts.Days;
         var hourly = new double[24];
         var weekday = new double[7];
         var located = 0;
@@ -177,7 +265,7 @@ public static class RealismFigures
             }
         }
 
-        Add(LocalHourCorrelation, located > 0 ? Correlation(hourly, [.. ActivityCurve.HourlyWeights]) : null, located);
+        f.Add(LocalHourCorrelation, located > 0 ? Correlation(hourly, [.. ActivityCurve.HourlyWeights]) : null, located);
         var occurrences = new int[7];
         for (var d = 0; d < days; d++)
         {
@@ -189,23 +277,64 @@ public static class RealismFigures
         int[] weekend = [0, 6];
         var configured = weekdays.Average(d => ActivityCurve.WeekdayWeights[d]) / weekend.Average(d => ActivityCurve.WeekdayWeights[d]);
         var weekendSessions = MeanPerDay(weekend, weekday);
-        Add(WeekdayWeekendRatio, days >= 7 && weekendSessions > 0 ? MeanPerDay(weekdays, weekday) / weekendSessions : null, located, configured * 0.85, configured * 1.15);
+        f.Add(WeekdayWeekendRatio, days >= 7 && weekendSessions > 0 ? MeanPerDay(weekdays, weekday) / weekendSessions : null, located, configured * 0.85, configured * 1.15);
 
-        // Retention of the cohorts the window holds: on which days after signup each was active.
-        var signups = new List<Signup>();
-        foreach (var (id, user) in facts.Users)
-        {
-            if (user.SignupAt is { } at && at >= facts.From && at < facts.To)
-            {
-                signups.Add(new Signup(id, at, w.ActiveDaysAfter(id, at)));
-            }
-        }
+        f.Add(MaxSessionsInLocalDay, usersWithLocalDays > 0 ? mostInLocalDay : null, usersWithLocalDays);
+    }
 
+    // Retention of the cohorts the window holds, and their behaviour between week 1 and week 4.
+    private static void RetentionAndBehaviour(RealismFacts facts, Window w, List<Signup> signups, Figures f)
+    {
         foreach (var (definition, n) in new[] { (D1, 1), (D7, 7), (D30, 30) })
         {
             var (cohort, active) = Retained(signups, n, facts.To);
-            Add(definition, cohort > 0 ? active / (double)cohort : null, cohort);
+            f.Add(definition, cohort > 0 ? active / (double)cohort : null, cohort);
         }
+
+        // Behaviour change between week 1 and week 4 after signup.
+        var resistance = new List<double>();
+        var intensity = new List<double>();
+        foreach (var signup in signups.Where(s => s.At <= facts.To.AddDays(-28)))
+        {
+            if (!w.UserIndex.TryGetValue(signup.User, out var u))
+            {
+                continue;
+            }
+
+            double r1 = 0, r4 = 0, i1 = 0, i4 = 0;
+            int nr1 = 0, nr4 = 0, ni1 = 0, ni4 = 0;
+            for (var k = w.First[u]; k < w.First[u + 1]; k++)
+            {
+                var s = w.Sessions[k];
+                if (s.Start < signup.At.AddDays(7))
+                {
+                    (r1, nr1, i1, ni1) = (r1 + s.ResistanceSum, nr1 + s.ResistanceCount, i1 + s.IntensitySum, ni1 + s.IntensityCount);
+                }
+                else if (s.Start >= signup.At.AddDays(21) && s.Start < signup.At.AddDays(28))
+                {
+                    (r4, nr4, i4, ni4) = (r4 + s.ResistanceSum, nr4 + s.ResistanceCount, i4 + s.IntensitySum, ni4 + s.IntensityCount);
+                }
+            }
+
+            if (nr1 > 0 && nr4 > 0)
+            {
+                resistance.Add((r1 / nr1) - (r4 / nr4));
+            }
+
+            if (ni1 > 0 && ni4 > 0)
+            {
+                intensity.Add((i1 / ni1) - (i4 / ni4));
+            }
+        }
+
+        f.Add(ResistanceChange, resistance.Count > 0 ? resistance.Average() : null, resistance.Count);
+        f.Add(IntensityChange, intensity.Count > 0 ? intensity.Average() : null, intensity.Count);
+    }
+
+    // Who is active when: DAU/MAU, concentration over the last 28 days, lapses and returns.
+    private static void Activity(RealismFacts facts, Window w, Figures f)
+    {
+        var days = facts.Days;
 
         // DAU/MAU over days with a whole 28-day month inside the window: a user is in the month of
         // each day from one of their active days to 27 days after it.
@@ -245,7 +374,7 @@ public static class RealismFigures
             }
         }
 
-        Add(DauMau, ratios.Count > 0 ? ratios.Average() : null, monthlyUsers);
+        f.Add(DauMau, ratios.Count > 0 ? ratios.Average() : null, monthlyUsers);
 
         // Concentration over the last 28 days.
         var lateFrom = Math.Max(0, days - FigureWindowDays);
@@ -279,10 +408,9 @@ public static class RealismFigures
         perUser.Sort();
         perActiveDay.Sort();
         var (gini, top10) = Concentration(perUser);
-        Add(Gini, perUser.Count > 0 ? gini : null, perUser.Count);
-        Add(Top10Share, perUser.Count > 0 ? top10 : null, perUser.Count);
-        Add(SessionsOnActiveDay, perActiveDay.Count > 0 ? perActiveDay[perActiveDay.Count / 2] : null, perActiveDay.Count);
-        Add(MaxSessionsInLocalDay, usersWithLocalDays > 0 ? mostInLocalDay : null, usersWithLocalDays);
+        f.Add(Gini, perUser.Count > 0 ? gini : null, perUser.Count);
+        f.Add(Top10Share, perUser.Count > 0 ? top10 : null, perUser.Count);
+        f.Add(SessionsOnActiveDay, perActiveDay.Count > 0 ? perActiveDay[perActiveDay.Count / 2] : null, perActiveDay.Count);
 
         // Lapse and return: each user's first gap of 14 days or more that began by 14 days before the end.
         var gaps = 0;
@@ -303,15 +431,18 @@ public static class RealismFigures
             }
         }
 
-        Add(ReturnAfterLapse, gaps > 0 ? (double)returned / gaps : null, gaps);
+        f.Add(ReturnAfterLapse, gaps > 0 ? (double)returned / gaps : null, gaps);
+    }
 
-        // Journeys.
+    // Enrolments: completion, re-enrolment and the scene funnel.
+    private static void Journeys(RealismFacts facts, Window w, Figures f)
+    {
         var enrolments = (facts.Enrolments ?? []).Where(e => e.StartedAt >= facts.From && e.StartedAt < facts.To).ToList();
         var old = enrolments.Where(e => e.StartedAt <= facts.To.AddDays(-28)).ToList();
         var completed = old.Where(e => e.CompletedAt is { } c && c <= facts.To).Select(e => (e.CompletedAt!.Value - e.StartedAt).TotalDays).Order().ToList();
-        Add(JourneyCompletion, old.Count > 0 ? (double)completed.Count / old.Count : null, old.Count);
-        Add(DaysToComplete, completed.Count > 0 ? Median(completed) : null, completed.Count);
-        Add(ReEnrolment, Share(enrolments, e => e.ReEnrolment), enrolments.Count);
+        f.Add(JourneyCompletion, old.Count > 0 ? (double)completed.Count / old.Count : null, old.Count);
+        f.Add(DaysToComplete, completed.Count > 0 ? Median(completed) : null, completed.Count);
+        f.Add(ReEnrolment, Share(enrolments, e => e.ReEnrolment), enrolments.Count);
 
         // The funnel: enrolments that began in the window (their scene 1 in a session of the window)
         // at least 14 days before its end, so that the later scenes are not cut short by the end
@@ -342,91 +473,8 @@ public static class RealismFigures
         }
 
         double Drop(int from) => 1 - (atLeast[from + 1] / (double)Math.Max(1, atLeast[from]));
-        Add(FunnelDrop, funnel > 0 && atLeast[4] > 0 ? Drop(1) - Drop(4) : null, funnel,
+        f.Add(FunnelDrop, funnel > 0 && atLeast[4] > 0 ? Drop(1) - Drop(4) : null, funnel,
             note: funnel > 0 ? $"scene 1->2 loses {Drop(1):P0}, 4->5 {Drop(4):P0}" : null);
-
-        // Behaviour change between week 1 and week 4 after signup.
-        var resistance = new List<double>();
-        var intensity = new List<double>();
-        foreach (var signup in signups.Where(s => s.At <= facts.To.AddDays(-28)))
-        {
-            if (!w.UserIndex.TryGetValue(signup.User, out var u))
-            {
-                continue;
-            }
-
-            double r1 = 0, r4 = 0, i1 = 0, i4 = 0;
-            int nr1 = 0, nr4 = 0, ni1 = 0, ni4 = 0;
-            for (var k = w.First[u]; k < w.First[u + 1]; k++)
-            {
-                var s = w.Sessions[k];
-                if (s.Start < signup.At.AddDays(7))
-                {
-                    (r1, nr1, i1, ni1) = (r1 + s.ResistanceSum, nr1 + s.ResistanceCount, i1 + s.IntensitySum, ni1 + s.IntensityCount);
-                }
-                else if (s.Start >= signup.At.AddDays(21) && s.Start < signup.At.AddDays(28))
-                {
-                    (r4, nr4, i4, ni4) = (r4 + s.ResistanceSum, nr4 + s.ResistanceCount, i4 + s.IntensitySum, ni4 + s.IntensityCount);
-                }
-            }
-
-            if (nr1 > 0 && nr4 > 0)
-            {
-                resistance.Add((r1 / nr1) - (r4 / nr4));
-            }
-
-            if (ni1 > 0 && ni4 > 0)
-            {
-                intensity.Add((i1 / ni1) - (i4 / ni4));
-            }
-        }
-
-        Add(ResistanceChange, resistance.Count > 0 ? resistance.Average() : null, resistance.Count);
-        Add(IntensityChange, intensity.Count > 0 ? intensity.Average() : null, intensity.Count);
-
-        // Status transitions: each user's mindblock statuses in time order.
-        var steps = 0;
-        var small = 0;
-        var last = new Dictionary<Guid, int>();
-        for (var u = 0; u < w.UserCount; u++)
-        {
-            last.Clear();
-            for (var k = w.First[u]; k < w.First[u + 1]; k++)
-            {
-                if (w.Sessions[k] is not { Events: > 0, Mindblocks: { } mindblocks })
-                {
-                    continue;
-                }
-
-                for (var m = 0; m < mindblocks.Count; m++)
-                {
-                    var (mindblock, level) = mindblocks[m];
-                    var rank = (uint)level < (uint)RankByIntensity.Length ? RankByIntensity[level] : StatusRank(Content.MindblockStatusFor(level));
-                    if (last.TryGetValue(mindblock, out var previous))
-                    {
-                        steps++;
-                        small += Math.Abs(rank - previous) <= 1 ? 1 : 0;
-                    }
-
-                    last[mindblock] = rank;
-                }
-            }
-        }
-
-        Add(StatusSteps, steps > 0 ? (double)small / steps : null, steps);
-
-        var texts = counts.CaptureTexts ?? [];
-        var sample = texts.Take(CaptureSample).ToList();
-        Add(DistinctCaptures, sample.Count > 0 ? sample.Select(NormaliseCapture).Distinct().Count() * (double)CaptureSample / sample.Count : null, sample.Count);
-        Add(TriggersOutsideJourney, counts.Triggers > 0 ? counts.TriggersOutsideJourney : null, counts.Triggers);
-        Add(ContractViolations, counts.ScenesChecked > 0 ? counts.ContractViolations : null, counts.ScenesChecked);
-        Add(RowsOutOfOrder, counts.RowsChecked > 0 ? counts.RowsOutOfOrder : null, counts.RowsChecked);
-
-        var thin = figures.Where(f => f.Verdict == Verdicts.NotEnoughData).Select(f => f.Name).ToList();
-        var history = thin.Count == 0 ? null :
-            $"{thin.Count} of {figures.Count} figures need more history or more users than this {days}-day window holds ({string.Join(", ", thin)}). " +
-            "Widen the window (days, up to retain_days), let the engine run longer, or write history with a backfill (POST /api/synthetics/backfill {\"days\": N}).";
-        return new RealismReport(facts.From, facts.To, days, figures, Cohorts(facts, signups), SessionsPerUser(w), history);
     }
 
     /// <summary>A capture's text as the distinct count compares it: lower-cased, digits and punctuation stripped, spaces collapsed.</summary>
