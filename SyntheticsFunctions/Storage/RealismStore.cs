@@ -231,13 +231,14 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
             """,
             Sql.P(from.UtcDateTime), Sql.P(to.UtcDateTime)));
 
-        // The latest writes' texts, newest first, until the sample is full.
+        // The latest writes' texts, newest first, until the sample is full: counted by their stored
+        // count, so only the arrays read back are the sampled ones.
         batch.BatchCommands.Add(Sql.Command(
             $"""
             SELECT capture_texts FROM (
                 SELECT last_at, write_id, capture_texts,
-                       sum(cardinality(capture_texts)) OVER (ORDER BY last_at DESC, write_id) - cardinality(capture_texts) AS before
-                FROM {RealismTables.Checks} WHERE last_at >= $1 AND first_at < $2 AND cardinality(capture_texts) > 0) d
+                       sum(capture_count) OVER (ORDER BY last_at DESC, write_id) - capture_count AS before
+                FROM {RealismTables.Checks} WHERE last_at >= $1 AND first_at < $2 AND capture_count > 0) d
             WHERE before < {RealismFigures.CaptureSample}
             ORDER BY last_at DESC, write_id
             """,
