@@ -88,7 +88,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
 
     // The sessions in two halves of the window and the signals, each on a connection of its own,
     // so Postgres and the decoding work on both cores. A session's pieces all carry its start, so
-    // each session is whole in one half.
+    // each session is whole in one half, its pieces side by side in the order of start and id.
     private async Task<SessionPieces> ReadSessionsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var middle = from + ((to - from) / 2);
@@ -99,10 +99,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
 
         var sessions = await early;
         sessions.Append(await late);
-        foreach (var (session, mindblock, intensity) in await signals)
-        {
-            sessions.AddSignal(session, mindblock, intensity);
-        }
+        sessions.Attach(await signals);
 
         return sessions;
     }
@@ -115,7 +112,8 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
             $"""
             COPY (SELECT session_id, user_id, instance_id, started_at, events, errored, scenes_opened, scenes_completed, mindblock_signals,
                          last_scene_order, resistance_sum, resistance_count, intensity_sum, intensity_count
-                  FROM {RealismTables.Pieces.Name} WHERE started_at >= {Literal(from)} AND started_at < {Literal(to)}) TO STDOUT (FORMAT BINARY)
+                  FROM {RealismTables.Pieces.Name} WHERE started_at >= {Literal(from)} AND started_at < {Literal(to)}
+                  ORDER BY started_at, session_id) TO STDOUT (FORMAT BINARY)
             """, cancellationToken);
         // Each row is awaited, its columns read synchronously: fourteen awaits a row over half a
         // million rows cost more than the occasional buffer refill a column read may block on.
@@ -265,26 +263,25 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
 }
 
 /// <summary>
-/// The sessions of a window as their pieces are read: a session's pieces added up, and its
-/// mindblock signals attached in the order they are read (time order).
+/// The sessions of a window as their pieces are read in the order of start and session (a
+/// session's pieces side by side): a session's pieces added up, and its mindblock signals attached
+/// in the order they are read (time order).
 /// </summary>
 internal sealed class SessionPieces
 {
-    private readonly Dictionary<Guid, int> _index = [];
     private readonly List<Piece> _sessions = [];
+    private (Guid Mindblock, int Intensity)[] _signals = [];
 
     public void Add(Guid id, Piece piece)
     {
-        if (!_index.TryGetValue(id, out var at))
+        if (_sessions.Count == 0 || _sessions[^1].Id != id)
         {
-            _index[id] = _sessions.Count;
             piece.Id = id;
             _sessions.Add(piece);
             return;
         }
 
-        ref var session = ref CollectionsMarshal.AsSpan(_sessions)[at];
-        session.Start = piece.Start < session.Start ? piece.Start : session.Start;
+        ref var session = ref CollectionsMarshal.AsSpan(_sessions)[^1];
         session.Events += piece.Events;
         session.Errored |= piece.Errored;
         session.ScenesOpened += piece.ScenesOpened;
@@ -297,32 +294,66 @@ internal sealed class SessionPieces
         session.IntensityCount += piece.IntensityCount;
     }
 
-    /// <summary>Adds the sessions of <paramref name="other"/>, none of which is here already.</summary>
-    public void Append(SessionPieces other)
-    {
-        foreach (var piece in other._sessions)
-        {
-            _index.Add(piece.Id, _sessions.Count);
-            _sessions.Add(piece);
-        }
-    }
+    /// <summary>Adds the sessions of <paramref name="other"/>, all begun after those here.</summary>
+    public void Append(SessionPieces other) => _sessions.AddRange(other._sessions);
 
-    public void AddSignal(Guid session, Guid mindblock, int intensity)
+    /// <summary>Attaches each session's mindblock signals (given in time order), kept in one array in that order.</summary>
+    public void Attach(List<(Guid Session, Guid Mindblock, int Intensity)> signals)
     {
-        if (_index.TryGetValue(session, out var at))
+        var index = new Dictionary<Guid, int>(_sessions.Count);
+        for (var k = 0; k < _sessions.Count; k++)
         {
-            (CollectionsMarshal.AsSpan(_sessions)[at].Mindblocks ??= []).Add((mindblock, intensity));
+            index[_sessions[k].Id] = k;
+        }
+
+        var sessionOf = new int[signals.Count];
+        var first = new int[_sessions.Count + 1];
+        for (var i = 0; i < signals.Count; i++)
+        {
+            sessionOf[i] = index.TryGetValue(signals[i].Session, out var k) ? k : -1;
+            if (sessionOf[i] >= 0)
+            {
+                first[k + 1]++;
+            }
+        }
+
+        for (var k = 0; k < _sessions.Count; k++)
+        {
+            first[k + 1] += first[k];
+        }
+
+        _signals = new (Guid, int)[first[^1]];
+        var next = first[..^1];
+        for (var i = 0; i < signals.Count; i++)
+        {
+            if (sessionOf[i] >= 0)
+            {
+                _signals[next[sessionOf[i]]++] = (signals[i].Mindblock, signals[i].Intensity);
+            }
+        }
+
+        var span = CollectionsMarshal.AsSpan(_sessions);
+        for (var k = 0; k < span.Length; k++)
+        {
+            (span[k].SignalsFrom, span[k].SignalCount) = (first[k], first[k + 1] - first[k]);
         }
     }
 
     /// <summary>The sessions of sim users, in order of their start.</summary>
     public List<SessionFact> Of(IReadOnlyDictionary<Guid, UserFact> users)
     {
-        var sessions = _sessions.Where(s => users.ContainsKey(s.User)).ToList();
-        sessions.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Id.CompareTo(b.Id));
-        return sessions.ConvertAll(s => new SessionFact(
-            s.User, new DateTimeOffset(s.Start), s.Events, s.Errored, s.ScenesOpened, s.ScenesCompleted, s.MindblockSignals, s.Instance == Guid.Empty ? null : s.Instance,
-            s.LastSceneOrder, s.ResistanceSum, s.ResistanceCount, s.IntensitySum, s.IntensityCount, (IReadOnlyList<(Guid, int)>?)s.Mindblocks ?? []));
+        var sessions = new List<SessionFact>(_sessions.Count);
+        foreach (var s in _sessions)
+        {
+            if (users.ContainsKey(s.User))
+            {
+                sessions.Add(new SessionFact(
+                    s.User, new DateTimeOffset(s.Start), s.Events, s.Errored, s.ScenesOpened, s.ScenesCompleted, s.MindblockSignals, s.Instance == Guid.Empty ? null : s.Instance,
+                    s.LastSceneOrder, s.ResistanceSum, s.ResistanceCount, s.IntensitySum, s.IntensityCount, s.SignalCount == 0 ? [] : new ArraySegment<(Guid, int)>(_signals, s.SignalsFrom, s.SignalCount)));
+            }
+        }
+
+        return sessions;
     }
 
     public struct Piece
@@ -341,6 +372,7 @@ internal sealed class SessionPieces
         public int ResistanceCount;
         public int IntensitySum;
         public int IntensityCount;
-        public List<(Guid Mindblock, int Intensity)>? Mindblocks;
+        public int SignalsFrom;
+        public int SignalCount;
     }
 }
