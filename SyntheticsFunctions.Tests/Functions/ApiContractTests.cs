@@ -11,8 +11,7 @@ namespace SyntheticsFunctions.Tests.Functions;
 /// property the Studio or a dashboard reads cannot be renamed, dropped or retyped without a test
 /// failing here. Maps whose keys are data (event types, table names) are pinned as maps.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output)
+public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private static readonly HashSet<string> Maps =
     [
@@ -22,7 +21,7 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
     [Fact]
     public async Task Every_route_answers_in_its_pinned_shape()
     {
-        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true", ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "true" });
+        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true", ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "true" });
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         http.DefaultRequestHeaders.Add("x-functions-key", LocalHostTests.Key);
         var shapes = new Dictionary<string, string[]>();

@@ -6,14 +6,13 @@ using SyntheticsFunctions.Tests.Infrastructure;
 
 namespace SyntheticsFunctions.Tests.Functions;
 
-[Collection(PostgresCollection.Name)]
-public class ControlFunctionsTests(PostgresFixture postgres)
+public class ControlFunctionsTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Status_reports_settings_last_run_and_counts_in_the_seeds_windows()
     {
         var now = DateTimeOffset.UtcNow;
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: now.AddHours(-3));
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: now.AddHours(-3));
         await app.RunAsync(RunTrigger.Manual, 10); // three hours old: in the 24-hour window only
         app.Time.SetUtcNow(now);
         var tick = await app.RunAsync(RunTrigger.Cron);
@@ -48,7 +47,7 @@ public class ControlFunctionsTests(PostgresFixture postgres)
     public async Task Status_reports_the_pools_activity_multiplier_and_the_expected_events_per_minute_now()
     {
         // Monday 12:00 UTC, every sim user in UTC: hour 12's 1.30 / 0.93 × Monday's 1.05 / (6.9 / 7).
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero));
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero));
         await app.ExecuteAsync("UPDATE synthetic_pool SET timezone = 'UTC'");
 
         var (_, _, running) = await CallAsync(app, f => f.Status, "GET", null);
@@ -81,7 +80,7 @@ public class ControlFunctionsTests(PostgresFixture postgres)
     public async Task Toggle_pauses_and_records_the_change_in_the_history()
     {
         var at = new DateTimeOffset(2026, 5, 1, 12, 30, 15, TimeSpan.Zero);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: at);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: at);
 
         var (status, _, body) = await CallAsync(app, f => f.Toggle, "POST", """{"enabled": false}""");
         var (_, _, history) = await CallAsync(app, f => f.SettingsHistory, "GET", null);
@@ -99,7 +98,7 @@ public class ControlFunctionsTests(PostgresFixture postgres)
     [Fact]
     public async Task Settings_apply_the_seeds_curl_body_as_a_partial_update()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
 
         var (status, _, body) = await CallAsync(app, f => f.Settings, "POST", """{"sessions_per_min": 5, "max_per_run": 8}""");
 
@@ -114,7 +113,7 @@ public class ControlFunctionsTests(PostgresFixture postgres)
     [Fact]
     public async Task The_settings_history_catches_the_seeds_direct_sql_update()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
 
         await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 10, max_per_run = 15 WHERE id = 1;");
         var (_, _, history) = await CallAsync(app, f => f.SettingsHistory, "GET", null);
@@ -133,7 +132,7 @@ public class ControlFunctionsTests(PostgresFixture postgres)
     [InlineData("""{"target": 6}""", "?target=6", 6)]
     public async Task Run_now_starts_the_target_from_the_body_or_the_query(string? json, string? query, int sessions)
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
 
         var (status, _, body) = await CallAsync(app, f => f.RunNow, "POST", json, query);
 
@@ -145,7 +144,7 @@ public class ControlFunctionsTests(PostgresFixture postgres)
     [Fact]
     public async Task A_dry_run_returns_the_rows_it_would_write_and_writes_nothing()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
 
         var (status, _, body) = await CallAsync(app, f => f.RunNow, "POST", """{"target": 8, "dry_run": true}""");
 
@@ -163,7 +162,7 @@ public class ControlFunctionsTests(PostgresFixture postgres)
     [Fact]
     public async Task A_body_that_is_not_json_is_415_and_a_large_one_413()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
 
         var (wrongType, type1, _) = await CallAsync(app, f => f.Toggle, "POST", """{"enabled": false}""", contentType: "text/plain");
         var (tooLarge, type2, _) = await CallAsync(app, f => f.Settings, "POST", "{\"x\": \"" + new string('a', JsonRequest.MaxBytes) + "\"}");

@@ -6,13 +6,12 @@ using SyntheticsFunctions.Tests.Infrastructure;
 
 namespace SyntheticsFunctions.Tests.Functions;
 
-[Collection(PostgresCollection.Name)]
-public class PoolFunctionsTests(PostgresFixture postgres)
+public class PoolFunctionsTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Sim_users_pages_through_the_pool_with_sessions_and_journeys()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         await app.RunAsync(RunTrigger.Manual, 10);
 
         var (status, _, first) = await CallAsync(app, (f, r, c) => f.SimUsers(r, c), "GET", null, "?page=1&page_size=80");
@@ -37,7 +36,7 @@ public class PoolFunctionsTests(PostgresFixture postgres)
     [Fact]
     public async Task Shrinking_the_pool_retires_users_and_keeps_their_history_and_growing_adds_them_back_first()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         var first = await app.RunAsync(RunTrigger.Manual, 50);
         var events = await app.CountAsync("SELECT count(*) FROM journey_scene_events");
 
@@ -62,7 +61,7 @@ public class PoolFunctionsTests(PostgresFixture postgres)
     public async Task Activity_counts_each_hour_as_the_tables_do()
     {
         var now = new DateTimeOffset(2026, 6, 1, 12, 30, 0, TimeSpan.Zero);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: now.AddHours(-5));
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: now.AddHours(-5));
         await app.RunAsync(RunTrigger.Manual, 20);
         app.Time.SetUtcNow(now);
         await app.RunAsync(RunTrigger.Manual, 20);

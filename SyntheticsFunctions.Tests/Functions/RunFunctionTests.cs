@@ -9,8 +9,7 @@ using SyntheticsFunctions.Tests.Infrastructure;
 
 namespace SyntheticsFunctions.Tests.Functions;
 
-[Collection(PostgresCollection.Name)]
-public class RunFunctionTests(PostgresFixture postgres)
+public class RunFunctionTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Theory]
     [InlineData("", 5)]
@@ -18,7 +17,7 @@ public class RunFunctionTests(PostgresFixture postgres)
     [InlineData("?target=50", 50)]
     public async Task Manual_run_starts_the_target_number_of_sessions(string query, int sessions)
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         var function = new RunFunction(app.Runs);
         var context = HttpContextFor("POST", query);
 
@@ -35,7 +34,7 @@ public class RunFunctionTests(PostgresFixture postgres)
     [Fact]
     public async Task Health_answers_200_with_the_schema_version_and_stale_until_a_run()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         var function = new HealthFunctions(app.Status);
 
         var context = HttpContextFor("GET", "");
@@ -68,7 +67,7 @@ public class RunFunctionTests(PostgresFixture postgres)
     [Fact]
     public async Task Cron_tick_when_paused_only_logs()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false WHERE id = 1");
         var logger = new Mock<ILogger<SyntheticsCron>>();
         var cron = new SyntheticsCron(app.Runs, logger.Object);

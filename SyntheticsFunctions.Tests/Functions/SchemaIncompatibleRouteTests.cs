@@ -13,8 +13,7 @@ namespace SyntheticsFunctions.Tests.Functions;
 /// database answers 503 naming the problem (the schema gate's verdict), never 500. Routes come
 /// from the functions' attributes, so a new route is covered the day it is added.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public class SchemaIncompatibleRouteTests(PostgresFixture postgres)
+public class SchemaIncompatibleRouteTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private const string Problem = "journey_scene_events.event_payload is missing (expected jsonb)";
 

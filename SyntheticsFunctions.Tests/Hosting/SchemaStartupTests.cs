@@ -6,8 +6,7 @@ using SyntheticsFunctions.Tests.Infrastructure;
 namespace SyntheticsFunctions.Tests.Hosting;
 
 /// <summary>What the app logs as it starts, in the worker and the local host alike (both start the same hosted services).</summary>
-[Collection(PostgresCollection.Name)]
-public class SchemaStartupTests(PostgresFixture postgres)
+public class SchemaStartupTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Starting_logs_the_apps_version_before_the_schema_check()

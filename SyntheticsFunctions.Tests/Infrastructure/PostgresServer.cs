@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace SyntheticsFunctions.Tests.Infrastructure;
@@ -17,12 +18,15 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string? _directory;
     private readonly string? _dataDirectory;
 
+    private readonly Lazy<Task<string>> _template;
+
     private PostgresServer(string adminConnectionString, string? directory, int port)
     {
         AdminConnectionString = adminConnectionString;
         _directory = directory;
         _dataDirectory = directory is null ? null : Path.Combine(directory, "data");
         Port = port;
+        _template = new Lazy<Task<string>>(CreateTemplateAsync);
     }
 
     public string AdminConnectionString { get; }
@@ -67,17 +71,49 @@ public sealed class PostgresServer : IAsyncDisposable
     public Task StopClusterAsync() => RunAsPostgresAsync(Binary("pg_ctl"), "-D", _dataDirectory!, "-m", "fast", "-w", "stop");
 
     /// <summary>A new empty database; returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    public Task<string> CreateDatabaseAsync() => CreateFromAsync(null);
+
+    /// <summary>
+    /// A new database with the app's migrations applied and nothing seeded: a copy of a template
+    /// migrated once per server (<c>CREATE DATABASE … TEMPLATE</c>), so a test starting the app on
+    /// it runs no migration, only the seeding its own settings and clock give.
+    /// </summary>
+    public async Task<string> CreateMigratedDatabaseAsync() => await CreateFromAsync(await _template.Value);
+
+    private async Task<string> CreateFromAsync(string? template)
     {
         var name = "t_" + Guid.NewGuid().ToString("N")[..16];
         await using (var connection = new NpgsqlConnection(AdminConnectionString))
         {
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await using var command = new NpgsqlCommand(template is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} TEMPLATE {template}", connection);
             await command.ExecuteNonQueryAsync();
         }
 
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    // Migrated by the app's own migrator with no seeding, then closed to connections so that copies
+    // can be made of it at any time.
+    private async Task<string> CreateTemplateAsync()
+    {
+        var connectionString = await CreateDatabaseAsync();
+        await using (var app = await TestApp.CreateAsync(connectionString, ensureSchema: false))
+        {
+            var migrated = await app.Provider.GetRequiredService<SyntheticsFunctions.Storage.SchemaMigrator>().MigrateAsync(afterMigrate: null, CancellationToken.None);
+            if (!migrated.Succeeded)
+            {
+                throw new InvalidOperationException($"The template database did not migrate: {migrated.Failure} {string.Join("; ", migrated.Incompatible)}");
+            }
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var close = new NpgsqlCommand($"ALTER DATABASE {name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false", connection);
+        await close.ExecuteNonQueryAsync();
+        return name;
     }
 
     public async ValueTask DisposeAsync()
@@ -154,18 +190,25 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 }
 
-/// <summary>The one cluster all database tests share (an xUnit collection fixture).</summary>
+/// <summary>
+/// The one cluster every database test class shares for the whole test run (a class fixture of
+/// each, so classes run in parallel): started on first use, stopped when the run's process exits.
+/// Each test takes databases of its own from it.
+/// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartSharedAsync);
+
     public PostgresServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await PostgresServer.StartAsync();
+    public async Task InitializeAsync() => Server = await Shared.Value;
 
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
+    public Task DisposeAsync() => Task.CompletedTask;
 
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "postgres";
+    private static async Task<PostgresServer> StartSharedAsync()
+    {
+        var server = await PostgresServer.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return server;
+    }
 }

@@ -6,8 +6,7 @@ using SyntheticsFunctions.Tests.Infrastructure;
 namespace SyntheticsFunctions.Tests.LocalHost;
 
 /// <summary>SyntheticsFunctions/SyntheticsFunctions.http: it covers every route, and each of its requests works as written.</summary>
-[Collection(PostgresCollection.Name)]
-public partial class HttpFileTests(PostgresFixture postgres)
+public partial class HttpFileTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly string FilePath = Path.Combine(LocalHostTests.RepoRoot(), "SyntheticsFunctions", "SyntheticsFunctions.http");
 
@@ -30,7 +29,7 @@ public partial class HttpFileTests(PostgresFixture postgres)
     public async Task Each_request_sent_in_order_to_the_local_host_with_its_key_answers_2xx()
     {
         var (variables, requests) = Parse(File.ReadAllText(FilePath));
-        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true", ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "true" });
+        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true", ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "true" });
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
 
         Assert.Equal("http://127.0.0.1:7071", variables["base"]);

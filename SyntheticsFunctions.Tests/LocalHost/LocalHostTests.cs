@@ -8,15 +8,14 @@ using SyntheticsFunctions.Tests.Infrastructure;
 namespace SyntheticsFunctions.Tests.LocalHost;
 
 /// <summary>End to end: the local host on a free loopback port, driven over HTTP.</summary>
-[Collection(PostgresCollection.Name)]
-public class LocalHostTests(PostgresFixture postgres)
+public class LocalHostTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     internal const string Key = "test-function-key";
 
     [Fact]
     public async Task Local_host_serves_run_and_health_over_http_with_function_keys()
     {
-        var database = await postgres.Server.CreateDatabaseAsync();
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
         await using var host = await StartAsync(database, new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true" });
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
 
@@ -52,7 +51,7 @@ public class LocalHostTests(PostgresFixture postgres)
     [Fact]
     public async Task With_the_cron_schedule_set_fast_the_seeds_activation_query_returns_events()
     {
-        var database = await postgres.Server.CreateDatabaseAsync();
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
         await using var host = await StartAsync(database, new() { ["SyntheticsCronSchedule"] = "*/2 * * * * *" });
         await Db.ExecuteAsync(database, "UPDATE synthetic_settings SET sessions_per_min = 60, max_per_run = 20 WHERE id = 1");
 
@@ -84,7 +83,7 @@ public class LocalHostTests(PostgresFixture postgres)
     [InlineData("true", 0L)]
     public async Task The_retention_timer_runs_on_its_schedule_unless_switched_off(string disabled, long expectedAtLeastOrNone)
     {
-        var database = await postgres.Server.CreateDatabaseAsync();
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
         await using var host = await StartAsync(database, new()
         {
             ["SyntheticsCronSchedule"] = "*/1 * * * * *",
@@ -117,7 +116,7 @@ public class LocalHostTests(PostgresFixture postgres)
     [Fact]
     public async Task Local_host_allows_only_the_configured_browser_origins()
     {
-        var database = await postgres.Server.CreateDatabaseAsync();
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
         await using var host = await StartAsync(database, new()
         {
             ["AzureWebJobs.SyntheticsCron.Disabled"] = "true",

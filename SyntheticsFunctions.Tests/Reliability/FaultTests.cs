@@ -15,8 +15,7 @@ using Xunit.Abstractions;
 namespace SyntheticsFunctions.Tests.Reliability;
 
 /// <summary>The engine under faults, on the suite's real Postgres: overlapping sessions, killed connections, an ambiguous commit.</summary>
-[Collection(PostgresCollection.Name)]
-public class FaultTests(PostgresFixture postgres, ITestOutputHelper output)
+public class FaultTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     /// <summary>Every row a session writes carries its session id; a session's span is its first row to its last.</summary>
     internal const string OverlappingSessions =
@@ -35,7 +34,7 @@ public class FaultTests(PostgresFixture postgres, ITestOutputHelper output)
     [Fact]
     public async Task Cron_ticks_and_parallel_manual_runs_never_overlap_one_users_sessions()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "40" });
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "40" });
         await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 30, max_per_run = 10 WHERE id = 1");
 
         var outcomes = new List<RunOutcome>();
@@ -58,7 +57,7 @@ public class FaultTests(PostgresFixture postgres, ITestOutputHelper output)
     [Fact]
     public async Task Connections_terminated_mid_run_leave_every_run_recorded_once_with_its_counts_equal_to_its_rows()
     {
-        var database = await postgres.Server.CreateDatabaseAsync();
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
         await using var app = await TestApp.CreateAsync(database);
         await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 60, max_per_run = 20 WHERE id = 1");
         var killed = 0;
@@ -130,7 +129,7 @@ public class FaultTests(PostgresFixture postgres, ITestOutputHelper output)
     [Fact]
     public async Task An_ambiguous_commit_is_retried_into_one_run_reported_succeeded_with_its_committed_counts()
     {
-        var direct = await postgres.Server.CreateDatabaseAsync();
+        var direct = await postgres.Server.CreateMigratedDatabaseAsync();
         await using var proxy = new CommitDroppingProxy(new NpgsqlConnectionStringBuilder(direct).Port);
         var throughProxy = new NpgsqlConnectionStringBuilder(direct) { Port = proxy.Port }.ConnectionString;
         await using var app = await TestApp.CreateAsync(throughProxy);

@@ -2,7 +2,6 @@ using Npgsql;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
 using SyntheticsFunctions.Storage;
-using SyntheticsFunctions.Storage.Runs;
 using SyntheticsFunctions.Tests.Infrastructure;
 
 namespace SyntheticsFunctions.Tests.Service;
@@ -12,8 +11,7 @@ namespace SyntheticsFunctions.Tests.Service;
 /// the window through the bulk path, the hand-over to the live engine with no gap or overlap,
 /// the same rows from the same seed in one job or with a crash in between, cancel and refusals.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public class BackfillTests(PostgresFixture postgres)
+public class BackfillTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     // Ticks below the microsecond on purpose: the hand-over must not depend on them.
     private static readonly DateTimeOffset Now = new DateTimeOffset(2026, 11, 30, 14, 37, 12, TimeSpan.Zero).AddTicks(3_456_789);
@@ -25,7 +23,7 @@ public class BackfillTests(PostgresFixture postgres)
     [Fact]
     public async Task Two_days_are_written_hour_by_hour_and_the_next_cron_tick_continues_where_the_backfill_ended()
     {
-        await using var app = await LightPausedAppAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await LightPausedAppAsync(await postgres.Server.CreateMigratedDatabaseAsync());
 
         var start = await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 7);
         var pass = await app.Backfill.RunAsync(NoBudgetLimit, CancellationToken.None);
@@ -74,14 +72,14 @@ public class BackfillTests(PostgresFixture postgres)
     [Fact]
     public async Task The_same_seed_gives_the_same_rows_in_one_job_or_with_a_rolled_back_chunk_and_a_lost_commit_in_between()
     {
-        var direct = await postgres.Server.CreateDatabaseAsync();
+        var direct = await postgres.Server.CreateMigratedDatabaseAsync();
         await using (var app = await LightPausedAppAsync(direct))
         {
             await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 11);
             Assert.Equal(BackfillJob.Succeeded, (await app.Backfill.RunAsync(NoBudgetLimit, CancellationToken.None)).State);
         }
 
-        var crashed = await postgres.Server.CreateDatabaseAsync();
+        var crashed = await postgres.Server.CreateMigratedDatabaseAsync();
         var builder = new NpgsqlConnectionStringBuilder(crashed) { Options = "-c lock_timeout=200" };
         await using (var app = await LightPausedAppAsync(builder.ConnectionString))
         {
@@ -134,7 +132,7 @@ public class BackfillTests(PostgresFixture postgres)
     [Fact]
     public async Task Cancel_keeps_whole_chunks_and_refusals_answer_why()
     {
-        await using var app = await LightPausedAppAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await LightPausedAppAsync(await postgres.Server.CreateMigratedDatabaseAsync());
 
         var first = await app.Backfill.StartAsync(3, purgeFirst: true, CancellationToken.None, seed: 5);
         var second = await app.Backfill.StartAsync(1, purgeFirst: true, CancellationToken.None);

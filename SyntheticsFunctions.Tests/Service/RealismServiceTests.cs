@@ -12,14 +12,13 @@ namespace SyntheticsFunctions.Tests.Service;
 /// users' rows present (some even tagged synthetic) and ignored. The first check after the
 /// backfill reads what the chunks wrote; every figure the window has enough data for must pass.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public class RealismServiceTests(PostgresFixture postgres, ITestOutputHelper output)
+public class RealismServiceTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Twenty_eight_backfilled_days_at_the_light_preset_pass_every_figure_the_window_can_show()
     {
         var now = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 1, max_per_run = 3 WHERE id = 1");
         var backfill = await app.Backfill.StartAsync(28, purgeFirst: true, CancellationToken.None, seed: 28);
         Assert.NotNull(backfill.Job);

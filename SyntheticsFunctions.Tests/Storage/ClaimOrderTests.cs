@@ -16,8 +16,7 @@ namespace SyntheticsFunctions.Tests.Storage;
 /// order, with the same state, from the same history: a backfill writes it to a real Postgres,
 /// the same job replayed in memory holds it, and both are asked for the next tick's claim.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public class ClaimOrderTests(PostgresFixture postgres, ITestOutputHelper output)
+public class ClaimOrderTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Present = new(2026, 11, 30, 14, 37, 12, TimeSpan.Zero);
 
@@ -28,7 +27,7 @@ public class ClaimOrderTests(PostgresFixture postgres, ITestOutputHelper output)
     public async Task On_a_pool_the_engine_grows_the_sql_claim_and_the_world_pick_the_same_people_in_the_same_order()
     {
         await using var app = await TestApp.CreateAsync(
-            await postgres.Server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "3000" }, now: Present);
+            await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "3000" }, now: Present);
 
         var (sql, world) = await ClaimBothAsync(app, days: 3, sessionsPerMin: 1);
 

@@ -6,14 +6,13 @@ using SyntheticsFunctions.Tests.Infrastructure;
 
 namespace SyntheticsFunctions.Tests.Storage;
 
-[Collection(PostgresCollection.Name)]
-public class CleanupTests(PostgresFixture postgres)
+public class CleanupTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Cleanup_retention_and_purge_never_touch_real_users_rows_tagged_or_not()
     {
         var start = DateTimeOffset.UtcNow.AddDays(-10);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: start);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: start);
         var real = await RealUserRows.InsertAsync(app, start.AddDays(-400));
         var realTagged = await RealUserRows.InsertAsync(app, start.AddDays(-400), taggedSynthetic: true);
         var simUntagged = await InsertUntaggedSimRowAsync(app, start.AddDays(-400));
@@ -57,7 +56,7 @@ public class CleanupTests(PostgresFixture postgres)
     public async Task Cleanup_deletes_old_journeys_whole_keeps_those_in_progress_and_bounds_each_transaction()
     {
         var start = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: start);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: start);
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false WHERE id = 1");
         await app.RunAsync(RunTrigger.Manual, 20);      // old: will be cleaned
         var oldInstances = await app.CountAsync("SELECT count(*) FROM journey_instances");

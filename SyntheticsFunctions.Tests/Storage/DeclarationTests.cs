@@ -12,13 +12,12 @@ namespace SyntheticsFunctions.Tests.Storage;
 /// The one declaration per table and per setting against the schema the migrations build: a
 /// drift fails by table and column (or setting) name.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public class DeclarationTests(PostgresFixture postgres)
+public class DeclarationTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Every_declared_column_exists_with_its_declared_type_after_migrating()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         var actual = await ReadColumnsAsync(app);
 
         var drift = new List<string>();
@@ -56,7 +55,7 @@ public class DeclarationTests(PostgresFixture postgres)
     [Fact]
     public async Task The_binary_copy_path_writes_exactly_what_the_unnest_path_writes_rollups_included()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         await app.RunAsync(RunTrigger.Manual, 30); // users now have active instances and mindblock statuses to upsert
         app.Time.Advance(TimeSpan.FromMinutes(20));
         var transactions = app.Provider.GetRequiredService<RunTransactions>();
@@ -88,7 +87,7 @@ public class DeclarationTests(PostgresFixture postgres)
     [Fact]
     public async Task Each_settings_range_is_exactly_what_the_database_accepts_and_its_default_is_the_columns()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         await using var connection = await app.DataSource.OpenConnectionAsync();
         var defaults = new Dictionary<string, string>();
         await using (var read = new NpgsqlCommand(

@@ -8,8 +8,7 @@ using SyntheticsFunctions.Tests.Infrastructure;
 namespace SyntheticsFunctions.Tests.Storage;
 
 /// <summary>Pointed at the journey app's own database: never alter what exists, refuse what does not fit.</summary>
-[Collection(PostgresCollection.Name)]
-public class ExistingDatabaseTests(PostgresFixture postgres)
+public class ExistingDatabaseTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task A_table_missing_a_column_stops_the_engine_alters_nothing_and_health_names_it()

@@ -5,14 +5,13 @@ using SyntheticsFunctions.Tests.Infrastructure;
 namespace SyntheticsFunctions.Tests.Storage;
 
 /// <summary>The population model on the real database: a steady-state fresh start, claims by next planned session, signups.</summary>
-[Collection(PostgresCollection.Name)]
-public class PopulationStorageTests(PostgresFixture postgres, Xunit.Abstractions.ITestOutputHelper output)
+public class PopulationStorageTests(PostgresFixture postgres, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task A_fresh_start_creates_a_steady_state_population_and_ticks_start_the_users_who_are_due()
     {
         var now = new DateTimeOffset(2026, 11, 2, 18, 0, 0, TimeSpan.Zero);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
 
         var users = await app.CountAsync("SELECT count(*) FROM sim_users");
         output.WriteLine($"steady state at 2 sessions a minute: {users} users; lifecycles {await Db.TextAsync(app.ConnectionString, "SELECT string_agg(lifecycle || ' ' || n, ', ' ORDER BY lifecycle) FROM (SELECT lifecycle, count(*) n FROM synthetic_user_state GROUP BY 1) t")}; active in the last 28 days {await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE last_session_at > $1", now.AddDays(-28).UtcDateTime)}, in the last day {await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE last_session_at > $1", now.AddDays(-1).UtcDateTime)}");
@@ -61,7 +60,7 @@ public class PopulationStorageTests(PostgresFixture postgres, Xunit.Abstractions
     public async Task New_people_sign_up_at_the_steady_share_of_sessions_below_the_cap()
     {
         var now = new DateTimeOffset(2026, 11, 2, 18, 0, 0, TimeSpan.Zero);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
         await app.RunAsync(RunTrigger.Cron);
         var before = await app.CountAsync("SELECT count(*) FROM sim_users");
         await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 120, max_per_run = 200 WHERE id = 1");

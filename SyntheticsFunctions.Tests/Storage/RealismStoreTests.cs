@@ -14,8 +14,7 @@ namespace SyntheticsFunctions.Tests.Storage;
 /// as an upgrade fills its history); the engine's writers keep theirs, and the last test holds the
 /// two to the same facts.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public class RealismStoreTests(PostgresFixture postgres)
+public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 2, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset From = Now.AddDays(-35);
@@ -24,7 +23,7 @@ public class RealismStoreTests(PostgresFixture postgres)
     [Fact]
     public async Task The_check_reads_exactly_the_figures_of_hand_built_rows_and_ignores_real_users()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: Now);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: Now);
         await app.ExecuteAsync("DELETE FROM synthetic_user_state");
         await app.ExecuteAsync("DELETE FROM sim_users");
         var rows = new Rows();
@@ -157,7 +156,7 @@ public class RealismStoreTests(PostgresFixture postgres)
     [Fact]
     public async Task A_session_in_pieces_is_read_whole_with_its_signals_in_time_order()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: Now);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: Now);
         await app.ExecuteAsync("DELETE FROM synthetic_user_state");
         await app.ExecuteAsync("DELETE FROM sim_users");
         var rows = new Rows();
@@ -203,7 +202,7 @@ public class RealismStoreTests(PostgresFixture postgres)
     public async Task The_writers_keep_the_facts_the_tables_give()
     {
         var now = new DateTimeOffset(2026, 11, 2, 9, 30, 0, TimeSpan.Zero);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "2000" }, now);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "2000" }, now);
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 2, max_per_run = 5, mindblock_chance = 0.5 WHERE id = 1");
         Assert.NotNull((await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 2)).Job);
         Assert.Equal(SyntheticsFunctions.Storage.BackfillJob.Succeeded, (await app.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);
@@ -263,7 +262,7 @@ public class RealismStoreTests(PostgresFixture postgres)
         // from the start's hour): sessions begun in the chunk before run past the end, and the last
         // chunk writes their rows after it.
         var now = new DateTimeOffset(2026, 11, 2, 9, 0, 20, TimeSpan.Zero);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "2000" }, now);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "2000" }, now);
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 4, max_per_run = 10 WHERE id = 1");
         Assert.NotNull((await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 5)).Job);
         app.Time.Advance(TimeSpan.FromMinutes(5)); // the backfill runs on: its last chunk catches up to the present

@@ -8,8 +8,7 @@ using SyntheticsFunctions.Tests.Infrastructure;
 namespace SyntheticsFunctions.Tests.Storage;
 
 /// <summary>Indexes are built on the engine's own tables and only recommended on the journey app's; no DDL or table lock on theirs.</summary>
-[Collection(PostgresCollection.Name)]
-public class RecommendedIndexTests(PostgresFixture postgres)
+public class RecommendedIndexTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private const string IndexesOnAppTables =
         """

@@ -4,14 +4,13 @@ using SyntheticsFunctions.Tests.Infrastructure;
 namespace SyntheticsFunctions.Tests.Storage;
 
 /// <summary>The rollups behind status and activity agree with a direct count of the tables, after runs, cleanup and purge.</summary>
-[Collection(PostgresCollection.Name)]
-public class RollupTests(PostgresFixture postgres)
+public class RollupTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Rollups_agree_with_the_tables_after_runs_cleanup_and_purge()
     {
         var start = DateTimeOffset.UtcNow.AddDays(-4);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: start);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: start);
         await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 8, max_per_run = 12 WHERE id = 1");
         await RealUserRows.InsertAsync(app, start.AddHours(-1), taggedSynthetic: true);
         await app.RunAsync(RunTrigger.Manual, 40);

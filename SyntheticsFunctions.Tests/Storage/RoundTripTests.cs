@@ -5,8 +5,7 @@ using SyntheticsFunctions.Tests.Infrastructure;
 
 namespace SyntheticsFunctions.Tests.Storage;
 
-[Collection(PostgresCollection.Name)]
-public class RoundTripTests(PostgresFixture postgres)
+public class RoundTripTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Theory]
     [InlineData(RunTrigger.Manual, 1)]
@@ -14,7 +13,7 @@ public class RoundTripTests(PostgresFixture postgres)
     [InlineData(RunTrigger.Cron, 0)]
     public async Task A_run_takes_three_round_trips_whatever_the_batch_size(RunTrigger trigger, int target)
     {
-        var direct = await postgres.Server.CreateDatabaseAsync();
+        var direct = await postgres.Server.CreateMigratedDatabaseAsync();
         await using var proxy = new RoundTripProxy(new NpgsqlConnectionStringBuilder(direct).Port);
         var throughProxy = new NpgsqlConnectionStringBuilder(direct) { Port = proxy.Port }.ConnectionString;
         var now = DateTimeOffset.UtcNow;

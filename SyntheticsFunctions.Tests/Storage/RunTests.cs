@@ -4,13 +4,12 @@ using SyntheticsFunctions.Tests.Infrastructure;
 
 namespace SyntheticsFunctions.Tests.Storage;
 
-[Collection(PostgresCollection.Name)]
-public class RunTests(PostgresFixture postgres)
+public class RunTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Manual_run_writes_all_eight_activity_tables_with_consistent_keys()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
 
         var outcome = await app.RunAsync(RunTrigger.Manual, 40);
 
@@ -37,14 +36,14 @@ public class RunTests(PostgresFixture postgres)
     [Fact]
     public async Task Manual_run_works_while_paused_and_cron_tick_does_nothing()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false WHERE id = 1");
 
         var cron = await app.RunAsync(RunTrigger.Cron);
         var manual = await app.RunAsync(RunTrigger.Manual, 3);
 
         Assert.Equal(RunStatus.Skipped, cron.Status);
-        Assert.Equal(SyntheticsFunctions.Storage.Runs.RunSkip.Paused, cron.Result!.Skipped);
+        Assert.Equal(RunSkip.Paused, cron.Result!.Skipped);
         Assert.Equal(RunStatus.Succeeded, manual.Status);
         Assert.Equal(1, await app.CountAsync("SELECT count(*) FROM synthetic_runs"));
         Assert.Equal(3, await app.CountAsync("SELECT count(DISTINCT user_id) FROM journey_scene_events"));
@@ -55,7 +54,7 @@ public class RunTests(PostgresFixture postgres)
     {
         var start = new DateTimeOffset(2026, 11, 2, 18, 0, 0, TimeSpan.Zero);
         await using var app = await TestApp.CreateAsync(
-            await postgres.Server.CreateDatabaseAsync(),
+            await postgres.Server.CreateMigratedDatabaseAsync(),
             new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "50" },
             now: start);
         await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 5, max_per_run = 8 WHERE id = 1");
@@ -105,7 +104,7 @@ public class RunTests(PostgresFixture postgres)
     public async Task Two_runs_started_at_once_never_move_the_same_user()
     {
         await using var app = await TestApp.CreateAsync(
-            await postgres.Server.CreateDatabaseAsync(),
+            await postgres.Server.CreateMigratedDatabaseAsync(),
             new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "50" });
         // Each run holds its transaction (and its claimed users) open for a second while writing,
         // so the two claims certainly overlap in time.
@@ -131,7 +130,7 @@ public class RunTests(PostgresFixture postgres)
     [Fact]
     public async Task A_run_that_fails_mid_way_leaves_no_activity_row_and_records_its_failure()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         await app.ExecuteAsync(
             """
             CREATE FUNCTION refuse_capture() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -157,7 +156,7 @@ public class RunTests(PostgresFixture postgres)
     [Fact]
     public async Task A_transient_failure_reruns_the_whole_run_and_records_the_retry()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         await app.ExecuteAsync(
             """
             CREATE TABLE fail_once (done boolean NOT NULL);
@@ -187,7 +186,7 @@ public class RunTests(PostgresFixture postgres)
     public async Task Real_users_with_active_instances_events_and_mindblock_status_are_never_touched()
     {
         var now = DateTimeOffset.UtcNow;
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: now);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: now);
         var real = await RealUserRows.InsertAsync(app, now.AddDays(-90));
         var realTagged = await RealUserRows.InsertAsync(app, now.AddDays(-90), taggedSynthetic: true);
         var before = await RealUserRows.SnapshotAsync(app, real, realTagged);
@@ -207,7 +206,7 @@ public class RunTests(PostgresFixture postgres)
     public async Task Idle_sim_instances_past_the_limit_become_abandoned()
     {
         var now = DateTimeOffset.UtcNow;
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: now.AddDays(-10));
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: now.AddDays(-10));
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false WHERE id = 1");
         var first = await app.RunAsync(RunTrigger.Manual, 10);
         var active = await app.CountAsync("SELECT count(*) FROM journey_instances WHERE status = 'active'");
@@ -233,7 +232,7 @@ public class RunTests(PostgresFixture postgres)
         string[] dumps = new string[2];
         for (var i = 0; i < 2; i++)
         {
-            await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync(), now: at);
+            await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: at);
             // The pool's keys come from the seeding clock; pin them to compare runs.
             await app.RunAsync(RunTrigger.Manual, 10);
             dumps[i] = string.Join("\n", await Task.WhenAll(

@@ -16,8 +16,7 @@ namespace SyntheticsFunctions.Tests.Storage;
 /// <c>profile_id</c>. The engine plays it without writing, altering or locking anything of the
 /// app's but sim users' tagged rows.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public class SeedShapedDatabaseTests(PostgresFixture postgres, ITestOutputHelper output)
+public class SeedShapedDatabaseTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private const int Members = 300;
 

@@ -5,9 +5,8 @@ using SyntheticsFunctions.Tests.Infrastructure;
 
 namespace SyntheticsFunctions.Tests.Storage;
 
-/// <summary>The SQL of SEED.md (activation, Monitoring, Controls, KPI filters), verbatim, against the migrated schema.</summary>
-[Collection(PostgresCollection.Name)]
-public class SeedSqlTests(PostgresFixture postgres)
+/// <summary>The seed's SQL (activation, Monitoring, Controls, KPI filters), verbatim (its <c>now()</c> read from the test's clock), against the migrated schema.</summary>
+public class SeedSqlTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private const string Activation =
         """
@@ -56,17 +55,20 @@ public class SeedSqlTests(PostgresFixture postgres)
         "UPDATE synthetic_settings SET sessions_per_min = 10, max_per_run = 15 WHERE id = 1;",
     ];
 
-    [Fact]
-    public async Task The_seeds_monitoring_controls_and_kpi_sql_runs_verbatim_and_counts_exactly()
+    /// <summary>Every hour of a day: the seed's SQL must count exactly whatever the time.</summary>
+    public static TheoryData<int> Hours { get; } = [.. Enumerable.Range(0, 24)];
+
+    [Theory]
+    [MemberData(nameof(Hours))]
+    public async Task The_seeds_monitoring_controls_and_kpi_sql_runs_verbatim_and_counts_exactly_at_any_hour(int hour)
     {
-        // The seed's SQL reads the database's now(), so the engine's clock is set from it, not from
-        // the test's wall clock; and the tick runs at the highest volume, so that even the quietest
-        // hour of the day (a multiplier of about 0.6) starts sessions in it.
-        var database = await postgres.Server.CreateDatabaseAsync();
-        var realNow = DateTimeOffset.UnixEpoch.AddTicks(10 * await Db.ScalarAsync(database, "SELECT (extract(epoch FROM now()) * 1000000)::bigint"));
-        await using var app = await TestApp.CreateAsync(database, now: realNow.AddDays(-2));
+        // The seed's SQL reads the database's now(); here now() is the test's clock (bound in its
+        // place, AtClock), set to each hour of a day. The tick runs at the highest volume, so that
+        // even the quietest hour of the day (a multiplier of about 0.6) starts sessions in it.
+        var now = new DateTimeOffset(2026, 11, 2, hour, 17, 30, TimeSpan.Zero);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: now.AddDays(-2));
         await app.RunAsync(RunTrigger.Manual, 10); // two days old: outside both windows
-        app.Time.SetUtcNow(realNow.AddSeconds(-5));
+        app.Time.SetUtcNow(now.AddSeconds(-5));
         var (perMin, perRun) = (SettingDeclarations.Get(SettingDeclarations.SessionsPerMin).Max, SettingDeclarations.Get(SettingDeclarations.MaxPerRun).Max);
         await app.ExecuteAsync(FormattableString.Invariant($"UPDATE synthetic_settings SET sessions_per_min = {perMin}, max_per_run = {perRun} WHERE id = 1"));
         var tick = await app.RunAsync(RunTrigger.Cron); // rows in (now - 65 s, now - 5 s]
@@ -74,18 +76,20 @@ public class SeedSqlTests(PostgresFixture postgres)
         Assert.Equal(RunStatus.Succeeded, tick.Status);
         var recent = tick.Result!.RowsPerTable[Tables.JourneySceneEvents];
         Assert.True(recent > 0, "the tick wrote no event");
-        await RealUserRows.InsertAsync(app, realNow.AddMinutes(-1));
-        await RealUserRows.InsertAsync(app, realNow.AddMinutes(-1), taggedSynthetic: true);
+        await RealUserRows.InsertAsync(app, now.AddMinutes(-1));
+        await RealUserRows.InsertAsync(app, now.AddMinutes(-1), taggedSynthetic: true);
+        var clock = now.UtcDateTime;
 
         // Activation: the tick's events plus the real user's row that carries the tag.
-        Assert.Equal(recent + 1, await Scalar(app, Activation));
+        Assert.Equal(recent + 1, await Scalar(app, AtClock(Activation), clock));
 
-        await using (var command = app.DataSource.CreateCommand(RecentActivity))
-        await using (var reader = await command.ExecuteReaderAsync())
+        await using (var command = app.DataSource.CreateCommand(AtClock(RecentActivity)))
         {
+            command.Parameters.Add(new NpgsqlParameter { Value = clock });
+            await using var reader = await command.ExecuteReaderAsync();
             await reader.ReadAsync();
             Assert.Equal(recent + 1, reader.GetInt64(0));
-            Assert.Equal(await Scalar<DateTime>(app, "SELECT max(created_at) FROM journey_scene_events WHERE created_at > $1", realNow.AddMinutes(-5).UtcDateTime), reader.GetDateTime(1));
+            Assert.Equal(await Scalar<DateTime>(app, "SELECT max(created_at) FROM journey_scene_events WHERE created_at > $1", now.AddMinutes(-5).UtcDateTime), reader.GetDateTime(1));
         }
 
         Assert.Equal(
@@ -99,7 +103,7 @@ public class SeedSqlTests(PostgresFixture postgres)
             UNION ALL SELECT 'scene_opened', 1 WHERE NOT EXISTS (
                 SELECT 1 FROM journey_scene_events WHERE event_payload->>'run_id' = $1 AND event_type = 'scene_opened')
             """, tick.RunId.ToString());
-        var breakdown = await Rows(app, EventBreakdown);
+        var breakdown = await Rows(app, AtClock(EventBreakdown), clock);
         Assert.Equal(expectedBreakdown.OrderBy(r => r.Key), breakdown.OrderBy(r => r.Key));
 
         await using (var command = app.DataSource.CreateCommand("SELECT * FROM synthetic_settings;"))
@@ -165,6 +169,9 @@ public class SeedSqlTests(PostgresFixture postgres)
 
         Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
     }
+
+    /// <summary>The seed's SQL with its <c>now()</c> read from the test's clock, bound as <c>$1</c>.</summary>
+    private static string AtClock(string sql) => sql.Replace("now()", "$1", StringComparison.Ordinal);
 
     private static Task<long> Scalar(TestApp app, string sql, params object[] parameters) => app.CountAsync(sql, parameters);
 

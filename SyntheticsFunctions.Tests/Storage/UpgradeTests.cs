@@ -16,8 +16,7 @@ namespace SyntheticsFunctions.Tests.Storage;
 /// (SchemaStartup, MigrateOnStartup), and it must come up healthy on the newest schema with every
 /// row kept and a cron run that succeeds.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public class UpgradeTests(PostgresFixture postgres)
+public class UpgradeTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly string FixtureDirectory = Path.Combine(LocalHostTests.RepoRoot(), "SyntheticsFunctions.Tests", "Fixtures", "Upgrades");
 

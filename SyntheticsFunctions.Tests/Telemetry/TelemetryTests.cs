@@ -15,13 +15,12 @@ using SyntheticsFunctions.Tests.Infrastructure;
 
 namespace SyntheticsFunctions.Tests.Telemetry;
 
-[Collection(PostgresCollection.Name)]
-public class TelemetryTests(PostgresFixture postgres)
+public class TelemetryTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task A_run_emits_metrics_for_its_trigger_sessions_rows_and_duration()
     {
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateDatabaseAsync());
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         var measurements = new ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -59,7 +58,7 @@ public class TelemetryTests(PostgresFixture postgres)
         credential
             .Setup(c => c.GetTokenAsync(It.Is<TokenRequestContext>(r => r.Scopes.SequenceEqual(new[] { PostgresAuthOptions.TokenScope })), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new AccessToken("token-from-entra", DateTimeOffset.UtcNow.AddHours(1)));
-        var database = await postgres.Server.CreateDatabaseAsync();
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
 
         await using var app = await TestApp.CreateAsync(
             database,
@@ -78,7 +77,7 @@ public class TelemetryTests(PostgresFixture postgres)
         var credential = new Mock<TokenCredential>(MockBehavior.Strict);
 
         await using var app = await TestApp.CreateAsync(
-            await postgres.Server.CreateDatabaseAsync(), beforeApp: services => services.AddSingleton(credential.Object));
+            await postgres.Server.CreateMigratedDatabaseAsync(), beforeApp: services => services.AddSingleton(credential.Object));
         await using var connection = await app.DataSource.OpenConnectionAsync();
 
         credential.VerifyNoOtherCalls();
@@ -87,7 +86,7 @@ public class TelemetryTests(PostgresFixture postgres)
     [Fact]
     public async Task With_application_insights_configured_npgsql_commands_are_traced_for_export()
     {
-        var database = await postgres.Server.CreateDatabaseAsync();
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
         var services = new ServiceCollection();
         var credential = new Mock<TokenCredential>();
         credential.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>())).ReturnsAsync(new AccessToken("t", DateTimeOffset.UtcNow.AddHours(1)));

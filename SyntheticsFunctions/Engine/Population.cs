@@ -153,32 +153,32 @@ public static class PopulationModel
 
         // Behaviour change: each session moves the user along (faster the more engaged); a
         // return after 14 days or more away finds them partly regressed.
-        var progress = user.LastSessionAt is { } previous && (sessionAt - previous).TotalDays >= 14 ? user.Progress * 0.6 : user.Progress;
-        progress += (1 - progress) * Math.Min(0.2, 0.07 * Math.Pow(e, 0.3));
+        var progress = user.LastSessionAt is { } previous && (sessionAt - previous).TotalDays >= Rates.RegressionAfterDays ? user.Progress * Rates.ProgressKeptAfterRegression : user.Progress;
+        progress += (1 - progress) * Math.Min(Rates.ProgressStepMax, Rates.ProgressStep * Math.Pow(e, Rates.ProgressEngagementPower));
         var after = user with { LastSessionAt = sessionAt, Day = day, SessionsThatDay = sessionsThatDay, Sessions = user.Sessions + 1, Progress = Math.Round(progress, 4) };
 
         // Another session later the same local day.
-        var again = Math.Min(0.55, 0.18 * Math.Pow(e, 0.6));
+        var again = Math.Min(Rates.SameDayMax, Rates.SameDay * Math.Pow(e, Rates.SameDayEngagementPower));
         if (sessionsThatDay < MaxSessionsPerDay && random.NextDouble() < again)
         {
             // Later the same local day, at an hour drawn from the user's own curve.
             var next = TimeOfDay(user, day, zone, random);
-            if (next >= sessionAt.AddMinutes(30) && Zones.LocalDay(next, zone) == day)
+            if (next >= sessionAt.AddMinutes(Rates.SameDayMinGapMinutes) && Zones.LocalDay(next, zone) == day)
             {
                 return after with { NextSessionAt = next, Lifecycle = Label(tenureDays, returning, 0) };
             }
         }
 
         // The day is over for them: do they leave?
-        var churn = (tenureDays < 1 ? 0.42 : tenureDays < 7 ? 0.09 : tenureDays < 30 ? 0.025 : tenureDays < 60 ? 0.03 : 0.05) / Math.Sqrt(e);
-        if (random.NextDouble() < Math.Min(0.9, churn))
+        var churn = Rates.ChurnAtTenure(tenureDays) / Math.Sqrt(e);
+        if (random.NextDouble() < Math.Min(Rates.ChurnMax, churn))
         {
             return after with { NextSessionAt = null, Lifecycle = Lifecycle.Churned };
         }
 
         var persona = Personas.FirstOrDefault(p => p.Name == user.Traits.Persona) ?? Personas[0];
-        var lapse = random.NextDouble() < persona.LapseChance * (tenureDays < 3 ? 0.3 : 1);
-        var daily = Math.Clamp((tenureDays < 2 ? 0.62 : tenureDays < 7 ? 0.42 : 0.38) * Math.Pow(e, 0.7), 0.02, 0.95);
+        var lapse = random.NextDouble() < persona.LapseChance * (tenureDays < Rates.EarlyLapseDays ? Rates.EarlyLapseFactor : 1);
+        var daily = Math.Clamp(Rates.ReturnAtTenure(tenureDays) * Math.Pow(e, Rates.ReturnEngagementPower), Rates.ReturnMin, Rates.ReturnMax);
 
         // Fewer people open the app on the quieter days of the week: a gap that lands on a quiet
         // day is drawn again with the chance the weekday curve (to the power WeekdayThinning)
@@ -187,15 +187,87 @@ public static class PopulationModel
         var tries = 0;
         do
         {
-            gapDays = lapse ? random.Next(14, 46) : 1 + Sampling.Geometric(random, daily);
+            gapDays = lapse ? random.Next(Rates.LapseMinDays, Rates.LapseMaxDays + 1) : 1 + Sampling.Geometric(random, daily);
         }
-        while (++tries < 10 && random.NextDouble() > Math.Pow(ActivityCurve.WeekdayWeights[(int)day.AddDays(gapDays).DayOfWeek] / ActivityCurve.WeekdayWeights.Max(), WeekdayThinning));
+        while (++tries < Rates.QuietDayRedraws && random.NextDouble() > Math.Pow(ActivityCurve.WeekdayWeights[(int)day.AddDays(gapDays).DayOfWeek] / ActivityCurve.WeekdayWeights.Max(), WeekdayThinning));
 
         var nextDay = day.AddDays(gapDays);
         return after with
         {
             NextSessionAt = TimeOfDay(user, nextDay, zone, random),
             Lifecycle = Label(tenureDays + gapDays, returning && gapDays < 7, gapDays),
+        };
+    }
+
+    /// <summary>
+    /// The calibration of <see cref="AfterSession"/>, in one place: what a session does to a user's
+    /// progress, and the chances of another session the same day, of leaving, of lapsing and of
+    /// returning the next days, by tenure and engagement (e, a trait near 1). Tuned so that the
+    /// realism figures (retention, DAU/MAU, concentration, behaviour change) fall in their targets.
+    /// </summary>
+    public static class Rates
+    {
+        /// <summary>A return after this many days or more away finds the user partly regressed ...</summary>
+        public const double RegressionAfterDays = 14;
+
+        /// <summary>... keeping this share of their progress.</summary>
+        public const double ProgressKeptAfterRegression = 0.6;
+
+        /// <summary>Each session closes this share of the remaining way (times e to <see cref="ProgressEngagementPower"/>), at most <see cref="ProgressStepMax"/>.</summary>
+        public const double ProgressStep = 0.07;
+
+        public const double ProgressEngagementPower = 0.3;
+
+        public const double ProgressStepMax = 0.2;
+
+        /// <summary>The chance of another session the same local day (times e to <see cref="SameDayEngagementPower"/>), at most <see cref="SameDayMax"/>, at least this many minutes later.</summary>
+        public const double SameDay = 0.18;
+
+        public const double SameDayEngagementPower = 0.6;
+
+        public const double SameDayMax = 0.55;
+
+        public const int SameDayMinGapMinutes = 30;
+
+        /// <summary>The chance of leaving after a day's last session (divided by the square root of e), at most this.</summary>
+        public const double ChurnMax = 0.9;
+
+        /// <summary>The chance of lapsing (a persona's) is this factor of itself in the first days.</summary>
+        public const double EarlyLapseFactor = 0.3;
+
+        public const double EarlyLapseDays = 3;
+
+        /// <summary>A lapse lasts between these many days.</summary>
+        public const int LapseMinDays = 14;
+
+        public const int LapseMaxDays = 45;
+
+        /// <summary>The daily chance of returning (times e to <see cref="ReturnEngagementPower"/>) is kept between these.</summary>
+        public const double ReturnEngagementPower = 0.7;
+
+        public const double ReturnMin = 0.02;
+
+        public const double ReturnMax = 0.95;
+
+        /// <summary>How many times a gap landing on a quiet weekday is drawn again at most.</summary>
+        public const int QuietDayRedraws = 10;
+
+        /// <summary>The chance of leaving after a day's last session at this tenure (days since signup), before engagement.</summary>
+        public static double ChurnAtTenure(double tenureDays) => tenureDays switch
+        {
+            < 1 => 0.42,
+            < 7 => 0.09,
+            < 30 => 0.025,
+            < 60 => 0.03,
+            _ => 0.05,
+        };
+
+        /// <summary>The daily chance of returning at this tenure, before engagement.</summary>
+        public static double ReturnAtTenure(double tenureDays) => tenureDays switch
+        {
+            < 2 => 0.62,
+            < 7 => 0.42,
+            _ => 0.38,
         };
     }
 

@@ -1,5 +1,16 @@
 namespace SyntheticsFunctions.Engine;
 
+/// <summary>Why a run wrote nothing without failing.</summary>
+public enum RunSkip
+{
+    None,
+    Paused,
+    AnotherTickRunning,
+
+    /// <summary>A backfill job is queued or running; its last chunk writes the cron row the next tick continues from.</summary>
+    Backfill,
+}
+
 /// <summary>What started a run.</summary>
 public enum RunTrigger
 {

@@ -66,7 +66,7 @@ public static class RunResponses
             outcome.RunId,
             dryRun,
             outcome.Status == RunStatus.Succeeded ? "succeeded" : "skipped",
-            outcome.Result!.Skipped == Storage.Runs.RunSkip.None ? null : outcome.Result.Skipped.ToString(),
+            outcome.Result!.Skipped == RunSkip.None ? null : outcome.Result.Skipped.ToString(),
             Storage.Runs.RunJournal.TriggerName(outcome.Result.Trigger),
             outcome.Result.Seed,
             outcome.Result.SessionsRequested,

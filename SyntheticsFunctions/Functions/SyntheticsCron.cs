@@ -21,10 +21,10 @@ public sealed class SyntheticsCron(IRunService runs, ILogger<SyntheticsCron> log
         var outcome = await runs.RunAsync(RunTrigger.Cron, 0, cancellationToken);
         switch (outcome.Status)
         {
-            case RunStatus.Skipped when outcome.Result?.Skipped == Storage.Runs.RunSkip.Paused:
+            case RunStatus.Skipped when outcome.Result?.Skipped == RunSkip.Paused:
                 logger.LogInformation("Synthetics engine is paused; cron tick did nothing");
                 break;
-            case RunStatus.Skipped when outcome.Result?.Skipped == Storage.Runs.RunSkip.Backfill:
+            case RunStatus.Skipped when outcome.Result?.Skipped == RunSkip.Backfill:
                 logger.LogInformation("A backfill is queued or running; cron tick did nothing (its last chunk writes where the next tick continues)");
                 break;
             case RunStatus.SchemaIncompatible:

@@ -5,17 +5,6 @@ namespace SyntheticsFunctions.Storage.Runs;
 /// <summary>What the caller asks of one run; a dry run plans and claims as a real run would, then rolls back.</summary>
 public sealed record RunRequest(RunTrigger Trigger, Guid RunId, long Seed, DateTimeOffset Now, int Target, bool DryRun = false);
 
-/// <summary>Why a run wrote nothing without failing.</summary>
-public enum RunSkip
-{
-    None,
-    Paused,
-    AnotherTickRunning,
-
-    /// <summary>A backfill job is queued or running; its last chunk writes the cron row the next tick continues from.</summary>
-    Backfill,
-}
-
 /// <summary>The outcome of one committed run (or of one that was skipped).</summary>
 public sealed record RunResult(
     Guid RunId,
