@@ -11,7 +11,7 @@ public class ControlFunctionsTests(PostgresFixture postgres) : IClassFixture<Pos
     [Fact]
     public async Task Status_reports_settings_last_run_and_counts_in_the_seeds_windows()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TestApp.DefaultNow;
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: now.AddHours(-3));
         await app.RunAsync(RunTrigger.Manual, 10); // three hours old: in the 24-hour window only
         app.Time.SetUtcNow(now);

@@ -43,7 +43,10 @@ public sealed class TestApp : IAsyncDisposable
 
     public NpgsqlDataSource DataSource => Provider.GetRequiredService<NpgsqlDataSource>();
 
-    /// <summary>The real "now" by default, so the seed's now()-based SQL sees what the app wrote.</summary>
+    /// <summary>The clock every test app starts at unless the test sets one: a fixed instant, so no test reads the wall clock.</summary>
+    public static DateTimeOffset DefaultNow { get; } = new(2026, 11, 2, 9, 30, 0, TimeSpan.Zero);
+
+    /// <summary>The app on <paramref name="connectionString"/>, its clock at <paramref name="now"/> (<see cref="DefaultNow"/> by default).</summary>
     public static async Task<TestApp> CreateAsync(
         string connectionString, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, bool ensureSchema = true,
         Action<IServiceCollection>? beforeApp = null)
@@ -63,7 +66,7 @@ public sealed class TestApp : IAsyncDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var logs = new LogSink();
-        var time = new FakeTimeProvider(now ?? DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(now ?? DefaultNow);
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Information));

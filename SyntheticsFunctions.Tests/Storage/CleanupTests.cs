@@ -11,7 +11,7 @@ public class CleanupTests(PostgresFixture postgres) : IClassFixture<PostgresFixt
     [Fact]
     public async Task Cleanup_retention_and_purge_never_touch_real_users_rows_tagged_or_not()
     {
-        var start = DateTimeOffset.UtcNow.AddDays(-10);
+        var start = TestApp.DefaultNow.AddDays(-10);
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: start);
         var real = await RealUserRows.InsertAsync(app, start.AddDays(-400));
         var realTagged = await RealUserRows.InsertAsync(app, start.AddDays(-400), taggedSynthetic: true);

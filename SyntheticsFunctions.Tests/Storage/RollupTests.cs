@@ -9,7 +9,7 @@ public class RollupTests(PostgresFixture postgres) : IClassFixture<PostgresFixtu
     [Fact]
     public async Task Rollups_agree_with_the_tables_after_runs_cleanup_and_purge()
     {
-        var start = DateTimeOffset.UtcNow.AddDays(-4);
+        var start = TestApp.DefaultNow.AddDays(-4);
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: start);
         await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 8, max_per_run = 12 WHERE id = 1");
         await RealUserRows.InsertAsync(app, start.AddHours(-1), taggedSynthetic: true);

@@ -16,7 +16,7 @@ public class RoundTripTests(PostgresFixture postgres) : IClassFixture<PostgresFi
         var direct = await postgres.Server.CreateMigratedDatabaseAsync();
         await using var proxy = new RoundTripProxy(new NpgsqlConnectionStringBuilder(direct).Port);
         var throughProxy = new NpgsqlConnectionStringBuilder(direct) { Port = proxy.Port }.ConnectionString;
-        var now = DateTimeOffset.UtcNow;
+        var now = TestApp.DefaultNow;
         await using var app = await TestApp.CreateAsync(throughProxy, now: now);
         await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 120, max_per_run = 50 WHERE id = 1");
         await app.RunAsync(RunTrigger.Cron); // the last cron run, so the measured tick has a window

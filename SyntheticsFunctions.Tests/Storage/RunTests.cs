@@ -185,7 +185,7 @@ public class RunTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
     [Fact]
     public async Task Real_users_with_active_instances_events_and_mindblock_status_are_never_touched()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TestApp.DefaultNow;
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: now);
         var real = await RealUserRows.InsertAsync(app, now.AddDays(-90));
         var realTagged = await RealUserRows.InsertAsync(app, now.AddDays(-90), taggedSynthetic: true);
@@ -205,7 +205,7 @@ public class RunTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
     [Fact]
     public async Task Idle_sim_instances_past_the_limit_become_abandoned()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TestApp.DefaultNow;
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: now.AddDays(-10));
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false WHERE id = 1");
         var first = await app.RunAsync(RunTrigger.Manual, 10);

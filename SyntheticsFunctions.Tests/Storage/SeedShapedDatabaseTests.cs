@@ -34,7 +34,7 @@ public class SeedShapedDatabaseTests(PostgresFixture postgres, ITestOutputHelper
     public async Task The_engine_runs_and_backfills_on_the_seeds_database_and_changes_nothing_of_the_apps(bool simUsersHaveCreatedAt)
     {
         var database = await postgres.Server.CreateDatabaseAsync();
-        var now = DateTimeOffset.UtcNow;
+        var now = TestApp.DefaultNow;
         var (members, realUser) = await CreateSeedDatabaseAsync(database, now, simUsersHaveCreatedAt);
         var before = await FingerprintAsync(database);
 
@@ -89,7 +89,7 @@ public class SeedShapedDatabaseTests(PostgresFixture postgres, ITestOutputHelper
     public async Task The_owners_signup_function_adds_people_and_one_that_skips_sim_users_fails_the_run_with_nothing_written()
     {
         var database = await postgres.Server.CreateDatabaseAsync();
-        var now = DateTimeOffset.UtcNow;
+        var now = TestApp.DefaultNow;
         await CreateSeedDatabaseAsync(database, now, simUsersHaveCreatedAt: false, members: 0);
         await Db.ExecuteAsync(database,
             """
@@ -134,7 +134,7 @@ public class SeedShapedDatabaseTests(PostgresFixture postgres, ITestOutputHelper
     public async Task A_pool_id_outside_the_apps_sim_users_stops_the_engine_and_health_names_it()
     {
         var database = await postgres.Server.CreateDatabaseAsync();
-        var (members, _) = await CreateSeedDatabaseAsync(database, DateTimeOffset.UtcNow, simUsersHaveCreatedAt: false, members: 3);
+        var (members, _) = await CreateSeedDatabaseAsync(database, TestApp.DefaultNow, simUsersHaveCreatedAt: false, members: 3);
         var outsider = Guid.NewGuid();
         await Db.ExecuteAsync(database, $"INSERT INTO profiles (id, display_name, created_at) VALUES ('{outsider}', 'Someone', now() - interval '1 year')");
 

@@ -23,9 +23,12 @@ public class TelemetryTests(PostgresFixture postgres) : IClassFixture<PostgresFi
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
         var measurements = new ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
+
+        // This app's meter only (its meter factory is its scope): other tests' apps run beside it.
+        var meters = app.Provider.GetRequiredService<IMeterFactory>();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == SyntheticsMetrics.MeterName)
+            if (instrument.Meter.Name == SyntheticsMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -57,7 +60,7 @@ public class TelemetryTests(PostgresFixture postgres) : IClassFixture<PostgresFi
         var credential = new Mock<TokenCredential>(MockBehavior.Strict);
         credential
             .Setup(c => c.GetTokenAsync(It.Is<TokenRequestContext>(r => r.Scopes.SequenceEqual(new[] { PostgresAuthOptions.TokenScope })), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new AccessToken("token-from-entra", DateTimeOffset.UtcNow.AddHours(1)));
+            .ReturnsAsync(new AccessToken("token-from-entra", TestApp.DefaultNow.AddYears(50)));
         var database = await postgres.Server.CreateMigratedDatabaseAsync();
 
         await using var app = await TestApp.CreateAsync(
@@ -89,7 +92,7 @@ public class TelemetryTests(PostgresFixture postgres) : IClassFixture<PostgresFi
         var database = await postgres.Server.CreateMigratedDatabaseAsync();
         var services = new ServiceCollection();
         var credential = new Mock<TokenCredential>();
-        credential.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>())).ReturnsAsync(new AccessToken("t", DateTimeOffset.UtcNow.AddHours(1)));
+        credential.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>())).ReturnsAsync(new AccessToken("t", TestApp.DefaultNow.AddYears(50)));
         services.AddSingleton(credential.Object);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
