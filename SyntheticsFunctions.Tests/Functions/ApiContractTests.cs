@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 using SyntheticsFunctions.Tests.LocalHost;
 using Xunit.Abstractions;
 

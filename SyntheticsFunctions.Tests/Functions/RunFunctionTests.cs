@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Moq;
 using SyntheticsFunctions.Functions;
 using SyntheticsFunctions.Engine;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 
 namespace SyntheticsFunctions.Tests.Functions;
 
@@ -44,7 +44,7 @@ public class RunFunctionTests(PostgresFixture postgres) : IClassFixture<Postgres
         var (_, _, after) = await ExecuteAsync(await function.SyntheticsHealth(context.Request, CancellationToken.None), context);
 
         Assert.Equal(StatusCodes.Status200OK, status);
-        Assert.Equal(Infrastructure.Migrations.Latest, before.RootElement.GetProperty("schema_version").GetString());
+        Assert.Equal(Support.Migrations.Latest, before.RootElement.GetProperty("schema_version").GetString());
         Assert.True(before.RootElement.GetProperty("stale").GetBoolean());
         Assert.False(after.RootElement.GetProperty("stale").GetBoolean());
         Assert.Equal(0, after.RootElement.GetProperty("last_successful_run_age_seconds").GetDouble());

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using SyntheticsFunctions.Functions;
 using SyntheticsFunctions.LocalHost;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 using SyntheticsFunctions.Tests.LocalHost;
 
 namespace SyntheticsFunctions.Tests.Functions;

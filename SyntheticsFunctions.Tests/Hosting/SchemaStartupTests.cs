@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 
 namespace SyntheticsFunctions.Tests.Hosting;
 

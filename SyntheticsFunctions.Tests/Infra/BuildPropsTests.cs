@@ -1,4 +1,4 @@
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 using SyntheticsFunctions.Tests.LocalHost;
 
 namespace SyntheticsFunctions.Tests.Infra;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using Npgsql;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 using SyntheticsFunctions.Tests.LocalHost;
 
 namespace SyntheticsFunctions.Tests.Infra;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.LocalHost;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 using SyntheticsFunctions.Tests.LocalHost;
 
 namespace SyntheticsFunctions.Tests.Infra;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using SyntheticsFunctions.LocalHost;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 
 namespace SyntheticsFunctions.Tests.LocalHost;
 

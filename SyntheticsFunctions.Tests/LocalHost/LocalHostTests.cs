@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using SyntheticsFunctions.LocalHost;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 
 namespace SyntheticsFunctions.Tests.LocalHost;
 
@@ -30,7 +30,7 @@ public class LocalHostTests(PostgresFixture postgres) : IClassFixture<PostgresFi
         var wrongMethod = await SendAsync(http, HttpMethod.Get, "/api/synthetics/run", Key);
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal(Infrastructure.Migrations.Latest, (await health.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("schema_version").GetString());
+        Assert.Equal(Support.Migrations.Latest, (await health.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("schema_version").GetString());
         Assert.Equal(HttpStatusCode.OK, healthBeside.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         Assert.Equal("application/problem+json", noKey.Content.Headers.ContentType?.MediaType);

@@ -9,7 +9,7 @@ using SyntheticsFunctions.Functions;
 using SyntheticsFunctions.Service;
 using SyntheticsFunctions.Storage.Runs;
 using SyntheticsFunctions.Tests.Functions;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SyntheticsFunctions.Tests.Reliability;

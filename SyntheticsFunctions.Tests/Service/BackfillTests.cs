@@ -2,7 +2,7 @@ using Npgsql;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
 using SyntheticsFunctions.Storage;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 
 namespace SyntheticsFunctions.Tests.Service;
 

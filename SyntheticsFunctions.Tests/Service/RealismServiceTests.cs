@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SyntheticsFunctions.Engine.Realism;
 using SyntheticsFunctions.Service;
 using SyntheticsFunctions.Storage;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SyntheticsFunctions.Tests.Service;

@@ -5,7 +5,7 @@ using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Storage;
 using SyntheticsFunctions.Storage.Runs;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SyntheticsFunctions.Tests.Storage;

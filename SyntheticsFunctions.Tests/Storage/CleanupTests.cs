@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Functions;
 using SyntheticsFunctions.Storage;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 
 namespace SyntheticsFunctions.Tests.Storage;
 

@@ -4,7 +4,7 @@ using Npgsql;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Storage.Declarations;
 using SyntheticsFunctions.Storage.Runs;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 
 namespace SyntheticsFunctions.Tests.Storage;
 

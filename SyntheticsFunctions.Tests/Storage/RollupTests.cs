@@ -1,5 +1,5 @@
 using SyntheticsFunctions.Engine;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 
 namespace SyntheticsFunctions.Tests.Storage;
 

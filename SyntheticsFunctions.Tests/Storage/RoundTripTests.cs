@@ -1,7 +1,7 @@
 using Npgsql;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 
 namespace SyntheticsFunctions.Tests.Storage;
 

@@ -1,6 +1,6 @@
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 
 namespace SyntheticsFunctions.Tests.Storage;
 

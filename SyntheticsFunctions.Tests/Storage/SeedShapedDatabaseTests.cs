@@ -4,7 +4,7 @@ using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
 using SyntheticsFunctions.Storage;
 using SyntheticsFunctions.Storage.Runs;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 using SyntheticsFunctions.Tests.LocalHost;
 using Xunit.Abstractions;
 

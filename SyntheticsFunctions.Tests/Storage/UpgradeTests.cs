@@ -5,7 +5,7 @@ using Npgsql;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
 using SyntheticsFunctions.Storage;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 using SyntheticsFunctions.Tests.LocalHost;
 
 namespace SyntheticsFunctions.Tests.Storage;

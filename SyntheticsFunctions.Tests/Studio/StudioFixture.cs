@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Playwright;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 using SyntheticsFunctions.Tests.LocalHost;
 
 namespace SyntheticsFunctions.Tests.Studio;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.LocalHost;
-using SyntheticsFunctions.Tests.Infrastructure;
+using SyntheticsFunctions.Tests.Support;
 using SyntheticsFunctions.Tests.LocalHost;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;

@@ -1,4 +1,4 @@
-namespace SyntheticsFunctions.Tests.Infrastructure;
+namespace SyntheticsFunctions.Tests.Support;
 
 /// <summary>The embedded migrations, as health reports the schema version.</summary>
 public static class Migrations

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SyntheticsFunctions.Tests.Infrastructure;
+namespace SyntheticsFunctions.Tests.Support;
 
 /// <summary>Runs a tool the tests call (the Bicep CLI, chromium) and returns what it printed.</summary>
 public static class ProcessRunner

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace SyntheticsFunctions.Tests.Infrastructure;
+namespace SyntheticsFunctions.Tests.Support;
 
 /// <summary>
 /// A loopback TCP proxy in front of Postgres that counts round trips: each time the client

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace SyntheticsFunctions.Tests.Infrastructure;
+namespace SyntheticsFunctions.Tests.Support;
 
 /// <summary>Plain SQL against a test database by connection string, for tests that run before or beside the app.</summary>
 public static class Db

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace SyntheticsFunctions.Tests.Infrastructure;
+namespace SyntheticsFunctions.Tests.Support;
 
 /// <summary>
 /// A loopback TCP proxy in front of Postgres that, once armed, forwards the next COMMIT to the

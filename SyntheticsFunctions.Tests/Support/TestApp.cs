@@ -8,7 +8,7 @@ using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Hosting;
 using SyntheticsFunctions.Service;
 
-namespace SyntheticsFunctions.Tests.Infrastructure;
+namespace SyntheticsFunctions.Tests.Support;
 
 /// <summary>The app's own service registrations on a test database, with a fake clock and captured logs.</summary>
 public sealed class TestApp : IAsyncDisposable

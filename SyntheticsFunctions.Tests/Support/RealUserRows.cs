@@ -1,6 +1,6 @@
 using SyntheticsFunctions.Engine;
 
-namespace SyntheticsFunctions.Tests.Infrastructure;
+namespace SyntheticsFunctions.Tests.Support;
 
 /// <summary>
 /// A real user (a profile not in sim_users) with a row in every activity table, including an
