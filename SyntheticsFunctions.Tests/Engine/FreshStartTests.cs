@@ -15,7 +15,7 @@ public class FreshStartTests(ITestOutputHelper output)
     private const int Days = 2;
 
     [Fact]
-    public void A_fresh_start_at_any_hour_gives_the_activation_counts_the_readme_states()
+    public void A_fresh_start_at_any_hour_gives_the_activation_counts_the_realism_page_states()
     {
         var first3 = new List<long>();
         var first5 = new List<long>();
@@ -27,11 +27,13 @@ public class FreshStartTests(ITestOutputHelper output)
         // a year-long population up first, as a fresh install does, so the starts are few.
         var starts = Enumerable.Range(0, 24 * Days).Select(i => (Hour: i % 24, Start: monday.AddDays(((i % 24) + (i / 24 * 3)) % 7).AddHours(i % 24))).ToList();
         var counts = new (long First3, long First5, long Next5, double Expected5)[starts.Count];
+        var populations = new (int People, int Zones)[starts.Count];
         Parallel.For(0, starts.Count, i =>
         {
             var start = starts[i].Start;
             var player = new BackfillPlayer(new BackfillSpec(i + 1, start, start.AddMinutes(10), EngineSettings.Defaults, BackfillRun.DefaultPoolCap, 0), DefaultCatalog.Catalog);
             var pool = player.World.Pool;
+            populations[i] = (player.World.Alive, pool.Count);
             var events = player.Play(start.AddMinutes(10)).Batch.Events;
             long Until(int minute) => events.Count(e => e.CreatedAt <= start.AddMinutes(minute));
             counts[i] = (Until(3), Until(5), Until(10) - Until(5), 5 * ExpectedVolume.EventsPerMinute(EngineSettings.Defaults, ActivityCurve.ForPool(pool, start)));
@@ -59,19 +61,21 @@ public class FreshStartTests(ITestOutputHelper output)
         var low = hourly.MinBy(h => h.Expected5);
         var high = hourly.MaxBy(h => h.Expected5);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"steady state over 5 min: {low.Expected5:F1} at {low.Hour:00}:00 to {high.Expected5:F1} at {high.Hour:00}:00"));
+        var people = Summary("", [.. populations.Select(p => (long)p.People)]).Range;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fresh install's population at the defaults: p5 {people.P5}, median {people.Median}, p95 {people.P95} people in {populations.Min(p => p.Zones)}-{populations.Max(p => p.Zones)} time zones; mean lifetime sessions {PopulationModel.MeanLifetimeSessions:F1}"));
 
-        // The README's activation section states these figures; both change together.
+        // docs/realism.md's activation section states these figures; both change together.
         Assert.Equal((18L, 30L, 46L), Summary("", first3).Range);
         Assert.Equal((36L, 68L, 93L), Summary("", first5).Range);
         Assert.Equal((37L, 96L, 149L), Summary("", next5).Range);
         Assert.Equal((5, 68, 18, 122), (low.Hour, (int)Math.Round(low.Expected5), high.Hour, (int)Math.Round(high.Expected5)));
-        // Line breaks in the README are wrapping only.
-        var readme = string.Join(' ', File.ReadAllText(Path.Combine(LocalHost.LocalHostTests.RepoRoot(), "README.md")).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("18-46 events after 3 minutes (median 30)", readme, StringComparison.Ordinal);
-        Assert.Contains("36-93 after 5 minutes (median 68)", readme, StringComparison.Ordinal);
-        Assert.Contains("37-149 (median 96)", readme, StringComparison.Ordinal);
-        Assert.Contains("from 68 (a start at 05:00 UTC:", readme, StringComparison.Ordinal);
-        Assert.Contains("to 122 (18:00 UTC:", readme, StringComparison.Ordinal);
+        // Line breaks in the page are wrapping only.
+        var page = string.Join(' ', File.ReadAllText(Path.Combine(LocalHost.LocalHostTests.RepoRoot(), "docs", "realism.md")).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("18-46 events after 3 minutes (median 30)", page, StringComparison.Ordinal);
+        Assert.Contains("36-93 after 5 minutes (median 68)", page, StringComparison.Ordinal);
+        Assert.Contains("37-149 (median 96)", page, StringComparison.Ordinal);
+        Assert.Contains("from 68 (a start at 05:00 UTC:", page, StringComparison.Ordinal);
+        Assert.Contains("to 122 (18:00 UTC:", page, StringComparison.Ordinal);
     }
 
     /// <summary>The 5th percentile, median and 95th percentile, and a line for the test's output.</summary>

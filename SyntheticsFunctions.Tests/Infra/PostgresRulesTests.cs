@@ -38,19 +38,22 @@ public class PostgresRulesTests
     }
 
     [Fact]
-    public void The_defaults_give_each_instance_a_pool_of_3_on_the_burstable_server()
+    public void The_defaults_give_each_instance_a_pool_of_2_on_the_burstable_server()
     {
         var template = InfrastructureTests.CompiledTemplate();
         var parameters = template.GetProperty("parameters");
+        // The template's own count: the HTTP group and one per timer function (checked below).
+        var groups = template.GetProperty("variables").GetProperty("functionScaleGroups").GetInt32();
 
-        var budget = Evaluate("connectionBudgetOf(serverMaxConnections.Standard_B1ms, 5, 3, 3, 0, 10)");
+        var budget = Evaluate($"connectionBudgetOf(serverMaxConnections.Standard_B1ms, 5, 3, {groups}, 0, 10)");
 
         Assert.Equal(3, parameters.GetProperty("maximumInstanceCount").GetProperty("defaultValue").GetInt32());
         Assert.Equal("Standard_B1ms", parameters.GetProperty("postgresSkuName").GetProperty("defaultValue").GetString());
         Assert.Equal(5, parameters.GetProperty("postgresReservedConnections").GetProperty("defaultValue").GetInt32());
         Assert.Equal(0, parameters.GetProperty("postgresPoolSize").GetProperty("defaultValue").GetInt32());
-        Assert.Equal(3, budget.GetProperty("poolSize").GetInt32());
-        Assert.Equal(27, budget.GetProperty("peakConnections").GetInt32());
+        Assert.Equal(4, groups);
+        Assert.Equal(2, budget.GetProperty("poolSize").GetInt32());
+        Assert.Equal(24, budget.GetProperty("peakConnections").GetInt32());
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class SyntheticsOptions : IValidatableObject
     /// <summary>
     /// The most sim users the pool holds (the size cap). Where the app owns <c>profiles</c>, a fresh
     /// install starts with the population model's steady state at the configured
-    /// <c>sessions_per_min</c> (as if 90 days had run), up to this cap, and new people sign up
+    /// <c>sessions_per_min</c> (as if the model had run for a year, <c>PopulationPlayer.WarmUpDays</c>), up to this cap, and new people sign up
     /// while the pool is below it; at the cap, volume wins and the existing users come more
     /// often. The default value is 20,000.
     /// </summary>
