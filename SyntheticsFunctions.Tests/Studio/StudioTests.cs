@@ -702,7 +702,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         [
             "toggle", "key", "key-save", "key-forget", "activity-window", "realism-days", "realism-submit",
             "preset-light", "preset-moderate", "preset-heavy", "preset-intense",
-            "f-sessions_per_min", "f-max_per_run", "f-error_rate", "f-abandon_rate", "f-mindblock_chance", "f-retain_days", "f-idle_abandon_days", "settings-save",
+            .. FormSettings.Select(s => $"f-{s.Name}"), "settings-save",
             "run-target", "run-dry", "run-submit", "backfill-days", "backfill-purge", "backfill-submit", "pool-size", "pool-submit", "cleanup-days", "cleanup-submit", "purge-confirm", "purge-submit",
         ];
         var controls = await page.EvaluateAsync<string[]>("""
@@ -731,6 +731,9 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
 
         Assert.Equal(expectedOrder, reached);
     }
+
+    /// <summary>The settings the Studio's form shows, in declared order: all but enabled, whose control is the Pause/Start button.</summary>
+    private static IReadOnlyList<SettingDeclaration> FormSettings { get; } = [.. SettingDeclarations.All.Where(s => s.Name != SettingDeclarations.Enabled)];
 
     private async Task<IPage> OpenStudioAsync(bool withKey = true)
     {
