@@ -116,7 +116,7 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
     private static IEnumerable<string> SettingLines(string path) =>
         SettingDeclarations.All.Select(s => $"{path}.{s.Name}: {(s.Kind == SettingKind.Boolean ? "boolean" : "number")}");
 
-    /// <summary>The schema's first entry (the shape pins the first element of an array): a boolean has no range.</summary>
+    /// <summary>The schema's first entry (the shape pins the first element of an array): a boolean has no range and no unit.</summary>
     private static IEnumerable<string> SchemaEntryLines(SettingDeclaration first)
     {
         var range = first.Kind == SettingKind.Boolean ? "null" : "number";
@@ -131,6 +131,8 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
             $"$.settings[].default: {(first.Kind == SettingKind.Boolean ? "boolean" : "number")}",
             "$.settings[].description: string",
             "$.settings[].error: string",
+            "$.settings[].label: string",
+            $"$.settings[].unit: {(first.Unit is null ? "null" : "string")}",
         ];
     }
 

@@ -261,13 +261,15 @@ public class RequestValidationTests
                 s.Default,
                 s.Description,
                 Error = RangeMessage(s),
+                s.Label,
+                s.Unit,
             },
             ApiResults.SerializerOptions));
         Assert.Equal(expected, settings.Select(s => s.GetRawText()));
 
         // One entry as the wire carries it.
         var perMinute = settings[SettingDeclarations.Names.ToList().IndexOf(SettingDeclarations.SessionsPerMin)];
-        Assert.Equal("""{"name":"sessions_per_min","type":"number","min":0,"max":120,"step":0.1,"default":2,"description":"Sessions started per minute on average, before the local-hour and weekday curves.","error":"Must be a number from 0 to 120."}""", perMinute.GetRawText());
+        Assert.Equal("""{"name":"sessions_per_min","type":"number","min":0,"max":120,"step":0.1,"default":2,"description":"Sessions started per minute on average, before the local-hour and weekday curves.","error":"Must be a number from 0 to 120.","label":"Sessions per minute","unit":null}""", perMinute.GetRawText());
     }
 
     /// <summary>The range message a setting's kind and bounds call for, as the API spells it.</summary>

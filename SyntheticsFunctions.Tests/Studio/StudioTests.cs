@@ -295,6 +295,37 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_settings_form_has_a_field_for_each_declared_setting_with_its_label_range_and_help()
+    {
+        var page = await OpenStudioAsync();
+
+        // Built from GET settings/schema: one field per setting in declared order, enabled being the Pause/Start button.
+        var fields = page.Locator("#settings-fields .field");
+        await Expect(fields).ToHaveCountAsync(FormSettings.Count);
+        for (var i = 0; i < FormSettings.Count; i++)
+        {
+            var setting = FormSettings[i];
+            var range = $"{setting.Min.ToString(CultureInfo.InvariantCulture)}–{setting.Max.ToString(CultureInfo.InvariantCulture)}";
+            var label = setting.Kind == SettingKind.Boolean ? setting.Label : $"{setting.Label} ({range}{(setting.Unit is null ? "" : " " + setting.Unit)})";
+            await Expect(fields.Nth(i).Locator("label")).ToHaveTextAsync(label);
+            await Expect(page.GetByLabel(label, new() { Exact = true })).ToHaveIdAsync($"f-{setting.Name}");
+            await Expect(page.Locator($"#h-{setting.Name}")).ToHaveTextAsync(setting.Description);
+            await Expect(page.Locator($"#f-{setting.Name}")).ToHaveAttributeAsync("aria-describedby", $"e-{setting.Name} h-{setting.Name}");
+            if (setting.Kind == SettingKind.Boolean)
+            {
+                await Expect(page.Locator($"#f-{setting.Name}")).ToBeCheckedAsync(new() { Checked = (bool)setting.Default });
+            }
+            else
+            {
+                await Expect(page.Locator($"#f-{setting.Name}")).ToHaveValueAsync(Convert.ToDouble(setting.Default, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        await Expect(page.Locator("#settings-pending")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#f-enabled")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_manual_run_raises_the_counts_and_a_dry_run_writes_nothing()
     {
         var page = await OpenStudioAsync();
