@@ -576,14 +576,14 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
             await AdvanceAndWaitForRefreshAsync(page);
 
             await Expect(page.Locator("#banner")).ToBeVisibleAsync();
-            await Expect(page.Locator("#banner")).ToContainTextAsync("The database is unreachable (correlation id ");
+            await Expect(page.Locator("#banner")).ToContainTextAsync($"{SyntheticsFunctions.Functions.ApiResults.DatabaseUnavailable.TrimEnd('.')} (correlation id ");
             await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Unknown");
             await page.EvaluateAsync("() => window.scrollTo(0, document.body.scrollHeight)");
             Assert.Equal(0, await page.EvaluateAsync<double>("() => document.getElementById('banner').getBoundingClientRect().top"));
             await Expect(page.Locator("#banner")).ToContainTextAsync("The numbers below are from 09:00:");
             await Expect(page.Locator("#studio")).ToHaveAttributeAsync("data-stale", "true");
             await Expect(page.Locator("#m-events-24h")).ToHaveTextAsync(events);
-            await Expect(page.Locator("#m-stale")).ToHaveTextAsync("Unknown: database unreachable");
+            await Expect(page.Locator("#m-stale")).ToHaveTextAsync($"Unknown: {SyntheticsFunctions.Service.StatusService.DatabaseUnreachable}");
             await page.EvaluateAsync("() => window.scrollTo(0, 0)");
             await SaveScreenshotAsync(page, "studio-database-down-1280x800.png");
 
@@ -596,7 +596,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
                 var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-                Assert.Equal("The database is unreachable.", problem.GetProperty("title").GetString());
+                Assert.Equal(SyntheticsFunctions.Functions.ApiResults.DatabaseUnavailable, problem.GetProperty("title").GetString());
                 Assert.False(problem.TryGetProperty("detail", out _), problem.GetRawText()); // the driver's text stays in the logs
                 Assert.False(string.IsNullOrEmpty(problem.GetProperty("correlation_id").GetString()));
             }
