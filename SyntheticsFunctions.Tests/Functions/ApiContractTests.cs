@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Tests.Support;
 using SyntheticsFunctions.Tests.LocalHost;
 using Xunit.Abstractions;
@@ -110,6 +111,30 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
         }
     }
 
+    /// <summary>A settings view's lines: each declared setting in declared order, a boolean or a number.</summary>
+    private static IEnumerable<string> SettingLines(string path) =>
+        SettingDeclarations.All.Select(s => $"{path}.{s.Name}: {(s.Kind == SettingKind.Boolean ? "boolean" : "number")}");
+
+    /// <summary>The schema's first entry (the shape pins the first element of an array): a boolean has no range and no unit.</summary>
+    private static IEnumerable<string> SchemaEntryLines(SettingDeclaration first)
+    {
+        var range = first.Kind == SettingKind.Boolean ? "null" : "number";
+        return
+        [
+            "$.settings[]: object",
+            "$.settings[].name: string",
+            "$.settings[].type: string",
+            $"$.settings[].min: {range}",
+            $"$.settings[].max: {range}",
+            $"$.settings[].step: {range}",
+            $"$.settings[].default: {(first.Kind == SettingKind.Boolean ? "boolean" : "number")}",
+            "$.settings[].description: string",
+            "$.settings[].error: string",
+            "$.settings[].label: string",
+            $"$.settings[].unit: {(first.Unit is null ? "null" : "string")}",
+        ];
+    }
+
     internal static readonly Dictionary<string, string[]> Expected = new()
     {
         ["sim-users"] =
@@ -178,14 +203,7 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
             "$: object",
             "$.enabled: boolean",
             "$.settings: object",
-            "$.settings.enabled: boolean",
-            "$.settings.sessions_per_min: number",
-            "$.settings.max_per_run: number",
-            "$.settings.error_rate: number",
-            "$.settings.abandon_rate: number",
-            "$.settings.mindblock_chance: number",
-            "$.settings.retain_days: number",
-            "$.settings.idle_abandon_days: number",
+            .. SettingLines("$.settings"),
             "$.last_run: object",
             "$.last_run.id: string",
             "$.last_run.at: string",
@@ -232,42 +250,20 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
         [
             "200 application/json",
             "$: object",
-            "$.enabled: boolean",
-            "$.sessions_per_min: number",
-            "$.max_per_run: number",
-            "$.error_rate: number",
-            "$.abandon_rate: number",
-            "$.mindblock_chance: number",
-            "$.retain_days: number",
-            "$.idle_abandon_days: number",
+            .. SettingLines("$"),
         ],
         ["settings"] =
         [
             "200 application/json",
             "$: object",
-            "$.enabled: boolean",
-            "$.sessions_per_min: number",
-            "$.max_per_run: number",
-            "$.error_rate: number",
-            "$.abandon_rate: number",
-            "$.mindblock_chance: number",
-            "$.retain_days: number",
-            "$.idle_abandon_days: number",
+            .. SettingLines("$"),
         ],
         ["settings/schema"] =
         [
             "200 application/json",
             "$: object",
             "$.settings: array",
-            "$.settings[]: object",
-            "$.settings[].name: string",
-            "$.settings[].type: string",
-            "$.settings[].min: null",
-            "$.settings[].max: null",
-            "$.settings[].step: null",
-            "$.settings[].default: boolean",
-            "$.settings[].description: string",
-            "$.settings[].error: string",
+            .. SchemaEntryLines(SettingDeclarations.All[0]),
         ],
         ["settings/history"] =
         [

@@ -296,6 +296,37 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_settings_form_has_a_field_for_each_declared_setting_with_its_label_range_and_help()
+    {
+        var page = await OpenStudioAsync();
+
+        // Built from GET settings/schema: one field per setting in declared order, enabled being the Pause/Start button.
+        var fields = page.Locator("#settings-fields .field");
+        await Expect(fields).ToHaveCountAsync(FormSettings.Count);
+        for (var i = 0; i < FormSettings.Count; i++)
+        {
+            var setting = FormSettings[i];
+            var range = $"{setting.Min.ToString(CultureInfo.InvariantCulture)}–{setting.Max.ToString(CultureInfo.InvariantCulture)}";
+            var label = setting.Kind == SettingKind.Boolean ? setting.Label : $"{setting.Label} ({range}{(setting.Unit is null ? "" : " " + setting.Unit)})";
+            await Expect(fields.Nth(i).Locator("label")).ToHaveTextAsync(label);
+            await Expect(page.GetByLabel(label, new() { Exact = true })).ToHaveIdAsync($"f-{setting.Name}");
+            await Expect(page.Locator($"#h-{setting.Name}")).ToHaveTextAsync(setting.Description);
+            await Expect(page.Locator($"#f-{setting.Name}")).ToHaveAttributeAsync("aria-describedby", $"e-{setting.Name} h-{setting.Name}");
+            if (setting.Kind == SettingKind.Boolean)
+            {
+                await Expect(page.Locator($"#f-{setting.Name}")).ToBeCheckedAsync(new() { Checked = (bool)setting.Default });
+            }
+            else
+            {
+                await Expect(page.Locator($"#f-{setting.Name}")).ToHaveValueAsync(Convert.ToDouble(setting.Default, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        await Expect(page.Locator("#settings-pending")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#f-enabled")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_manual_run_raises_the_counts_and_a_dry_run_writes_nothing()
     {
         var page = await OpenStudioAsync();
@@ -546,14 +577,14 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
             await AdvanceAndWaitForRefreshAsync(page);
 
             await Expect(page.Locator("#banner")).ToBeVisibleAsync();
-            await Expect(page.Locator("#banner")).ToContainTextAsync("The database is unreachable (correlation id ");
+            await Expect(page.Locator("#banner")).ToContainTextAsync($"{SyntheticsFunctions.Functions.ApiResults.DatabaseUnavailable.TrimEnd('.')} (correlation id ");
             await Expect(page.Locator("#engine-state")).ToHaveTextAsync("Unknown");
             await page.EvaluateAsync("() => window.scrollTo(0, document.body.scrollHeight)");
             Assert.Equal(0, await page.EvaluateAsync<double>("() => document.getElementById('banner').getBoundingClientRect().top"));
             await Expect(page.Locator("#banner")).ToContainTextAsync("The numbers below are from 09:00:");
             await Expect(page.Locator("#studio")).ToHaveAttributeAsync("data-stale", "true");
             await Expect(page.Locator("#m-events-24h")).ToHaveTextAsync(events);
-            await Expect(page.Locator("#m-stale")).ToHaveTextAsync("Unknown: database unreachable");
+            await Expect(page.Locator("#m-stale")).ToHaveTextAsync($"Unknown: {SyntheticsFunctions.Service.StatusService.DatabaseUnreachable}");
             await page.EvaluateAsync("() => window.scrollTo(0, 0)");
             await SaveScreenshotAsync(page, "studio-database-down-1280x800.png");
 
@@ -566,7 +597,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
                 var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-                Assert.Equal("The database is unreachable.", problem.GetProperty("title").GetString());
+                Assert.Equal(SyntheticsFunctions.Functions.ApiResults.DatabaseUnavailable, problem.GetProperty("title").GetString());
                 Assert.False(problem.TryGetProperty("detail", out _), problem.GetRawText()); // the driver's text stays in the logs
                 Assert.False(string.IsNullOrEmpty(problem.GetProperty("correlation_id").GetString()));
             }
@@ -703,7 +734,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         [
             "toggle", "key", "key-save", "key-forget", "activity-window", "realism-days", "realism-submit",
             "preset-light", "preset-moderate", "preset-heavy", "preset-intense",
-            "f-sessions_per_min", "f-max_per_run", "f-error_rate", "f-abandon_rate", "f-mindblock_chance", "f-retain_days", "f-idle_abandon_days", "settings-save",
+            .. FormSettings.Select(s => $"f-{s.Name}"), "settings-save",
             "run-target", "run-dry", "run-submit", "backfill-days", "backfill-purge", "backfill-submit", "pool-size", "pool-submit", "cleanup-days", "cleanup-submit", "purge-confirm", "purge-submit",
         ];
         var controls = await page.EvaluateAsync<string[]>("""
@@ -732,6 +763,9 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
 
         Assert.Equal(expectedOrder, reached);
     }
+
+    /// <summary>The settings the Studio's form shows, in declared order: all but enabled, whose control is the Pause/Start button.</summary>
+    private static IReadOnlyList<SettingDeclaration> FormSettings { get; } = [.. SettingDeclarations.All.Where(s => s.Name != SettingDeclarations.Enabled)];
 
     private async Task<IPage> OpenStudioAsync(bool withKey = true)
     {

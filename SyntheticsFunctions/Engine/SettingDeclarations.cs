@@ -14,6 +14,9 @@ public enum SettingKind
 /// One engine setting: a column of <c>synthetic_settings</c>, a field of the API and the Studio,
 /// a property of <see cref="EngineSettings"/>. Its range is inclusive; <paramref name="Step"/> is
 /// the smallest change the Studio offers (and "one step past" the range in the drift test).
+/// <paramref name="Label"/> names the Studio's field, which adds the range and
+/// <paramref name="Unit"/> (null: none) after it, as in "Abandon idle journeys after (1–365 days)";
+/// <paramref name="Description"/> is its help text.
 /// </summary>
 public sealed record SettingDeclaration(
     string Name,
@@ -22,6 +25,8 @@ public sealed record SettingDeclaration(
     double Max,
     double Step,
     object Default,
+    string Label,
+    string? Unit,
     string Description,
     Func<EngineSettings, object> Get,
     Func<EngineSettings, object, EngineSettings> With)
@@ -47,10 +52,10 @@ public sealed record SettingDeclaration(
 
 /// <summary>
 /// Every engine setting, declared once. Validation, defaults, the API's messages, the Studio's
-/// field bounds (<c>GET /api/synthetics/settings/schema</c>) and the settings SQL derive from
-/// this list. To add a setting: add its property to <see cref="EngineSettings"/>, declare it here,
-/// and add the column (default and CHECK from this declaration) in a new numbered migration; a
-/// test compares the two.
+/// settings form (<c>GET /api/synthetics/settings/schema</c>: its fields, labels, bounds and help
+/// text), the settings SQL and the tests' lists of settings derive from this list. To add a
+/// setting: add its property to <see cref="EngineSettings"/>, declare it here, and add the column
+/// (default and CHECK from this declaration) in a new numbered migration; a test compares the two.
 /// </summary>
 public static class SettingDeclarations
 {
@@ -68,28 +73,28 @@ public static class SettingDeclarations
 
     public static IReadOnlyList<SettingDeclaration> All { get; } =
     [
-        new(Enabled, SettingKind.Boolean, 0, 1, 1, true,
+        new(Enabled, SettingKind.Boolean, 0, 1, 1, true, "Enabled", null,
             "Whether cron ticks write activity. Manual runs work while paused.",
             s => s.Enabled, (s, v) => s with { Enabled = (bool)v }),
-        new(SessionsPerMin, SettingKind.Number, 0, 120, 0.1, 2,
+        new(SessionsPerMin, SettingKind.Number, 0, 120, 0.1, 2, "Sessions per minute", null,
             "Sessions started per minute on average, before the local-hour and weekday curves.",
             s => s.SessionsPerMin, (s, v) => s with { SessionsPerMin = Convert.ToDouble(v, CultureInfo.InvariantCulture) }),
-        new(MaxPerRun, SettingKind.Integer, 1, 200, 1, 5,
+        new(MaxPerRun, SettingKind.Integer, 1, 200, 1, 5, "Max sessions per run", null,
             "Most sessions one cron tick starts; the excess carries over to later ticks.",
             s => s.MaxPerRun, (s, v) => s with { MaxPerRun = Convert.ToInt32(v, CultureInfo.InvariantCulture) }),
-        new(ErrorRate, SettingKind.Number, 0, 1, 0.01, 0.03,
+        new(ErrorRate, SettingKind.Number, 0, 1, 0.01, 0.03, "Error rate", null,
             "Share of sessions that log an error event.",
             s => s.ErrorRate, (s, v) => s with { ErrorRate = Convert.ToDouble(v, CultureInfo.InvariantCulture) }),
-        new(AbandonRate, SettingKind.Number, 0, 1, 0.01, 0.08,
+        new(AbandonRate, SettingKind.Number, 0, 1, 0.01, 0.08, "Abandon rate", null,
             "Share of sessions that stop mid-scene.",
             s => s.AbandonRate, (s, v) => s with { AbandonRate = Convert.ToDouble(v, CultureInfo.InvariantCulture) }),
-        new(MindblockChance, SettingKind.Number, 0, 1, 0.01, 0.45,
+        new(MindblockChance, SettingKind.Number, 0, 1, 0.01, 0.45, "Mindblock chance", null,
             "Chance per scene of a mindblock signal.",
             s => s.MindblockChance, (s, v) => s with { MindblockChance = Convert.ToDouble(v, CultureInfo.InvariantCulture) }),
-        new(RetainDays, SettingKind.Integer, 1, MaxRetainDays, 1, 45,
+        new(RetainDays, SettingKind.Integer, 1, MaxRetainDays, 1, 45, "Retain rows for", "days",
             "Days of synthetic rows the daily retention pass keeps.",
             s => s.RetainDays, (s, v) => s with { RetainDays = Convert.ToInt32(v, CultureInfo.InvariantCulture) }),
-        new(IdleAbandonDays, SettingKind.Integer, 1, 365, 1, 7,
+        new(IdleAbandonDays, SettingKind.Integer, 1, 365, 1, 7, "Abandon idle journeys after", "days",
             "Days without activity after which a journey instance is abandoned.",
             s => s.IdleAbandonDays, (s, v) => s with { IdleAbandonDays = Convert.ToInt32(v, CultureInfo.InvariantCulture) }),
     ];

@@ -112,7 +112,7 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
         return fields.HasErrors ? fields.Rejection() : await UpdateAsync(request, patch, cancellationToken);
     }
 
-    /// <summary>Every setting with its type, range, step, default and meaning: what the Studio builds its form from.</summary>
+    /// <summary>Every setting with its type, range, step, default, meaning, error message, label and unit: what the Studio builds its settings form from.</summary>
     [Function(nameof(SettingsSchema))]
     [ApiResponse(typeof(SettingsSchemaResponse))]
     public IResult SettingsSchema(
@@ -127,7 +127,9 @@ public sealed class ControlFunctions(IStatusService status, ISettingsService set
                 s.Kind == SettingKind.Boolean ? null : s.Step,
                 s.Default,
                 s.Description,
-                s.RangeMessage)),
+                s.RangeMessage,
+                s.Label,
+                s.Unit)),
         ]));
 
     [Function(nameof(SettingsHistory))]

@@ -52,7 +52,7 @@ public sealed record StatusResponse(
     PoolCapacityResponse? PoolCapacity = null);
 
 /// <summary>One setting's declaration, as <c>GET synthetics/settings/schema</c> lists it.</summary>
-public sealed record SettingSchemaResponse(string Name, string Type, double? Min, double? Max, double? Step, object Default, string Description, string Error);
+public sealed record SettingSchemaResponse(string Name, string Type, double? Min, double? Max, double? Step, object Default, string Description, string Error, string Label, string? Unit);
 
 /// <summary><c>GET synthetics/settings/schema</c>.</summary>
 public sealed record SettingsSchemaResponse(IReadOnlyList<SettingSchemaResponse> Settings);
