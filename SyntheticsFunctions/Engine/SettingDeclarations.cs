@@ -2,6 +2,31 @@ using System.Globalization;
 
 namespace SyntheticsFunctions.Engine;
 
+/// <summary>
+/// The <c>synthetic_settings</c> row as the engine reads it on every run. Each property is
+/// declared once, with its range, default and meaning, in <see cref="SettingDeclarations"/> below:
+/// a new setting is its property here, its declaration there, a migration adding its column and
+/// its row in docs/configuration.md.
+/// </summary>
+public sealed record EngineSettings(
+    bool Enabled,
+    double SessionsPerMin,
+    int MaxPerRun,
+    double ErrorRate,
+    double AbandonRate,
+    double MindblockChance,
+    int RetainDays,
+    int IdleAbandonDays)
+{
+    /// <summary>Every value zero; the start that declarations fill in (see <see cref="Defaults"/>).</summary>
+    internal static EngineSettings Empty { get; } = new(false, 0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>The declared defaults, which the migration also writes.</summary>
+    public static EngineSettings Defaults => SettingDeclarations.Defaults;
+
+    public SessionRates Rates => new(MindblockChance, AbandonRate, ErrorRate);
+}
+
 /// <summary>The JSON and Postgres kind of a setting.</summary>
 public enum SettingKind
 {
@@ -54,8 +79,8 @@ public sealed record SettingDeclaration(
 /// Every engine setting, declared once. Validation, defaults, the API's messages, the Studio's
 /// settings form (<c>GET /api/synthetics/settings/schema</c>: its fields, labels, bounds and help
 /// text), the settings SQL and the tests' lists of settings derive from this list. To add a
-/// setting: add its property to <see cref="EngineSettings"/>, declare it here, and add the column
-/// (default and CHECK from this declaration) in a new numbered migration; a test compares the two.
+/// setting: add its property to <see cref="EngineSettings"/> (above), declare it here, and add the
+/// column (default and CHECK from this declaration) in a new numbered migration; a test compares the two.
 /// </summary>
 public static class SettingDeclarations
 {
