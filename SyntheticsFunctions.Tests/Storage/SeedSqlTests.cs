@@ -63,14 +63,14 @@ public class SeedSqlTests(PostgresFixture postgres) : IClassFixture<PostgresFixt
     public async Task The_seeds_monitoring_controls_and_kpi_sql_runs_verbatim_and_counts_exactly_at_any_hour(int hour)
     {
         // The seed's SQL reads the database's now(); here now() is the test's clock (bound in its
-        // place, AtClock), set to each hour of a day. The tick runs at the highest volume, so that
-        // even the quietest hour of the day (a multiplier of about 0.6) starts sessions in it.
+        // place, AtClock), set to each hour of a day. The tick runs at 20 sessions a minute, so that
+        // even the quietest hour of the day (a multiplier of about 0.6) starts about 12 in it; with
+        // the clock and the seed fixed, each hour's run is the same every time.
         var now = new DateTimeOffset(2026, 11, 2, hour, 17, 30, TimeSpan.Zero);
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: now.AddDays(-2));
         await app.RunAsync(RunTrigger.Manual, 10); // two days old: outside both windows
         app.Time.SetUtcNow(now.AddSeconds(-5));
-        var (perMin, perRun) = (SettingDeclarations.Get(SettingDeclarations.SessionsPerMin).Max, SettingDeclarations.Get(SettingDeclarations.MaxPerRun).Max);
-        await app.ExecuteAsync(FormattableString.Invariant($"UPDATE synthetic_settings SET sessions_per_min = {perMin}, max_per_run = {perRun} WHERE id = 1"));
+        await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 20, max_per_run = 50 WHERE id = 1");
         var tick = await app.RunAsync(RunTrigger.Cron); // rows in (now - 65 s, now - 5 s]
         await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 2, max_per_run = 5 WHERE id = 1");
         Assert.Equal(RunStatus.Succeeded, tick.Status);
