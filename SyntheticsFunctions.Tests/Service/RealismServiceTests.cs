@@ -55,4 +55,40 @@ public class RealismServiceTests(PostgresFixture postgres, ITestOutputHelper out
         Assert.All(shown, name => Assert.Equal(Verdicts.Pass, report[name].Verdict));
         Assert.Equal(Verdicts.NotEnoughData, report[RealismFigures.D30.Name].Verdict);
     }
+
+    [Fact]
+    public async Task After_a_seven_day_backfill_the_default_window_judges_only_the_seven_days_the_tables_hold()
+    {
+        // A fresh install at the defaults (moderate, the default pool cap), 7 days backfilled, then
+        // the default 28-day check: computed on the 7 days held; what needs more says so, none fails.
+        var now = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
+        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false WHERE id = 1");
+        var backfill = await app.Backfill.StartAsync(7, purgeFirst: true, CancellationToken.None, seed: 7);
+        Assert.NotNull(backfill.Job);
+        Assert.Equal(BackfillJob.Succeeded, (await app.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);
+        // The history begins with the backfill's first session, in its first minutes.
+        var historyStart = (await app.Provider.GetRequiredService<RealismStore>().HistoryStartAsync(CancellationToken.None))!.Value;
+        Assert.InRange(historyStart, now.AddDays(-7), now.AddDays(-7).AddMinutes(10));
+
+        var check = await app.Provider.GetRequiredService<IRealismService>().CheckAsync(null, CancellationToken.None);
+
+        var report = check.Report!;
+        foreach (var f in report.Figures)
+        {
+            output.WriteLine($"{f.Name,-36} {f.Value,10} target {f.Target,-14} {f.Verdict,-16} n={f.N} {f.Note}");
+        }
+
+        Assert.Equal(RealismService.DefaultDays, check.Days);
+        Assert.Equal(RealismService.DefaultDays, report.Days);
+        Assert.Equal(historyStart, report.From);
+        Assert.Empty(report.Figures.Where(f => f.Verdict == Verdicts.Fail).Select(f => $"{f.Name} {f.Value} (target {f.Target})"));
+        Assert.All(
+            RealismFigures.All.Where(d => d.MinWindowDays > 7),
+            d => Assert.True(report[d.Name].Verdict == Verdicts.NotEnoughData, $"{d.Name} needs {d.MinWindowDays} days: {report[d.Name].Verdict}"));
+        Assert.Equal(Verdicts.Pass, report[RealismFigures.EventsPerHour.Name].Verdict);
+        Assert.Equal(Verdicts.Pass, report[RealismFigures.D1.Name].Verdict);
+        Assert.All(report.Cohorts, c => Assert.True(c.WeekStart >= historyStart, $"a cohort from {c.WeekStart} begins before the history"));
+        Assert.Contains("The tables hold 7 of the 28 days asked for", report.History, StringComparison.Ordinal);
+    }
 }

@@ -27,8 +27,12 @@ public sealed class RealismService(RealismStore store, SettingsStore settings, S
             return new RealismCheck(window, current.RetainDays, null);
         }
 
+        // A window longer than the history the tables hold is computed on the days they hold: the
+        // figures that need more say so (not_enough_data), and no cohort begins before the history.
         var now = time.GetUtcNow();
-        var facts = await store.ReadAsync(now.AddDays(-window), now, current, cancellationToken);
+        var asked = now.AddDays(-window);
+        var from = await store.HistoryStartAsync(cancellationToken) is { } start && start > asked ? start : asked;
+        var facts = await store.ReadAsync(from, now, current, cancellationToken) with { AskedDays = window };
         return new RealismCheck(window, current.RetainDays, RealismFigures.Compute(facts));
     }
 }

@@ -83,6 +83,18 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         return new RealismFacts(from, to, (await sessions).Of(sim), sim, ofSimUsers, await counts);
     }
 
+    /// <summary>
+    /// Where the synthetic history the tables hold begins: the start of the earliest session kept
+    /// (a backfill's first, or the first of a live engine), null before any. Retention and purge
+    /// delete the facts with their rows, so this moves with what is kept.
+    /// </summary>
+    public async Task<DateTimeOffset?> HistoryStartAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT min(started_at) FROM {RealismTables.Pieces.Name}");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? Sql.ReadTimestamp(reader, 0) : null;
+    }
+
     // COPY takes no parameters: the window's bounds are the check's own timestamps, written as literals.
     private static string Literal(DateTimeOffset at) => $"'{at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}+00'::timestamptz";
 

@@ -57,5 +57,9 @@ public sealed record RealismFacts(
     IReadOnlyList<EnrolmentFact>? Enrolments = null,
     TableCounts? Counts = null)
 {
-    public int Days => (int)Math.Round((To - From).TotalDays);
+    /// <summary>The whole days the window covers (at least 1).</summary>
+    public int Days => Math.Max(1, (int)Math.Round((To - From).TotalDays));
+
+    /// <summary>The window asked for, in days, where the history held is shorter (<see cref="From"/> is then where the history begins); null: as covered.</summary>
+    public int? AskedDays { get; init; }
 }

@@ -126,10 +126,14 @@ public static class RealismFigures
         var all = figures.SelectMany(f => f.List).OrderBy(f => Order[f.Name]).ToList();
 
         var thin = all.Where(f => f.Verdict == Verdicts.NotEnoughData).Select(f => f.Name).ToList();
-        var history = thin.Count == 0 ? null :
-            $"{thin.Count} of {all.Count} figures need more history or more users than this {facts.Days}-day window holds ({string.Join(", ", thin)}). " +
+        var held = facts.AskedDays is { } asked && asked > facts.Days
+            ? $"The tables hold {facts.Days} of the {asked} days asked for (history since {facts.From.UtcDateTime:yyyy-MM-dd HH:mm} UTC); the figures are computed on those. "
+            : "";
+        var history = thin.Count == 0 ? (held.Length == 0 ? null : held.TrimEnd()) :
+            held + $"{thin.Count} of {all.Count} figures need more history or more users than this {facts.Days}-day window holds ({string.Join(", ", thin)}). " +
             "Widen the window (days, up to retain_days), let the engine run longer, or write history with a backfill (POST /api/synthetics/backfill {\"days\": N}).";
-        return new RealismReport(facts.From, facts.To, facts.Days, all, Cohorts(facts, signups), SessionsPerUser(w), history);
+        // The days asked for: a shorter history shows in From and in the history note.
+        return new RealismReport(facts.From, facts.To, facts.AskedDays ?? facts.Days, all, Cohorts(facts, signups), SessionsPerUser(w), history);
     }
 
     private static readonly Dictionary<string, int> Order = All.Select((d, i) => (d.Name, i)).ToDictionary(x => x.Name, x => x.i);
@@ -272,7 +276,8 @@ public static class RealismFigures
             occurrences[(int)facts.From.AddDays(d).DayOfWeek]++;
         }
 
-        double MeanPerDay(IEnumerable<int> dows, double[] values) => dows.Where(d => occurrences[d] > 0).Average(d => values[d] / occurrences[d]);
+        // A window shorter than a week may hold no weekend day (or no weekday): then 0, and the ratio is not shown.
+        double MeanPerDay(IEnumerable<int> dows, double[] values) => dows.Where(d => occurrences[d] > 0).Select(d => values[d] / occurrences[d]).DefaultIfEmpty(0).Average();
         int[] weekdays = [1, 2, 3, 4, 5];
         int[] weekend = [0, 6];
         var configured = weekdays.Average(d => ActivityCurve.WeekdayWeights[d]) / weekend.Average(d => ActivityCurve.WeekdayWeights[d]);
