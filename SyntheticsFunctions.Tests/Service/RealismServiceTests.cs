@@ -14,17 +14,14 @@ namespace SyntheticsFunctions.Tests.Service;
 /// </summary>
 public class RealismServiceTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
+    private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+
     [Fact]
     public async Task Twenty_eight_backfilled_days_at_the_light_preset_pass_every_figure_the_window_can_show()
     {
-        var now = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
-        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 1, max_per_run = 3 WHERE id = 1");
-        var backfill = await app.Backfill.StartAsync(28, purgeFirst: true, CancellationToken.None, seed: 28);
-        Assert.NotNull(backfill.Job);
-        Assert.Equal(BackfillJob.Succeeded, (await app.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);
-        await RealUserRows.InsertAsync(app, now.AddDays(-20));
-        await RealUserRows.InsertAsync(app, now.AddDays(-10), taggedSynthetic: true);
+        await using var app = await BackfilledAsync(28, "enabled = false, sessions_per_min = 1, max_per_run = 3");
+        await RealUserRows.InsertAsync(app, Now.AddDays(-20));
+        await RealUserRows.InsertAsync(app, Now.AddDays(-10), taggedSynthetic: true);
         await app.ExecuteAsync("UPDATE synthetic_settings SET retain_days = 28 WHERE id = 1");
         var realism = app.Provider.GetRequiredService<IRealismService>();
 
@@ -61,15 +58,10 @@ public class RealismServiceTests(PostgresFixture postgres, ITestOutputHelper out
     {
         // A fresh install at the defaults (moderate, the default pool cap), 7 days backfilled, then
         // the default 28-day check: computed on the 7 days held; what needs more says so, none fails.
-        var now = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
-        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false WHERE id = 1");
-        var backfill = await app.Backfill.StartAsync(7, purgeFirst: true, CancellationToken.None, seed: 7);
-        Assert.NotNull(backfill.Job);
-        Assert.Equal(BackfillJob.Succeeded, (await app.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);
+        await using var app = await BackfilledAsync(7, "enabled = false");
         // The history begins with the backfill's first session, in its first minutes.
         var historyStart = (await app.Provider.GetRequiredService<RealismStore>().HistoryStartAsync(CancellationToken.None))!.Value;
-        Assert.InRange(historyStart, now.AddDays(-7), now.AddDays(-7).AddMinutes(10));
+        Assert.InRange(historyStart, Now.AddDays(-7), Now.AddDays(-7).AddMinutes(10));
 
         var check = await app.Provider.GetRequiredService<IRealismService>().CheckAsync(null, CancellationToken.None);
 
@@ -90,5 +82,15 @@ public class RealismServiceTests(PostgresFixture postgres, ITestOutputHelper out
         Assert.Equal(Verdicts.Pass, report[RealismFigures.D1.Name].Verdict);
         Assert.All(report.Cohorts, c => Assert.True(c.WeekStart >= historyStart, $"a cohort from {c.WeekStart} begins before the history"));
         Assert.Contains("The tables hold 7 of the 28 days asked for", report.History, StringComparison.Ordinal);
+    }
+
+    // A fresh install at the default pool cap, the settings given, then a backfill of the last days (seeded by them) run to the end.
+    private async Task<TestApp> BackfilledAsync(int days, string settings)
+    {
+        var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, Now);
+        await app.ExecuteAsync($"UPDATE synthetic_settings SET {settings} WHERE id = 1");
+        Assert.NotNull((await app.Backfill.StartAsync(days, purgeFirst: true, CancellationToken.None, seed: days)).Job);
+        Assert.Equal(BackfillJob.Succeeded, (await app.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);
+        return app;
     }
 }
