@@ -48,10 +48,14 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
         await Call("settings/history", HttpMethod.Get, "/api/synthetics/settings/history?limit=1");
         await Call("run-now dry", HttpMethod.Post, "/api/synthetics/run-now", new { target = 2, dry_run = true });
         await Call("activity", HttpMethod.Get, "/api/synthetics/activity/1");
-        // Sessions three days before the host's clock by the same service, so the check holds history with cohorts in it.
-        await using (var past = await TestApp.CreateAsync(host.App.Configuration["ConnectionStrings:Synthetics"]!, now: host.App.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-3)))
+        // Two days backfilled, ending a day before the host's clock, by the same service (the engine
+        // is paused) with room to grow the pool: the check holds history with signup cohorts whose
+        // first days are over.
+        await using (var past = await TestApp.CreateAsync(
+            host.App.Configuration["ConnectionStrings:Synthetics"]!, new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, host.App.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-1)))
         {
-            await past.RunAsync(RunTrigger.Manual, 6);
+            Assert.NotNull((await past.Backfill.StartAsync(2, purgeFirst: false, CancellationToken.None, seed: 2)).Job);
+            Assert.Equal(SyntheticsFunctions.Storage.BackfillJob.Succeeded, (await past.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);
         }
 
         await Call("realism", HttpMethod.Get, "/api/synthetics/realism?days=7");

@@ -3,8 +3,10 @@ using System.Net.Sockets;
 namespace SyntheticsFunctions.Tests.Support;
 
 /// <summary>
-/// A loopback TCP proxy in front of Postgres that counts round trips: each time the client
-/// speaks after the server has answered is one. Measured on the wire, whatever the driver does.
+/// A loopback TCP proxy in front of Postgres that counts round trips: each time the client speaks
+/// after the server has finished answering (its answer ends with ReadyForQuery, which Postgres sends
+/// only when it waits for the client) is one. A pipelined batch whose answers begin to arrive while
+/// the client is still sending stays one round trip. Measured on the wire, whatever the driver does.
 /// </summary>
 public sealed class RoundTripProxy(int targetPort) : LoopbackProxy(targetPort)
 {
@@ -16,12 +18,16 @@ public sealed class RoundTripProxy(int targetPort) : LoopbackProxy(targetPort)
 
     protected override IEnumerable<Task> Pump(TcpClient client, TcpClient server)
     {
-        var clientTurn = new StrongBox(false);
-        yield return PumpAsync(client.GetStream(), server.GetStream(), fromClient: true, clientTurn);
-        yield return PumpAsync(server.GetStream(), client.GetStream(), fromClient: false, clientTurn);
+        var waitingForClient = new StrongBox(true); // a new connection: the client speaks first
+        yield return PumpAsync(client.GetStream(), server.GetStream(), fromClient: true, waitingForClient);
+        yield return PumpAsync(server.GetStream(), client.GetStream(), fromClient: false, waitingForClient);
     }
 
-    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool fromClient, StrongBox clientTurn)
+    // ReadyForQuery: 'Z', length 5, the transaction status byte.
+    private static bool EndsWithReadyForQuery(byte[] buffer, int read) =>
+        read >= 6 && buffer[read - 6] == (byte)'Z' && buffer[read - 5] == 0 && buffer[read - 4] == 0 && buffer[read - 3] == 0 && buffer[read - 2] == 5;
+
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool fromClient, StrongBox waitingForClient)
     {
         var buffer = new byte[64 * 1024];
         while (true)
@@ -33,14 +39,17 @@ public sealed class RoundTripProxy(int targetPort) : LoopbackProxy(targetPort)
                 return;
             }
 
-            lock (clientTurn)
+            lock (waitingForClient)
             {
-                if (fromClient && !clientTurn.Value)
+                if (fromClient && waitingForClient.Value)
                 {
                     Interlocked.Increment(ref _roundTrips);
+                    waitingForClient.Value = false;
                 }
-
-                clientTurn.Value = fromClient;
+                else if (!fromClient && EndsWithReadyForQuery(buffer, read))
+                {
+                    waitingForClient.Value = true;
+                }
             }
 
             await to.WriteAsync(buffer.AsMemory(0, read), Stopping.Token);
