@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Tests.Support;
 using SyntheticsFunctions.Tests.LocalHost;
@@ -51,8 +50,7 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
         // Two days backfilled, ending a day before the host's clock, by the same service (the engine
         // is paused) with room to grow the pool: the check holds history with signup cohorts whose
         // first days are over.
-        await using (var past = await TestApp.CreateAsync(
-            host.App.Configuration["ConnectionStrings:Synthetics"]!, new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, host.App.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-1)))
+        await using (var past = await host.PastAppAsync(TimeSpan.FromDays(1), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }))
         {
             Assert.NotNull((await past.Backfill.StartAsync(2, purgeFirst: false, CancellationToken.None, seed: 2)).Job);
             Assert.Equal(SyntheticsFunctions.Storage.BackfillJob.Succeeded, (await past.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);

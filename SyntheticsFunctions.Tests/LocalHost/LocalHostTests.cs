@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using SyntheticsFunctions.LocalHost;
 using SyntheticsFunctions.Tests.Support;
 
@@ -252,6 +253,13 @@ public class LocalHostTests(PostgresFixture postgres) : IClassFixture<PostgresFi
         public Uri BaseAddress { get; } = baseAddress;
 
         public WebApplication App { get; } = app;
+
+        /// <summary>
+        /// The same services on the host's database, their clock <paramref name="before"/> the host's
+        /// own: for writing history the running host then reads.
+        /// </summary>
+        public Task<TestApp> PastAppAsync(TimeSpan before, IDictionary<string, string?>? settings = null) => TestApp.CreateAsync(
+            App.Configuration["ConnectionStrings:Synthetics"]!, settings, App.Services.GetRequiredService<TimeProvider>().GetUtcNow() - before);
 
         public async ValueTask DisposeAsync()
         {

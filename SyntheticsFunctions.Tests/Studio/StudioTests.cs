@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.LocalHost;
@@ -486,7 +485,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
     public async Task Cleanup_asks_for_confirmation_and_purge_needs_the_typed_phrase()
     {
         // Sessions played 60 days before the running host's clock by the same service, then one fresh run through the Studio's API.
-        await using (var past = await TestApp.CreateAsync(_host.App.Configuration["ConnectionStrings:Synthetics"]!, now: _host.App.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-60)))
+        await using (var past = await _host.PastAppAsync(TimeSpan.FromDays(60)))
         {
             await past.RunAsync(RunTrigger.Manual, 6);
             past.Time.Advance(TimeSpan.FromDays(3));

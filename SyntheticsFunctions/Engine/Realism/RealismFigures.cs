@@ -125,13 +125,22 @@ public static class RealismFigures
         Parallel.For(0, sections.Length, i => sections[i](figures[i] = new Figures(facts.Days)));
         var all = figures.SelectMany(f => f.List).OrderBy(f => Order[f.Name]).ToList();
 
+        // What the history note says: how much of the window the tables hold, and which figures need more.
+        var notes = new List<string>();
+        if (facts.AskedDays is { } asked && asked > facts.Days)
+        {
+            notes.Add($"The tables hold {facts.Days} of the {asked} days asked for (history since {facts.From.UtcDateTime:yyyy-MM-dd HH:mm} UTC); the figures are computed on those.");
+        }
+
         var thin = all.Where(f => f.Verdict == Verdicts.NotEnoughData).Select(f => f.Name).ToList();
-        var held = facts.AskedDays is { } asked && asked > facts.Days
-            ? $"The tables hold {facts.Days} of the {asked} days asked for (history since {facts.From.UtcDateTime:yyyy-MM-dd HH:mm} UTC); the figures are computed on those. "
-            : "";
-        var history = thin.Count == 0 ? (held.Length == 0 ? null : held.TrimEnd()) :
-            held + $"{thin.Count} of {all.Count} figures need more history or more users than this {facts.Days}-day window holds ({string.Join(", ", thin)}). " +
-            "Widen the window (days, up to retain_days), let the engine run longer, or write history with a backfill (POST /api/synthetics/backfill {\"days\": N}).";
+        if (thin.Count > 0)
+        {
+            notes.Add(
+                $"{thin.Count} of {all.Count} figures need more history or more users than this {facts.Days}-day window holds ({string.Join(", ", thin)}). " +
+                "Widen the window (days, up to retain_days), let the engine run longer, or write history with a backfill (POST /api/synthetics/backfill {\"days\": N}).");
+        }
+
+        var history = notes.Count == 0 ? null : string.Join(' ', notes);
         // The days asked for: a shorter history shows in From and in the history note.
         return new RealismReport(facts.From, facts.To, facts.AskedDays ?? facts.Days, all, Cohorts(facts, signups), SessionsPerUser(w), history);
     }
