@@ -18,7 +18,8 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string? _directory;
     private readonly string? _dataDirectory;
 
-    private readonly Lazy<Task<string>> _template;
+    private readonly SemaphoreSlim _templateLock = new(1, 1);
+    private string? _template;
 
     private PostgresServer(string adminConnectionString, string? directory, int port)
     {
@@ -26,7 +27,6 @@ public sealed class PostgresServer : IAsyncDisposable
         _directory = directory;
         _dataDirectory = directory is null ? null : Path.Combine(directory, "data");
         Port = port;
-        _template = new Lazy<Task<string>>(CreateTemplateAsync);
     }
 
     public string AdminConnectionString { get; }
@@ -78,7 +78,27 @@ public sealed class PostgresServer : IAsyncDisposable
     /// migrated once per server (<c>CREATE DATABASE … TEMPLATE</c>), so a test starting the app on
     /// it runs no migration, only the seeding its own settings and clock give.
     /// </summary>
-    public async Task<string> CreateMigratedDatabaseAsync() => await CreateFromAsync(await _template.Value);
+    public async Task<string> CreateMigratedDatabaseAsync() => await CreateFromAsync(await TemplateAsync());
+
+    // Made by the first caller; a failure fails that caller only, and the next one tries again
+    // (a cached failed task would fail every test that needs a migrated database).
+    private async Task<string> TemplateAsync()
+    {
+        if (Volatile.Read(ref _template) is { } made)
+        {
+            return made;
+        }
+
+        await _templateLock.WaitAsync();
+        try
+        {
+            return _template ??= await CreateTemplateAsync();
+        }
+        finally
+        {
+            _templateLock.Release();
+        }
+    }
 
     private async Task<string> CreateFromAsync(string? template)
     {
@@ -90,7 +110,8 @@ public sealed class PostgresServer : IAsyncDisposable
             await command.ExecuteNonQueryAsync();
         }
 
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+        // A generous connect timeout: many classes start their apps at once on a 2-core machine.
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true, Timeout = 60 }.ConnectionString;
     }
 
     // Migrated by the app's own migrator with no seeding, then closed to connections so that copies
