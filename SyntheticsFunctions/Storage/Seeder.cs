@@ -27,8 +27,20 @@ public sealed class Seeder(
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
+        await SeedInstallationAsync(cancellationToken);
         await SeedCatalogAsync(cancellationToken);
         await SeedPoolAsync(cancellationToken);
+    }
+
+    /// <summary>The installation's row, once: its seed (the day factor's), from the app's random source.</summary>
+    private async Task SeedInstallationAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO synthetic_installation (id, seed, created_at) VALUES (true, $1, $2) ON CONFLICT (id) DO NOTHING", connection);
+        command.Parameters.Add(Sql.P(random.NextSeed()));
+        command.Parameters.Add(Sql.P(time.GetUtcNow().UtcDateTime));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task SeedCatalogAsync(CancellationToken cancellationToken)
