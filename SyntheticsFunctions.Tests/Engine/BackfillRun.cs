@@ -51,13 +51,17 @@ internal sealed class BackfillRun
     /// <summary>
     /// Plays <paramref name="days"/> from <paramref name="start"/>, at <paramref name="settings"/>
     /// and <paramref name="poolCap"/> (the default cap unless given), as a backfill over that window
-    /// on a fresh install (no sim users before it) would write it.
+    /// on a fresh install (no sim users before it) would write it: unless <paramref name="installation"/>
+    /// is given, the installation's seed is <paramref name="seed"/> and its history starts at
+    /// <paramref name="start"/>, as the job's creation records it.
     /// </summary>
-    public static BackfillRun Play(EngineSettings settings, DateTimeOffset start, double days, long seed, int? poolCap = null, Catalog? catalog = null)
+    public static BackfillRun Play(
+        EngineSettings settings, DateTimeOffset start, double days, long seed, int? poolCap = null, Catalog? catalog = null, Installation? installation = null)
     {
         catalog ??= DefaultCatalog.Catalog;
         var end = start.AddDays(days);
-        var run = new BackfillRun(new BackfillPlayer(new BackfillSpec(seed, start, end, settings, poolCap ?? DefaultPoolCap, 0), catalog), catalog);
+        var spec = new BackfillSpec(seed, start, end, settings, poolCap ?? DefaultPoolCap, 0, Installation: installation ?? new Installation(seed, start));
+        var run = new BackfillRun(new BackfillPlayer(spec, catalog), catalog);
         var sceneIndex = catalog.Journeys.SelectMany(j => j.Scenes.Select((s, i) => (s.Id, i))).ToDictionary(x => x.Id, x => x.i);
         var seen = new HashSet<Guid>();
         while (true)

@@ -1,8 +1,10 @@
+using System.Globalization;
 using SyntheticsFunctions.Engine;
+using Xunit.Abstractions;
 
 namespace SyntheticsFunctions.Tests.Engine;
 
-public class CalibrationTests
+public class CalibrationTests(ITestOutputHelper output)
 {
     public static TheoryData<string, double, int, double> Presets => new()
     {
@@ -16,7 +18,8 @@ public class CalibrationTests
     [MemberData(nameof(Presets))]
     public void Simulated_week_matches_the_seeds_volume_table_within_ten_percent(string preset, double sessionsPerMin, int maxPerRun, double eventsPerHour)
     {
-        var settings = EngineSettings.Defaults with { SessionsPerMin = sessionsPerMin, MaxPerRun = maxPerRun };
+        // The table's terms: no trend, no holidays; the day factor is on (the installation seeded as the run).
+        var settings = EngineSettings.Defaults with { SessionsPerMin = sessionsPerMin, MaxPerRun = maxPerRun, GrowthPercentPer30Days = 0, HolidayDamping = false };
         var expected = sessionsPerMin * 60 * ExpectedEventsPerSession();
 
         // One seed each: a week at a preset is thousands of sessions, and each run warms a year-long population up first.
@@ -46,6 +49,65 @@ public class CalibrationTests
         var sessions = run.Sessions.Count(s => s.At >= start.AddDays(7));
         return events / (double)sessions;
     });
+
+    /// <summary>Eight weeks from a Monday with no holiday in them (2 March to 26 April 2026).</summary>
+    private static readonly DateTimeOffset EightWeeksStart = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The eight weeks at the moderate default, the installation seeded 2026 (its day factors), the backfill's own code.</summary>
+    private static readonly Lazy<BackfillRun> EightWeeks = new(() => BackfillRun.Play(EngineSettings.Defaults, EightWeeksStart, 56, 2026));
+
+    [Fact]
+    public void At_the_moderate_default_the_same_weekday_varies_by_four_to_fifteen_percent_over_eight_weeks()
+    {
+        var run = EightWeeks.Value;
+        var daily = SessionsPerUtcDay(run, EightWeeksStart, 56);
+
+        var byWeekday = Enumerable.Range(0, 7).Select(w => daily.Where((_, d) => d % 7 == w).ToList()).ToList();
+        var cvs = byWeekday.Select(CoefficientOfVariation).ToList();
+        var cv = cvs.Average();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sessions per UTC day {daily.Min()}-{daily.Max()}; same-weekday CV Mon..Sun {string.Join(" ", cvs.Select(c => c.ToString("F3", CultureInfo.InvariantCulture)))}; mean {cv:F3} (day factor sigma {ActivityDays.Sigma})"));
+
+        // Poisson noise alone gives about 0.02 at some 2,900 sessions a day; the day factor brings it to about 0.08.
+        Assert.InRange(cv, 0.04, 0.15);
+    }
+
+    [Fact]
+    public void At_the_moderate_default_the_last_28_days_hold_the_seeds_volume_within_ten_percent_with_the_day_factor_on()
+    {
+        var run = EightWeeks.Value;
+        var from = EightWeeksStart.AddDays(28);
+
+        var eventsPerHour = run.EventsPerHour.Where(h => h.Key >= from).Sum(h => h.Value) / (28.0 * 24);
+        var sessionsPerMin = run.Sessions.Count(s => s.At >= from) / (28.0 * 24 * 60);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"last 28 days: {eventsPerHour:F0} scene events per hour (table 1,200), {sessionsPerMin:F3} sessions per minute (setting 2)"));
+
+        Assert.InRange(eventsPerHour, 1_200 * 0.9, 1_200 * 1.1);
+        Assert.InRange(sessionsPerMin, 2 * 0.9, 2 * 1.1);
+    }
+
+    /// <summary>Sessions started on each UTC day from <paramref name="start"/>.</summary>
+    private static List<long> SessionsPerUtcDay(BackfillRun run, DateTimeOffset start, int days)
+    {
+        var counts = new long[days];
+        foreach (var (_, at) in run.Sessions)
+        {
+            var day = (int)Math.Floor((at - start).TotalDays);
+            if (day >= 0 && day < days)
+            {
+                counts[day]++;
+            }
+        }
+
+        return [.. counts];
+    }
+
+    /// <summary>Sample standard deviation over mean.</summary>
+    private static double CoefficientOfVariation(IReadOnlyList<long> values)
+    {
+        var mean = values.Average();
+        var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        return sd / mean;
+    }
 
     [Fact]
     public void A_session_writes_about_ten_scene_events_on_average()

@@ -62,9 +62,9 @@ public class ClaimOrderTests(PostgresFixture postgres, ITestOutputHelper output)
         var job = (await app.Provider.GetRequiredService<BackfillStore>().GetAsync(started.Job!.Job.Id, CancellationToken.None))!;
 
         // The same job in memory, played to the same present.
-        var catalog = await app.Provider.GetRequiredService<BackfillStore>().ReadCatalogAsync(CancellationToken.None);
+        var (catalog, installation) = await app.Provider.GetRequiredService<BackfillStore>().ReadPlayInputAsync(job, CancellationToken.None);
         var poolCap = app.Provider.GetRequiredService<IOptions<SyntheticsOptions>>().Value.PoolSize;
-        var player = new BackfillPlayer(new BackfillSpec(job.Seed, job.WindowStart, job.WindowStart.AddDays(job.Days), job.Settings, poolCap, job.ExistingUsers ?? 0, job.Members), catalog);
+        var player = new BackfillPlayer(new BackfillSpec(job.Seed, job.WindowStart, job.WindowStart.AddDays(job.Days), job.Settings, poolCap, job.ExistingUsers ?? 0, job.Members, installation), catalog);
         while (!player.NextIsFinal)
         {
             player.Play(Present);

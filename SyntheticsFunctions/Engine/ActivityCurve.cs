@@ -2,7 +2,9 @@ namespace SyntheticsFunctions.Engine;
 
 /// <summary>
 /// How active people are by local hour and weekday. Both curves are normalised to a mean of 1,
-/// so over a whole week the pool's multiplier averages 1 and the presets' volumes hold.
+/// so over a whole week the pool's multiplier averages 1 and the presets' volumes hold; the days
+/// (a shared factor per local date with mean 1, holidays, the growth trend) are
+/// <see cref="ActivityDays"/>.
 /// </summary>
 public static class ActivityCurve
 {
@@ -47,18 +49,25 @@ public static class ActivityCurve
     /// <summary>The multiplier for a user in <paramref name="timezone"/> (IANA id) at <paramref name="utcNow"/>.</summary>
     public static double For(string timezone, DateTimeOffset utcNow) => At(TimeZoneInfo.ConvertTime(utcNow, Zones.Find(timezone)).DateTime);
 
-    /// <summary>The pool's timezone-weighted multiplier: the mean of its users' own multipliers.</summary>
-    public static double ForPool(IReadOnlyList<TimezoneCount> pool, DateTimeOffset utcNow)
+    /// <summary>
+    /// The pool's timezone-weighted multiplier: the mean over its users of the hourly × weekday
+    /// curve times the factor of their own local date (<see cref="ActivityDays.OfLocalDate"/>: the
+    /// day factor and holidays), times the growth trend at <paramref name="utcNow"/>. Without
+    /// <paramref name="days"/>, the curves alone (<see cref="ActivityDays.Flat"/>).
+    /// </summary>
+    public static double ForPool(IReadOnlyList<TimezoneCount> pool, DateTimeOffset utcNow, ActivityDays? days = null)
     {
+        days ??= ActivityDays.Flat;
         long total = 0;
         double weighted = 0;
         foreach (var group in pool)
         {
+            var local = TimeZoneInfo.ConvertTime(utcNow, Zones.Find(group.Timezone)).DateTime;
             total += group.Users;
-            weighted += group.Users * For(group.Timezone, utcNow);
+            weighted += group.Users * At(local) * days.OfLocalDate(DateOnly.FromDateTime(local));
         }
 
-        return total == 0 ? 0 : weighted / total;
+        return total == 0 ? 0 : weighted / total * days.Trend(utcNow);
     }
 
     private static double[] Normalise(double[] raw)

@@ -6,9 +6,12 @@ namespace SyntheticsFunctions.Engine;
 /// how many sim users were already there (they count towards the cap, as in a cron tick). On a
 /// pool the engine cannot grow, <paramref name="Members"/> are the members it plays (those with
 /// no history yet): the steady state's past goes to some, the rest sign up during the window.
+/// <paramref name="Installation"/> gives the days their volume (its seed, history start); null is
+/// <see cref="Engine.Installation.Unknown"/>.
 /// </summary>
 public sealed record BackfillSpec(
-    long Seed, DateTimeOffset Start, DateTimeOffset End, EngineSettings Settings, int PoolCap, int ExistingUsers, IReadOnlyList<PoolMember>? Members = null);
+    long Seed, DateTimeOffset Start, DateTimeOffset End, EngineSettings Settings, int PoolCap, int ExistingUsers, IReadOnlyList<PoolMember>? Members = null,
+    Installation? Installation = null);
 
 /// <summary>One simulated hour of a chunk, as the run journal records it (trigger <c>backfill</c>).</summary>
 public sealed record BackfillHour(
@@ -256,7 +259,7 @@ public sealed class BackfillPlayer
         var settings = _spec.Settings;
         _recycled.AddRange(_world.RetireChurned(now.AddDays(-settings.RetainDays)));
 
-        var (requested, capped, carry) = RunPlanner.DrawSessions(settings, _world.Pool, windowStart, now, _carry, _random);
+        var (requested, capped, carry) = RunPlanner.DrawSessions(settings, _spec.Installation ?? Installation.Unknown, _world.Pool, windowStart, now, _carry, _random);
         _carry = carry;
         if (_playable.Count == 0)
         {

@@ -21,7 +21,7 @@ public enum RunTrigger
     Manual,
 }
 
-/// <summary>Everything a run decides from, as loaded by storage in the run's transaction.</summary>
+/// <summary>Everything a run decides from, as loaded by storage in the run's transaction (<paramref name="Installation"/>: the installation's seed and history start, which shape the day's volume; null is <see cref="Engine.Installation.Unknown"/>).</summary>
 public sealed record RunInput(
     RunTrigger Trigger,
     Guid RunId,
@@ -36,7 +36,8 @@ public sealed record RunInput(
     IReadOnlyList<TimezoneCount> Pool,
     int Target,
     int SignUpsAllowed = 0,
-    PoolGrowth Growth = PoolGrowth.EngineProfiles);
+    PoolGrowth Growth = PoolGrowth.EngineProfiles,
+    Installation? Installation = null);
 
 /// <summary>One session as a run starts it: its state, its whole plan, the user's state after it and, for a signup, the new user.</summary>
 public sealed record StartedSession(SessionState Session, SessionPlan Plan, UserStateRow UserState, NewUser? SignUp);
@@ -102,7 +103,7 @@ public static class RunPlanner
         {
             // An empty pool that may grow starts with the people who sign up: their hours count.
             var pool = input.Pool.Count == 0 && input.SignUpsAllowed > 0 ? PopulationModel.SignupPool : input.Pool;
-            (requested, capped, carry) = DrawSessions(input.Settings, pool, windowStart, now, input.CarryOver, random);
+            (requested, capped, carry) = DrawSessions(input.Settings, input.Installation ?? Installation.Unknown, pool, windowStart, now, input.CarryOver, random);
         }
         else
         {
@@ -159,14 +160,16 @@ public static class RunPlanner
 
     /// <summary>
     /// A cron tick's draw over (<paramref name="windowStart"/>, <paramref name="now"/>]: a Poisson
-    /// draw over the pool's local-hour curve plus what earlier ticks carried over, capped by
-    /// max_per_run, the excess carried (bounded). The backfill draws each simulated tick the same way.
+    /// draw over the pool's local-hour curve and its days (the installation's day factor of each
+    /// local date, holidays, the growth trend: <see cref="ActivityDays"/>) plus what earlier ticks
+    /// carried over, capped by max_per_run, the excess carried (bounded). The backfill draws each
+    /// simulated tick the same way.
     /// </summary>
     public static (int Requested, int Capped, int CarryOver) DrawSessions(
-        EngineSettings settings, IReadOnlyList<TimezoneCount> pool, DateTimeOffset windowStart, DateTimeOffset now, int carryOver, Random random)
+        EngineSettings settings, Installation installation, IReadOnlyList<TimezoneCount> pool, DateTimeOffset windowStart, DateTimeOffset now, int carryOver, Random random)
     {
         var minutes = (now - windowStart).TotalMinutes;
-        var mean = settings.SessionsPerMin * minutes * ActivityCurve.ForPool(pool, now);
+        var mean = settings.SessionsPerMin * minutes * ActivityCurve.ForPool(pool, now, ActivityDays.Of(settings, installation));
         var requested = Sampling.Poisson(mean, random) + carryOver;
         var capped = Math.Min(requested, settings.MaxPerRun);
         return (requested, capped, Math.Min(requested - capped, settings.MaxPerRun * CarryOverRuns));

@@ -16,10 +16,12 @@ public sealed record EngineSettings(
     double AbandonRate,
     double MindblockChance,
     int RetainDays,
-    int IdleAbandonDays)
+    int IdleAbandonDays,
+    double GrowthPercentPer30Days,
+    bool HolidayDamping)
 {
     /// <summary>Every value zero; the start that declarations fill in (see <see cref="Defaults"/>).</summary>
-    internal static EngineSettings Empty { get; } = new(false, 0, 0, 0, 0, 0, 0, 0);
+    internal static EngineSettings Empty { get; } = new(false, 0, 0, 0, 0, 0, 0, 0, 0, false);
 
     /// <summary>The declared defaults, which the migration also writes.</summary>
     public static EngineSettings Defaults => SettingDeclarations.Defaults;
@@ -92,6 +94,8 @@ public static class SettingDeclarations
     public const string MindblockChance = "mindblock_chance";
     public const string RetainDays = "retain_days";
     public const string IdleAbandonDays = "idle_abandon_days";
+    public const string GrowthPercentPer30Days = "growth_percent_per_30_days";
+    public const string HolidayDamping = "holiday_damping";
 
     /// <summary>The most days of history kept (ten years): bounds retain_days, a backfill's days and a realism check's window.</summary>
     public const int MaxRetainDays = 3650;
@@ -122,6 +126,12 @@ public static class SettingDeclarations
         new(IdleAbandonDays, SettingKind.Integer, 1, 365, 1, 7, "Abandon idle journeys after", "days",
             "Days without activity after which a journey instance is abandoned.",
             s => s.IdleAbandonDays, (s, v) => s with { IdleAbandonDays = Convert.ToInt32(v, CultureInfo.InvariantCulture) }),
+        new(GrowthPercentPer30Days, SettingKind.Number, -50, 200, 0.1, 0, "Growth per 30 days", "%",
+            "Growth trend of the volume: sessions are multiplied by (1 + g/100)^(days since the history started / 30), the same live and in a backfill.",
+            s => s.GrowthPercentPer30Days, (s, v) => s with { GrowthPercentPer30Days = Convert.ToDouble(v, CultureInfo.InvariantCulture) }),
+        new(HolidayDamping, SettingKind.Boolean, 0, 1, 1, true, "Damp holidays", null,
+            FormattableString.Invariant($"Whether New Year's Day (activity ×{ActivityDays.NewYearsDayFactor}) and Christmas Day (×{ActivityDays.ChristmasDayFactor}) are quieter, each in a person's own local calendar."),
+            s => s.HolidayDamping, (s, v) => s with { HolidayDamping = (bool)v }),
     ];
 
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(s => s.Name)];

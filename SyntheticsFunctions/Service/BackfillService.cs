@@ -209,8 +209,8 @@ public sealed class BackfillService(
             return kept;
         }
 
-        var catalog = await store.ReadCatalogAsync(cancellationToken);
-        var spec = new BackfillSpec(job.Seed, job.WindowStart, WindowEndOf(job), job.Settings, options.Value.PoolSize, job.ExistingUsers ?? 0, job.Members);
+        var (catalog, installation) = await store.ReadPlayInputAsync(job, cancellationToken);
+        var spec = new BackfillSpec(job.Seed, job.WindowStart, WindowEndOf(job), job.Settings, options.Value.PoolSize, job.ExistingUsers ?? 0, job.Members, installation);
         var player = new BackfillPlayer(spec, catalog);
         _catalog = catalog;
         var replayed = 0;

@@ -72,22 +72,24 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
         }
 
         var end = Microseconds.Truncate(now);
-        await using var insert = new NpgsqlCommand(
+        var start = end.AddDays(-days);
+        await using var insert = new NpgsqlBatch(connection, transaction);
+        insert.BatchCommands.Add(Sql.Command(
             $"""
             INSERT INTO synthetic_backfills (id, state, days, seed, purge_first, settings, window_start, window_end, cursor, created_at, updated_at)
             SELECT $1, 'queued', $2, $3, $4, $5, $6, $7, $6, $8, $8
             WHERE NOT EXISTS (SELECT 1 FROM synthetic_backfills WHERE state IN ('queued', 'running'))
             ON CONFLICT DO NOTHING
             RETURNING {Columns}
-            """, connection, transaction);
-        insert.Parameters.Add(Sql.P(id));
-        insert.Parameters.Add(Sql.P(days));
-        insert.Parameters.Add(Sql.P(seed));
-        insert.Parameters.Add(Sql.P(purgeFirst));
-        insert.Parameters.Add(Sql.Jsonb(JsonSerializer.Serialize(settings)));
-        insert.Parameters.Add(Sql.P(end.AddDays(-days).UtcDateTime));
-        insert.Parameters.Add(Sql.P(end.UtcDateTime));
-        insert.Parameters.Add(Sql.P(now.UtcDateTime));
+            """,
+            Sql.P(id), Sql.P(days), Sql.P(seed), Sql.P(purgeFirst), Sql.Jsonb(JsonSerializer.Serialize(settings)),
+            Sql.P(start.UtcDateTime), Sql.P(end.UtcDateTime), Sql.P(now.UtcDateTime)));
+
+        // The job's window starts the history where nothing earlier did (only if the job was created).
+        var history = InstallationSql.RecordBackfillStart(start);
+        history.CommandText += " AND EXISTS (SELECT 1 FROM synthetic_backfills WHERE id = $2)";
+        history.Parameters.Add(Sql.P(id));
+        insert.BatchCommands.Add(history);
         BackfillJob? job;
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
         {
@@ -165,7 +167,13 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             """,
             cancellationToken, Sql.P(id), Sql.P(state), Sql.P(error), Sql.P(now.UtcDateTime));
 
-    public async Task<Catalog> ReadCatalogAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// What playing a job reads besides the job, in one batch: the catalog and the installation
+    /// (its seed and history start, which give each day its volume). The history start is the one
+    /// the job's creation recorded, at or before its window's start, so every replay of the job
+    /// reads the same; were the row's start later (or gone), the job's own window start is used.
+    /// </summary>
+    public async Task<(Catalog Catalog, Installation Installation)> ReadPlayInputAsync(BackfillJob job, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
@@ -174,8 +182,12 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             batch.BatchCommands.Add(command);
         }
 
+        batch.BatchCommands.Add(InstallationSql.Select());
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        return await RunInputReader.ReadCatalogAsync(reader, cancellationToken);
+        var catalog = await RunInputReader.ReadCatalogAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var installation = await InstallationSql.ReadAsync(reader, cancellationToken);
+        return (catalog, installation.HistoryStart is { } start && start <= job.WindowStart ? installation : installation with { HistoryStart = job.WindowStart });
     }
 
     /// <summary>

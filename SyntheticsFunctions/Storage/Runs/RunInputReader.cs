@@ -5,7 +5,8 @@ namespace SyntheticsFunctions.Storage.Runs;
 
 /// <summary>
 /// The run's first round trip: one batch that takes the cron lock, reads the settings, the last
-/// cron run, the sessions in progress, the pool and the catalog, and claims free users
+/// cron run, the sessions in progress, the pool, the catalog and the installation (its seed and
+/// history start, for the day's volume), and claims free users
 /// <c>FOR UPDATE SKIP LOCKED</c>, in the run's transaction.
 /// </summary>
 internal static class RunInputReader
@@ -130,6 +131,7 @@ internal static class RunInputReader
         }
 
         read.BatchCommands.Add(Sql.Command("SELECT EXISTS (SELECT 1 FROM synthetic_backfills WHERE state IN ('queued', 'running'))"));
+        read.BatchCommands.Add(InstallationSql.Select());
 
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
 
@@ -205,6 +207,9 @@ internal static class RunInputReader
         await reader.ReadAsync(cancellationToken);
         var backfilling = reader.GetBoolean(0);
 
+        await reader.NextResultAsync(cancellationToken);
+        var installation = await InstallationSql.ReadAsync(reader, cancellationToken);
+
         if (cron && !holdsLock)
         {
             return new LoadedRun(RunSkip.AnotherTickRunning, null);
@@ -222,7 +227,7 @@ internal static class RunInputReader
 
         var input = new RunInput(
             request.Trigger, request.RunId, request.Seed, request.Now, lastCron, carry, settings,
-            catalog, sessions, candidates, pool, request.Target, signUpsAllowed, growth);
+            catalog, sessions, candidates, pool, request.Target, signUpsAllowed, growth, installation);
         return new LoadedRun(RunSkip.None, input);
     }
 

@@ -54,7 +54,7 @@ public sealed class RunTransaction : IAsyncDisposable
     public Task<LoadedRun> LoadAsync(RunRequest request, CancellationToken cancellationToken) =>
         RunInputReader.LoadAsync(_connection, _transaction, request, _cronLock, _poolCap, _signupFunction, cancellationToken);
 
-    /// <summary>Writes every due row, the sessions' state, the run's realism facts and its journal row; answers the rows per table.</summary>
+    /// <summary>Writes every due row, the sessions' state, the run's realism facts, its journal row and, for the first cron run, the history's start; answers the rows per table.</summary>
     public async Task<IReadOnlyDictionary<string, int>> WriteAsync(
         RunRequest request, RunOutput output, RealismRecord realism, double durationMs, int retries, CancellationToken cancellationToken)
     {
@@ -70,6 +70,12 @@ public sealed class RunTransaction : IAsyncDisposable
         ActivityWriter.AddWrites(write, output);
         RealismStore.AddWrites(write.BatchCommands, request.RunId, output.Batch, realism, output.WindowEnd);
         RunJournal.AddSucceeded(write, request, output, durationMs, retries);
+        if (request.Trigger == RunTrigger.Cron)
+        {
+            // The first cron run that writes starts the history (unless a backfill started it earlier).
+            write.BatchCommands.Add(InstallationSql.RecordCronStart(output.WindowStart));
+        }
+
         await using var reader = await write.ExecuteReaderAsync(cancellationToken);
         rows[Tables.JourneyInstances] += await ActivityWriter.ReadAbandonedAsync(reader, cancellationToken);
         return rows;
