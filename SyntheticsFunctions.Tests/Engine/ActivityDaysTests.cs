@@ -73,6 +73,70 @@ public class ActivityDaysTests
         Assert.Equal(ActivityDays.DayFactor(5, new DateOnly(2026, 12, 25)) * 0.5, seeded.OfLocalDate(new DateOnly(2026, 12, 25)));
     }
 
+    [Fact]
+    public void The_planning_weight_is_the_dates_factor_over_a_cap_it_rarely_exceeds_and_at_most_one()
+    {
+        var date = new DateOnly(2026, 3, 4);
+        var cap = Math.Exp(3 * ActivityDays.Sigma);
+        var seeded = new ActivityDays(5, true, 0, null);
+
+        Assert.Equal(Math.Min(1, ActivityDays.DayFactor(5, date) / cap), seeded.PlanningWeight(date));
+        Assert.Equal(ActivityDays.DayFactor(5, new DateOnly(2026, 12, 25)) * 0.5 / cap, seeded.PlanningWeight(new DateOnly(2026, 12, 25)), 15);
+
+        // Without a seed, only holidays weigh: every other date plans as before.
+        var unseeded = new ActivityDays(null, true, 0, null);
+        Assert.Equal(1, unseeded.PlanningWeight(date));
+        Assert.Equal(0.5, unseeded.PlanningWeight(new DateOnly(2026, 12, 25)));
+        Assert.Equal(1, ActivityDays.Flat.PlanningWeight(new DateOnly(2026, 12, 25)));
+
+        var first = new DateOnly(2000, 1, 1);
+        Assert.InRange(Enumerable.Range(0, 20_000).Count(d => seeded.PlanningWeight(first.AddDays(d)) >= 1), 5, 60); // about 1 in 860
+    }
+
+    [Fact]
+    public void People_plan_their_next_days_where_the_installations_days_are_busier()
+    {
+        // Many people after a session at the same moment: where their next sessions fall, over
+        // every day alike and over the installation's days (the same draws of people each time).
+        var at = new DateTimeOffset(2026, 3, 4, 19, 0, 0, TimeSpan.Zero);
+        var days = new ActivityDays(77, false, 0, null);
+        var today = new DateOnly(2026, 3, 4);
+        Dictionary<DateOnly, int> Planned(ActivityDays? over)
+        {
+            var people = new Random(2);
+            var random = new Random(3);
+            var counts = new Dictionary<DateOnly, int>();
+            for (var i = 0; i < 40_000; i++)
+            {
+                var user = PopulationModel.SignUp(Guid.Empty, "Europe/London", at.AddDays(-people.Next(3, 60)), people) with { Lifecycle = Lifecycle.Active, Sessions = 10 };
+                if (PopulationModel.AfterSession(user, at, random, over).NextSessionAt is { } next && DateOnly.FromDateTime(next.UtcDateTime) is var date && date > today)
+                {
+                    counts[date] = counts.GetValueOrDefault(date) + 1;
+                }
+            }
+
+            return counts;
+        }
+
+        var flat = Planned(null);
+        var shaped = Planned(days);
+
+        // The next dates with plans enough to measure: each one's share of the plans moves with its factor.
+        var dates = flat.Where(d => d.Value >= 1_000).Select(d => d.Key).Order().ToList();
+        var ratios = dates.Select(d => shaped.GetValueOrDefault(d) / (double)flat[d]).ToList();
+        var factors = dates.Select(days.OfLocalDate).ToList();
+        var shown = string.Join(", ", dates.Select((d, i) => FormattableString.Invariant($"{d:MM-dd} factor {factors[i]:F3} plans x{ratios[i]:F3} of {flat[d]}")));
+        Assert.True(dates.Count >= 4, shown);
+        Assert.True(Correlation(ratios, factors) > 0.8, shown);
+    }
+
+    private static double Correlation(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        double mx = x.Average(), my = y.Average();
+        var cov = x.Select((v, i) => (v - mx) * (y[i] - my)).Sum();
+        return cov / Math.Sqrt(x.Sum(v => (v - mx) * (v - mx)) * y.Sum(v => (v - my) * (v - my)));
+    }
+
     [Theory]
     [InlineData(10, 60, 1.21)] // (1.1)^2
     [InlineData(10, 15, 1.0488088481701516)] // sqrt(1.1)

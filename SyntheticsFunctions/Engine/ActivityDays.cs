@@ -35,6 +35,9 @@ public sealed record ActivityDays(long? Seed, bool HolidayDamping, double Growth
 
     private const ulong Golden = 0x9E3779B97F4A7C15;
 
+    /// <summary>The day factor a date rarely exceeds (about one date in 860): the planning weight's scale.</summary>
+    private static readonly double PlanningCap = Math.Exp(3 * Sigma);
+
     /// <summary>Every day alike: no day factor, no holidays, no trend (the curves alone).</summary>
     public static ActivityDays Flat { get; } = new(null, false, 0, null);
 
@@ -45,6 +48,15 @@ public sealed record ActivityDays(long? Seed, bool HolidayDamping, double Growth
     /// <summary>The factor of a local date: its day factor times its holiday damping.</summary>
     public double OfLocalDate(DateOnly date) =>
         (Seed is { } seed ? DayFactor(seed, date) : 1) * (HolidayDamping ? Holiday(date) : 1);
+
+    /// <summary>
+    /// How readily people plan a session on a local date, for the population model's thinning of
+    /// planned days (<see cref="PopulationModel.AfterSession"/>): the date's factor over the
+    /// largest one a date is likely to have (exp(3 <see cref="Sigma"/>) with a seed, 1 without),
+    /// at most 1. Without this the people due would not follow the days: a busy date would fill
+    /// with signups and the next ones run late, off the hours people planned.
+    /// </summary>
+    public double PlanningWeight(DateOnly date) => Math.Min(1, OfLocalDate(date) / (Seed is null ? 1 : PlanningCap));
 
     /// <summary>The growth trend at <paramref name="at"/>: (1 + g/100)^(days since the history start / 30); 1 before it and while it is unknown.</summary>
     public double Trend(DateTimeOffset at) =>

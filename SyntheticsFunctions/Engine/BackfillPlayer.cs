@@ -284,7 +284,7 @@ public sealed class BackfillPlayer
         }
 
         var input = new RunInput(
-            RunTrigger.Cron, RunIdFor(FloorHour(windowStart)), _spec.Seed, now, null, 0, settings, _catalog, [], [], _world.Pool, 0);
+            RunTrigger.Cron, RunIdFor(FloorHour(windowStart)), _spec.Seed, now, null, 0, settings, _catalog, [], [], _world.Pool, 0, Installation: _spec.Installation);
         var idleCutoff = now.AddDays(-settings.IdleAbandonDays);
         foreach (var (candidate, state) in chosen)
         {

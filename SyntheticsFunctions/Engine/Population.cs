@@ -141,8 +141,13 @@ public static class PopulationModel
     public static UserState SignUp(Guid profileId, string timezone, DateTimeOffset at, Random random, string? persona = null) =>
         new(profileId, timezone, at, DrawTraits(random, persona), Lifecycle.New, at, null, null, 0, 0);
 
-    /// <summary>The state after a session that started at <paramref name="sessionAt"/>: the next session planned, the lifecycle updated.</summary>
-    public static UserState AfterSession(UserState user, DateTimeOffset sessionAt, Random random)
+    /// <summary>
+    /// The state after a session that started at <paramref name="sessionAt"/>: the next session
+    /// planned, the lifecycle updated. With <paramref name="days"/>, the planned day is thinned by
+    /// its activity too (<see cref="ActivityDays.PlanningWeight"/>), so the people due each day
+    /// follow the volume the day factor draws.
+    /// </summary>
+    public static UserState AfterSession(UserState user, DateTimeOffset sessionAt, Random random, ActivityDays? days = null)
     {
         var zone = Zones.Find(user.Timezone);
         var day = Zones.LocalDay(sessionAt, zone);
@@ -180,16 +185,17 @@ public static class PopulationModel
         var lapse = random.NextDouble() < persona.LapseChance * (tenureDays < Rates.EarlyLapseDays ? Rates.EarlyLapseFactor : 1);
         var daily = Math.Clamp(Rates.ReturnAtTenure(tenureDays) * Math.Pow(e, Rates.ReturnEngagementPower), Rates.ReturnMin, Rates.ReturnMax);
 
-        // Fewer people open the app on the quieter days of the week: a gap that lands on a quiet
-        // day is drawn again with the chance the weekday curve (to the power WeekdayThinning)
-        // says, so the moved days spread over the week rather than piling onto the next one.
+        // Fewer people open the app on the quieter days of the week (and on quieter dates): a gap
+        // that lands on a quiet day is drawn again with the chance the weekday curve times the
+        // date's planning weight (to the power WeekdayThinning) says, so the moved days spread
+        // over the week rather than piling onto the next one.
         int gapDays;
         var tries = 0;
         do
         {
             gapDays = lapse ? random.Next(Rates.LapseMinDays, Rates.LapseMaxDays + 1) : 1 + Sampling.Geometric(random, daily);
         }
-        while (++tries < Rates.QuietDayRedraws && random.NextDouble() > Math.Pow(ActivityCurve.WeekdayWeights[(int)day.AddDays(gapDays).DayOfWeek] / ActivityCurve.WeekdayWeights.Max(), WeekdayThinning));
+        while (++tries < Rates.QuietDayRedraws && random.NextDouble() > Math.Pow(ActivityCurve.WeekdayWeights[(int)day.AddDays(gapDays).DayOfWeek] * (days?.PlanningWeight(day.AddDays(gapDays)) ?? 1) / ActivityCurve.WeekdayWeights.Max(), WeekdayThinning));
 
         var nextDay = day.AddDays(gapDays);
         return after with

@@ -240,7 +240,7 @@ public static class RunPlanner
             before = state with { SignupAt = session.StartedAt, Lifecycle = Lifecycle.New };
         }
 
-        return new StartedSession(session, plan, new UserStateRow(PopulationModel.AfterSession(before, session.StartedAt, random), plan.EndsAt), signUp);
+        return new StartedSession(session, plan, new UserStateRow(PopulationModel.AfterSession(before, session.StartedAt, random, ActivityDays.Of(input.Settings, input.Installation ?? Installation.Unknown)), plan.EndsAt), signUp);
     }
 
     /// <summary>
