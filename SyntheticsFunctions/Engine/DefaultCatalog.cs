@@ -10,6 +10,14 @@ namespace SyntheticsFunctions.Engine;
 /// </summary>
 public static class DefaultCatalog
 {
+    /// <summary>
+    /// When the catalog seeded at <paramref name="installedAt"/> is dated: before the oldest history
+    /// the engine can write then (a backfill of the most days kept, after its warm-up's pre-roll),
+    /// so no enrolment is ever dated before its journey.
+    /// </summary>
+    public static DateTimeOffset DatedAt(DateTimeOffset installedAt) =>
+        installedAt.AddDays(-(SettingDeclarations.MaxRetainDays + BackfillPlayer.PreRollDays + 1));
+
     private static readonly DateTimeOffset KeyEpoch = new(2026, 1, 9, 0, 0, 0, TimeSpan.Zero);
 
     // (title, captures, prompt, resistance check, min dwell s, max dwell s)
