@@ -59,11 +59,11 @@ internal sealed class BackfillRun
     /// and <paramref name="poolCap"/> (the default cap unless given), as a backfill over that window
     /// on a fresh install (no sim users before it) would write it.
     /// </summary>
-    public static BackfillRun Play(EngineSettings settings, DateTimeOffset start, double days, long seed, int? poolCap = null, Catalog? catalog = null)
+    public static BackfillRun Play(EngineSettings settings, DateTimeOffset start, double days, long seed, int? poolCap = null, Catalog? catalog = null, int preRollDays = BackfillPlayer.PreRollDays)
     {
         catalog ??= DefaultCatalog.Catalog;
         var end = start.AddDays(days);
-        var run = new BackfillRun(new BackfillPlayer(new BackfillSpec(seed, start, end, settings, poolCap ?? DefaultPoolCap, 0), catalog), catalog);
+        var run = new BackfillRun(new BackfillPlayer(new BackfillSpec(seed, start, end, settings, poolCap ?? DefaultPoolCap, 0, PreRollDays: preRollDays), catalog), catalog);
         var sceneIndex = catalog.Journeys.SelectMany(j => j.Scenes.Select((s, i) => (s.Id, i))).ToDictionary(x => x.Id, x => x.i);
         var seen = new HashSet<Guid>();
         while (true)

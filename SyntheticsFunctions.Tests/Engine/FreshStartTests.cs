@@ -7,7 +7,8 @@ namespace SyntheticsFunctions.Tests.Engine;
 /// <summary>
 /// What a newcomer's activation check sees after a fresh start: the backfill's own code (the engine
 /// alone, no database) from a fresh install's steady-state population at the default settings and
-/// pool cap, a start at every UTC hour of every weekday.
+/// pool cap (no pre-roll: a fresh install's first ticks start from the steady state itself), a
+/// start at every UTC hour of every weekday.
 /// </summary>
 public class FreshStartTests(ITestOutputHelper output)
 {
@@ -31,7 +32,7 @@ public class FreshStartTests(ITestOutputHelper output)
         Parallel.For(0, starts.Count, i =>
         {
             var start = starts[i].Start;
-            var player = new BackfillPlayer(new BackfillSpec(i + 1, start, start.AddMinutes(10), EngineSettings.Defaults, BackfillRun.DefaultPoolCap, 0), DefaultCatalog.Catalog);
+            var player = new BackfillPlayer(new BackfillSpec(i + 1, start, start.AddMinutes(10), EngineSettings.Defaults, BackfillRun.DefaultPoolCap, 0, PreRollDays: 0), DefaultCatalog.Catalog);
             var pool = player.World.Pool;
             populations[i] = (player.World.Alive, pool.Count);
             var events = player.Play(start.AddMinutes(10)).Batch.Events;

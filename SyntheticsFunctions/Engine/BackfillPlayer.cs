@@ -6,9 +6,12 @@ namespace SyntheticsFunctions.Engine;
 /// how many sim users were already there (they count towards the cap, as in a cron tick). On a
 /// pool the engine cannot grow, <paramref name="Members"/> are the members it plays (those with
 /// no history yet): the steady state's past goes to some, the rest sign up during the window.
+/// <paramref name="PreRollDays"/>: how many days are played before the window, writing nothing
+/// (<see cref="BackfillPlayer.PreRollDays"/>; 0 starts from the steady state itself, as a fresh install's first ticks do).
 /// </summary>
 public sealed record BackfillSpec(
-    long Seed, DateTimeOffset Start, DateTimeOffset End, EngineSettings Settings, int PoolCap, int ExistingUsers, IReadOnlyList<PoolMember>? Members = null);
+    long Seed, DateTimeOffset Start, DateTimeOffset End, EngineSettings Settings, int PoolCap, int ExistingUsers, IReadOnlyList<PoolMember>? Members = null,
+    int PreRollDays = BackfillPlayer.PreRollDays);
 
 /// <summary>One simulated hour of a chunk, as the run journal records it (trigger <c>backfill</c>).</summary>
 public sealed record BackfillHour(
@@ -106,7 +109,7 @@ public sealed class BackfillPlayer
         _spec = spec;
         _catalog = catalog;
         _random = new Random(SessionPlanner.SeedOf(spec.Seed));
-        var rollFrom = spec.Start.AddDays(-PreRollDays);
+        var rollFrom = spec.Start.AddDays(-spec.PreRollDays);
         Cursor = rollFrom;
 
         // The population a fresh install would have when the pre-roll starts: tenures, lifecycles
