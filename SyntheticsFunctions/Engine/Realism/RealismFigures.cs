@@ -566,8 +566,8 @@ public static class RealismFigures
     // The time between a user's sessions: back to back (after the previous one's end) and long returns (start to start).
     private static void Gaps(Window w, Figures f)
     {
-        long withEnd = 0, backToBack = 0;
-        long returns = 0, from30 = 0, from45 = 0, from60 = 0;
+        long withEnd = 0, backToBack = 0, returns = 0;
+        var byBand = new long[3]; // returns after [30, 45), [45, 60) and 60 days or more
         for (var u = 0; u < w.UserCount; u++)
         {
             for (var k = w.First[u]; k < w.First[u + 1]; k++)
@@ -583,16 +583,16 @@ public static class RealismFigures
                 if (previous is not null && (s.Start - previous.Start).TotalDays is var gap && gap >= ReturnGapDays)
                 {
                     returns++;
-                    (from30, from45, from60) = gap < 45 ? (from30 + 1, from45, from60) : gap < 60 ? (from30, from45 + 1, from60) : (from30, from45, from60 + 1);
+                    byBand[gap < 45 ? 0 : gap < 60 ? 1 : 2]++;
                 }
             }
         }
 
         f.Add(BackToBackSessions, withEnd > 0 ? backToBack / (double)withEnd : null, withEnd);
         double? ShareOfReturns(long count) => returns > 0 ? count / (double)returns : null;
-        f.Add(ReturnGap30To45, ShareOfReturns(from30), returns);
-        f.Add(ReturnGap45To60, ShareOfReturns(from45), returns);
-        f.Add(ReturnGap60Plus, ShareOfReturns(from60), returns);
+        f.Add(ReturnGap30To45, ShareOfReturns(byBand[0]), returns);
+        f.Add(ReturnGap45To60, ShareOfReturns(byBand[1]), returns);
+        f.Add(ReturnGap60Plus, ShareOfReturns(byBand[2]), returns);
     }
 
     // Days that vary and signups that never stop, by whole UTC day of the window.
