@@ -61,8 +61,8 @@ internal sealed class BackfillRun
     /// </summary>
     public static BackfillRun Play(EngineSettings settings, DateTimeOffset start, double days, long seed, int? poolCap = null, Catalog? catalog = null, int preRollDays = BackfillPlayer.PreRollDays)
     {
-        catalog ??= DefaultCatalog.Catalog;
         var end = start.AddDays(days);
+        catalog ??= DefaultCatalog.SeededAt(end);
         var run = new BackfillRun(new BackfillPlayer(new BackfillSpec(seed, start, end, settings, poolCap ?? DefaultPoolCap, 0, PreRollDays: preRollDays), catalog), catalog);
         var sceneIndex = catalog.Journeys.SelectMany(j => j.Scenes.Select((s, i) => (s.Id, i))).ToDictionary(x => x.Id, x => x.i);
         var seen = new HashSet<Guid>();
@@ -88,10 +88,11 @@ internal sealed class BackfillRun
         var sessions = SessionFacts.Values.Where(s => s.Start >= from && s.Start < to).OrderBy(s => s.Start).Select(s => s.Fact()).ToList();
         var users = Users.ToDictionary(u => u.Key, u => new UserFact(u.Value.SignupAt, u.Value.Timezone));
         var scenes = _catalog.Journeys.ToDictionary(j => j.Id, j => j.Scenes.Count);
+        var created = _catalog.Journeys.ToDictionary(j => j.Id, j => j.CreatedAt);
         var first = Instances.Values.Where(i => i.StartedAt < to).GroupBy(i => (i.UserId, i.JourneyId)).ToDictionary(g => g.Key, g => g.Min(i => i.StartedAt));
         var enrolments = Instances.Values
             .Where(i => i.StartedAt >= from && i.StartedAt < to)
-            .Select(i => new EnrolmentFact(i.Id, i.UserId, i.JourneyId, i.StartedAt, i.CompletedAt, scenes.GetValueOrDefault(i.JourneyId), first[(i.UserId, i.JourneyId)] < i.StartedAt))
+            .Select(i => new EnrolmentFact(i.Id, i.UserId, i.JourneyId, i.StartedAt, i.CompletedAt, scenes.GetValueOrDefault(i.JourneyId), first[(i.UserId, i.JourneyId)] < i.StartedAt, created.GetValueOrDefault(i.JourneyId)))
             .ToList();
         var events = EventsPerHour.Where(h => h.Key >= from && h.Key < to).Sum(h => h.Value);
         var texts = Captures.Where(c => c.At >= from && c.At < to).OrderByDescending(c => c.At).Take(RealismFigures.CaptureSample).Select(c => c.Text).ToList();
@@ -199,6 +200,7 @@ internal sealed class SessionTally(Guid user, DateTimeOffset start)
         IntensitySum = sum.IntensitySum + piece.IntensitySum,
         IntensityCount = sum.IntensityCount + piece.IntensityCount,
         InstanceId = sum.InstanceId ?? piece.InstanceId,
+        LastEventAt = piece.LastEventAt > sum.LastEventAt ? piece.LastEventAt : sum.LastEventAt,
     };
 
     public SessionFact Fact()
@@ -206,7 +208,7 @@ internal sealed class SessionTally(Guid user, DateTimeOffset start)
         var s = Sum!;
         return new SessionFact(
             User, Start, s.Events, s.Errored, s.ScenesOpened, s.ScenesCompleted, s.MindblockSignals, s.InstanceId,
-            s.LastSceneOrder, s.ResistanceSum, s.ResistanceCount, s.IntensitySum, s.IntensityCount, Signals);
+            s.LastSceneOrder, s.ResistanceSum, s.ResistanceCount, s.IntensitySum, s.IntensityCount, Signals, s.LastEventAt);
     }
 }
 

@@ -18,6 +18,10 @@ public static class DefaultCatalog
     public static DateTimeOffset DatedAt(DateTimeOffset installedAt) =>
         installedAt.AddDays(-(SettingDeclarations.MaxRetainDays + BackfillPlayer.PreRollDays + 1));
 
+    /// <summary>The catalog as the seeder writes it at <paramref name="installedAt"/>: each journey dated <see cref="DatedAt"/>.</summary>
+    public static Catalog SeededAt(DateTimeOffset installedAt) =>
+        Catalog with { Journeys = [.. Catalog.Journeys.Select(j => j with { CreatedAt = DatedAt(installedAt) })] };
+
     private static readonly DateTimeOffset KeyEpoch = new(2026, 1, 9, 0, 0, 0, TimeSpan.Zero);
 
     // (title, captures, prompt, resistance check, min dwell s, max dwell s)
