@@ -19,6 +19,13 @@ using SyntheticsFunctions.Service;
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism70 "<connection string to the server's postgres database>"
 // The population model at a preset, engine only (PopulationBenchmark.cs):
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- population [sessions per minute] [seed]
+// The living population at each preset over a year, against the model's estimate (CapacityBenchmark.cs):
+//   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- capacity [days] [seed]
+if (args.FirstOrDefault() == "capacity")
+{
+    return SyntheticsFunctions.Benchmarks.CapacityBenchmark.Run(args[1..]);
+}
+
 if (args.FirstOrDefault() == "population")
 {
     return SyntheticsFunctions.Benchmarks.PopulationBenchmark.Run(args[1..]);

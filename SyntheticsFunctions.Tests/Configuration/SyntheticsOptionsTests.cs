@@ -34,7 +34,7 @@ public class SyntheticsOptionsTests
 
         Assert.Equal("public", options.Schema);
         Assert.True(options.MigrateOnStartup);
-        Assert.Equal(20_000, options.PoolSize);
+        Assert.Equal(50_000, options.PoolSize);
         Assert.Empty(options.ParsedPoolProfileIds());
         Assert.Null(options.Seed);
     }

@@ -7,7 +7,8 @@ namespace SyntheticsFunctions.Tests.Engine;
 /// <summary>
 /// What a newcomer's activation check sees after a fresh start: the backfill's own code (the engine
 /// alone, no database) from a fresh install's steady-state population at the default settings and
-/// pool cap, a start at every UTC hour of every weekday.
+/// pool cap (no pre-roll: a fresh install's first ticks start from the steady state itself), a
+/// start at every UTC hour of every weekday.
 /// </summary>
 public class FreshStartTests(ITestOutputHelper output)
 {
@@ -31,7 +32,7 @@ public class FreshStartTests(ITestOutputHelper output)
         Parallel.For(0, starts.Count, i =>
         {
             var start = starts[i].Start;
-            var player = new BackfillPlayer(new BackfillSpec(i + 1, start, start.AddMinutes(10), EngineSettings.Defaults, BackfillRun.DefaultPoolCap, 0), DefaultCatalog.Catalog);
+            var player = new BackfillPlayer(new BackfillSpec(i + 1, start, start.AddMinutes(10), EngineSettings.Defaults, BackfillRun.DefaultPoolCap, 0, PreRollDays: 0), DefaultCatalog.Catalog);
             var pool = player.World.Pool;
             populations[i] = (player.World.Alive, pool.Count);
             var events = player.Play(start.AddMinutes(10)).Batch.Events;
@@ -65,15 +66,15 @@ public class FreshStartTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fresh install's population at the defaults: p5 {people.P5}, median {people.Median}, p95 {people.P95} people in {populations.Min(p => p.Zones)}-{populations.Max(p => p.Zones)} time zones; mean lifetime sessions {PopulationModel.MeanLifetimeSessions:F1}"));
 
         // docs/realism.md's activation section states these figures; both change together.
-        Assert.Equal((18L, 30L, 46L), Summary("", first3).Range);
-        Assert.Equal((36L, 68L, 93L), Summary("", first5).Range);
-        Assert.Equal((37L, 96L, 149L), Summary("", next5).Range);
+        Assert.Equal((17L, 29L, 45L), Summary("", first3).Range);
+        Assert.Equal((30L, 65L, 101L), Summary("", first5).Range);
+        Assert.Equal((30L, 93L, 165L), Summary("", next5).Range);
         Assert.Equal((5, 68, 18, 122), (low.Hour, (int)Math.Round(low.Expected5), high.Hour, (int)Math.Round(high.Expected5)));
         // Line breaks in the page are wrapping only.
         var page = string.Join(' ', File.ReadAllText(Path.Combine(LocalHost.LocalHostTests.RepoRoot(), "docs", "realism.md")).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("18-46 events after 3 minutes (median 30)", page, StringComparison.Ordinal);
-        Assert.Contains("36-93 after 5 minutes (median 68)", page, StringComparison.Ordinal);
-        Assert.Contains("37-149 (median 96)", page, StringComparison.Ordinal);
+        Assert.Contains("17-45 events after 3 minutes (median 29)", page, StringComparison.Ordinal);
+        Assert.Contains("30-101 after 5 minutes (median 65)", page, StringComparison.Ordinal);
+        Assert.Contains("30-165 (median 93)", page, StringComparison.Ordinal);
         Assert.Contains("from 68 (a start at 05:00 UTC:", page, StringComparison.Ordinal);
         Assert.Contains("to 122 (18:00 UTC:", page, StringComparison.Ordinal);
     }

@@ -127,9 +127,6 @@ public class PopulationTests(ITestOutputHelper output)
 
         output.WriteLine($"{week1.Count} users with checks in both weeks: resistance {week1.Average():F2} -> {week4.Average():F2}; {intensity1.Count} with signals: intensity {intensity1.Average():F2} -> {intensity4.Average():F2}; {steps.Count(s => s <= 1) / (double)steps.Count:P1} of {steps.Count} transitions move at most one step, {steps.Count(s => s > 0) / (double)steps.Count:P1} move");
 
-        // Enough people to measure (the days' factors move how many sign up in the first week: 291
-        // at seed 44, 310 with every day alike); each person's drop varies with an sd of about 1.5,
-        // so the mean drop of 1.0 asked is some 10 standard errors at 250.
         Assert.True(week1.Count >= 250, $"{week1.Count} users with checks in both weeks");
         Assert.True(week1.Average() - week4.Average() >= 1.0, $"resistance {week1.Average():F2} -> {week4.Average():F2}");
         Assert.True(intensity1.Average() > intensity4.Average());

@@ -2,9 +2,15 @@ using SyntheticsFunctions.Engine.Realism;
 
 namespace SyntheticsFunctions.Tests.Engine;
 
-/// <summary>The realism figures on windows shorter than the figures need.</summary>
+/// <summary>
+/// The realism figures on small constructed facts whose values are known exactly, and on windows
+/// shorter than the figures need.
+/// </summary>
 public class RealismFiguresTests
 {
+    // A Monday, at midnight UTC.
+    private static readonly DateTimeOffset Monday = new(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
+
     [Fact]
     public void A_one_day_window_without_a_weekend_day_is_computed_and_the_weekday_ratio_needs_more_days()
     {
@@ -37,5 +43,243 @@ public class RealismFiguresTests
         Assert.StartsWith("The tables hold 3 of the 28 days asked for (history since 2026-11-02 00:00 UTC)", report.History, StringComparison.Ordinal);
         Assert.Equal(Verdicts.NotEnoughData, report[RealismFigures.WeekdayWeekendRatio.Name].Verdict);
         Assert.Equal("needs a window of at least 7 days", report[RealismFigures.WeekdayWeekendRatio.Name].Note);
+    }
+
+    [Fact]
+    public void The_signup_floor_is_the_fewest_signups_on_one_of_the_last_21_days_over_the_mean_day()
+    {
+        // 28 whole UTC days: 10 signups a day on days 0-6, 4 a day on days 7-27 but 2 on day 20.
+        var passing = SignupsOn(Monday, 28, day => day < 7 ? 10 : day == 20 ? 2 : 4);
+        AssertFigure(passing, RealismFigures.SignupsPerDayFloor, 2 / (152 / 28.0), Verdicts.Pass, 28);
+
+        // The same but none on day 27: signups stopped.
+        var stopped = SignupsOn(Monday, 28, day => day < 7 ? 10 : day == 27 ? 0 : 4);
+        AssertFigure(stopped, RealismFigures.SignupsPerDayFloor, 0, Verdicts.Fail, 28);
+
+        // 21 days from 09:00 hold 20 whole UTC days: not enough, though the window is 21 days long.
+        var late = Compute(Monday.AddHours(9), 21, [], Users(Enumerable.Range(0, 21).Select(d => Monday.AddDays(d).AddHours(10))));
+        Assert.Equal(Verdicts.NotEnoughData, late[RealismFigures.SignupsPerDayFloor.Name].Verdict);
+        Assert.Equal("needs at least 21 UTC days, the window has 20", late[RealismFigures.SignupsPerDayFloor.Name].Note);
+    }
+
+    [Fact]
+    public void Back_to_back_sessions_start_at_most_five_minutes_after_the_previous_ones_last_event()
+    {
+        // 100 users with a session 10:00-10:20 and another at 14:00, but the first b start their
+        // second at 10:25 (5 minutes after) and the last at 10:25:01; 5 more whose first session
+        // has no recorded end (a 09:01 session after it is counted but cannot be back to back) and
+        // whose third, a minute after the second, has none either (not counted).
+        static RealismReport With(int b)
+        {
+            var day = Monday.AddDays(1);
+            var sessions = new List<SessionFact>();
+            for (var i = 0; i < 100; i++)
+            {
+                var user = Guid.NewGuid();
+                sessions.Add(new SessionFact(user, day.AddHours(10), End: day.AddHours(10).AddMinutes(20)));
+                var second = i < b ? day.AddHours(10).AddMinutes(25) : i == 99 ? day.AddHours(10).AddMinutes(25).AddSeconds(1) : day.AddHours(14);
+                sessions.Add(new SessionFact(user, second, End: second.AddMinutes(15)));
+            }
+
+            for (var j = 0; j < 5; j++)
+            {
+                var user = Guid.NewGuid();
+                sessions.Add(new SessionFact(user, day.AddHours(9)));
+                sessions.Add(new SessionFact(user, day.AddHours(9).AddMinutes(1), End: day.AddHours(9).AddMinutes(20)));
+                sessions.Add(new SessionFact(user, day.AddHours(9).AddMinutes(21)));
+            }
+
+            return Compute(Monday, 7, sessions, Users(sessions.Select(s => s.User).Distinct().Select(_ => Monday.AddDays(-30))));
+        }
+
+        AssertFigure(With(2), RealismFigures.BackToBackSessions, 2 / 205.0, Verdicts.Pass, 205);
+        AssertFigure(With(3), RealismFigures.BackToBackSessions, 3 / 205.0, Verdicts.Fail, 205);
+    }
+
+    [Fact]
+    public void The_return_gap_shares_split_returns_after_30_days_or_more_at_45_and_60_days()
+    {
+        // Gaps (start to start) between consecutive sessions: those under 30 days are no return.
+        static RealismReport With(int from30, int from45, int from60)
+        {
+            var sessions = new List<SessionFact>();
+            void User(params double[] days)
+            {
+                var user = Guid.NewGuid();
+                sessions.AddRange(days.Select(d => new SessionFact(user, Monday.AddDays(d).AddHours(8))));
+            }
+
+            // Exactly 30, 45 and 60 days fall in the band they begin.
+            User(0, 30);
+            User(1, 45); // 44 days
+            for (var i = 2; i < from30; i++)
+            {
+                User(2, 10, 10 + 35); // 8 days, then 35: one return
+            }
+
+            User(3, 48);
+            for (var i = 1; i < from45; i++)
+            {
+                User(4, 4 + 50);
+            }
+
+            User(5, 65);
+            for (var i = 1; i < from60; i++)
+            {
+                User(6, 6 + 70);
+            }
+
+            User(7, 7 + 30 - (1 / 1440.0)); // a minute short of 30 days
+            User(8, 20, 40, 60, 80); // every 20 days
+            return Compute(Monday, 90, sessions, Users(sessions.Select(s => s.User).Distinct().Select(_ => Monday.AddDays(-30))));
+        }
+
+        var spread = With(20, 10, 10);
+        AssertFigure(spread, RealismFigures.ReturnGap30To45, 0.5, Verdicts.Pass, 40);
+        AssertFigure(spread, RealismFigures.ReturnGap45To60, 0.25, Verdicts.Pass, 40);
+        AssertFigure(spread, RealismFigures.ReturnGap60Plus, 0.25, Verdicts.Pass, 40);
+
+        // A wall at 45 days: the longer gaps are too rare.
+        var wall = With(36, 2, 2);
+        AssertFigure(wall, RealismFigures.ReturnGap30To45, 0.9, Verdicts.Pass, 40);
+        AssertFigure(wall, RealismFigures.ReturnGap45To60, 0.05, Verdicts.Fail, 40);
+        AssertFigure(wall, RealismFigures.ReturnGap60Plus, 0.05, Verdicts.Fail, 40);
+    }
+
+    [Fact]
+    public void The_return_gap_shares_need_a_61_day_window()
+    {
+        // 40 returns after 30 days 23 hours, in a 60-day window.
+        var users = Enumerable.Range(0, 40).Select(_ => Guid.NewGuid()).ToList();
+        var sessions = users.SelectMany(u => new[] { new SessionFact(u, Monday.AddHours(1)), new SessionFact(u, Monday.AddDays(31)) }).ToList();
+
+        var report = Compute(Monday, 60, sessions, users.ToDictionary(u => u, _ => new UserFact(Monday.AddDays(-30), "UTC")));
+
+        var figure = report[RealismFigures.ReturnGap30To45.Name];
+        Assert.Equal(Verdicts.NotEnoughData, figure.Verdict);
+        Assert.Equal(1.0, figure.Value);
+        Assert.Equal(40, figure.N);
+        Assert.Equal("needs a window of at least 61 days", figure.Note);
+    }
+
+    [Fact]
+    public void The_same_weekday_variation_is_the_mean_over_weekdays_of_daily_sessions_sd_over_mean()
+    {
+        // 8 weeks from Monday 2026-09-07 (no holiday): every day of a week has 90 sessions in even
+        // weeks and 110 in odd ones, so each weekday's 8 days have a mean of 100 and a sample sd of
+        // sqrt(8 x 100 / 7).
+        var start = new DateTimeOffset(2026, 9, 7, 0, 0, 0, TimeSpan.Zero);
+        var varying = SessionsOn(start, 56, day => day / 7 % 2 == 0 ? 90 : 110);
+        AssertFigure(varying, RealismFigures.SameWeekdayCv, Math.Sqrt(800 / 7.0) / 100, Verdicts.Pass, 56);
+        Assert.Equal(0.1069, varying[RealismFigures.SameWeekdayCv.Name].Value);
+
+        // A metronome: every day alike.
+        var metronome = SessionsOn(start, 56, _ => 100);
+        AssertFigure(metronome, RealismFigures.SameWeekdayCv, 0, Verdicts.Fail, 56);
+    }
+
+    [Fact]
+    public void The_same_weekday_variation_reads_the_last_eight_weeks_without_the_holidays()
+    {
+        // 10 weeks from Monday 2026-11-16: the first two (500 a day) are before the last 8 weeks;
+        // the holidays (Thursday to Saturday, 2026-12-24-26 and 2026-12-31-2027-01-02) have 1,000
+        // and are left out, so Thursday, Friday and Saturday keep 6 days each. The first of the 8
+        // weeks has 150 a day, the others 100.
+        var start = new DateTimeOffset(2026, 11, 16, 0, 0, 0, TimeSpan.Zero);
+        var report = SessionsOn(start, 70, day =>
+            day < 14 ? 500 : RealismFigures.Holiday(start.AddDays(day).UtcDateTime) ? 1000 : day < 21 ? 150 : 100);
+
+        // Each weekday: one day of 150 and n - 1 of 100 (n = 8, or 6 for Thursday to Saturday).
+        static double Cv(int n)
+        {
+            var mean = (150 + (100.0 * (n - 1))) / n;
+            var sd = Math.Sqrt((Math.Pow(150 - mean, 2) + ((n - 1) * Math.Pow(100 - mean, 2))) / (n - 1));
+            return sd / mean;
+        }
+
+        AssertFigure(report, RealismFigures.SameWeekdayCv, ((4 * Cv(8)) + (3 * Cv(6))) / 7, Verdicts.Fail, 56 - 6);
+        Assert.Equal(0.1758, report[RealismFigures.SameWeekdayCv.Name].Value);
+
+        // 20 days: fewer than 3 of some weekday.
+        Assert.Equal(Verdicts.NotEnoughData, SessionsOn(Monday, 20, _ => 100)[RealismFigures.SameWeekdayCv.Name].Verdict);
+    }
+
+    [Fact]
+    public void First_day_enrolments_are_judged_against_the_median_days()
+    {
+        // 7 whole days: the first has 30 (or 40) enrolments, the others 10, 12, 14, 16, 18, 20; median 16.
+        int[] later = [10, 12, 14, 16, 18, 20];
+        AssertFigure(EnrolmentsOn(Monday.AddHours(9).AddMinutes(3), [30, .. later]), RealismFigures.FirstDayEnrolments, 30 / 16.0, Verdicts.Pass, 120);
+        AssertFigure(EnrolmentsOn(Monday.AddHours(9).AddMinutes(3), [40, .. later]), RealismFigures.FirstDayEnrolments, 40 / 16.0, Verdicts.Fail, 130);
+    }
+
+    [Fact]
+    public void Enrolments_before_their_journeys_creation_are_counted_where_the_creation_is_known()
+    {
+        var created = Monday.AddDays(2);
+        var user = Guid.NewGuid();
+        EnrolmentFact Enrolment(DateTimeOffset at, DateTimeOffset? journeyCreated) => new(Guid.NewGuid(), user, Guid.NewGuid(), at, null, 5, false, journeyCreated);
+        RealismReport With(params EnrolmentFact[] enrolments) =>
+            RealismFigures.Compute(new RealismFacts(Monday, Monday.AddDays(7), [], new Dictionary<Guid, UserFact> { [user] = new(Monday.AddDays(-1), "UTC") }, enrolments));
+
+        // At its creation, after it, and one whose journey's creation is unknown (not counted).
+        AssertFigure(With(Enrolment(created, created), Enrolment(created.AddDays(1), created), Enrolment(Monday, null)),
+            RealismFigures.EnrolmentsBeforeJourneyCreated, 0, Verdicts.Pass, 2);
+        AssertFigure(With(Enrolment(created.AddTicks(-10), created), Enrolment(created.AddDays(1), created), Enrolment(Monday, null)),
+            RealismFigures.EnrolmentsBeforeJourneyCreated, 1, Verdicts.Fail, 2);
+    }
+
+    [Fact]
+    public void A_seven_day_history_says_not_enough_data_for_the_new_figures_that_need_more_never_fail()
+    {
+        // 7 days held of 28 asked for: one signup on the first day only, every day's sessions alike.
+        var from = Monday.AddHours(9);
+        var sessions = Enumerable.Range(0, 7 * 24).Select(h => new SessionFact(Guid.NewGuid(), from.AddHours(h))).ToList();
+        var users = sessions.ToDictionary(s => s.User, _ => new UserFact(from.AddDays(-40), "UTC"));
+        users[Guid.NewGuid()] = new UserFact(from.AddHours(1), "UTC");
+
+        var report = RealismFigures.Compute(new RealismFacts(from, from.AddDays(7), sessions, users) { AskedDays = 28 });
+
+        foreach (var (definition, days) in new[] { (RealismFigures.SignupsPerDayFloor, 21), (RealismFigures.SameWeekdayCv, 21), (RealismFigures.ReturnGap30To45, 61) })
+        {
+            var figure = report[definition.Name];
+            Assert.Equal((Verdicts.NotEnoughData, $"needs a window of at least {days} days"), (figure.Verdict, figure.Note));
+        }
+
+        Assert.Contains("same_weekday_cv, signups_per_day_floor", report.History, StringComparison.Ordinal);
+    }
+
+    private static RealismReport Compute(DateTimeOffset from, int days, List<SessionFact> sessions, Dictionary<Guid, UserFact> users) =>
+        RealismFigures.Compute(new RealismFacts(from, from.AddDays(days), sessions, users));
+
+    private static Dictionary<Guid, UserFact> Users(IEnumerable<DateTimeOffset> signups) =>
+        signups.ToDictionary(_ => Guid.NewGuid(), at => new UserFact(at, "UTC"));
+
+    // Signups on each whole day of a window from midnight, at 10:00 (no sessions).
+    private static RealismReport SignupsOn(DateTimeOffset from, int days, Func<int, int> perDay) =>
+        Compute(from, days, [], Users(Enumerable.Range(0, days).SelectMany(d => Enumerable.Repeat(from.AddDays(d).AddHours(10), perDay(d)))));
+
+    // Sessions on each whole day of a window from midnight, 20 seconds apart from 08:00 (up to 2,880 a day), of one user.
+    private static RealismReport SessionsOn(DateTimeOffset from, int days, Func<int, int> perDay)
+    {
+        var user = Guid.NewGuid();
+        var sessions = Enumerable.Range(0, days).SelectMany(d => Enumerable.Range(0, perDay(d)).Select(k => new SessionFact(user, from.AddDays(d).AddHours(8).AddSeconds(20 * k)))).ToList();
+        return Compute(from, days, sessions, new Dictionary<Guid, UserFact> { [user] = new(from.AddDays(-1), "UTC") });
+    }
+
+    // Enrolments on each whole day of a window (day k = [from + 24k h, +24 h)), an hour into the day.
+    private static RealismReport EnrolmentsOn(DateTimeOffset from, int[] perDay)
+    {
+        var user = Guid.NewGuid();
+        var enrolments = perDay.SelectMany((count, d) => Enumerable.Range(0, count).Select(k => new EnrolmentFact(Guid.NewGuid(), user, Guid.NewGuid(), from.AddDays(d).AddHours(1).AddMinutes(k), null, 5, false))).ToList();
+        return RealismFigures.Compute(new RealismFacts(from, from.AddDays(perDay.Length), [], new Dictionary<Guid, UserFact> { [user] = new(from.AddDays(-1), "UTC") }, enrolments));
+    }
+
+    private static void AssertFigure(RealismReport report, FigureDefinition definition, double value, string verdict, long n)
+    {
+        var figure = report[definition.Name];
+        Assert.True(figure.Value is { } v && Math.Abs(v - value) < 1e-4, $"{definition.Name}: {figure.Value} where {value} was expected");
+        Assert.True(figure.Verdict == verdict, $"{definition.Name}: {figure.Verdict} where {verdict} was expected ({figure.Note})");
+        Assert.Equal(n, figure.N);
     }
 }

@@ -64,7 +64,7 @@ public class ClaimOrderTests(PostgresFixture postgres, ITestOutputHelper output)
         // The same job in memory, played to the same present.
         var (catalog, installation) = await app.Provider.GetRequiredService<BackfillStore>().ReadPlayInputAsync(job, CancellationToken.None);
         var poolCap = app.Provider.GetRequiredService<IOptions<SyntheticsOptions>>().Value.PoolSize;
-        var player = new BackfillPlayer(new BackfillSpec(job.Seed, job.WindowStart, job.WindowStart.AddDays(job.Days), job.Settings, poolCap, job.ExistingUsers ?? 0, job.Members, installation), catalog);
+        var player = new BackfillPlayer(new BackfillSpec(job.Seed, job.WindowStart, job.WindowStart.AddDays(job.Days), job.Settings, poolCap, job.ExistingUsers ?? 0, job.Members, Installation: installation), catalog);
         while (!player.NextIsFinal)
         {
             player.Play(Present);

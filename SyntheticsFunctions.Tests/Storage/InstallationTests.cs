@@ -113,7 +113,7 @@ public class InstallationTests(PostgresFixture postgres) : IClassFixture<Postgre
         var poolCap = app.Provider.GetRequiredService<IOptions<SyntheticsOptions>>().Value.PoolSize;
         List<string> Played(Installation? days)
         {
-            var player = new BackfillPlayer(new BackfillSpec(job.Seed, job.WindowStart, job.WindowStart.AddDays(job.Days), job.Settings, poolCap, job.ExistingUsers ?? 0, job.Members, days), catalog);
+            var player = new BackfillPlayer(new BackfillSpec(job.Seed, job.WindowStart, job.WindowStart.AddDays(job.Days), job.Settings, poolCap, job.ExistingUsers ?? 0, job.Members, Installation: days), catalog);
             var hours = new List<string>();
             while (true)
             {

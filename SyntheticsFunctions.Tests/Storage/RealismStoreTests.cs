@@ -280,6 +280,145 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
             """));
     }
 
+    [Fact]
+    public async Task A_written_pieces_last_event_the_recorded_history_start_and_the_journeys_creation_are_read_back()
+    {
+        // A fresh install (its catalog dated a day back: the seeder dates it now, and a run's first
+        // sessions begin in the minute before), a manual run, then live ticks a minute apart:
+        // sessions run over several ticks, a piece per tick, each with its last event's time.
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: Now);
+        var catalogCreated = Now.AddDays(-1);
+        await app.ExecuteAsync("UPDATE journeys SET created_at = $1", catalogCreated.UtcDateTime);
+        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = true WHERE id = 1");
+        await app.RunAsync(RunTrigger.Manual, 30);
+        for (var tick = 0; tick < 10; tick++)
+        {
+            app.Time.Advance(TimeSpan.FromMinutes(1));
+            await app.RunAsync(RunTrigger.Cron);
+        }
+
+        // Every piece the writers kept has its last event, and a session's latest is its last event in the tables.
+        Assert.True(await app.CountAsync("SELECT count(*) FROM (SELECT session_id FROM synthetic_realism_pieces GROUP BY 1 HAVING count(*) > 1) x") > 0);
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_realism_pieces WHERE last_event_at IS NULL"));
+        Assert.Equal(0, await app.CountAsync(
+            """
+            SELECT count(*) FROM (SELECT session_id, max(last_event_at) AS last_at FROM synthetic_realism_pieces GROUP BY 1) p
+            FULL JOIN (SELECT (event_payload->>'session_id')::uuid AS session_id, max(created_at) AS last_at FROM journey_scene_events
+                       WHERE event_payload->>'synthetic' = 'true' GROUP BY 1) e ON e.session_id = p.session_id
+            WHERE p.last_at IS DISTINCT FROM e.last_at
+            """));
+
+        // Pieces written before the column (null) leave a session's end to the others: one session
+        // loses its latest piece's, another every piece's.
+        var partly = await SessionIdAsync(app, "count(*) > 1");
+        var unknown = await SessionIdAsync(app, $"session_id <> '{partly}'");
+        var earlierPiece = await TimestampAsync(app, "SELECT last_event_at FROM synthetic_realism_pieces WHERE session_id = $1 ORDER BY last_event_at DESC OFFSET 1 LIMIT 1", partly);
+        await app.ExecuteAsync(
+            """
+            UPDATE synthetic_realism_pieces SET last_event_at = NULL
+            WHERE (session_id = $1 AND last_event_at = (SELECT max(last_event_at) FROM synthetic_realism_pieces WHERE session_id = $1)) OR session_id = $2
+            """, partly, unknown);
+        var ends = await EndsAsync(app);
+        Assert.Null(ends[unknown].End);
+        Assert.Equal(earlierPiece, ends[partly].End);
+        Assert.True(earlierPiece < await TimestampAsync(app, "SELECT max(created_at) FROM journey_scene_events WHERE event_payload->>'session_id' = $1::text", partly));
+
+        var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
+        var facts = await store.ReadAsync(Now.AddDays(-1), app.Time.GetUtcNow().AddMinutes(1), await Settings(app), CancellationToken.None);
+
+        Assert.Equal(ends.Count, facts.Sessions.Count);
+        Assert.Equal(
+            ends.Values.Select(e => (e.User, e.Start, e.End)).Order(),
+            facts.Sessions.Select(s => (s.User, s.Start, s.End)).Order());
+
+        // Each enrolment carries its journey's created_at: the catalog's, before every enrolment.
+        Assert.NotEmpty(facts.Enrolments!);
+        Assert.All(facts.Enrolments!, e => Assert.Equal(catalogCreated, e.JourneyCreatedAt));
+        var report = RealismFigures.Compute(facts);
+        AssertFigure(report, RealismFigures.EnrolmentsBeforeJourneyCreated, 0, Verdicts.Pass, facts.Enrolments!.Count);
+
+        // A journey dated after its enrolments: each of them counts.
+        var late = facts.Enrolments![0].Journey;
+        await app.ExecuteAsync("UPDATE journeys SET created_at = $1 WHERE id = $2", app.Time.GetUtcNow().AddDays(1).UtcDateTime, late);
+        var after = RealismFigures.Compute(await store.ReadAsync(Now.AddDays(-1), app.Time.GetUtcNow().AddMinutes(1), await Settings(app), CancellationToken.None));
+        AssertFigure(after, RealismFigures.EnrolmentsBeforeJourneyCreated, facts.Enrolments.Count(e => e.Journey == late), Verdicts.Fail, facts.Enrolments.Count);
+
+        // The history start: with nothing recorded (the seeder's row, history_start null), the earliest piece's start.
+        var earliest = ends.Values.Min(e => e.Start);
+        Assert.Equal(1, await app.CountAsync("SELECT count(*) FROM synthetic_installation WHERE history_start IS NULL"));
+        Assert.Equal(earliest, await store.HistoryStartAsync(CancellationToken.None));
+
+        // Recorded: read back as recorded, and the check's window begins there when it is later than the window asked for.
+        var recorded = Now.AddDays(-3).AddMinutes(17).AddTicks(10); // a microsecond, as Postgres keeps it
+        await app.ExecuteAsync("UPDATE synthetic_installation SET history_start = $1", recorded.UtcDateTime);
+        Assert.Equal(recorded, await store.HistoryStartAsync(CancellationToken.None));
+        var realism = app.Provider.GetRequiredService<SyntheticsFunctions.Service.IRealismService>();
+        Assert.Equal(recorded, (await realism.CheckAsync(28, CancellationToken.None)).Report!.From);
+        await app.ExecuteAsync("UPDATE synthetic_installation SET history_start = $1", Now.AddDays(-40).UtcDateTime);
+        Assert.Equal(app.Time.GetUtcNow().AddDays(-28), (await realism.CheckAsync(28, CancellationToken.None)).Report!.From);
+
+        // No row at all (a database the seeder has not reached): the earliest piece's start again.
+        await app.ExecuteAsync("DELETE FROM synthetic_installation");
+        Assert.Equal(earliest, await store.HistoryStartAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_apps_journeys_without_created_at_give_enrolments_no_journey_creation()
+    {
+        // The schema contract does not require journeys.created_at of an app's own catalog.
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var journey = Guid.NewGuid();
+        var pooled = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        await Db.ExecuteAsync(database,
+            $"""
+            CREATE TABLE profiles (id uuid PRIMARY KEY, display_name text NOT NULL);
+            INSERT INTO profiles VALUES ('{pooled[0]}', 'Test one'), ('{pooled[1]}', 'Test two');
+            CREATE TABLE journeys (id uuid PRIMARY KEY, slug text NOT NULL, title text NOT NULL, clinical_focus text NOT NULL);
+            INSERT INTO journeys VALUES ('{journey}', 'app-journey', 'The app''s journey', 'stress');
+            CREATE TABLE journey_scenes (id uuid PRIMARY KEY, journey_id uuid NOT NULL REFERENCES journeys, scene_order int NOT NULL, title text NOT NULL);
+            INSERT INTO journey_scenes SELECT gen_random_uuid(), '{journey}', n, 'Scene ' || n FROM generate_series(1, 5) n;
+            """);
+        await using var app = await TestApp.CreateAsync(database, new Dictionary<string, string?> { ["Synthetics:PoolProfileIds"] = $"{pooled[0]}, {pooled[1]}" }, Now);
+        Assert.Equal(2, (await app.RunAsync(RunTrigger.Manual, 5)).Result!.SessionsStarted);
+
+        var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
+        var facts = await store.ReadAsync(Now.AddDays(-1), Now.AddMinutes(1), await Settings(app), CancellationToken.None);
+
+        Assert.Equal(2, facts.Enrolments!.Count);
+        Assert.All(facts.Enrolments, e => Assert.Null(e.JourneyCreatedAt));
+        var figure = RealismFigures.Compute(facts)[RealismFigures.EnrolmentsBeforeJourneyCreated.Name];
+        Assert.Equal((Verdicts.NotEnoughData, 0L), (figure.Verdict, figure.N));
+    }
+
+    // The first session (in id order) whose pieces satisfy the condition.
+    private static async Task<Guid> SessionIdAsync(TestApp app, string having)
+    {
+        await using var command = app.DataSource.CreateCommand($"SELECT session_id FROM synthetic_realism_pieces GROUP BY 1 HAVING {having} ORDER BY 1 LIMIT 1");
+        return (Guid)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<DateTimeOffset> TimestampAsync(TestApp app, string sql, Guid session)
+    {
+        await using var command = app.DataSource.CreateCommand(sql);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = session });
+        return new DateTimeOffset((DateTime)(await command.ExecuteScalarAsync())!);
+    }
+
+    // Each session's user, start and end (the latest of its pieces' last events) as the table holds them.
+    private static async Task<Dictionary<Guid, (Guid User, DateTimeOffset Start, DateTimeOffset? End)>> EndsAsync(TestApp app)
+    {
+        await using var command = app.DataSource.CreateCommand(
+            "SELECT session_id, min(user_id::text)::uuid, min(started_at), max(last_event_at) FROM synthetic_realism_pieces GROUP BY 1");
+        await using var reader = await command.ExecuteReaderAsync();
+        var ends = new Dictionary<Guid, (Guid, DateTimeOffset, DateTimeOffset?)>();
+        while (await reader.ReadAsync())
+        {
+            ends[reader.GetGuid(0)] = (reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3));
+        }
+
+        return ends;
+    }
+
     private static async Task<(long Pieces, long Signals, long Checks)> FactRowsAsync(TestApp app) =>
         (await app.CountAsync("SELECT count(*) FROM synthetic_realism_pieces"), await app.CountAsync("SELECT count(*) FROM synthetic_realism_signals"),
          await app.CountAsync("SELECT count(*) FROM synthetic_realism_checks"));

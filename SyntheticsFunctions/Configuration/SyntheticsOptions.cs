@@ -16,14 +16,19 @@ public sealed class SyntheticsOptions : IValidatableObject
     public bool MigrateOnStartup { get; set; } = true;
 
     /// <summary>
-    /// The most sim users the pool holds (the size cap). Where the app owns <c>profiles</c>, a fresh
-    /// install starts with the population model's steady state at the configured
-    /// <c>sessions_per_min</c> (as if the model had run for a year, <c>PopulationPlayer.WarmUpDays</c>), up to this cap, and new people sign up
-    /// while the pool is below it; at the cap, volume wins and the existing users come more
-    /// often. The default value is 20,000.
+    /// The most living sim users the pool holds (the size cap; people who left retire and stop
+    /// counting). Where the app owns <c>profiles</c>, a fresh install starts with the population
+    /// model's steady state at the configured <c>sessions_per_min</c> (as if the model had run for
+    /// a year, <c>PopulationPlayer.WarmUpDays</c>), up to this cap, and new people sign up while
+    /// the pool is below it; at the cap, volume gives way (nobody comes more often because the pool
+    /// is full). The default value, 50,000, is sized from the model: light, moderate and heavy run a
+    /// year without reaching it (docs/configuration.md).
     /// </summary>
     [Range(1, 100_000)]
-    public int PoolSize { get; set; } = 20_000;
+    public int PoolSize { get; set; } = DefaultPoolSize;
+
+    /// <summary>The default cap: above the heavy preset's peak living population over a year (40,716 measured, <c>CapacityBenchmark</c>).</summary>
+    public const int DefaultPoolSize = 50_000;
 
     /// <summary>Comma-separated existing profile ids to use as the pool when <c>profiles</c> belongs to the journey app. Empty by default.</summary>
     public string PoolProfileIds { get; set; } = "";

@@ -6,12 +6,14 @@ namespace SyntheticsFunctions.Engine;
 /// how many sim users were already there (they count towards the cap, as in a cron tick). On a
 /// pool the engine cannot grow, <paramref name="Members"/> are the members it plays (those with
 /// no history yet): the steady state's past goes to some, the rest sign up during the window.
+/// <paramref name="PreRollDays"/>: how many days are played before the window, writing nothing
+/// (<see cref="BackfillPlayer.PreRollDays"/>; 0 starts from the steady state itself, as a fresh install's first ticks do).
 /// <paramref name="Installation"/> gives the days their volume (its seed, history start); null is
 /// <see cref="Engine.Installation.Unknown"/>.
 /// </summary>
 public sealed record BackfillSpec(
     long Seed, DateTimeOffset Start, DateTimeOffset End, EngineSettings Settings, int PoolCap, int ExistingUsers, IReadOnlyList<PoolMember>? Members = null,
-    Installation? Installation = null);
+    int PreRollDays = BackfillPlayer.PreRollDays, Installation? Installation = null);
 
 /// <summary>One simulated hour of a chunk, as the run journal records it (trigger <c>backfill</c>).</summary>
 public sealed record BackfillHour(
@@ -58,7 +60,7 @@ public sealed class BackfillChunk(DateTimeOffset from, DateTimeOffset to, bool f
     /// <summary>Last chunk only: the cron journal row (window start, carry over) ending at <see cref="To"/>.</summary>
     public (Guid RunId, DateTimeOffset WindowStart, int CarryOver)? CronRow { get; set; }
 
-    /// <summary>Churned users whose last session is older than this retire (retain_days before the chunk's end).</summary>
+    /// <summary>Churned users whose last session is older than this retire (<see cref="PopulationModel.RetireBefore"/> at the chunk's end).</summary>
     public DateTimeOffset RetireBefore { get; init; }
 
     /// <summary>Instances idle since before this are abandoned (idle_abandon_days before the chunk's end).</summary>
@@ -88,7 +90,6 @@ public sealed class BackfillPlayer
 
     private readonly BackfillSpec _spec;
     private readonly Catalog _catalog;
-    private readonly IReadOnlyList<JourneyDefinition> _playable;
     private readonly Random _random;
     private readonly PoolWorld _world;
     private readonly List<(SessionState Session, SessionPlan Plan)> _pending = [];
@@ -96,21 +97,29 @@ public sealed class BackfillPlayer
     private List<UserState>? _initial;
     private int _carry;
 
+    /// <summary>
+    /// How many days before its window a backfill starts playing, writing nothing: the people at
+    /// the window's start are mid-story (journeys under way, taking days, completed before), so
+    /// the history the window writes starts as a live history would, not with everyone enrolling
+    /// on its first day. Sessions after this pre-roll continue those journeys; no row is written
+    /// for anything before the window.
+    /// </summary>
+    public const int PreRollDays = 21;
+
     public BackfillPlayer(BackfillSpec spec, Catalog catalog)
     {
         _spec = spec;
         _catalog = catalog;
-        _playable = catalog.Playable;
         _random = new Random(SessionPlanner.SeedOf(spec.Seed));
-        Cursor = spec.Start;
+        var rollFrom = spec.Start.AddDays(-spec.PreRollDays);
+        Cursor = rollFrom;
 
-        // The population a fresh install would have at the window's start: tenures, lifecycles and
-        // next sessions spread as if the model had run for a year, capped as the pool is.
+        // The population a fresh install would have when the pre-roll starts: tenures, lifecycles
+        // and next sessions spread as if the model had run for a year, capped as the pool is.
         var warmUp = new Random(SessionPlanner.SeedOf(spec.Seed ^ 0x5EED_0F_B4CC));
-        List<UserState> alive;
         if (spec.Members is { } members)
         {
-            alive = [.. PopulationPlayer.SteadyStateOn(members, spec.Start, spec.Settings.SessionsPerMin, spec.Settings.RetainDays, warmUp)];
+            var alive = PopulationPlayer.SteadyStateOn(members, rollFrom, spec.Settings.SessionsPerMin, spec.Settings.RetainDays, warmUp);
             var given = alive.Select(u => u.ProfileId).ToHashSet();
             _world = new PoolWorld(catalog, members.Where(m => !given.Contains(m.ProfileId)));
             var byId = members.ToDictionary(m => m.ProfileId);
@@ -122,8 +131,8 @@ public sealed class BackfillPlayer
         else
         {
             var player = new PopulationPlayer(Math.Max(spec.Settings.SessionsPerMin, 0.1), warmUp);
-            player.WarmUp(spec.Start, TimeSpan.FromMinutes(10));
-            alive = [.. player.Alive()];
+            player.WarmUp(rollFrom, TimeSpan.FromMinutes(10));
+            List<UserState> alive = [.. player.Alive()];
             var room = Math.Max(0, spec.PoolCap - spec.ExistingUsers);
             if (alive.Count > room)
             {
@@ -137,11 +146,35 @@ public sealed class BackfillPlayer
             }
         }
 
-        _initial = alive;
+        // The pre-roll: the live engine's own ticks up to the window's start, their rows dropped.
+        // Who is there at the start (and their journeys) is what it leaves.
+        var scratch = new BackfillChunk(rollFrom, spec.Start, final: false);
+        var nothing = new BatchCollector(scratch.Batch);
+        var tickStart = rollFrom;
+        while (tickStart < spec.Start)
+        {
+            var tickEnd = CeilMinute(tickStart);
+            Tick(tickStart, tickEnd, DateTimeOffset.MinValue, nothing, [], scratch, final: false);
+            _pending.Clear();
+            if (tickEnd == CeilHour(tickEnd) && tickEnd.UtcTicks % (TimeSpan.TicksPerHour * ChunkHours) == 0)
+            {
+                _world.AbandonIdle(tickEnd.AddDays(-spec.Settings.IdleAbandonDays));
+            }
+
+            tickStart = tickEnd;
+        }
+
+        _world.AbandonIdle(spec.Start.AddDays(-spec.Settings.IdleAbandonDays));
+        _recycled.Clear();
+        _initial = [.. _world.Living()];
+        Cursor = spec.Start;
     }
 
     /// <summary>What storage would hold between runs at <see cref="Cursor"/>: the people, their journeys and their claims.</summary>
     public PoolWorld World => _world;
+
+    /// <summary>How the pool grows: from its members where the engine cannot add people, by new profiles otherwise.</summary>
+    private PoolGrowth Growth => _world.Fixed ? PoolGrowth.Fixed : PoolGrowth.EngineProfiles;
 
     /// <summary>Simulated time played up to: the end of the last chunk.</summary>
     public DateTimeOffset Cursor { get; private set; }
@@ -164,7 +197,7 @@ public sealed class BackfillPlayer
         var horizon = final ? to : _spec.End;
         var chunk = new BackfillChunk(Cursor, to, final)
         {
-            RetireBefore = to.AddDays(-_spec.Settings.RetainDays),
+            RetireBefore = PopulationModel.RetireBefore(to, _spec.Settings.RetainDays, Growth),
             IdleCutoff = to.AddDays(-_spec.Settings.IdleAbandonDays),
         };
         var collector = new BatchCollector(chunk.Batch);
@@ -257,11 +290,12 @@ public sealed class BackfillPlayer
         DateTimeOffset windowStart, DateTimeOffset now, DateTimeOffset horizon, BatchCollector collector, HashSet<Guid> touched, BackfillChunk chunk, bool final)
     {
         var settings = _spec.Settings;
-        _recycled.AddRange(_world.RetireChurned(now.AddDays(-settings.RetainDays)));
+        _recycled.AddRange(_world.RetireChurned(PopulationModel.RetireBefore(now, settings.RetainDays, Growth)));
 
         var (requested, capped, carry) = RunPlanner.DrawSessions(settings, _spec.Installation ?? Installation.Unknown, _world.Pool, windowStart, now, _carry, _random);
         _carry = carry;
-        if (_playable.Count == 0)
+        var playable = _catalog.PlayableAt(windowStart);
+        if (playable.Count == 0)
         {
             _world.ReleaseEnded(now);
             return (requested, 0);
@@ -273,7 +307,7 @@ public sealed class BackfillPlayer
         var unsigned = _world.Fixed ? _world.ClaimUnsigned(now, settings.MaxPerRun) : null;
         var joining = new HashSet<Guid>();
         var signUpsAllowed = _world.Fixed ? 0 : Math.Max(0, _spec.PoolCap - _spec.ExistingUsers - _world.Alive);
-        var chosen = RunPlanner.Choose(claimed, now, windowStart, capped, signUpsAllowed, joining, _random, unsigned, bringForward: !_world.Fixed);
+        var chosen = RunPlanner.Choose(claimed, now, windowStart, capped, signUpsAllowed, joining, _random, unsigned, bringForward: !_world.Fixed && signUpsAllowed > 0);
         var chosenIds = chosen.Select(c => c.User.ProfileId).ToHashSet();
         foreach (var (user, _) in claimed)
         {
@@ -289,7 +323,7 @@ public sealed class BackfillPlayer
         foreach (var (candidate, state) in chosen)
         {
             var signsUp = joining.Contains(candidate.ProfileId);
-            var started = RunPlanner.Start(input, candidate, state, signsUp, _playable, windowStart, idleCutoff, _random);
+            var started = RunPlanner.Start(input, candidate, state, signsUp, playable, windowStart, idleCutoff, _random);
             if (started.SignUp is { } signUp)
             {
                 chunk.NewUsers.Add(signUp);

@@ -9,7 +9,8 @@ public sealed record SceneContract(int RequiredCaptures, string? CapturePrompt, 
 
 public sealed record SceneDefinition(Guid Id, int Order, string Title, SceneContract Contract);
 
-public sealed record JourneyDefinition(Guid Id, string Slug, string Title, string ClinicalFocus, IReadOnlyList<SceneDefinition> Scenes)
+/// <summary>A journey and its scenes; <paramref name="CreatedAt"/> (the catalog row's, null where unknown): nobody is offered it before then.</summary>
+public sealed record JourneyDefinition(Guid Id, string Slug, string Title, string ClinicalFocus, IReadOnlyList<SceneDefinition> Scenes, DateTimeOffset? CreatedAt = null)
 {
     public int IndexOfOrder(int order)
     {
@@ -34,4 +35,8 @@ public sealed record Catalog(IReadOnlyList<JourneyDefinition> Journeys, IReadOnl
 
     /// <summary>Journeys that can be played: at least one scene.</summary>
     public IReadOnlyList<JourneyDefinition> Playable => [.. Journeys.Where(j => j.Scenes.Count > 0)];
+
+    /// <summary>Journeys that can be played at <paramref name="at"/>: at least one scene, and created by then (a journey is never offered before its <c>created_at</c>).</summary>
+    public IReadOnlyList<JourneyDefinition> PlayableAt(DateTimeOffset at) =>
+        [.. Journeys.Where(j => j.Scenes.Count > 0 && (j.CreatedAt is not { } created || created <= at))];
 }

@@ -10,6 +10,18 @@ namespace SyntheticsFunctions.Engine;
 /// </summary>
 public static class DefaultCatalog
 {
+    /// <summary>
+    /// When the catalog seeded at <paramref name="installedAt"/> is dated: before the oldest history
+    /// the engine can write then (a backfill of the most days kept, after its warm-up's pre-roll),
+    /// so no enrolment is ever dated before its journey.
+    /// </summary>
+    public static DateTimeOffset DatedAt(DateTimeOffset installedAt) =>
+        installedAt.AddDays(-(SettingDeclarations.MaxRetainDays + BackfillPlayer.PreRollDays + 1));
+
+    /// <summary>The catalog as the seeder writes it at <paramref name="installedAt"/>: each journey dated <see cref="DatedAt"/>.</summary>
+    public static Catalog SeededAt(DateTimeOffset installedAt) =>
+        Catalog with { Journeys = [.. Catalog.Journeys.Select(j => j with { CreatedAt = DatedAt(installedAt) })] };
+
     private static readonly DateTimeOffset KeyEpoch = new(2026, 1, 9, 0, 0, 0, TimeSpan.Zero);
 
     // (title, captures, prompt, resistance check, min dwell s, max dwell s)

@@ -39,6 +39,10 @@ public sealed class PoolWorld
     public IReadOnlyList<TimezoneCount> Pool =>
         _pool ??= [.. _zones.Where(z => z.Value > 0).OrderBy(z => z.Key, StringComparer.Ordinal).Select(z => new TimezoneCount(z.Key, z.Value))];
 
+    /// <summary>The people who have not retired, in signup order (then by id): their latest state.</summary>
+    public IEnumerable<UserState> Living() =>
+        _people.Values.Where(p => !p.Retired).Select(p => p.State).OrderBy(u => u.SignupAt).ThenBy(u => u.ProfileId);
+
     /// <summary>Someone new with a past (a fresh install's steady state): free to be claimed.</summary>
     public void Add(UserState state, PoolMember? member = null) => Free(Join(state, member?.AvailableAt));
 

@@ -18,7 +18,7 @@ public enum Lifecycle
     /// <summary>In the week after coming back from a lapse.</summary>
     Returning,
 
-    /// <summary>Gone: no session planned; retired after <c>retain_days</c>.</summary>
+    /// <summary>Gone: no session planned; retired at once where the engine adds people (<see cref="PopulationModel.RetireBefore"/>).</summary>
     Churned,
 }
 
@@ -34,12 +34,12 @@ public sealed record PoolCapacity(int Needed, long Available, double ExpectedSes
     /// <summary>Whether the pool may grow to <see cref="Available"/> (its cap) rather than holding that many now.</summary>
     public bool Growable { get; init; }
 
-    /// <summary>A pool that may grow carries the whole volume (its people come more often at the cap); one that cannot gives way in proportion.</summary>
+    /// <summary>A pool carries the whole volume while it holds (or may grow to) the people needed; otherwise volume gives way in proportion: nobody comes more often because the pool is full.</summary>
     public static PoolCapacity For(EngineSettings settings, long available, bool growable)
     {
         var rate = settings.SessionsPerMin;
-        var needed = PopulationModel.PeopleNeeded(rate, settings.RetainDays);
-        var expected = growable || needed <= available || needed == 0 ? rate : rate * available / needed;
+        var needed = PopulationModel.PeopleNeeded(rate, growable ? 0 : settings.RetainDays);
+        var expected = needed <= available || needed == 0 ? rate : rate * available / needed;
         return new(needed, available, expected) { Growable = growable };
     }
 }
@@ -71,7 +71,7 @@ public sealed record UserState(
 /// After each session the model plans the user's next one: another later the same local day
 /// (more likely the more engaged, at most <see cref="MaxSessionsPerDay"/>), or, at the end of an
 /// active day, churn (likeliest in the first days, less likely the more engaged), a lapse of 14
-/// to 45 days, or the next active day after a geometric gap whose daily chance falls with tenure
+/// days or more (heavy-tailed), or the next active day after a geometric gap whose daily chance falls with tenure
 /// and rises with engagement. The time of day comes from the activity curve shifted by the
 /// user's chronotype.
 /// </para>
@@ -193,7 +193,7 @@ public static class PopulationModel
         var tries = 0;
         do
         {
-            gapDays = lapse ? random.Next(Rates.LapseMinDays, Rates.LapseMaxDays + 1) : 1 + Sampling.Geometric(random, daily);
+            gapDays = lapse ? Rates.LapseDays(random) : 1 + Sampling.Geometric(random, daily);
         }
         while (++tries < Rates.QuietDayRedraws && random.NextDouble() > Math.Pow(ActivityCurve.WeekdayWeights[(int)day.AddDays(gapDays).DayOfWeek] * (days?.PlanningWeight(day.AddDays(gapDays)) ?? 1) / ActivityCurve.WeekdayWeights.Max(), WeekdayThinning));
 
@@ -243,10 +243,32 @@ public static class PopulationModel
 
         public const double EarlyLapseDays = 3;
 
-        /// <summary>A lapse lasts between these many days.</summary>
+        /// <summary>A lapse lasts at least this many days ...</summary>
         public const int LapseMinDays = 14;
 
-        public const int LapseMaxDays = 45;
+        /// <summary>
+        /// ... plus a stretch from one of two log-normals: a short lapse (this share, about a week
+        /// more) or a long one (about two months more, a heavy tail): returns after three weeks, a
+        /// month, six weeks, two months and more all happen, with no wall below ten years.
+        /// </summary>
+        public const double ShortLapseShare = 0.5;
+
+        public const double ShortLapseMedianDays = 8;
+
+        public const double ShortLapseSigma = 0.6;
+
+        public const double LongLapseMedianDays = 60;
+
+        public const double LongLapseSigma = 1.0;
+
+        /// <summary>How long a lapse lasts, in whole days.</summary>
+        public static int LapseDays(Random random)
+        {
+            var stretch = random.NextDouble() < ShortLapseShare
+                ? Sampling.LogNormal(random, ShortLapseMedianDays, ShortLapseSigma)
+                : Sampling.LogNormal(random, LongLapseMedianDays, LongLapseSigma);
+            return LapseMinDays + (int)Math.Min(3650, Math.Round(stretch));
+        }
 
         /// <summary>The daily chance of returning (times e to <see cref="ReturnEngagementPower"/>) is kept between these.</summary>
         public const double ReturnEngagementPower = 0.7;
@@ -263,7 +285,7 @@ public static class PopulationModel
         {
             < 1 => 0.42,
             < 7 => 0.09,
-            < 30 => 0.025,
+            < 30 => 0.02,
             < 60 => 0.03,
             _ => 0.05,
         };
@@ -319,15 +341,27 @@ public static class PopulationModel
     /// <summary>
     /// How many pool members the settings need at steady state: people sign up at
     /// <paramref name="sessionsPerMin"/> / <see cref="MeanLifetimeSessions"/> a minute and each
-    /// holds a place in the pool from signup until <paramref name="retainDays"/> after their last
-    /// session, <see cref="MeanLifetimeDays"/> + <paramref name="retainDays"/> days on average
-    /// (Little's law). A pool smaller than this cannot carry the configured volume.
+    /// holds a place in the pool from signup until their last session,
+    /// <see cref="MeanLifetimeDays"/> on average, and <paramref name="heldAfterChurnDays"/> more
+    /// (Little's law): the living where the engine adds people (the churned retire at once), the
+    /// living and the recently churned on a pool it cannot grow (a member's place comes back
+    /// <c>retain_days</c> after their last session). A pool smaller than this cannot carry the
+    /// configured volume.
     /// </summary>
-    public static int PeopleNeeded(double sessionsPerMin, int retainDays)
+    public static int PeopleNeeded(double sessionsPerMin, int heldAfterChurnDays = 0)
     {
         var signupsPerDay = sessionsPerMin * 1440 / MeanLifetimeSessions;
-        return (int)Math.Ceiling(signupsPerDay * (MeanLifetimeDays + retainDays));
+        return (int)Math.Ceiling(signupsPerDay * (MeanLifetimeDays + heldAfterChurnDays));
     }
+
+    /// <summary>
+    /// Churned people whose last session is before this retire at <paramref name="now"/>: at once
+    /// where the engine adds people (the cap counts the living, and a person who left never comes
+    /// back), <paramref name="retainDays"/> later on a pool it cannot grow, whose members' places
+    /// come back to it then.
+    /// </summary>
+    public static DateTimeOffset RetireBefore(DateTimeOffset now, int retainDays, PoolGrowth growth) =>
+        growth == PoolGrowth.Fixed ? now.AddDays(-retainDays) : now;
 
     /// <summary>The power of the weekday curve by which planned days are thinned (see <see cref="AfterSession"/>).</summary>
     public const double WeekdayThinning = 2.5;

@@ -116,7 +116,7 @@ public static class RunPlanner
         // population model's), so the first ones are the ones due. Where fewer are due than
         // start, new users sign up for the rest (while the pool may grow); otherwise the next
         // planned are brought forward: volume wins. A manual run takes its target as claimed.
-        var playable = input.Catalog.Playable;
+        var playable = input.Catalog.PlayableAt(windowStart);
         var chosen = new List<(CandidateUser User, UserState State)>();
         var signUps = new List<NewUser>();
         var joining = new HashSet<Guid>();
@@ -127,7 +127,7 @@ public static class RunPlanner
                 // Members who have not signed up yet are not due: they are the people who may join.
                 var known = input.Candidates.Where(c => c.State is not null).Select(c => (c, c.State!)).ToList();
                 var unsigned = input.Candidates.Where(c => c.State is null).ToList();
-                chosen.AddRange(Choose(known, now, windowStart, capped, input.SignUpsAllowed, joining, random, unsigned, bringForward: input.Growth != PoolGrowth.Fixed));
+                chosen.AddRange(Choose(known, now, windowStart, capped, input.SignUpsAllowed, joining, random, unsigned, bringForward: input.Growth != PoolGrowth.Fixed && input.SignUpsAllowed > 0));
             }
             else
             {
@@ -155,7 +155,7 @@ public static class RunPlanner
 
         return new RunOutput(
             batch, windowStart, now, requested, chosen.Count, input.SessionsInProgress.Count, carry,
-            keep, ended, idleCutoff, userStates, signUps, now.AddDays(-input.Settings.RetainDays), input.Growth);
+            keep, ended, idleCutoff, userStates, signUps, PopulationModel.RetireBefore(now, input.Settings.RetainDays, input.Growth), input.Growth);
     }
 
     /// <summary>

@@ -210,7 +210,7 @@ public sealed class BackfillService(
         }
 
         var (catalog, installation) = await store.ReadPlayInputAsync(job, cancellationToken);
-        var spec = new BackfillSpec(job.Seed, job.WindowStart, WindowEndOf(job), job.Settings, options.Value.PoolSize, job.ExistingUsers ?? 0, job.Members, installation);
+        var spec = new BackfillSpec(job.Seed, job.WindowStart, WindowEndOf(job), job.Settings, options.Value.PoolSize, job.ExistingUsers ?? 0, job.Members, Installation: installation);
         var player = new BackfillPlayer(spec, catalog);
         _catalog = catalog;
         var replayed = 0;

@@ -84,13 +84,16 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Where the synthetic history the tables hold begins: the start of the earliest session kept
-    /// (a backfill's first, or the first of a live engine), null before any. Retention and purge
-    /// delete the facts with their rows, so this moves with what is kept.
+    /// Where the synthetic history the tables hold begins: the start recorded in
+    /// <c>synthetic_installation.history_start</c> (migration 0013: the first cron run's window, or
+    /// the start of a backfill window reaching further back). Where nothing is recorded (no row, or
+    /// a null), the start of the earliest session kept, which retention and purge move with what is
+    /// kept; null before any.
     /// </summary>
     public async Task<DateTimeOffset?> HistoryStartAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"SELECT min(started_at) FROM {RealismTables.Pieces.Name}");
+        await using var command = dataSource.CreateCommand(
+            $"SELECT coalesce((SELECT history_start FROM synthetic_installation WHERE id), (SELECT min(started_at) FROM {RealismTables.Pieces.Name}))");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? Sql.ReadTimestamp(reader, 0) : null;
     }
@@ -123,11 +126,11 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         await using var pieces = await connection.BeginBinaryExportAsync(
             $"""
             COPY (SELECT session_id, user_id, instance_id, started_at, events, errored, scenes_opened, scenes_completed, mindblock_signals,
-                         last_scene_order, resistance_sum, resistance_count, intensity_sum, intensity_count
+                         last_scene_order, resistance_sum, resistance_count, intensity_sum, intensity_count, last_event_at
                   FROM {RealismTables.Pieces.Name} WHERE started_at >= {Literal(from)} AND started_at < {Literal(to)}
                   ORDER BY started_at, session_id) TO STDOUT (FORMAT BINARY)
             """, cancellationToken);
-        // Each row is awaited, its columns read synchronously: fourteen awaits a row over half a
+        // Each row is awaited, its columns read synchronously: fifteen awaits a row over half a
         // million rows cost more than the occasional buffer refill a column read may block on.
         while (await pieces.StartRowAsync(cancellationToken) != -1)
         {
@@ -147,6 +150,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
                 ResistanceCount = pieces.Read<int>(),
                 IntensitySum = pieces.Read<int>(),
                 IntensityCount = pieces.Read<int>(),
+                End = pieces.IsNull ? SkipNull<DateTime>(pieces) : pieces.Read<DateTime>(),
             };
             sessions.Add(id, piece);
         }
@@ -181,6 +185,13 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         return Guid.Empty;
     }
 
+    private static T? SkipNull<T>(NpgsqlBinaryExporter exporter)
+        where T : struct
+    {
+        exporter.Skip();
+        return null;
+    }
+
     private async Task<Dictionary<Guid, UserFact>> ReadUsersAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
@@ -199,15 +210,20 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     {
         // One pass over the synthetic enrolments begun before the window's end: whether each had
         // an earlier one by the same user in the same journey, kept for those begun in the window.
-        // Whose they are (sim users only) is checked against the users read alongside.
+        // Whose they are (sim users only) is checked against the users read alongside. The journey's
+        // created_at is in the engine's journeys table, but the schema contract does not require it
+        // of an app's own: read through the row's JSON, it is null where the column is absent (or
+        // holds no date) instead of failing the check.
         await using var command = dataSource.CreateCommand(
             """
-            SELECT x.id, x.user_id, x.journey_id, x.started_at, x.completed_at, coalesce(j.scenes, 0), x.re_enrolment
+            SELECT x.id, x.user_id, x.journey_id, x.started_at, x.completed_at, coalesce(j.scenes, 0), x.re_enrolment, c.created_at
             FROM (SELECT i.id, i.user_id, i.journey_id, i.started_at, i.completed_at,
                          min(i.started_at) OVER (PARTITION BY i.user_id, i.journey_id) < i.started_at AS re_enrolment
                   FROM journey_instances i
                   WHERE i.started_at < $2 AND i.metadata->>'synthetic' = 'true') x
             LEFT JOIN (SELECT journey_id, count(*)::int AS scenes FROM journey_scenes GROUP BY journey_id) j ON j.journey_id = x.journey_id
+            LEFT JOIN (SELECT r.id, CASE WHEN to_jsonb(r)->>'created_at' ~ '^\d{4}-\d{2}-\d{2}' THEN (to_jsonb(r)->>'created_at')::timestamptz END AS created_at
+                       FROM journeys r) c ON c.id = x.journey_id
             WHERE x.started_at >= $1
             """);
         command.Parameters.Add(Sql.P(from.UtcDateTime));
@@ -218,7 +234,8 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         {
             enrolments.Add(new EnrolmentFact(
                 reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), Sql.ReadTimestamp(reader, 3),
-                reader.IsDBNull(4) ? null : Sql.ReadTimestamp(reader, 4), reader.GetInt32(5), reader.GetBoolean(6)));
+                reader.IsDBNull(4) ? null : Sql.ReadTimestamp(reader, 4), reader.GetInt32(5), reader.GetBoolean(6),
+                reader.IsDBNull(7) ? null : Sql.ReadTimestamp(reader, 7)));
         }
 
         return enrolments;
@@ -276,8 +293,8 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
 
 /// <summary>
 /// The sessions of a window as their pieces are read in the order of start and session (a
-/// session's pieces side by side): a session's pieces added up, and its mindblock signals attached
-/// in the order they are read (time order).
+/// session's pieces side by side): a session's pieces added up (its end the latest of theirs), and
+/// its mindblock signals attached in the order they are read (time order).
 /// </summary>
 internal sealed class SessionPieces
 {
@@ -304,6 +321,10 @@ internal sealed class SessionPieces
         session.ResistanceCount += piece.ResistanceCount;
         session.IntensitySum += piece.IntensitySum;
         session.IntensityCount += piece.IntensityCount;
+        if (piece.End is { } end && (session.End is null || end > session.End))
+        {
+            session.End = end;
+        }
     }
 
     /// <summary>Adds the sessions of <paramref name="other"/>, all begun after those here.</summary>
@@ -361,7 +382,8 @@ internal sealed class SessionPieces
             {
                 sessions.Add(new SessionFact(
                     s.User, new DateTimeOffset(s.Start), s.Events, s.Errored, s.ScenesOpened, s.ScenesCompleted, s.MindblockSignals, s.Instance == Guid.Empty ? null : s.Instance,
-                    s.LastSceneOrder, s.ResistanceSum, s.ResistanceCount, s.IntensitySum, s.IntensityCount, s.SignalCount == 0 ? [] : new ArraySegment<(Guid, int)>(_signals, s.SignalsFrom, s.SignalCount)));
+                    s.LastSceneOrder, s.ResistanceSum, s.ResistanceCount, s.IntensitySum, s.IntensityCount, s.SignalCount == 0 ? [] : new ArraySegment<(Guid, int)>(_signals, s.SignalsFrom, s.SignalCount),
+                    s.End is { } end ? new DateTimeOffset(end) : null));
             }
         }
 
@@ -384,6 +406,9 @@ internal sealed class SessionPieces
         public int ResistanceCount;
         public int IntensitySum;
         public int IntensityCount;
+
+        /// <summary>The latest of the pieces' last events (null where none records it).</summary>
+        public DateTime? End;
         public int SignalsFrom;
         public int SignalCount;
     }

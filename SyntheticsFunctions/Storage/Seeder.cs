@@ -45,7 +45,8 @@ public sealed class Seeder(
 
     private async Task SeedCatalogAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        // Dated before the oldest history the engine can write, so no enrolment predates its journey.
+        var now = DefaultCatalog.DatedAt(time.GetUtcNow()).UtcDateTime;
         var catalog = DefaultCatalog.Catalog;
         var journeys = catalog.Journeys;
         var scenes = journeys.SelectMany(j => j.Scenes.Select(s => (Journey: j, Scene: s))).ToList();

@@ -3,7 +3,9 @@ namespace SyntheticsFunctions.Engine.Realism;
 /// <summary>
 /// One session as an analyst sees it in the tables: whose, when it started, and what happened in
 /// it. Only <see cref="User"/> and <see cref="Start"/> are needed for the population figures; the
-/// rest (zero where unknown) feed the session, content and behaviour figures.
+/// rest (zero where unknown) feed the session, content and behaviour figures. <see cref="End"/> is
+/// when its last event is dated (null where the pieces were written before the release that
+/// records it).
 /// </summary>
 public sealed record SessionFact(
     Guid User,
@@ -19,16 +21,21 @@ public sealed record SessionFact(
     int ResistanceCount = 0,
     double IntensitySum = 0,
     int IntensityCount = 0,
-    IReadOnlyList<(Guid Mindblock, int Intensity)>? Mindblocks = null);
+    IReadOnlyList<(Guid Mindblock, int Intensity)>? Mindblocks = null,
+    DateTimeOffset? End = null);
 
 /// <summary>A sim user: when they signed up (null where the engine kept no state) and where they live (an IANA id).</summary>
 public sealed record UserFact(DateTimeOffset? SignupAt, string Timezone);
 
 /// <summary>
 /// One enrolment (a journey instance): started when, completed when (null if not), how many scenes
-/// its journey has, and whether the same user had completed the same journey before it started.
+/// its journey has, whether the same user had enrolled in the same journey before it started, and
+/// when its journey was created (the <c>journeys</c> row's <c>created_at</c>; null where the table
+/// has no such column).
 /// </summary>
-public sealed record EnrolmentFact(Guid Instance, Guid User, Guid Journey, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, int JourneyScenes, bool ReEnrolment);
+public sealed record EnrolmentFact(
+    Guid Instance, Guid User, Guid Journey, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, int JourneyScenes, bool ReEnrolment,
+    DateTimeOffset? JourneyCreatedAt = null);
 
 /// <summary>
 /// Counts the tables give directly: the window's synthetic events and the configured rates they

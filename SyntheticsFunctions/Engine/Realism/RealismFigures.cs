@@ -57,6 +57,10 @@ public sealed record RealismReport(
 /// <item>Return after lapse: of users whose first gap of 14 days or more began on an active day at least 14 days before the end, the share who came back.</item>
 /// <item>Journeys: enrolments started at least 28 days before the end, completed (share) and in how many days (median); re-enrolment in a journey the user had already completed; scene funnel drops.</item>
 /// <item>Behaviour: users signing up 28 days or more before the end with resistance checks (mindblock signals) in both week 1 and week 4: mean week 1 minus mean week 4.</item>
+/// <item>Signup floor and same-weekday variation: by whole UTC day inside the window (the history's, where it begins later).</item>
+/// <item>Back to back: of sessions whose end (last event) is recorded, those starting at most 5 minutes after the end of the same user's previous session in the window (or before it).</item>
+/// <item>Return gaps: of gaps of 30 days or more between a user's consecutive sessions in the window (start to start), the shares in [30, 45), [45, 60) and 60 days or more.</item>
+/// <item>First-day enrolments: enrolments on day 0 of the window over the median of its whole days' enrolments.</item>
 /// </list>
 /// </summary>
 public static class RealismFigures
@@ -90,15 +94,42 @@ public static class RealismFigures
     public static readonly FigureDefinition TriggersOutsideJourney = new("triggers_outside_journey", "Real-world triggers dated after their journey completed or was abandoned", null, 0, 1, "triggers");
     public static readonly FigureDefinition ContractViolations = new("contract_violations", "Completed scenes missing a required capture or check, or with a dwell time outside the contract", null, 0, 1, "scenes");
     public static readonly FigureDefinition RowsOutOfOrder = new("rows_out_of_order", "Rows dated before their scene opened or after it completed, before their journey started, or in the future", null, 0, 1, "rows");
+    public static readonly FigureDefinition SignupsPerDayFloor = new("signups_per_day_floor", "The fewest signups on one UTC day among the window's last 21 whole UTC days, over the mean signups per day of its whole UTC days (signups never stop)", 0.25, null, SignupFloorDays, "UTC days", SignupFloorDays);
+    public static readonly FigureDefinition BackToBackSessions = new("back_to_back_sessions", "Sessions starting at most 5 minutes after the end (last event) of the same user's previous session in the window (or before it ended), of sessions whose end is recorded", null, 0.01, 200, "sessions");
+    public static readonly FigureDefinition ReturnGap30To45 = new("return_gap_30_45_share", "Of returns after a gap of 30 days or more between a user's consecutive sessions (both in the window, start to start), the share after 30 to under 45 days", 0.10, null, 30, "returns", ReturnGapWindowDays);
+    public static readonly FigureDefinition ReturnGap45To60 = new("return_gap_45_60_share", "Of returns after a gap of 30 days or more between a user's consecutive sessions (both in the window, start to start), the share after 45 to under 60 days", 0.10, null, 30, "returns", ReturnGapWindowDays);
+    public static readonly FigureDefinition ReturnGap60Plus = new("return_gap_60_plus_share", "Of returns after a gap of 30 days or more between a user's consecutive sessions (both in the window, start to start), the share after 60 days or more", 0.10, null, 30, "returns", ReturnGapWindowDays);
+    public static readonly FigureDefinition SameWeekdayCv = new("same_weekday_cv", "Coefficient of variation (sample sd over mean) of a weekday's UTC-daily sessions, whole UTC days of the window's last 8 weeks without Dec 24-26 and Dec 31-Jan 2, averaged over the 7 weekdays", 0.04, 0.15, 21, "UTC days", 21);
+    public static readonly FigureDefinition FirstDayEnrolments = new("first_day_enrolments_ratio", "Enrolments started on the window's first day (its first 24 hours: the history's first day where the window reaches back to it) over the median of its whole days' enrolments", null, 2, 50, "enrolments", 3);
+    public static readonly FigureDefinition EnrolmentsBeforeJourneyCreated = new("enrolments_before_journey_created", "Enrolments started before their journey's created_at", null, 0, 1, "enrolments");
 
     /// <summary>Every figure, in the order the API and the Studio list them.</summary>
     public static IReadOnlyList<FigureDefinition> All { get; } =
     [
-        EventsPerHour, EventsPerSession, AbandonRate, ErrorRate, MindblockShare, LocalHourCorrelation, WeekdayWeekendRatio,
-        D1, D7, D30, DauMau, Gini, Top10Share, SessionsOnActiveDay, MaxSessionsInLocalDay, ReturnAfterLapse,
-        JourneyCompletion, DaysToComplete, ReEnrolment, FunnelDrop, ResistanceChange, IntensityChange, StatusSteps,
-        DistinctCaptures, TriggersOutsideJourney, ContractViolations, RowsOutOfOrder,
+        EventsPerHour, EventsPerSession, AbandonRate, ErrorRate, MindblockShare, LocalHourCorrelation, WeekdayWeekendRatio, SameWeekdayCv,
+        SignupsPerDayFloor, D1, D7, D30, DauMau, Gini, Top10Share, SessionsOnActiveDay, MaxSessionsInLocalDay, BackToBackSessions, ReturnAfterLapse,
+        ReturnGap30To45, ReturnGap45To60, ReturnGap60Plus,
+        JourneyCompletion, DaysToComplete, ReEnrolment, FirstDayEnrolments, FunnelDrop, ResistanceChange, IntensityChange, StatusSteps,
+        DistinctCaptures, TriggersOutsideJourney, ContractViolations, RowsOutOfOrder, EnrolmentsBeforeJourneyCreated,
     ];
+
+    /// <summary>How many of the window's last whole UTC days the signup floor looks at (and the fewest whole UTC days it needs).</summary>
+    public const int SignupFloorDays = 21;
+
+    /// <summary>How far after the previous session's end a session starts, at most, to count as back to back.</summary>
+    public static readonly TimeSpan BackToBackGap = TimeSpan.FromMinutes(5);
+
+    /// <summary>The shortest gap between a user's consecutive sessions that counts as a return in the return-gap shares.</summary>
+    public const int ReturnGapDays = 30;
+
+    /// <summary>The shortest window the return-gap shares need: one that can hold a gap of 60 days.</summary>
+    public const int ReturnGapWindowDays = 61;
+
+    /// <summary>How many of the window's last whole UTC days the same-weekday variation looks at (8 weeks).</summary>
+    public const int SameWeekdayDays = 56;
+
+    /// <summary>The fewest days of each weekday the same-weekday variation needs.</summary>
+    public const int SameWeekdayMinDays = 3;
 
     /// <summary>How old an enrolment must be at the window's end to count in the funnel.</summary>
     public const int FunnelSettleDays = 14;
@@ -120,6 +151,8 @@ public static class RealismFigures
             f => RetentionAndBehaviour(facts, w, signups, f),
             f => Activity(facts, w, f),
             f => Journeys(facts, w, f),
+            f => Gaps(w, f),
+            f => Days(facts, w, signups, f),
         ];
         var figures = new Figures[sections.Length];
         Parallel.For(0, sections.Length, i => sections[i](figures[i] = new Figures(facts.Days)));
@@ -152,8 +185,9 @@ public static class RealismFigures
     {
         public List<RealismFigure> List { get; } = [];
 
-        public void Add(FigureDefinition d, double? value, long n, double? min = null, double? max = null, string? note = null) =>
-            List.Add(Judge(d, value, n, days, min ?? d.Min, max ?? d.Max, note));
+        /// <summary>Adds a figure; <paramref name="whyNot"/> says why it has no value when the window and the sample would do.</summary>
+        public void Add(FigureDefinition d, double? value, long n, double? min = null, double? max = null, string? note = null, string? whyNot = null) =>
+            List.Add(Judge(d, value, n, days, min ?? d.Min, max ?? d.Max, note, whyNot));
     }
 
     // The users who signed up in the window, with the days after signup they were active on.
@@ -489,6 +523,145 @@ public static class RealismFigures
         double Drop(int from) => 1 - (atLeast[from + 1] / (double)Math.Max(1, atLeast[from]));
         f.Add(FunnelDrop, funnel > 0 && atLeast[4] > 0 ? Drop(1) - Drop(4) : null, funnel,
             note: funnel > 0 ? $"scene 1->2 loses {Drop(1):P0}, 4->5 {Drop(4):P0}" : null);
+
+        // The first day against the median day: enrolments per whole day of the window (day k =
+        // [From + 24k h, +24 h)); day 0 is the history's first where the window begins with it.
+        var wholeDays = (int)((facts.To - facts.From).Ticks / TimeSpan.TicksPerDay);
+        var perDay = new double[wholeDays];
+        var counted = 0;
+        foreach (var e in enrolments)
+        {
+            var day = (e.StartedAt - facts.From).Ticks / TimeSpan.TicksPerDay;
+            if (day < wholeDays)
+            {
+                perDay[day]++;
+                counted++;
+            }
+        }
+
+        var firstDay = wholeDays > 0 ? perDay[0] : 0;
+        Array.Sort(perDay);
+        var medianDay = wholeDays > 0 ? Median(perDay) : 0;
+        f.Add(FirstDayEnrolments, wholeDays >= FirstDayEnrolments.MinWindowDays && medianDay > 0 ? firstDay / medianDay : null, counted,
+            note: wholeDays > 0 ? $"{firstDay:0} on the first day, a median {medianDay:0.#} a day" : null,
+            whyNot: wholeDays < FirstDayEnrolments.MinWindowDays
+                ? $"needs {FirstDayEnrolments.MinWindowDays} whole days in the window, it has {wholeDays}"
+                : "the median day has no enrolments");
+
+        // Enrolments dated before their journey existed, of those whose journey's creation is known.
+        var dated = 0;
+        var early = 0;
+        foreach (var e in enrolments)
+        {
+            if (e.JourneyCreatedAt is { } created)
+            {
+                dated++;
+                early += e.StartedAt < created ? 1 : 0;
+            }
+        }
+
+        f.Add(EnrolmentsBeforeJourneyCreated, dated > 0 ? early : null, dated);
+    }
+
+    // The time between a user's sessions: back to back (after the previous one's end) and long returns (start to start).
+    private static void Gaps(Window w, Figures f)
+    {
+        long withEnd = 0, backToBack = 0, returns = 0;
+        var byBand = new long[3]; // returns after [30, 45), [45, 60) and 60 days or more
+        for (var u = 0; u < w.UserCount; u++)
+        {
+            for (var k = w.First[u]; k < w.First[u + 1]; k++)
+            {
+                var s = w.Sessions[k];
+                var previous = k > w.First[u] ? w.Sessions[k - 1] : null;
+                if (s.End is not null)
+                {
+                    withEnd++;
+                    backToBack += previous?.End is { } ended && s.Start - ended <= BackToBackGap ? 1 : 0;
+                }
+
+                if (previous is not null && (s.Start - previous.Start).TotalDays is var gap && gap >= ReturnGapDays)
+                {
+                    returns++;
+                    byBand[gap < 45 ? 0 : gap < 60 ? 1 : 2]++;
+                }
+            }
+        }
+
+        f.Add(BackToBackSessions, withEnd > 0 ? backToBack / (double)withEnd : null, withEnd);
+        double? ShareOfReturns(long count) => returns > 0 ? count / (double)returns : null;
+        f.Add(ReturnGap30To45, ShareOfReturns(byBand[0]), returns);
+        f.Add(ReturnGap45To60, ShareOfReturns(byBand[1]), returns);
+        f.Add(ReturnGap60Plus, ShareOfReturns(byBand[2]), returns);
+    }
+
+    // Days that vary and signups that never stop, by whole UTC day of the window.
+    private static void Days(RealismFacts facts, Window w, List<Signup> signups, Figures f)
+    {
+        var days = UtcDays.Of(facts);
+
+        // Signups: the fewest on one of the last 21 whole days over the mean of all whole days.
+        var signupsOn = new int[days.Count];
+        foreach (var s in signups)
+        {
+            if (days.IndexOf(s.At) is var d && d >= 0)
+            {
+                signupsOn[d]++;
+            }
+        }
+
+        var mean = days.Count > 0 ? signupsOn.Average() : 0;
+        var floor = days.Count >= SignupFloorDays ? signupsOn[^SignupFloorDays..].Min() : 0;
+        f.Add(SignupsPerDayFloor, days.Count >= SignupFloorDays && mean > 0 ? floor / mean : null, days.Count,
+            note: days.Count >= SignupFloorDays ? $"at least {floor} a day over the last {SignupFloorDays} days, a mean {mean:0.#}" : null,
+            whyNot: "no signups in the window");
+
+        // The same weekday: sessions per whole UTC day over the last 8 weeks, holidays left out.
+        var sessionsOn = new int[days.Count];
+        foreach (var s in w.Sessions)
+        {
+            if (days.IndexOf(s.Start) is var d && d >= 0)
+            {
+                sessionsOn[d]++;
+            }
+        }
+
+        var byWeekday = new List<int>[7];
+        for (var dow = 0; dow < 7; dow++)
+        {
+            byWeekday[dow] = [];
+        }
+
+        var counted = 0;
+        for (var d = Math.Max(0, days.Count - SameWeekdayDays); d < days.Count; d++)
+        {
+            var date = days.First.AddDays(d);
+            if (!Holiday(date))
+            {
+                byWeekday[(int)date.DayOfWeek].Add(sessionsOn[d]);
+                counted++;
+            }
+        }
+
+        var thin = Enumerable.Range(0, 7).Where(dow => byWeekday[dow].Count < SameWeekdayMinDays).Select(dow => ((DayOfWeek)dow).ToString()).ToList();
+        var idle = Enumerable.Range(0, 7).Where(dow => byWeekday[dow].Count > 0 && byWeekday[dow].Sum() == 0).Select(dow => ((DayOfWeek)dow).ToString()).ToList();
+        double? cv = thin.Count == 0 && idle.Count == 0 ? Enumerable.Range(0, 7).Average(dow => VariationCoefficient(byWeekday[dow])) : null;
+        f.Add(SameWeekdayCv, cv, counted,
+            whyNot: thin.Count > 0
+                ? $"needs {SameWeekdayMinDays} of each weekday outside the holidays ({string.Join(", ", thin)} short)"
+                : $"no sessions on any {string.Join(", ", idle)}");
+    }
+
+    /// <summary>Dec 24-26 and Dec 31-Jan 2, which the same-weekday variation leaves out.</summary>
+    public static bool Holiday(DateTime date) =>
+        (date.Month == 12 && (date.Day is >= 24 and <= 26 or 31)) || (date.Month == 1 && date.Day <= 2);
+
+    /// <summary>The sample standard deviation (n - 1) over the mean of at least two values whose mean is positive.</summary>
+    public static double VariationCoefficient(IReadOnlyList<int> values)
+    {
+        var mean = values.Average();
+        var squares = values.Sum(v => (v - mean) * (v - mean));
+        return Math.Sqrt(squares / (values.Count - 1)) / mean;
     }
 
     /// <summary>A capture's text as the distinct count compares it: lower-cased, digits and punctuation stripped, spaces collapsed.</summary>
@@ -555,14 +728,16 @@ public static class RealismFigures
         return va == 0 || vb == 0 ? 0 : cov / Math.Sqrt(va * vb);
     }
 
-    private static RealismFigure Judge(FigureDefinition d, double? value, long n, int windowDays, double? min, double? max, string? note)
+    private static RealismFigure Judge(FigureDefinition d, double? value, long n, int windowDays, double? min, double? max, string? note, string? whyNot)
     {
         var target = d.TargetText(min, max);
         if (value is null || n < d.MinSample || windowDays < d.MinWindowDays)
         {
             var why = windowDays < d.MinWindowDays
                 ? $"needs a window of at least {d.MinWindowDays} days"
-                : $"needs at least {d.MinSample} {d.SampleUnit}, the window has {n}";
+                : n >= d.MinSample && whyNot is not null
+                    ? whyNot
+                    : $"needs at least {d.MinSample} {d.SampleUnit}, the window has {n}";
             return new RealismFigure(d.Name, d.Meaning, value is { } v ? Math.Round(v, 4) : null, min, max, target, Verdicts.NotEnoughData, n, d.SampleUnit, why);
         }
 
@@ -638,6 +813,24 @@ public static class RealismFigures
         }
 
         return [.. buckets.Select((b, i) => new SessionsBucket(b.Label, users[i]))];
+    }
+
+    /// <summary>The whole UTC days inside the window [From, To): day i = [<see cref="First"/> + i days, +1 day).</summary>
+    private readonly record struct UtcDays(DateTime First, int Count)
+    {
+        public static UtcDays Of(RealismFacts facts)
+        {
+            var from = facts.From.UtcDateTime;
+            var first = from == from.Date ? from : from.Date.AddDays(1);
+            return new UtcDays(first, Math.Max(0, (int)((facts.To.UtcDateTime.Date - first).Ticks / TimeSpan.TicksPerDay)));
+        }
+
+        /// <summary>The whole day <paramref name="at"/> falls on, or -1 outside them.</summary>
+        public int IndexOf(DateTimeOffset at)
+        {
+            var ticks = (at.UtcDateTime - First).Ticks;
+            return ticks >= 0 && ticks / TimeSpan.TicksPerDay < Count ? (int)(ticks / TimeSpan.TicksPerDay) : -1;
+        }
     }
 
     /// <summary>A user who signed up in the window, and the days after signup (0-63) they had a session on, as bits.</summary>

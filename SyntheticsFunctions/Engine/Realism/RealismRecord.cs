@@ -6,7 +6,8 @@ namespace SyntheticsFunctions.Engine.Realism;
 /// What one write (a run, or a backfill chunk) did to one session, as its scene events show it: a
 /// live session running over several ticks has a piece per tick, and the check adds them up.
 /// <see cref="StartedAt"/> is the session's start on every piece, so a window takes a session
-/// whole or not at all.
+/// whole or not at all; <see cref="LastEventAt"/> is when the piece's last event is dated, so the
+/// session ends at the latest of its pieces'.
 /// </summary>
 public sealed record SessionPiece(
     Guid SessionId,
@@ -22,7 +23,8 @@ public sealed record SessionPiece(
     int ResistanceSum,
     int ResistanceCount,
     int IntensitySum,
-    int IntensityCount);
+    int IntensityCount,
+    DateTimeOffset LastEventAt);
 
 /// <summary>One mindblock signal event: whose session, which mindblock, how intense, when (the event's id orders ties).</summary>
 public sealed record SignalFact(Guid EventId, Guid SessionId, Guid MindblockId, int Intensity, DateTimeOffset CreatedAt);
@@ -68,6 +70,7 @@ public sealed record RealismRecord(IReadOnlyList<SessionPiece> Pieces, IReadOnly
 
             piece.Events++;
             piece.FirstEvent = e.CreatedAt < piece.FirstEvent ? e.CreatedAt : piece.FirstEvent;
+            piece.LastEvent = e.CreatedAt > piece.LastEvent ? e.CreatedAt : piece.LastEvent;
             switch (e.EventType)
             {
                 case EventTypes.ClientError:
@@ -106,7 +109,7 @@ public sealed record RealismRecord(IReadOnlyList<SessionPiece> Pieces, IReadOnly
             [.. pieces.Select(p => new SessionPiece(
                 p.Key, p.Value.User, p.Value.Instance, starts.TryGetValue(p.Key, out var start) ? start : p.Value.FirstEvent, p.Value.Events, p.Value.Errored,
                 p.Value.ScenesOpened, p.Value.ScenesCompleted, p.Value.MindblockSignals, p.Value.LastSceneOrder,
-                p.Value.ResistanceSum, p.Value.ResistanceCount, p.Value.IntensitySum, p.Value.IntensityCount))],
+                p.Value.ResistanceSum, p.Value.ResistanceCount, p.Value.IntensitySum, p.Value.IntensityCount, p.Value.LastEvent))],
             signals,
             texts);
     }
@@ -118,6 +121,8 @@ public sealed record RealismRecord(IReadOnlyList<SessionPiece> Pieces, IReadOnly
         public Guid Instance { get; } = instance;
 
         public DateTimeOffset FirstEvent { get; set; } = firstEvent;
+
+        public DateTimeOffset LastEvent { get; set; } = firstEvent;
 
         public int Events { get; set; }
 

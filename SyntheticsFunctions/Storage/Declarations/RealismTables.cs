@@ -9,7 +9,11 @@ namespace SyntheticsFunctions.Storage.Declarations;
 /// </summary>
 public static class RealismTables
 {
-    /// <summary>One row per session and write that touched it; the check adds a session's pieces up.</summary>
+    /// <summary>
+    /// One row per session and write that touched it; the check adds a session's pieces up.
+    /// <c>last_event_at</c> (migration 0013) is null on pieces written before it, and on those the
+    /// history rebuild (<c>synthetic_realism_rebuild</c>) fills.
+    /// </summary>
     public static TableDeclaration<SessionPiece> Pieces { get; } = new(
         "synthetic_realism_pieces",
         c =>
@@ -20,6 +24,7 @@ public static class RealismTables
             c.Int4("mindblock_signals", p => p.MindblockSignals), c.Int4("last_scene_order", p => p.LastSceneOrder),
             c.Int4("resistance_sum", p => p.ResistanceSum), c.Int4("resistance_count", p => p.ResistanceCount),
             c.Int4("intensity_sum", p => p.IntensitySum), c.Int4("intensity_count", p => p.IntensityCount),
+            c.TimestampTz("last_event_at", p => p.LastEventAt),
         ]);
 
     /// <summary>One row per mindblock signal event, keyed by the event.</summary>

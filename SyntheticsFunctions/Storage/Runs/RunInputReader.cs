@@ -237,7 +237,7 @@ internal static class RunInputReader
         Sql.Command(
             """
             SELECT j.id, j.slug, j.title, j.clinical_focus, s.id, s.scene_order, s.title,
-                   c.required_captures, c.capture_prompt, c.requires_resistance_check, c.min_dwell_seconds, c.max_dwell_seconds
+                   c.required_captures, c.capture_prompt, c.requires_resistance_check, c.min_dwell_seconds, c.max_dwell_seconds, j.created_at
             FROM journeys j
             JOIN journey_scenes s ON s.journey_id = j.id
             LEFT JOIN scene_contracts c ON c.scene_id = s.id
@@ -255,7 +255,8 @@ internal static class RunInputReader
             var journeyId = reader.GetGuid(0);
             if (journeys.Count == 0 || journeys[^1].Id != journeyId)
             {
-                journeys.Add(new JourneyDefinition(journeyId, reader.GetString(1), reader.GetString(2), reader.GetString(3), new List<SceneDefinition>()));
+                journeys.Add(new JourneyDefinition(
+                    journeyId, reader.GetString(1), reader.GetString(2), reader.GetString(3), new List<SceneDefinition>(), reader.IsDBNull(12) ? null : Sql.ReadTimestamp(reader, 12)));
             }
 
             var contract = reader.IsDBNull(7)
