@@ -15,8 +15,8 @@ using SyntheticsFunctions.Service;
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- backfill "<connection string to the server's postgres database>"
 // The first realism check right after a 56-day backfill, on fresh databases (3 by default; RealismBenchmark.cs):
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism-first "<connection string to the server's postgres database>" [databases]
-// The realism check's verdicts on 70 backfilled days at the moderate preset (RealismBenchmark.cs):
-//   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism70 "<connection string to the server's postgres database>"
+// The realism check's verdicts on 90 backfilled days at the defaults, and on a fresh 7-day backfill (RealismBenchmark.cs):
+//   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism90 "<connection string to the server's postgres database>"
 // The population model at a preset, engine only (PopulationBenchmark.cs):
 //   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- population [sessions per minute] [seed]
 // The living population at each preset over a year, against the model's estimate (CapacityBenchmark.cs):
@@ -31,7 +31,7 @@ if (args.FirstOrDefault() == "population")
     return SyntheticsFunctions.Benchmarks.PopulationBenchmark.Run(args[1..]);
 }
 
-if (args.FirstOrDefault() == "realism70")
+if (args.FirstOrDefault() == "realism90")
 {
     return await SyntheticsFunctions.Benchmarks.RealismBenchmark.VerdictsAsync(args[1]);
 }
@@ -53,7 +53,7 @@ if (args.FirstOrDefault() == "backfill")
 //   large: the 1 million real-user rows, then 56 days at 6.2 sessions a minute, about 5 million events.
 // --realism-only skips the status/activity part and fills only the large database; --no-fill
 // measures what is there. The realism check's verdicts on 70 days at the moderate preset are
-// their own section (realism70, RealismBenchmark.cs).
+// their own section (realism90, RealismBenchmark.cs).
 var realismOnly = args.Contains("--realism-only");
 var connectionString = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Synthetics")
     ?? throw new InvalidOperationException("Pass a connection string to an empty database.");

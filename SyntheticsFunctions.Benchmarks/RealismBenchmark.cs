@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Engine.Realism;
 using SyntheticsFunctions.Service;
@@ -93,34 +94,57 @@ internal static class RealismBenchmark
     /// the whole 70 days and over the default 28.
     ///   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism70 "&lt;connection string to the server's postgres database&gt;"
     /// </summary>
+    /// <summary>
+    /// The realism check's verdicts through the service the API calls: a throwaway database at the
+    /// defaults (moderate, the default pool cap) with retain_days 90, backfilled 90 days
+    /// (<c>POST backfill {"days": 90}</c>), then checked over 90, 28 and 7 days; and a second fresh
+    /// install backfilled 7 days, checked over the default 28-day window. Exits 1 if any figure fails.
+    /// </summary>
     public static async Task<int> VerdictsAsync(string admin)
     {
-        const int VerdictDays = 70;
-        await using var database = await ThrowawayDatabase.CreateAsync(admin, "synthetics_bench_realism70");
-        await using var app = BackfillBenchmark.BuildApp(database.ConnectionString, new FakeTimeProvider(DateTimeOffset.UtcNow), poolSize: 100_000);
-        await app.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
-        await using (var command = app.GetRequiredService<NpgsqlDataSource>().CreateCommand(
-            $"UPDATE synthetic_settings SET enabled = false, sessions_per_min = 2, max_per_run = 5, retain_days = {VerdictDays} WHERE id = 1"))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-
-        var watch = Stopwatch.StartNew();
-        var done = await BackfillBenchmark.BackfillToEndAsync(app, VerdictDays, seed: 70);
-        Console.WriteLine($"Backfilled {VerdictDays} days at moderate: {done.TotalRows:N0} rows in {watch.Elapsed.TotalSeconds:F0} s");
-        var realism = app.GetRequiredService<IRealismService>();
+        const int VerdictDays = 90;
         var failed = 0;
-        foreach (var days in new[] { VerdictDays, RealismService.DefaultDays })
+        await using (var database = await ThrowawayDatabase.CreateAsync(admin, "synthetics_bench_realism90"))
         {
-            var report = (await realism.CheckAsync(days, CancellationToken.None)).Report!;
-            Console.WriteLine();
-            Console.WriteLine($"Realism check, days={days}, on {VerdictDays} backfilled days at moderate:");
-            Print(report);
-            failed += report.Figures.Count(f => f.Verdict == Verdicts.Fail);
+            await using var app = await DefaultsAppAsync(database.ConnectionString, VerdictDays);
+            var watch = Stopwatch.StartNew();
+            var done = await BackfillBenchmark.BackfillToEndAsync(app, VerdictDays, seed: 90);
+            Console.WriteLine($"Backfilled {VerdictDays} days at the defaults: {done.TotalRows:N0} rows in {watch.Elapsed.TotalSeconds:F0} s");
+            foreach (var days in new[] { VerdictDays, RealismService.DefaultDays, 7 })
+            {
+                failed += await CheckAsync(app, days, $"{VerdictDays} backfilled days");
+            }
         }
 
-        Console.WriteLine(failed == 0 ? "Every figure with enough data passes." : $"{failed} figures fail.");
+        await using (var database = await ThrowawayDatabase.CreateAsync(admin, "synthetics_bench_realism7"))
+        {
+            await using var app = await DefaultsAppAsync(database.ConnectionString, null);
+            await BackfillBenchmark.BackfillToEndAsync(app, 7, seed: 7);
+            failed += await CheckAsync(app, null, "a fresh install backfilled 7 days");
+        }
+
+        Console.WriteLine(failed == 0 ? "No figure fails." : $"{failed} figures fail.");
         return failed == 0 ? 0 : 1;
+    }
+
+    private static async Task<ServiceProvider> DefaultsAppAsync(string connectionString, int? retainDays)
+    {
+        var app = BackfillBenchmark.BuildApp(connectionString, new FakeTimeProvider(DateTimeOffset.UtcNow), poolSize: SyntheticsOptions.DefaultPoolSize);
+        await app.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
+        var retain = retainDays is { } days ? $", retain_days = {days}" : "";
+        await using var command = app.GetRequiredService<NpgsqlDataSource>().CreateCommand($"UPDATE synthetic_settings SET enabled = false{retain} WHERE id = 1");
+        await command.ExecuteNonQueryAsync();
+        return app;
+    }
+
+    private static async Task<int> CheckAsync(ServiceProvider app, int? days, string what)
+    {
+        var check = await app.GetRequiredService<IRealismService>().CheckAsync(days, CancellationToken.None);
+        var report = check.Report!;
+        Console.WriteLine();
+        Console.WriteLine($"Realism check, days={check.Days}, on {what}:");
+        Print(report);
+        return report.Figures.Count(f => f.Verdict == Verdicts.Fail);
     }
 
     private static void Print(RealismReport report)

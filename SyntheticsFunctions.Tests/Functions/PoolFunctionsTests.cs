@@ -40,20 +40,27 @@ public class PoolFunctionsTests(PostgresFixture postgres) : IClassFixture<Postgr
         var first = await app.RunAsync(RunTrigger.Manual, 50);
         var events = await app.CountAsync("SELECT count(*) FROM journey_scene_events");
 
+        var living = await app.CountAsync("SELECT count(*) FROM synthetic_pool WHERE retired_at IS NULL");
+
         var (status, _, shrunk) = await CallAsync(app, (f, r, c) => f.ResizePool(r, c), "POST", """{"pool_size": 150}""");
         await app.RunAsync(RunTrigger.Manual, 50);
         await app.RunAsync(RunTrigger.Manual, 50);
+        // Who left (retired at the next run: the cap counts the living) does not come back when the pool grows.
+        var active = await app.CountAsync("SELECT count(*) FROM synthetic_pool WHERE retired_at IS NULL");
+        var shrunkAway = await app.CountAsync(
+            "SELECT count(*) FROM synthetic_pool pm WHERE pm.retired_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM synthetic_user_state us WHERE us.profile_id = pm.profile_id AND us.lifecycle = 'churned')");
+        Assert.True(active < 150, "someone left in the runs after the shrink and retired");
         var (_, _, grown) = await CallAsync(app, (f, r, c) => f.ResizePool(r, c), "POST", """{"pool_size": 230}""");
 
         Assert.Equal(200, status);
-        Assert.Equal(50, shrunk.RootElement.GetProperty("retired").GetInt64());
+        Assert.Equal(living - 150, shrunk.RootElement.GetProperty("retired").GetInt64());
         Assert.Equal(150, shrunk.RootElement.GetProperty("pool_size").GetInt64());
         Assert.Equal(events, await app.CountAsync("SELECT count(*) FROM journey_scene_events WHERE event_payload->>'run_id' = $1", first.RunId.ToString()));
         Assert.Equal(0, await app.CountAsync(
-            "SELECT count(*) FROM journey_scene_events e JOIN synthetic_pool su ON su.profile_id = e.user_id WHERE su.retired_at IS NOT NULL AND e.event_payload->>'run_id' <> $1",
+            "SELECT count(*) FROM journey_scene_events e JOIN synthetic_pool su ON su.profile_id = e.user_id JOIN synthetic_user_state us ON us.profile_id = su.profile_id WHERE su.retired_at IS NOT NULL AND us.lifecycle <> 'churned' AND e.event_payload->>'run_id' <> $1",
             first.RunId.ToString()));
-        Assert.Equal(50, grown.RootElement.GetProperty("reactivated").GetInt64());
-        Assert.Equal(30, grown.RootElement.GetProperty("added").GetInt64());
+        Assert.Equal(shrunkAway, grown.RootElement.GetProperty("reactivated").GetInt64());
+        Assert.Equal(230 - active - shrunkAway, grown.RootElement.GetProperty("added").GetInt64());
         Assert.Equal(230, await app.CountAsync("SELECT count(*) FROM synthetic_pool WHERE retired_at IS NULL"));
     }
 

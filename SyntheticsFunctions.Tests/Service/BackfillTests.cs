@@ -179,9 +179,11 @@ public class BackfillTests(PostgresFixture postgres) : IClassFixture<PostgresFix
 
     private static DateTimeOffset Sql(string timestamp) => DateTimeOffset.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Paused, at the light preset, with a pool cap that holds the people it needs (at a smaller cap, volume gives way).</summary>
     private static async Task<TestApp> LightPausedAppAsync(string connectionString)
     {
-        var app = await TestApp.CreateAsync(connectionString, now: Now);
+        var cap = PopulationModel.PeopleNeeded(1) + 1000;
+        var app = await TestApp.CreateAsync(connectionString, new Dictionary<string, string?> { ["Synthetics:PoolSize"] = cap.ToString(System.Globalization.CultureInfo.InvariantCulture) }, now: Now);
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 1, max_per_run = 3 WHERE id = 1");
         return app;
     }

@@ -63,7 +63,9 @@ public class PopulationStorageTests(PostgresFixture postgres, Xunit.Abstractions
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
         await app.RunAsync(RunTrigger.Cron);
         var before = await app.CountAsync("SELECT count(*) FROM sim_users");
-        await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 120, max_per_run = 200 WHERE id = 1");
+        // Twenty times the volume the population was planned for: the next hour's planned sessions
+        // come forward for it (a 60-fold jump would outrun them, and newcomers would fill the rest).
+        await app.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 40, max_per_run = 200 WHERE id = 1");
 
         app.Time.Advance(TimeSpan.FromMinutes(2));
         var tick = await app.RunAsync(RunTrigger.Cron);

@@ -22,6 +22,9 @@ public class RoundTripTests(PostgresFixture postgres) : IClassFixture<PostgresFi
         await app.RunAsync(RunTrigger.Cron); // the last cron run, so the measured tick has a window
         app.Time.Advance(TimeSpan.FromMinutes(1));
 
+        // Everyone due now: the pool (200) is far below what 120 sessions a minute need, so only the due start.
+        await app.ExecuteAsync("UPDATE synthetic_user_state SET next_session_at = $1", app.Time.GetUtcNow().AddMinutes(-1).UtcDateTime);
+
         proxy.Reset();
         var outcome = await app.RunAsync(trigger, target);
         var roundTrips = proxy.RoundTrips;

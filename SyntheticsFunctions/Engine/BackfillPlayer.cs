@@ -94,6 +94,10 @@ public sealed class BackfillPlayer
     private readonly PoolWorld _world;
     private readonly List<(SessionState Session, SessionPlan Plan)> _pending = [];
     private readonly List<Guid> _recycled = [];
+
+    // What the pre-roll leaves in rows that hold state: the journeys begun, completed or abandoned
+    // before the window and the mindblock statuses, dated then; the first chunk writes them.
+    private ActivityBatch? _preRollState;
     private List<UserState>? _initial;
     private int _carry;
 
@@ -149,22 +153,38 @@ public sealed class BackfillPlayer
         // The pre-roll: the live engine's own ticks up to the window's start, their rows dropped.
         // Who is there at the start (and their journeys) is what it leaves.
         var scratch = new BackfillChunk(rollFrom, spec.Start, final: false);
-        var nothing = new BatchCollector(scratch.Batch);
+        var kept = new BatchCollector(scratch.Batch, stateOnly: true);
+        var abandoned = new HashSet<Guid>();
         var tickStart = rollFrom;
         while (tickStart < spec.Start)
         {
             var tickEnd = CeilMinute(tickStart);
-            Tick(tickStart, tickEnd, DateTimeOffset.MinValue, nothing, [], scratch, final: false);
-            _pending.Clear();
-            if (tickEnd == CeilHour(tickEnd) && tickEnd.UtcTicks % (TimeSpan.TicksPerHour * ChunkHours) == 0)
+            if (tickEnd > spec.Start)
             {
-                _world.AbandonIdle(tickEnd.AddDays(-spec.Settings.IdleAbandonDays));
+                tickEnd = spec.Start;
+            }
+
+            Tick(tickStart, tickEnd, DateTimeOffset.MaxValue, kept, [], scratch, final: false);
+            _pending.Clear();
+            if (tickEnd.UtcTicks % (TimeSpan.TicksPerHour * ChunkHours) == 0)
+            {
+                abandoned.UnionWith(_world.AbandonIdle(tickEnd.AddDays(-spec.Settings.IdleAbandonDays)));
             }
 
             tickStart = tickEnd;
         }
 
-        _world.AbandonIdle(spec.Start.AddDays(-spec.Settings.IdleAbandonDays));
+        abandoned.UnionWith(_world.AbandonIdle(spec.Start.AddDays(-spec.Settings.IdleAbandonDays)));
+        var instances = scratch.Batch.Instances;
+        for (var i = 0; i < instances.Count; i++)
+        {
+            if (abandoned.Contains(instances[i].Id))
+            {
+                instances[i] = instances[i] with { Status = InstanceStatus.Abandoned };
+            }
+        }
+
+        _preRollState = scratch.Batch;
         _recycled.Clear();
         _initial = [.. _world.Living()];
         Cursor = spec.Start;
@@ -216,6 +236,22 @@ public sealed class BackfillPlayer
 
             touched.UnionWith(_initial.Select(u => u.ProfileId));
             _initial = null;
+
+            // The state rows the pre-roll left (dated before the window), first, so the window's sessions update them.
+            // Only those of the people still there: who left during the pre-roll has no row at all.
+            if (_preRollState is { } preRoll)
+            {
+                collector.AddDue(
+                    new SessionPlan(
+                        [
+                            .. preRoll.Instances.Where(r => touched.Contains(r.UserId)).Select(r => new TimedRow(r.StartedAt, r)),
+                            .. preRoll.MindblockStatuses.Where(r => touched.Contains(r.UserId)).Select(r => new TimedRow(r.LastEventAt, r)),
+                        ],
+                        Cursor),
+                    DateTimeOffset.MinValue,
+                    DateTimeOffset.MaxValue);
+                _preRollState = null;
+            }
         }
 
         if (final)

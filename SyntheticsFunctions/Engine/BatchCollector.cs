@@ -3,8 +3,10 @@ namespace SyntheticsFunctions.Engine;
 /// <summary>
 /// Adds the rows of a plan that fall due in (from, to] to a batch. Upserted rows keep only their
 /// latest state per key, because one INSERT ... ON CONFLICT cannot touch the same row twice.
+/// With <paramref name="stateOnly"/>, only the rows that hold state (journey instances and
+/// mindblock statuses) are kept: what a backfill's pre-roll leaves behind.
 /// </summary>
-internal sealed class BatchCollector(ActivityBatch batch)
+internal sealed class BatchCollector(ActivityBatch batch, bool stateOnly = false)
 {
     private readonly Dictionary<Guid, int> _instanceIndex = [];
     private readonly Dictionary<Guid, int> _sceneIndex = [];
@@ -14,7 +16,7 @@ internal sealed class BatchCollector(ActivityBatch batch)
     {
         foreach (var (at, row) in plan.Rows)
         {
-            if (at <= from || at > to)
+            if (at <= from || at > to || (stateOnly && row is not (InstanceRow or MindblockStatusRow)))
             {
                 continue;
             }

@@ -106,6 +106,8 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
                 UPDATE synthetic_pool SET retired_at = NULL WHERE profile_id IN (
                     SELECT pm.profile_id FROM synthetic_pool pm WHERE pm.retired_at IS NOT NULL
                       AND {PoolSql.Listed}
+                      -- Retired by a shrink, not by leaving: someone who left does not come back because the pool grew.
+                      AND NOT EXISTS (SELECT 1 FROM synthetic_user_state us WHERE us.profile_id = pm.profile_id AND us.lifecycle = 'churned')
                     ORDER BY pm.enlisted_at, pm.profile_id LIMIT $1)
                 """, connection, transaction);
             reactivate.Parameters.Add(Sql.P(size - active));

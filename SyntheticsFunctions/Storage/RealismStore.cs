@@ -210,20 +210,17 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     {
         // One pass over the synthetic enrolments begun before the window's end: whether each had
         // an earlier one by the same user in the same journey, kept for those begun in the window.
-        // Whose they are (sim users only) is checked against the users read alongside. The journey's
-        // created_at is in the engine's journeys table, but the schema contract does not require it
-        // of an app's own: read through the row's JSON, it is null where the column is absent (or
-        // holds no date) instead of failing the check.
+        // Whose they are (sim users only) is checked against the users read alongside; the journey's
+        // created_at may be absent from an app's own table (Sql.JourneyCreatedAt).
         await using var command = dataSource.CreateCommand(
-            """
+            $"""
             SELECT x.id, x.user_id, x.journey_id, x.started_at, x.completed_at, coalesce(j.scenes, 0), x.re_enrolment, c.created_at
             FROM (SELECT i.id, i.user_id, i.journey_id, i.started_at, i.completed_at,
                          min(i.started_at) OVER (PARTITION BY i.user_id, i.journey_id) < i.started_at AS re_enrolment
                   FROM journey_instances i
                   WHERE i.started_at < $2 AND i.metadata->>'synthetic' = 'true') x
             LEFT JOIN (SELECT journey_id, count(*)::int AS scenes FROM journey_scenes GROUP BY journey_id) j ON j.journey_id = x.journey_id
-            LEFT JOIN (SELECT r.id, CASE WHEN to_jsonb(r)->>'created_at' ~ '^\d{4}-\d{2}-\d{2}' THEN (to_jsonb(r)->>'created_at')::timestamptz END AS created_at
-                       FROM journeys r) c ON c.id = x.journey_id
+            LEFT JOIN (SELECT r.id, {Sql.JourneyCreatedAt("r")} AS created_at FROM journeys r) c ON c.id = x.journey_id
             WHERE x.started_at >= $1
             """);
         command.Parameters.Add(Sql.P(from.UtcDateTime));

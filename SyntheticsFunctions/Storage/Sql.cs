@@ -20,6 +20,14 @@ internal static class Sql
     public static DateTimeOffset ReadTimestamp(NpgsqlDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 
+    /// <summary>
+    /// A journey's <c>created_at</c>, as <c>alias</c> (a <c>journeys</c> row) holds it: the engine's
+    /// journeys table has it, but the schema contract does not require it of an app's own, so it is
+    /// read through the row's JSON and is null where the column is absent (or holds no date).
+    /// </summary>
+    public static string JourneyCreatedAt(string alias) =>
+        $@"CASE WHEN to_jsonb({alias})->>'created_at' ~ '^\d{{4}}-\d{{2}}-\d{{2}}' THEN (to_jsonb({alias})->>'created_at')::timestamptz END";
+
     /// <summary>Name of the advisory lock that serialises one purpose (cron ticks, migrations) per schema.</summary>
     public static string LockName(string purpose, string schema) => $"synthetics:{purpose}:{schema}";
 }

@@ -235,9 +235,9 @@ internal static class RunInputReader
     internal static NpgsqlBatchCommand[] CatalogCommands() =>
     [
         Sql.Command(
-            """
+            $"""
             SELECT j.id, j.slug, j.title, j.clinical_focus, s.id, s.scene_order, s.title,
-                   c.required_captures, c.capture_prompt, c.requires_resistance_check, c.min_dwell_seconds, c.max_dwell_seconds, j.created_at
+                   c.required_captures, c.capture_prompt, c.requires_resistance_check, c.min_dwell_seconds, c.max_dwell_seconds, {Sql.JourneyCreatedAt("j")}
             FROM journeys j
             JOIN journey_scenes s ON s.journey_id = j.id
             LEFT JOIN scene_contracts c ON c.scene_id = s.id
