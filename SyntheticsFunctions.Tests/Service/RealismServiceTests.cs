@@ -18,15 +18,11 @@ public class RealismServiceTests(PostgresFixture postgres, ITestOutputHelper out
     private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
 
     /// <summary>
-    /// Figures the engine's backfills do not meet yet, which the check finds: every day alike
-    /// (same_weekday_cv 0.023 over the 28 days; issue 24, item 3), everyone present at the
-    /// backfill's start enrolling on its first day (first_day_enrolments_ratio 2.72 over the 28 days,
-    /// 2.23 over the 7) and a seeded catalog dated at the install, after the history a backfill
-    /// writes (every enrolment before its journey's created_at; both issue 24, item 4). Such a
-    /// figure may fail here; once it passes, the test fails until it is taken off this list.
+    /// Figures the engine's backfills do not meet yet, which the check finds: none now (the last,
+    /// same_weekday_cv, 0.023 with every day alike, passes since the day factor: issue 24, item 3).
+    /// Such a figure may fail here; once it passes, the test fails until it is taken off this list.
     /// </summary>
-    private static readonly string[] NotYetMet =
-        [RealismFigures.SameWeekdayCv.Name];
+    private static readonly string[] NotYetMet = [];
 
     [Fact]
     public async Task Twenty_eight_backfilled_days_at_the_light_preset_pass_every_figure_the_window_can_show()
