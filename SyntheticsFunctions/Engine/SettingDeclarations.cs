@@ -126,7 +126,7 @@ public static class SettingDeclarations
         new(IdleAbandonDays, SettingKind.Integer, 1, 365, 1, 7, "Abandon idle journeys after", "days",
             "Days without activity after which a journey instance is abandoned.",
             s => s.IdleAbandonDays, (s, v) => s with { IdleAbandonDays = Convert.ToInt32(v, CultureInfo.InvariantCulture) }),
-        new(GrowthPercentPer30Days, SettingKind.Number, -50, 200, 0.1, 0, "Growth per 30 days", "%",
+        new(GrowthPercentPer30Days, SettingKind.Number, 0, 200, 0.1, 0, "Growth per 30 days", "%",
             "Growth trend of the volume: sessions are multiplied by (1 + g/100)^(days since the history started / 30), the same live and in a backfill.",
             s => s.GrowthPercentPer30Days, (s, v) => s with { GrowthPercentPer30Days = Convert.ToDouble(v, CultureInfo.InvariantCulture) }),
         new(HolidayDamping, SettingKind.Boolean, 0, 1, 1, true, "Damp holidays", null,

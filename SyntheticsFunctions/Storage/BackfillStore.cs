@@ -86,10 +86,7 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             Sql.P(start.UtcDateTime), Sql.P(end.UtcDateTime), Sql.P(now.UtcDateTime)));
 
         // The job's window starts the history where nothing earlier did (only if the job was created).
-        var history = InstallationSql.RecordBackfillStart(start);
-        history.CommandText += " AND EXISTS (SELECT 1 FROM synthetic_backfills WHERE id = $2)";
-        history.Parameters.Add(Sql.P(id));
-        insert.BatchCommands.Add(history);
+        insert.BatchCommands.Add(InstallationSql.RecordBackfillStart(start, id));
         BackfillJob? job;
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
         {

@@ -24,8 +24,11 @@ internal static class InstallationSql
         "UPDATE synthetic_installation SET history_start = $1 WHERE id AND history_start IS NULL",
         Sql.P(windowStart.UtcDateTime));
 
-    /// <summary>A backfill job is created: the history starts at its window's start, unless it started earlier.</summary>
-    public static NpgsqlBatchCommand RecordBackfillStart(DateTimeOffset windowStart) => Sql.Command(
-        "UPDATE synthetic_installation SET history_start = least(coalesce(history_start, $1), $1) WHERE id",
-        Sql.P(windowStart.UtcDateTime));
+    /// <summary>A backfill job was created (in the same batch, if the job <paramref name="jobId"/> exists): the history starts at its window's start, unless it started earlier.</summary>
+    public static NpgsqlBatchCommand RecordBackfillStart(DateTimeOffset windowStart, Guid jobId) => Sql.Command(
+        """
+        UPDATE synthetic_installation SET history_start = least(coalesce(history_start, $1), $1)
+        WHERE id AND EXISTS (SELECT 1 FROM synthetic_backfills WHERE id = $2)
+        """,
+        Sql.P(windowStart.UtcDateTime), Sql.P(jobId));
 }
