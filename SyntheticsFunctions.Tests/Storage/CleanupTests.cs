@@ -30,6 +30,8 @@ public class CleanupTests(PostgresFixture postgres) : IClassFixture<PostgresFixt
         var cleanup = await app.Cleanup.CleanupAsync(1, "cleanup", CancellationToken.None);
         await new CleanupFunctions(app.Cleanup, new Microsoft.Extensions.Logging.Abstractions.NullLogger<CleanupFunctions>())
             .Retention(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
+        // People who left retired, and newcomers took their places: the pool has more than 200 profiles.
+        var simProfiles = await app.CountAsync("SELECT count(*) FROM sim_users");
         var purge = await app.Cleanup.PurgeAsync(CancellationToken.None);
 
         Assert.True(cleanup.RowsDeleted[Tables.JourneySceneEvents] > 0);
@@ -44,7 +46,7 @@ public class CleanupTests(PostgresFixture postgres) : IClassFixture<PostgresFixt
         }
 
         // Every app-created sim profile went, except the one whose untagged rows remain.
-        Assert.Equal(199, purge.Profiles);
+        Assert.Equal(simProfiles - 1, purge.Profiles);
         Assert.Equal(1, await app.CountAsync("SELECT count(*) FROM sim_users"));
         Assert.Equal(3, await app.CountAsync("SELECT count(*) FROM synthetic_cleanups"));
 
