@@ -1,6 +1,7 @@
 using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Engine.Realism;
+using SyntheticsFunctions.Storage;
 
 namespace SyntheticsFunctions.Tests.Engine;
 
@@ -44,8 +45,10 @@ internal sealed class BackfillRun
 
     public long Events { get; private set; }
 
-    /// <summary>Each session as the realism check reads it back: its pieces added up, its signals attached.</summary>
-    public Dictionary<Guid, SessionTally> SessionFacts { get; } = [];
+    /// <summary>Every session piece and mindblock signal the chunks' realism records hold, as the writers keep them.</summary>
+    private List<SessionPiece> Pieces { get; } = [];
+
+    private List<SignalFact> SignalFacts { get; } = [];
 
     /// <summary>Capture texts with their dates, in the order written (the check samples the newest).</summary>
     public List<(DateTimeOffset At, string Text)> Captures { get; } = [];
@@ -90,8 +93,22 @@ internal sealed class BackfillRun
     /// </summary>
     public RealismFacts Facts(DateTimeOffset from, DateTimeOffset to, EngineSettings settings)
     {
-        var sessions = SessionFacts.Values.Where(s => s.Start >= from && s.Start < to).OrderBy(s => s.Start).Select(s => s.Fact()).ToList();
+        // The window's sessions added up as RealismStore adds them: pieces in the order of start and session, signals in time order.
+        var pieces = new SessionPieces();
+        foreach (var p in Pieces.Where(p => p.StartedAt >= from && p.StartedAt < to).OrderBy(p => p.StartedAt).ThenBy(p => p.SessionId))
+        {
+            pieces.Add(p.SessionId, new SessionPieces.Piece
+            {
+                User = p.UserId, Instance = p.InstanceId ?? Guid.Empty, Start = p.StartedAt.UtcDateTime, Events = p.Events, Errored = p.Errored,
+                ScenesOpened = p.ScenesOpened, ScenesCompleted = p.ScenesCompleted, MindblockSignals = p.MindblockSignals, LastSceneOrder = p.LastSceneOrder,
+                ResistanceSum = p.ResistanceSum, ResistanceCount = p.ResistanceCount, IntensitySum = p.IntensitySum, IntensityCount = p.IntensityCount,
+                End = p.LastEventAt.UtcDateTime,
+            });
+        }
+
+        pieces.Attach([.. SignalFacts.Where(s => s.CreatedAt >= from && s.CreatedAt < to).OrderBy(s => s.CreatedAt).ThenBy(s => s.EventId).Select(s => (s.SessionId, s.MindblockId, s.Intensity))]);
         var users = Users.ToDictionary(u => u.Key, u => new UserFact(u.Value.SignupAt, u.Value.Timezone));
+        var sessions = pieces.Of(users);
         var scenes = _catalog.Journeys.ToDictionary(j => j.Id, j => j.Scenes.Count);
         var created = _catalog.Journeys.ToDictionary(j => j.Id, j => j.CreatedAt);
         var first = Instances.Values.Where(i => i.StartedAt < to).GroupBy(i => (i.UserId, i.JourneyId)).ToDictionary(g => g.Key, g => g.Min(i => i.StartedAt));
@@ -127,19 +144,10 @@ internal sealed class BackfillRun
             {
                 Sessions.Add((piece.UserId, piece.StartedAt));
             }
-
-            if (!SessionFacts.TryGetValue(piece.SessionId, out var tally))
-            {
-                SessionFacts[piece.SessionId] = tally = new SessionTally(piece.UserId, piece.StartedAt);
-            }
-
-            tally.Add(piece);
         }
 
-        foreach (var signal in record.Signals.OrderBy(s => s.CreatedAt).ThenBy(s => s.EventId))
-        {
-            SessionFacts[signal.SessionId].Signals.Add((signal.MindblockId, signal.Intensity));
-        }
+        Pieces.AddRange(record.Pieces);
+        SignalFacts.AddRange(record.Signals);
 
         Captures.AddRange(batch.Captures.Select(c => (c.CreatedAt, c.Response)));
 
@@ -180,40 +188,3 @@ internal sealed class BackfillRun
         IdleAbandoned += chunk.IdleAbandoned.Count;
     }
 }
-
-/// <summary>One session's pieces added up, as <c>RealismStore</c> adds them.</summary>
-internal sealed class SessionTally(Guid user, DateTimeOffset start)
-{
-    public Guid User { get; } = user;
-
-    public DateTimeOffset Start { get; } = start;
-
-    public List<(Guid Mindblock, int Intensity)> Signals { get; } = [];
-
-    private SessionPiece? Sum { get; set; }
-
-    public void Add(SessionPiece piece) => Sum = Sum is not { } sum ? piece : sum with
-    {
-        Events = sum.Events + piece.Events,
-        Errored = sum.Errored || piece.Errored,
-        ScenesOpened = sum.ScenesOpened + piece.ScenesOpened,
-        ScenesCompleted = sum.ScenesCompleted + piece.ScenesCompleted,
-        MindblockSignals = sum.MindblockSignals + piece.MindblockSignals,
-        LastSceneOrder = Math.Max(sum.LastSceneOrder, piece.LastSceneOrder),
-        ResistanceSum = sum.ResistanceSum + piece.ResistanceSum,
-        ResistanceCount = sum.ResistanceCount + piece.ResistanceCount,
-        IntensitySum = sum.IntensitySum + piece.IntensitySum,
-        IntensityCount = sum.IntensityCount + piece.IntensityCount,
-        InstanceId = sum.InstanceId ?? piece.InstanceId,
-        LastEventAt = piece.LastEventAt > sum.LastEventAt ? piece.LastEventAt : sum.LastEventAt,
-    };
-
-    public SessionFact Fact()
-    {
-        var s = Sum!;
-        return new SessionFact(
-            User, Start, s.Events, s.Errored, s.ScenesOpened, s.ScenesCompleted, s.MindblockSignals, s.InstanceId,
-            s.LastSceneOrder, s.ResistanceSum, s.ResistanceCount, s.IntensitySum, s.IntensityCount, Signals, s.LastEventAt);
-    }
-}
-

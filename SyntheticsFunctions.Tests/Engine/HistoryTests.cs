@@ -64,9 +64,6 @@ public class HistoryTests(ITestOutputHelper output)
         // People sign up every day, and nobody starts a session right after their last one ended.
         var signupsPerDay = Enumerable.Range(0, Days).Select(d => run.Users.Values.Count(u => u.SignupAt >= Start.AddDays(d) && u.SignupAt < Start.AddDays(d + 1))).ToList();
         output.WriteLine($"seed {seed}: signups a day {signupsPerDay.Min()}-{signupsPerDay.Max()}, living at the end {run.Player.World.Alive}");
-        var gaps = run.Sessions.GroupBy(x => x.User).SelectMany(g => { var t = g.Select(x => x.At).Order().ToList(); return t.Zip(t.Skip(1), (a, b) => (b - a).TotalDays); }).ToList();
-        var longGaps = gaps.Where(g => g >= 30).ToList();
-        output.WriteLine($"seed {seed}: returns after 30+ days {longGaps.Count}: 30-45 {longGaps.Count(g => g < 45) / (double)longGaps.Count:P1}, 45-60 {longGaps.Count(g => g >= 45 && g < 60) / (double)longGaps.Count:P1}, 60+ {longGaps.Count(g => g >= 60) / (double)longGaps.Count:P1}; within 15 min of the previous start {gaps.Count(g => g < 15 / 1440.0) / (double)gaps.Count:P2}; signups by day {string.Join(",", signupsPerDay)}");
         Assert.Empty(failures);
         Assert.True(signupsPerDay.Min() > 0, "a day without signups");
     }
