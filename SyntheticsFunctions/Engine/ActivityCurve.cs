@@ -47,7 +47,10 @@ public static class ActivityCurve
     public static double At(DateTime local) => Hourly[local.Hour] * Weekday[(int)local.DayOfWeek];
 
     /// <summary>The multiplier for a user in <paramref name="timezone"/> (IANA id) at <paramref name="utcNow"/>.</summary>
-    public static double For(string timezone, DateTimeOffset utcNow) => At(TimeZoneInfo.ConvertTime(utcNow, Zones.Find(timezone)).DateTime);
+    public static double For(string timezone, DateTimeOffset utcNow) => At(LocalTime(timezone, utcNow));
+
+    /// <summary>The wall-clock time in <paramref name="timezone"/> (IANA id) at <paramref name="utcNow"/>.</summary>
+    private static DateTime LocalTime(string timezone, DateTimeOffset utcNow) => TimeZoneInfo.ConvertTime(utcNow, Zones.Find(timezone)).DateTime;
 
     /// <summary>
     /// The pool's timezone-weighted multiplier: the mean over its users of the hourly × weekday
@@ -62,7 +65,7 @@ public static class ActivityCurve
         double weighted = 0;
         foreach (var group in pool)
         {
-            var local = TimeZoneInfo.ConvertTime(utcNow, Zones.Find(group.Timezone)).DateTime;
+            var local = LocalTime(group.Timezone, utcNow);
             total += group.Users;
             weighted += group.Users * At(local) * days.OfLocalDate(DateOnly.FromDateTime(local));
         }

@@ -46,7 +46,7 @@ public sealed class Seeder(
     private async Task SeedCatalogAsync(CancellationToken cancellationToken)
     {
         // Dated before the oldest history the engine can write, so no enrolment predates its journey.
-        var now = DefaultCatalog.DatedAt(time.GetUtcNow()).UtcDateTime;
+        var datedAt = DefaultCatalog.DatedAt(time.GetUtcNow()).UtcDateTime;
         var catalog = DefaultCatalog.Catalog;
         var journeys = catalog.Journeys;
         var scenes = journeys.SelectMany(j => j.Scenes.Select(s => (Journey: j, Scene: s))).ToList();
@@ -75,7 +75,7 @@ public sealed class Seeder(
             ON CONFLICT DO NOTHING
             """,
             Sql.P(journeys.Select(j => j.Id).ToArray()), Sql.P(journeys.Select(j => j.Slug).ToArray()),
-            Sql.P(journeys.Select(j => j.Title).ToArray()), Sql.P(journeys.Select(j => j.ClinicalFocus).ToArray()), Sql.P(now)));
+            Sql.P(journeys.Select(j => j.Title).ToArray()), Sql.P(journeys.Select(j => j.ClinicalFocus).ToArray()), Sql.P(datedAt)));
         Add("journey_scenes", Sql.Command(
             """
             INSERT INTO journey_scenes (id, journey_id, scene_order, title, created_at, metadata)
@@ -85,7 +85,7 @@ public sealed class Seeder(
             ON CONFLICT DO NOTHING
             """,
             Sql.P(scenes.Select(s => s.Scene.Id).ToArray()), Sql.P(scenes.Select(s => s.Journey.Id).ToArray()),
-            Sql.P(scenes.Select(s => s.Scene.Order).ToArray()), Sql.P(scenes.Select(s => s.Scene.Title).ToArray()), Sql.P(now)));
+            Sql.P(scenes.Select(s => s.Scene.Order).ToArray()), Sql.P(scenes.Select(s => s.Scene.Title).ToArray()), Sql.P(datedAt)));
         Add("scene_contracts", Sql.Command(
             """
             INSERT INTO scene_contracts (id, scene_id, required_captures, capture_prompt, requires_resistance_check, min_dwell_seconds, max_dwell_seconds, created_at, metadata)
@@ -99,7 +99,7 @@ public sealed class Seeder(
             Sql.P(scenes.Select(s => DefaultCatalog.KeyFor("contract:" + s.Scene.Id)).ToArray()), Sql.P(scenes.Select(s => s.Scene.Id).ToArray()),
             Sql.P(scenes.Select(s => s.Scene.Contract.RequiredCaptures).ToArray()), Sql.P(scenes.Select(s => s.Scene.Contract.CapturePrompt).ToArray()),
             Sql.P(scenes.Select(s => s.Scene.Contract.RequiresResistanceCheck).ToArray()), Sql.P(scenes.Select(s => s.Scene.Contract.MinDwellSeconds).ToArray()),
-            Sql.P(scenes.Select(s => s.Scene.Contract.MaxDwellSeconds).ToArray()), Sql.P(now)));
+            Sql.P(scenes.Select(s => s.Scene.Contract.MaxDwellSeconds).ToArray()), Sql.P(datedAt)));
         Add("mindblocks", Sql.Command(
             """
             INSERT INTO mindblocks (id, slug, name, clinical_focus, created_at, metadata)
@@ -109,7 +109,7 @@ public sealed class Seeder(
             ON CONFLICT DO NOTHING
             """,
             Sql.P(catalog.Mindblocks.Select(m => m.Id).ToArray()), Sql.P(catalog.Mindblocks.Select(m => m.Slug).ToArray()),
-            Sql.P(catalog.Mindblocks.Select(m => m.Name).ToArray()), Sql.P(catalog.Mindblocks.Select(m => m.ClinicalFocus).ToArray()), Sql.P(now)));
+            Sql.P(catalog.Mindblocks.Select(m => m.Name).ToArray()), Sql.P(catalog.Mindblocks.Select(m => m.ClinicalFocus).ToArray()), Sql.P(datedAt)));
         if (batch.BatchCommands.Count == 0)
         {
             return;
