@@ -212,6 +212,29 @@ public class RunPlannerTests
         Assert.All(output.Batch.InstanceScenes.Where(s => s.UserId == everything.ProfileId), s => Assert.Equal(active.Id, s.InstanceId));
     }
 
+    [Fact]
+    public void Someone_who_missed_their_planned_session_by_more_than_the_wait_comes_back_on_a_later_day_at_an_hour_of_their_own()
+    {
+        // Three people planned 3 hours, 31 minutes and 10 minutes ago (Europe/London, 18:30 UTC is 18:30 local), claimed in that order.
+        var random = new Random(7);
+        UserState Planned(TimeSpan ago) =>
+            PopulationModel.SignUp(Uuid7.Create(Now, random), "Europe/London", Now.AddDays(-20), random) with { Lifecycle = Lifecycle.Active, NextSessionAt = Now - ago, LastSessionAt = Now.AddDays(-2), Sessions = 6 };
+        var states = new[] { Planned(TimeSpan.FromHours(3)), Planned(TimeSpan.FromMinutes(31)), Planned(TimeSpan.FromMinutes(10)) };
+        var candidates = states.Select(s => new CandidateUser(s.ProfileId, s.Timezone, null, Now.AddDays(-2), s)).ToList();
+
+        var output = RunPlanner.Plan(Input(RunTrigger.Cron, seed: 3, lastCron: Now.AddMinutes(-1), candidates: candidates, settings: EngineSettings.Defaults with { SessionsPerMin = 120, MaxPerRun = 3 }));
+
+        // The two more than 30 minutes late do not start: each is planned anew on a later local day; the one 10 minutes late starts.
+        Assert.Equal([states[0].ProfileId, states[1].ProfileId], output.Missed!.Select(m => m.ProfileId));
+        Assert.All(output.Missed!.Zip(states), pair =>
+        {
+            Assert.Equal(pair.Second.NextSessionAt, pair.First.Was);
+            Assert.True(DateOnly.FromDateTime(pair.First.Next.UtcDateTime) > DateOnly.FromDateTime(Now.UtcDateTime), $"{pair.First.Next:O} is not on a later day");
+        });
+        Assert.Contains(output.UserStates, u => u.State.ProfileId == states[2].ProfileId && u.State.Sessions == 7);
+        Assert.DoesNotContain(output.UserStates, u => u.State.ProfileId == states[0].ProfileId || u.State.ProfileId == states[1].ProfileId);
+    }
+
     private static RunOutput Plan(RunTrigger trigger, int target = 5, int seed = 1, DateTimeOffset? lastCron = null, EngineSettings? settings = null) =>
         RunPlanner.Plan(Input(trigger, seed, target: target, lastCron: lastCron, settings: settings));
 

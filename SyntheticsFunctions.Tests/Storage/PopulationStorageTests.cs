@@ -57,6 +57,35 @@ public class PopulationStorageTests(PostgresFixture postgres, Xunit.Abstractions
     }
 
     [Fact]
+    public async Task A_cron_tick_plans_anew_the_people_who_missed_their_session_a_bounded_number_at_a_time_and_starts_none_of_them()
+    {
+        var now = new DateTimeOffset(2026, 11, 2, 18, 0, 0, TimeSpan.Zero);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
+
+        // More people than a tick plans anew missed their session by three days, earlier than anyone else's plan.
+        var late = RunPlanner.MaxMissedPerRun + 10;
+        var missedAt = now.AddDays(-3).UtcDateTime;
+        await app.ExecuteAsync(
+            "UPDATE synthetic_user_state SET next_session_at = $1 WHERE profile_id IN (SELECT profile_id FROM synthetic_user_state WHERE next_session_at > $2 ORDER BY profile_id LIMIT $3)",
+            missedAt, now.UtcDateTime, late);
+        Assert.Equal(late, await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE next_session_at <= $1", missedAt));
+        var ids = (await Db.TextAsync(app.ConnectionString, $"SELECT string_agg(profile_id::text, ',') FROM synthetic_user_state WHERE next_session_at = '{missedAt:O}'")).Split(',').Select(Guid.Parse).ToArray();
+        var sessions = await app.CountAsync("SELECT sum(sessions) FROM synthetic_user_state WHERE profile_id = ANY($1)", ids);
+
+        var tick = await app.RunAsync(RunTrigger.Cron);
+
+        // The first tick plans anew as many as it may (planned after now), the next one the rest; none of them starts a session.
+        Assert.Equal(RunStatus.Succeeded, tick.Status);
+        Assert.Equal(RunPlanner.MaxMissedPerRun, await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE profile_id = ANY($1) AND next_session_at > $2", ids, now.UtcDateTime));
+        Assert.Equal(late - RunPlanner.MaxMissedPerRun, await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE profile_id = ANY($1) AND next_session_at = $2", ids, missedAt));
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(RunStatus.Succeeded, (await app.RunAsync(RunTrigger.Cron)).Status);
+        Assert.Equal(late, await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE profile_id = ANY($1) AND next_session_at > $2", ids, now.AddMinutes(1).UtcDateTime));
+        Assert.Equal(sessions, await app.CountAsync("SELECT sum(sessions) FROM synthetic_user_state WHERE profile_id = ANY($1)", ids));
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_sessions WHERE profile_id = ANY($1)", ids));
+    }
+
+    [Fact]
     public async Task New_people_sign_up_at_the_steady_share_of_sessions_below_the_cap()
     {
         var now = new DateTimeOffset(2026, 11, 2, 18, 0, 0, TimeSpan.Zero);

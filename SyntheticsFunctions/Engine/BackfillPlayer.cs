@@ -337,13 +337,23 @@ public sealed class BackfillPlayer
             return (requested, 0);
         }
 
-        // The claim: free people in the order of their next planned session, as many as may start;
+        // The claim: free people in the order of their next planned session, as many as may start
+        // (after a bounded number who missed theirs, planned anew);
         // on a fixed pool, members not signed up yet, as many again.
-        var claimed = _world.Claim(settings.MaxPerRun);
+        var claimed = _world.Claim(settings.MaxPerRun, now, RunPlanner.MaxMissedPerRun);
         var unsigned = _world.Fixed ? _world.ClaimUnsigned(now, settings.MaxPerRun) : null;
         var joining = new HashSet<Guid>();
         var signUpsAllowed = _world.Fixed ? 0 : Math.Max(0, _spec.PoolCap - _spec.ExistingUsers - _world.Alive);
-        var chosen = RunPlanner.Choose(claimed, now, windowStart, capped, signUpsAllowed, joining, _random, unsigned, bringForward: !_world.Fixed && signUpsAllowed > 0);
+        var missed = new List<Deferral>();
+        var chosen = RunPlanner.Choose(
+            claimed, now, windowStart, capped, signUpsAllowed, joining, _random, unsigned, bringForward: !_world.Fixed && signUpsAllowed > 0,
+            missed, ActivityDays.Of(settings, _spec.Installation ?? Installation.Unknown));
+        foreach (var deferral in missed)
+        {
+            _world.Defer(deferral);
+            touched.Add(deferral.ProfileId);
+        }
+
         var chosenIds = chosen.Select(c => c.User.ProfileId).ToHashSet();
         foreach (var (user, _) in claimed)
         {

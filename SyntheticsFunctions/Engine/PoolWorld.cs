@@ -49,21 +49,49 @@ public sealed class PoolWorld
     /// <summary>
     /// The claim: up to <paramref name="limit"/> free people with a state, in the order of their next
     /// planned session (no next session: last), then by id. Each is taken until <see cref="Start"/>
-    /// or <see cref="Release"/>.
+    /// or <see cref="Release"/>. With <paramref name="now"/>, a cron tick's: people who missed their
+    /// session (planned before <paramref name="now"/> less <see cref="PopulationModel.MaxWait"/>)
+    /// come first, at most <paramref name="missedLimit"/> of them (their state alone, as the SQL
+    /// claim reads them), and do not count against <paramref name="limit"/>.
     /// </summary>
-    public List<(CandidateUser User, UserState State)> Claim(int limit)
+    public List<(CandidateUser User, UserState State)> Claim(int limit, DateTimeOffset? now = null, int missedLimit = 0)
     {
         var claimed = new List<(CandidateUser User, UserState State)>();
-        while (claimed.Count < limit && _free.TryDequeue(out var id, out var key))
+        var aside = new List<(Guid Id, (DateTimeOffset, Guid) Key)>();
+        var late = now - PopulationModel.MaxWait;
+        var missed = 0;
+        while (claimed.Count - missed < limit && _free.TryDequeue(out var id, out var key))
         {
             var person = _people[id];
 
             // An entry left behind by a state that changed since, or a life that was retired, is stale.
-            if (!person.Retired && person.Queued && key.Item1 == Due(person.State))
+            if (person.Retired || !person.Queued || key.Item1 != Due(person.State))
             {
-                person.Queued = false;
-                claimed.Add((person.Candidate(_focusOf), person.State));
+                continue;
             }
+
+            if (key.Item1 < late)
+            {
+                if (missed == missedLimit)
+                {
+                    // Beyond this tick's share of the missed: left for the next tick.
+                    aside.Add((id, key));
+                    continue;
+                }
+
+                missed++;
+                person.Queued = false;
+                claimed.Add((new CandidateUser(person.Id, person.Timezone, null, person.LastEndsAt, person.State, person.AvailableAt, [], [], []), person.State));
+                continue;
+            }
+
+            person.Queued = false;
+            claimed.Add((person.Candidate(_focusOf), person.State));
+        }
+
+        foreach (var (id, key) in aside)
+        {
+            _free.Enqueue(id, key);
         }
 
         return claimed;
@@ -93,6 +121,13 @@ public sealed class PoolWorld
             ? []
             : [.. _unsigned.Where(m => m.AvailableAt is not { } at || at < now).Take(limit)
                 .Select(m => new CandidateUser(m.ProfileId, m.Timezone, null, AvailableAt: m.AvailableAt, Persona: m.Persona))];
+
+    /// <summary>A claimed person who missed their planned session: planned anew (still claimed; <see cref="Release"/> frees them).</summary>
+    public void Defer(Deferral deferral)
+    {
+        var person = _people[deferral.ProfileId];
+        person.State = person.State with { NextSessionAt = deferral.Next };
+    }
 
     /// <summary>A claimed person who did not start: free again.</summary>
     public void Release(Guid profileId) => Free(_people[profileId]);

@@ -183,26 +183,62 @@ public static class PopulationModel
 
         var persona = Personas.FirstOrDefault(p => p.Name == user.Traits.Persona) ?? Personas[0];
         var lapse = random.NextDouble() < persona.LapseChance * (tenureDays < Rates.EarlyLapseDays ? Rates.EarlyLapseFactor : 1);
-        var daily = Math.Clamp(Rates.ReturnAtTenure(tenureDays) * Math.Pow(e, Rates.ReturnEngagementPower), Rates.ReturnMin, Rates.ReturnMax);
+        var daily = DailyReturn(user, tenureDays);
 
-        // Fewer people open the app on the quieter days of the week (and on quieter dates): a gap
-        // that lands on a quiet day is drawn again with the chance the weekday curve times the
-        // date's planning weight (to the power WeekdayThinning) says, so the moved days spread
-        // over the week rather than piling onto the next one.
-        int gapDays;
-        var tries = 0;
-        do
-        {
-            gapDays = lapse ? Rates.LapseDays(random) : 1 + Sampling.Geometric(random, daily);
-        }
-        while (++tries < Rates.QuietDayRedraws && random.NextDouble() > Math.Pow(ActivityCurve.WeekdayWeights[(int)day.AddDays(gapDays).DayOfWeek] * (days?.PlanningWeight(day.AddDays(gapDays)) ?? 1) / ActivityCurve.WeekdayWeights.Max(), WeekdayThinning));
-
+        var gapDays = GapDays(day, random, days, () => lapse ? Rates.LapseDays(random) : 1 + Sampling.Geometric(random, daily));
         var nextDay = day.AddDays(gapDays);
         return after with
         {
             NextSessionAt = TimeOfDay(user, nextDay, zone, random),
             Lifecycle = Label(tenureDays + gapDays, returning && gapDays < 7, gapDays),
         };
+    }
+
+    /// <summary>
+    /// Someone whose planned session is more than <see cref="MaxWait"/> behind <paramref name="now"/>
+    /// (a quiet day drew fewer sessions than people planned): they missed their moment and come
+    /// back on a later day, at an hour of their own curve, as after a day's last session (no
+    /// lapse, no churn). Their session is never served hours late, off their hours.
+    /// </summary>
+    public static DateTimeOffset Missed(UserState user, DateTimeOffset now, Random random, ActivityDays? days = null)
+    {
+        var zone = Zones.Find(user.Timezone);
+        var day = Zones.LocalDay(user.NextSessionAt ?? now, zone);
+        var tenureDays = (now - user.SignupAt).TotalDays;
+        var daily = DailyReturn(user, tenureDays);
+        while (true)
+        {
+            day = day.AddDays(GapDays(day, random, days, () => 1 + Sampling.Geometric(random, daily)));
+            var next = TimeOfDay(user, day, zone, random);
+            if (next > now)
+            {
+                return next;
+            }
+        }
+    }
+
+    /// <summary>The daily chance of coming back, by tenure and engagement.</summary>
+    private static double DailyReturn(UserState user, double tenureDays) =>
+        Math.Clamp(Rates.ReturnAtTenure(tenureDays) * Math.Pow(user.Traits.Engagement, Rates.ReturnEngagementPower), Rates.ReturnMin, Rates.ReturnMax);
+
+    /// <summary>
+    /// A gap in days from <paramref name="day"/>, drawn by <paramref name="draw"/>. Fewer people open
+    /// the app on the quieter days of the week (and on quieter dates): a gap that lands on a quiet
+    /// day is drawn again with the chance the weekday curve times the date's planning weight (to
+    /// the power <see cref="WeekdayThinning"/>) says, so the moved days spread over the week rather
+    /// than piling onto the next one.
+    /// </summary>
+    private static int GapDays(DateOnly day, Random random, ActivityDays? days, Func<int> draw)
+    {
+        int gapDays;
+        var tries = 0;
+        do
+        {
+            gapDays = draw();
+        }
+        while (++tries < Rates.QuietDayRedraws && random.NextDouble() > Math.Pow(ActivityCurve.WeekdayWeights[(int)day.AddDays(gapDays).DayOfWeek] * (days?.PlanningWeight(day.AddDays(gapDays)) ?? 1) / ActivityCurve.WeekdayWeights.Max(), WeekdayThinning));
+
+        return gapDays;
     }
 
     /// <summary>
@@ -371,6 +407,9 @@ public static class PopulationModel
 
     /// <summary>How late a planned session may run before signups give way to the users who are due.</summary>
     public static readonly TimeSpan MaxLateness = TimeSpan.FromMinutes(10);
+
+    /// <summary>How late a planned session may run before its person has missed it and comes back another day (<see cref="Missed"/>).</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(30);
 
     /// <summary>
     /// Who starts the <paramref name="draw"/> sessions of this moment, from users in the order of

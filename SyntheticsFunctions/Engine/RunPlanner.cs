@@ -42,7 +42,7 @@ public sealed record RunInput(
 /// <summary>One session as a run starts it: its state, its whole plan, the user's state after it and, for a signup, the new user.</summary>
 public sealed record StartedSession(SessionState Session, SessionPlan Plan, UserStateRow UserState, NewUser? SignUp);
 
-/// <summary>What a run writes and the state it leaves for the next one.</summary>
+/// <summary>What a run writes and the state it leaves for the next one (<paramref name="Missed"/>: people whose planned session passed hours ago, moved to a later day).</summary>
 public sealed record RunOutput(
     ActivityBatch Batch,
     DateTimeOffset WindowStart,
@@ -57,7 +57,8 @@ public sealed record RunOutput(
     IReadOnlyList<UserStateRow> UserStates,
     IReadOnlyList<NewUser> SignUps,
     DateTimeOffset? RetireChurnedBefore = null,
-    PoolGrowth Growth = PoolGrowth.EngineProfiles);
+    PoolGrowth Growth = PoolGrowth.EngineProfiles,
+    IReadOnlyList<Deferral>? Missed = null);
 
 /// <summary>
 /// Decides one run: which rows are due, how many sessions start and for whom. Pure: no I/O,
@@ -67,6 +68,9 @@ public static class RunPlanner
 {
     /// <summary>A late or skipped tick makes up at most this many minutes, so it neither loses nor floods.</summary>
     public const double MaxCatchUpMinutes = 10;
+
+    /// <summary>At most this many people who missed their planned session (<see cref="PopulationModel.MaxWait"/>) are planned anew by one cron tick, claimed ahead of the ones who may start.</summary>
+    public const int MaxMissedPerRun = 50;
 
     /// <summary>Sessions cut by max_per_run wait for later ticks, up to this many runs' worth.</summary>
     public const int CarryOverRuns = 2;
@@ -120,6 +124,7 @@ public static class RunPlanner
         var chosen = new List<(CandidateUser User, UserState State)>();
         var signUps = new List<NewUser>();
         var joining = new HashSet<Guid>();
+        var missed = new List<Deferral>();
         if (playable.Count > 0)
         {
             if (input.Trigger == RunTrigger.Cron)
@@ -127,7 +132,9 @@ public static class RunPlanner
                 // Members who have not signed up yet are not due: they are the people who may join.
                 var known = input.Candidates.Where(c => c.State is not null).Select(c => (c, c.State!)).ToList();
                 var unsigned = input.Candidates.Where(c => c.State is null).ToList();
-                chosen.AddRange(Choose(known, now, windowStart, capped, input.SignUpsAllowed, joining, random, unsigned, bringForward: input.Growth != PoolGrowth.Fixed && input.SignUpsAllowed > 0));
+                chosen.AddRange(Choose(
+                    known, now, windowStart, capped, input.SignUpsAllowed, joining, random, unsigned, bringForward: input.Growth != PoolGrowth.Fixed && input.SignUpsAllowed > 0,
+                    missed, ActivityDays.Of(input.Settings, input.Installation ?? Installation.Unknown)));
             }
             else
             {
@@ -155,7 +162,7 @@ public static class RunPlanner
 
         return new RunOutput(
             batch, windowStart, now, requested, chosen.Count, input.SessionsInProgress.Count, carry,
-            keep, ended, idleCutoff, userStates, signUps, PopulationModel.RetireBefore(now, input.Settings.RetainDays, input.Growth), input.Growth);
+            keep, ended, idleCutoff, userStates, signUps, PopulationModel.RetireBefore(now, input.Settings.RetainDays, input.Growth), input.Growth, missed);
     }
 
     /// <summary>
@@ -183,11 +190,27 @@ public static class RunPlanner
     /// <paramref name="joining"/>). With <paramref name="bringForward"/>, where fewer may join than
     /// are missing, the next planned come forward: volume wins. Without it (a pool the engine
     /// cannot grow), volume gives way: nobody's session is moved earlier than their own plan.
+    /// With <paramref name="missed"/>, claimed people more than <see cref="PopulationModel.MaxWait"/>
+    /// late do not start: they come back on a later day (<see cref="PopulationModel.Missed"/>,
+    /// thinned by <paramref name="days"/>), added to it.
     /// </summary>
     public static List<(CandidateUser User, UserState State)> Choose(
         IReadOnlyList<(CandidateUser User, UserState State)> claimed, DateTimeOffset now, DateTimeOffset windowStart, int capped, int signUpsAllowed,
-        ISet<Guid> joining, Random random, IReadOnlyList<CandidateUser>? unsigned = null, bool bringForward = true)
+        ISet<Guid> joining, Random random, IReadOnlyList<CandidateUser>? unsigned = null, bool bringForward = true,
+        ICollection<Deferral>? missed = null, ActivityDays? days = null)
     {
+        if (missed is not null)
+        {
+            // Claimed in the order of their plans: the missed are a prefix.
+            var late = claimed.TakeWhile(c => c.State.NextSessionAt < now - PopulationModel.MaxWait).ToList();
+            foreach (var (_, state) in late)
+            {
+                missed.Add(new Deferral(state.ProfileId, state.NextSessionAt!.Value, PopulationModel.Missed(state, now, random, days)));
+            }
+
+            claimed = [.. claimed.Skip(late.Count)];
+        }
+
         var chosen = new List<(CandidateUser User, UserState State)>();
         var members = unsigned?.Where(u => u.AvailableAt is not { } at || at <= now).ToList() ?? [];
         var (starting, missing) = PopulationModel.Pick([.. claimed.Select(c => c.State)], now, capped, signUpsAllowed > 0 || members.Count > 0, random, bringForward: bringForward);

@@ -58,6 +58,9 @@ public enum PoolGrowth
 /// <summary>A user's behaviour state after this run, with when their latest session ends (the next one never overlaps it).</summary>
 public sealed record UserStateRow(UserState State, DateTimeOffset? LastSessionEndsAt);
 
+/// <summary>Someone who missed their planned session (<see cref="PopulationModel.Missed"/>): planned <paramref name="Was"/>, now <paramref name="Next"/>; storage moves them only if their plan is still <paramref name="Was"/>.</summary>
+public sealed record Deferral(Guid ProfileId, DateTimeOffset Was, DateTimeOffset Next);
+
 /// <summary>Someone who signs up in this run: a new sim user whose first session is their signup.</summary>
 public sealed record NewUser(Guid ProfileId, string Persona, string Timezone, DateTimeOffset SignupAt);
 

@@ -65,6 +65,18 @@ internal static class ActivityWriter
             commands.Add(ActivityTables.SyntheticUserState.InsertFromArrays(output.UserStates));
         }
 
+        if (output.Missed is { Count: > 0 } missed)
+        {
+            // Only where the plan is still the one the claim read: a run that committed in between wins.
+            commands.Add(Sql.Command(
+                """
+                UPDATE synthetic_user_state us SET next_session_at = m.next
+                FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS m(id, was, next)
+                WHERE us.profile_id = m.id AND us.next_session_at = m.was
+                """,
+                Sql.P(missed.Select(m => m.ProfileId).ToArray()), Sql.P(missed.Select(m => m.Was.UtcDateTime).ToArray()), Sql.P(missed.Select(m => m.Next.UtcDateTime).ToArray())));
+        }
+
         if (output.SessionsStarted > 0)
         {
             commands.Add(Sql.Command(Rollups.AddOne(Rollups.Sessions), Sql.P(output.WindowEnd.UtcDateTime), Sql.P((long)output.SessionsStarted)));

@@ -62,6 +62,8 @@ internal static class RunInputReader
                   -- next session: due at infinity), so a manual run still starts its target.
                   AND ($1 OR ((us.lifecycle <> 'churned' OR NOT {PoolSql.OwnsPoolTables})
                               AND NOT (us.sessions_that_day >= {PopulationModel.MaxSessionsPerDay} AND us.last_session_at > $4::timestamptz - interval '1 day')))
+                  -- A cron tick's people who missed their session are the next CTE's.
+                  AND (NOT $1 OR coalesce(us.next_session_at, 'infinity'::timestamptz) >= $4::timestamptz - make_interval(secs => $5))
                 ORDER BY 5, pm.profile_id
                 LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $3 END
                 FOR UPDATE OF pm SKIP LOCKED),
@@ -80,7 +82,22 @@ internal static class RunInputReader
                 ORDER BY pm.available_at NULLS FIRST, pm.profile_id
                 LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $3 END
                 FOR UPDATE OF pm SKIP LOCKED),
-            claimed AS (SELECT * FROM known UNION ALL SELECT * FROM unsigned)
+            missed AS MATERIALIZED (
+                -- A cron tick's people whose planned session passed more than the model's wait
+                -- ago: they missed it and are planned anew (their state alone), a bounded number a tick.
+                SELECT pm.profile_id, pm.timezone, pm.persona, pm.available_at,
+                       coalesce(us.next_session_at, 'infinity'::timestamptz) AS due, 2 AS grp
+                FROM synthetic_pool pm
+                JOIN synthetic_user_state us ON us.profile_id = pm.profile_id
+                WHERE $1 AND {PoolSql.ActiveMember}
+                  AND coalesce(us.next_session_at, 'infinity'::timestamptz) < $4::timestamptz - make_interval(secs => $5)
+                  AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = pm.profile_id)
+                  AND {HoldsLock}
+                  AND (SELECT enabled FROM synthetic_settings WHERE id = 1)
+                ORDER BY 5, pm.profile_id
+                LIMIT $6
+                FOR UPDATE OF pm SKIP LOCKED),
+            claimed AS (SELECT * FROM known UNION ALL SELECT * FROM unsigned UNION ALL SELECT * FROM missed)
             SELECT c.profile_id, c.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at,
                    greatest(us.last_session_ends_at, past.last_activity_at) AS last_session_ends_at,
                    c.available_at, c.persona AS member_persona, us.profile_id IS NOT NULL AS has_state, us.signup_at, us.persona, us.engagement, us.chronotype_shift_hours,
@@ -88,8 +105,9 @@ internal static class RunInputReader
                    past.completed_journeys, past.enrolled_journeys,
                    lc.id AS completed_id, lc.journey_id AS completed_journey_id, lc.current_scene_order AS completed_scene_order,
                    lc.started_at AS completed_started_at, lc.last_activity_at AS completed_last_activity_at,
-                   array(SELECT DISTINCT m.clinical_focus FROM user_mindblock_status ms JOIN mindblocks m ON m.id = ms.mindblock_id
-                         WHERE ms.user_id = c.profile_id AND ms.status <> 'easing') AS mindblock_focus
+                   CASE WHEN c.grp = 2 THEN ARRAY[]::text[]
+                        ELSE array(SELECT DISTINCT m.clinical_focus FROM user_mindblock_status ms JOIN mindblocks m ON m.id = ms.mindblock_id
+                                   WHERE ms.user_id = c.profile_id AND ms.status <> 'easing') END AS mindblock_focus
             FROM claimed c
             LEFT JOIN synthetic_user_state us ON us.profile_id = c.profile_id
             -- One pass over the user's journey instances: their last activity, the journeys they completed and enrolled in.
@@ -98,24 +116,24 @@ internal static class RunInputReader
                        coalesce(array_agg(DISTINCT i.journey_id) FILTER (WHERE i.status = 'completed'), ARRAY[]::uuid[]) AS completed_journeys,
                        coalesce(array_agg(DISTINCT i.journey_id), ARRAY[]::uuid[]) AS enrolled_journeys
                 FROM journey_instances i
-                WHERE i.user_id = c.profile_id) past
+                WHERE i.user_id = c.profile_id AND c.grp <> 2) past
             LEFT JOIN LATERAL (
                 SELECT i.id, i.journey_id, i.current_scene_order, i.started_at, i.last_activity_at
                 FROM journey_instances i
-                WHERE i.user_id = c.profile_id AND i.status = 'active'
+                WHERE i.user_id = c.profile_id AND i.status = 'active' AND c.grp <> 2
                 ORDER BY i.last_activity_at DESC
                 LIMIT 1) ji ON true
             LEFT JOIN LATERAL (
                 SELECT i.id, i.journey_id, i.current_scene_order, i.started_at, i.last_activity_at
                 FROM journey_instances i
-                WHERE i.user_id = c.profile_id AND i.status = 'completed'
+                WHERE i.user_id = c.profile_id AND i.status = 'completed' AND c.grp <> 2
                 ORDER BY i.completed_at DESC
                 LIMIT 1) lc ON true
             -- Those with no next session (the churned) after the members not signed up; PoolWorld
             -- claims in this same order.
             ORDER BY c.due, c.grp, c.available_at NULLS FIRST, c.profile_id
             """,
-            Sql.P(cron), Sql.P(cronLock), Sql.P(request.Target), Sql.P(request.Now.UtcDateTime)));
+            Sql.P(cron), Sql.P(cronLock), Sql.P(request.Target), Sql.P(request.Now.UtcDateTime), Sql.P(PopulationModel.MaxWait.TotalSeconds), Sql.P(RunPlanner.MaxMissedPerRun)));
         // How many new people may join: up to the cap, where the engine may add them.
         read.BatchCommands.Add(Sql.Command(
             $"""
