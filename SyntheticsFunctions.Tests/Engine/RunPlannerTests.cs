@@ -222,7 +222,8 @@ public class RunPlannerTests
         var states = new[] { Planned(TimeSpan.FromHours(3)), Planned(TimeSpan.FromMinutes(31)), Planned(TimeSpan.FromMinutes(10)) };
         var candidates = states.Select(s => new CandidateUser(s.ProfileId, s.Timezone, null, Now.AddDays(-2), s)).ToList();
 
-        var output = RunPlanner.Plan(Input(RunTrigger.Cron, seed: 3, lastCron: Now.AddMinutes(-1), candidates: candidates, settings: EngineSettings.Defaults with { SessionsPerMin = 120, MaxPerRun = 3 }));
+        var input = Input(RunTrigger.Cron, seed: 3, lastCron: Now.AddMinutes(-1), candidates: candidates, settings: EngineSettings.Defaults with { SessionsPerMin = 120, MaxPerRun = 3 });
+        var output = RunPlanner.Plan(input with { SignUpsAllowed = 10 });
 
         // The two more than 30 minutes late do not start: each is planned anew on a later local day; the one 10 minutes late starts.
         Assert.Equal([states[0].ProfileId, states[1].ProfileId], output.Missed!.Select(m => m.ProfileId));
@@ -233,6 +234,11 @@ public class RunPlannerTests
         });
         Assert.Contains(output.UserStates, u => u.State.ProfileId == states[2].ProfileId && u.State.Sessions == 7);
         Assert.DoesNotContain(output.UserStates, u => u.State.ProfileId == states[0].ProfileId || u.State.ProfileId == states[1].ProfileId);
+
+        // Where nobody may join (a full pool after a pause), nobody else can take their place: the latest of them fill the draw, late.
+        var full = RunPlanner.Plan(input);
+        Assert.Empty(full.Missed!);
+        Assert.Equal(states.Select(s => s.ProfileId).Order(), full.UserStates.Select(u => u.State.ProfileId).Order());
     }
 
     private static RunOutput Plan(RunTrigger trigger, int target = 5, int seed = 1, DateTimeOffset? lastCron = null, EngineSettings? settings = null) =>

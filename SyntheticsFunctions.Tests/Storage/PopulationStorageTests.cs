@@ -36,6 +36,21 @@ public class PopulationStorageTests(PostgresFixture postgres, Xunit.Abstractions
         Assert.All(page.Users, u => Assert.NotNull(u.Lifecycle));
         Assert.All(page.Users, u => Assert.NotNull(u.SignupAt));
 
+        // Mid-story: everyone still there who was active within the idle horizon is part-way through a journey (past its first
+        // scene, started before their last session, which was its last activity); nothing is written for the scenes before.
+        var recent = now.AddDays(-EngineSettings.Defaults.IdleAbandonDays).UtcDateTime;
+        var midStory = await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE lifecycle <> 'churned' AND last_session_at >= $1", recent);
+        Assert.True(midStory > users / 4, $"{midStory} of {users} mid-story");
+        Assert.Equal(midStory, await app.CountAsync(
+            """
+            SELECT count(*) FROM journey_instances ji JOIN synthetic_user_state us ON us.profile_id = ji.user_id
+            WHERE ji.status = 'active' AND ji.started_at <= ji.last_activity_at AND ji.last_activity_at = us.last_session_at AND ji.started_at >= us.signup_at
+              AND ji.current_scene_order > (SELECT min(s.scene_order) FROM journey_scenes s WHERE s.journey_id = ji.journey_id)
+              AND ji.metadata->>'synthetic' = 'true'
+            """));
+        Assert.Equal(midStory, await app.CountAsync("SELECT count(*) FROM journey_instances"));
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM journey_instance_scenes"));
+
         var started = 0;
         await app.RunAsync(RunTrigger.Cron);
         var sessionsBefore = await app.CountAsync("SELECT sum(sessions) FROM synthetic_user_state");
@@ -54,6 +69,10 @@ public class PopulationStorageTests(PostgresFixture postgres, Xunit.Abstractions
         Assert.Equal(0, await app.CountAsync(
             "SELECT count(*) FROM synthetic_user_state us WHERE us.last_session_at > $1 AND NOT EXISTS (SELECT 1 FROM journey_instances ji WHERE ji.user_id = us.profile_id AND ji.last_activity_at > $1)",
             now.UtcDateTime));
+        // Ticks continue the journeys people were part-way through.
+        Assert.True(
+            await app.CountAsync("SELECT count(*) FROM journey_instance_scenes s JOIN journey_instances ji ON ji.id = s.instance_id WHERE ji.started_at < $1", now.UtcDateTime) > 0,
+            "no session continued a journey begun before the install");
     }
 
     [Fact]

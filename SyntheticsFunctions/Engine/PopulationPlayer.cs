@@ -115,6 +115,43 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
         return states;
     }
 
+    /// <summary>
+    /// A fresh install's people mid-story: each one still there whose last session is recent
+    /// enough that the journey would not have been abandoned (<paramref name="idleAbandonDays"/>)
+    /// is part-way through a journey playable then, its instance started before their last session
+    /// (a scene a day or two), its current scene past the first, its last activity their last
+    /// session. No row is written for the scenes before: the history starts mid-story, as a
+    /// backfill's pre-roll leaves it. Tagged with <paramref name="runId"/> (no run row: nothing ran).
+    /// </summary>
+    public static IReadOnlyList<InstanceRow> MidStory(
+        IReadOnlyList<UserState> people, Catalog catalog, int idleAbandonDays, DateTimeOffset now, Guid runId, Random random)
+    {
+        var rows = new List<InstanceRow>();
+        foreach (var user in people)
+        {
+            if (user.Lifecycle == Lifecycle.Churned || user.LastSessionAt is not { } last || last < now.AddDays(-idleAbandonDays) || last > now)
+            {
+                continue;
+            }
+
+            var playable = catalog.PlayableAt(last);
+            if (playable.Count == 0)
+            {
+                continue;
+            }
+
+            var journey = Sampling.Pick(random, playable);
+            var index = journey.Scenes.Count < 2 ? 0 : 1 + random.Next(journey.Scenes.Count - 1);
+            var started = last - TimeSpan.FromDays(index * (1 + random.NextDouble()));
+            started = Microseconds.Truncate(started < user.SignupAt ? user.SignupAt : started);
+            rows.Add(new InstanceRow(
+                Uuid7.Create(started, random), user.ProfileId, journey.Id, InstanceStatus.Active, journey.Scenes[index].Order,
+                started, Microseconds.Truncate(last), null, Tagging.Json(runId, Uuid7.Create(started, random), ("journey_slug", journey.Slug))));
+        }
+
+        return rows;
+    }
+
     /// <summary>The users still there at the end (not churned), as a fresh install creates them.</summary>
     public IReadOnlyList<UserState> Alive() => [.. Users.Values.Where(u => u.Lifecycle != Lifecycle.Churned).OrderBy(u => u.SignupAt).ThenBy(u => u.ProfileId)];
 

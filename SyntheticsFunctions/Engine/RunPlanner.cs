@@ -192,27 +192,32 @@ public static class RunPlanner
     /// cannot grow), volume gives way: nobody's session is moved earlier than their own plan.
     /// With <paramref name="missed"/>, claimed people more than <see cref="PopulationModel.MaxWait"/>
     /// late do not start: they come back on a later day (<see cref="PopulationModel.Missed"/>,
-    /// thinned by <paramref name="days"/>), added to it.
+    /// thinned by <paramref name="days"/>), added to it; unless nobody may join and too few are due
+    /// on time, when the latest of them fill the draw.
     /// </summary>
     public static List<(CandidateUser User, UserState State)> Choose(
         IReadOnlyList<(CandidateUser User, UserState State)> claimed, DateTimeOffset now, DateTimeOffset windowStart, int capped, int signUpsAllowed,
         ISet<Guid> joining, Random random, IReadOnlyList<CandidateUser>? unsigned = null, bool bringForward = true,
         ICollection<Deferral>? missed = null, ActivityDays? days = null)
     {
+        var members = unsigned?.Where(u => u.AvailableAt is not { } at || at <= now).ToList() ?? [];
         if (missed is not null)
         {
-            // Claimed in the order of their plans: the missed are a prefix.
+            // Claimed in the order of their plans: the missed are a prefix. Where nobody may join
+            // and too few are due on time (a full pool after a pause), the latest of them still
+            // start, late: volume wins over the hour where nobody else can take their place.
             var late = claimed.TakeWhile(c => c.State.NextSessionAt < now - PopulationModel.MaxWait).ToList();
-            foreach (var (_, state) in late)
+            var onTime = claimed.Skip(late.Count).Count(c => c.State.NextSessionAt <= now);
+            var serve = signUpsAllowed > 0 || members.Count > 0 ? 0 : Math.Clamp(capped - onTime, 0, late.Count);
+            foreach (var (_, state) in late.Take(late.Count - serve))
             {
                 missed.Add(new Deferral(state.ProfileId, state.NextSessionAt!.Value, PopulationModel.Missed(state, now, random, days)));
             }
 
-            claimed = [.. claimed.Skip(late.Count)];
+            claimed = [.. claimed.Skip(late.Count - serve)];
         }
 
         var chosen = new List<(CandidateUser User, UserState State)>();
-        var members = unsigned?.Where(u => u.AvailableAt is not { } at || at <= now).ToList() ?? [];
         var (starting, missing) = PopulationModel.Pick([.. claimed.Select(c => c.State)], now, capped, signUpsAllowed > 0 || members.Count > 0, random, bringForward: bringForward);
         chosen.AddRange(claimed.Take(starting.Count));
         var fromPool = Math.Min(missing, members.Count);

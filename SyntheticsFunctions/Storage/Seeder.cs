@@ -4,6 +4,7 @@ using Npgsql;
 using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Storage.Declarations;
+using SyntheticsFunctions.Storage.Runs;
 
 namespace SyntheticsFunctions.Storage;
 
@@ -172,22 +173,24 @@ public sealed class Seeder(
     /// </summary>
     private static async Task<int> GiveSteadyStateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, Random random, CancellationToken cancellationToken)
     {
-        double sessionsPerMin;
-        int retainDays;
         List<PoolMember> members;
         await using (var read = new NpgsqlBatch(connection, transaction))
         {
-            read.BatchCommands.Add(Sql.Command(
-                "SELECT sessions_per_min::float8, retain_days, EXISTS (SELECT 1 FROM synthetic_user_state) FROM synthetic_settings WHERE id = 1"));
+            read.BatchCommands.Add(Sql.Command("SELECT EXISTS (SELECT 1 FROM synthetic_user_state)"));
             read.BatchCommands.Add(Sql.Command(PoolSql.SelectUnsigned));
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            sessionsPerMin = reader.GetDouble(0);
-            retainDays = reader.GetInt32(1);
-            var started = reader.GetBoolean(2);
+            var started = reader.GetBoolean(0);
             await reader.NextResultAsync(cancellationToken);
             members = started ? [] : await PoolSql.ReadMembersAsync(reader, cancellationToken);
         }
+
+        if (members.Count == 0)
+        {
+            return 0;
+        }
+
+        var (sessionsPerMin, retainDays, idleAbandonDays, catalog) = await ReadStartInputAsync(connection, transaction, cancellationToken);
 
         var states = PopulationPlayer.SteadyStateOn(members, now, sessionsPerMin, retainDays, random);
         if (states.Count == 0)
@@ -198,6 +201,7 @@ public sealed class Seeder(
         await using var write = new NpgsqlBatch(connection, transaction);
         write.BatchCommands.Add(PoolSql.AdoptStates(states));
         write.BatchCommands.Add(ActivityTables.SyntheticUserState.InsertFromArrays([.. states.Select(u => new UserStateRow(u, null))]));
+        AddMidStory(write.BatchCommands, states, catalog, idleAbandonDays, now, random);
         await write.ExecuteNonQueryAsync(cancellationToken);
         return states.Count;
     }
@@ -223,12 +227,7 @@ public sealed class Seeder(
     /// </summary>
     internal static async Task<int> AddSteadyStatePopulationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int cap, DateTimeOffset now, Random random, CancellationToken cancellationToken)
     {
-        double sessionsPerMin;
-        await using (var read = new NpgsqlCommand("SELECT sessions_per_min::float8 FROM synthetic_settings WHERE id = 1", connection, transaction))
-        {
-            sessionsPerMin = (double)(await read.ExecuteScalarAsync(cancellationToken) ?? 0.0);
-        }
-
+        var (sessionsPerMin, _, idleAbandonDays, catalog) = await ReadStartInputAsync(connection, transaction, cancellationToken);
         var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random);
         player.WarmUp(now, TimeSpan.FromMinutes(10));
         var alive = player.Alive().ToList();
@@ -248,8 +247,38 @@ public sealed class Seeder(
         AddSimProfiles(batch.BatchCommands, users);
         batch.BatchCommands.Add(PoolSql.AddMembers(users));
         batch.BatchCommands.Add(ActivityTables.SyntheticUserState.InsertFromArrays([.. alive.Select(u => new UserStateRow(u, null))]));
+        AddMidStory(batch.BatchCommands, alive, catalog, idleAbandonDays, now, random);
         await batch.ExecuteNonQueryAsync(cancellationToken);
         return alive.Count;
+    }
+
+    /// <summary>What a fresh start plays from: the settings it sizes the population by, and the catalog its people are mid-way through.</summary>
+    private static async Task<(double SessionsPerMin, int RetainDays, int IdleAbandonDays, Catalog Catalog)> ReadStartInputAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var read = new NpgsqlBatch(connection, transaction);
+        read.BatchCommands.Add(Sql.Command("SELECT sessions_per_min::float8, retain_days, idle_abandon_days FROM synthetic_settings WHERE id = 1"));
+        foreach (var command in RunInputReader.CatalogCommands())
+        {
+            read.BatchCommands.Add(command);
+        }
+
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var settings = (reader.GetDouble(0), reader.GetInt32(1), reader.GetInt32(2));
+        await reader.NextResultAsync(cancellationToken);
+        var catalog = await RunInputReader.ReadCatalogAsync(reader, cancellationToken);
+        return (settings.Item1, settings.Item2, settings.Item3, catalog);
+    }
+
+    /// <summary>The journeys a fresh start's people are part-way through (<see cref="PopulationPlayer.MidStory"/>): the history starts mid-story.</summary>
+    private static void AddMidStory(NpgsqlBatchCommandCollection commands, IReadOnlyList<UserState> people, Catalog catalog, int idleAbandonDays, DateTimeOffset now, Random random)
+    {
+        var instances = PopulationPlayer.MidStory(people, catalog, idleAbandonDays, now, Uuid7.Create(now, random), random);
+        if (instances.Count > 0)
+        {
+            commands.Add(ActivityTables.JourneyInstances.InsertFromArrays(instances));
+        }
     }
 
     /// <summary>
