@@ -10,6 +10,8 @@ public class RunTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
     public async Task Manual_run_writes_all_eight_activity_tables_with_consistent_keys()
     {
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
+        // The fresh install's people are mid-story (an instance each, none of its scenes written): set aside, so every row is this run's.
+        await app.ExecuteAsync("DELETE FROM journey_instances");
 
         var outcome = await app.RunAsync(RunTrigger.Manual, 40);
 
@@ -131,6 +133,9 @@ public class RunTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
     public async Task A_run_that_fails_mid_way_leaves_no_activity_row_and_records_its_failure()
     {
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
+        // The fresh install's mid-story journeys, which the failed run must leave exactly as they were.
+        const string Instances = "SELECT coalesce(string_agg(id || ' ' || status || ' ' || current_scene_order || ' ' || last_activity_at, ',' ORDER BY id), '') FROM journey_instances";
+        var instances = await Db.TextAsync(app.ConnectionString, Instances);
         await app.ExecuteAsync(
             """
             CREATE FUNCTION refuse_capture() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -144,9 +149,13 @@ public class RunTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
         Assert.Contains("capture storage is full", outcome.Error);
         foreach (var table in Tables.Activity)
         {
-            Assert.Equal(0, await app.CountAsync($"SELECT count(*) FROM {table}"));
+            if (table != Tables.JourneyInstances)
+            {
+                Assert.Equal(0, await app.CountAsync($"SELECT count(*) FROM {table}"));
+            }
         }
 
+        Assert.Equal(instances, await Db.TextAsync(app.ConnectionString, Instances));
         Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_sessions"));
         Assert.Equal(1, await app.CountAsync(
             "SELECT count(*) FROM synthetic_runs WHERE id = $1 AND status = 'failed' AND error LIKE '%capture storage is full%' AND retries = 0", outcome.RunId));
@@ -208,21 +217,22 @@ public class RunTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
         var now = TestApp.DefaultNow;
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: now.AddDays(-10));
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false WHERE id = 1");
-        var first = await app.RunAsync(RunTrigger.Manual, 10);
-        var active = await app.CountAsync("SELECT count(*) FROM journey_instances WHERE status = 'active'");
+        await app.RunAsync(RunTrigger.Manual, 10);
+        // Active: the first run's and the fresh install's mid-story journeys; all of them go idle over the next 10 days.
+        var active = await Db.TextAsync(app.ConnectionString, "SELECT string_agg(id::text, ',') FROM journey_instances WHERE status = 'active'");
+        var ids = active.Split(',').Select(Guid.Parse).ToArray();
         var abandonedMidScene = await app.CountAsync("SELECT count(*) FROM journey_instances WHERE status = 'abandoned'");
-        Assert.True(active > 0, "the first run left no active instance to go idle");
+        Assert.True(ids.Length > 10, "the first run left no active instance to go idle");
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = true WHERE id = 1");
 
         app.Time.SetUtcNow(now);
         var tick = await app.RunAsync(RunTrigger.Cron);
 
         Assert.Equal(RunStatus.Succeeded, tick.Status);
-        Assert.Equal(0, await app.CountAsync(
-            "SELECT count(*) FROM journey_instances WHERE status = 'active' AND metadata->>'run_id' = $1", first.RunId.ToString()));
-        Assert.Equal(active + abandonedMidScene, await app.CountAsync(
-            "SELECT count(*) FROM journey_instances WHERE status = 'abandoned' AND metadata->>'run_id' = $1 AND last_activity_at < $2",
-            first.RunId.ToString(), now.AddDays(-7).UtcDateTime));
+        Assert.Equal(ids.Length, await app.CountAsync(
+            "SELECT count(*) FROM journey_instances WHERE id = ANY($1) AND status = 'abandoned' AND last_activity_at < $2", ids, now.AddDays(-7).UtcDateTime));
+        Assert.Equal(ids.Length + abandonedMidScene, await app.CountAsync(
+            "SELECT count(*) FROM journey_instances WHERE status = 'abandoned' AND last_activity_at < $1", now.AddDays(-7).UtcDateTime));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
     public const int DefaultBatchSize = 200;
 
     /// <summary>
-    /// Instances old enough to go whole: a sim user's tagged instance with no session in
+    /// Instances old enough to go whole, a batch at a time: a sim user's tagged instance with no session in
     /// progress, whose every child row (in each table with an <c>instance_id</c>) is a tagged row
     /// of the same user, and none of whose scenes holds another instance's event.
     /// </summary>
@@ -36,7 +36,8 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
           {string.Join("\n  ", ActivityTables.InstanceChildren.Select(c =>
               $"AND NOT EXISTS (SELECT 1 FROM {c.Name} c WHERE c.instance_id = ji.id AND (c.user_id <> ji.user_id OR c.{c.TagColumn}->>'synthetic' IS DISTINCT FROM 'true'))"))}
           AND NOT EXISTS (SELECT 1 FROM journey_scene_events c JOIN journey_instance_scenes s ON s.id = c.instance_scene_id WHERE s.instance_id = ji.id AND c.instance_id <> ji.id)
-        ORDER BY ji.last_activity_at
+        -- No order: the pass deletes every one of them, and without a sort the LIMIT stops the
+        -- scan at the batch (a sort would check every doomed instance for every batch).
         LIMIT $2
         FOR UPDATE OF ji SKIP LOCKED
         """;
