@@ -76,11 +76,12 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         var enrolments = ReadEnrolmentsAsync(from, to, cancellationToken);
         var sessions = ReadSessionsAsync(from, to, cancellationToken);
         var counts = ReadCountsAsync(from, to, settings, cancellationToken);
-        await Task.WhenAll(users, enrolments, sessions, counts);
+        var sceneSteps = ReadSceneStepsAsync(from, to, cancellationToken);
+        await Task.WhenAll(users, enrolments, sessions, counts, sceneSteps);
 
         var sim = await users;
         var ofSimUsers = (await enrolments).Where(e => sim.ContainsKey(e.User)).ToList();
-        return new RealismFacts(from, to, (await sessions).Of(sim), sim, ofSimUsers, await counts);
+        return new RealismFacts(from, to, (await sessions).Of(sim), sim, ofSimUsers, await counts) { SceneSteps = await sceneSteps };
     }
 
     /// <summary>
@@ -190,6 +191,37 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     {
         exporter.Skip();
         return null;
+    }
+
+    // The steps of the window's latest scenes opened (a bounded sample: the newest scene_opened
+    // events through the synthetic created_at index, then each scene's steps through its own index),
+    // each scene's in time order; scenes with too few steps to compare two gaps are left out.
+    private async Task<List<IReadOnlyList<DateTimeOffset>>> ReadSceneStepsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT array_agg(e.created_at ORDER BY e.created_at, e.id)
+            FROM (SELECT o.instance_scene_id FROM journey_scene_events o
+                  WHERE o.event_payload->>'synthetic' = 'true' AND o.created_at >= $1 AND o.created_at < $2
+                    AND o.event_type = '{EventTypes.SceneOpened}' AND o.instance_scene_id IS NOT NULL
+                    AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = o.user_id)
+                  ORDER BY o.created_at DESC LIMIT {RealismFigures.SceneTimingSample}) r
+            JOIN journey_scene_events e ON e.instance_scene_id = r.instance_scene_id
+            WHERE e.event_payload->>'synthetic' = 'true'
+              AND e.event_type IN ('{EventTypes.SceneOpened}', '{EventTypes.CaptureSubmitted}', '{EventTypes.ResistanceCheckCompleted}')
+            GROUP BY e.instance_scene_id
+            HAVING count(*) >= {RealismFigures.SceneTimingMinSteps}
+            """);
+        command.Parameters.Add(Sql.P(from.UtcDateTime));
+        command.Parameters.Add(Sql.P(to.UtcDateTime));
+        var scenes = new List<IReadOnlyList<DateTimeOffset>>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            scenes.Add([.. reader.GetFieldValue<DateTime[]>(0).Select(at => new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)))]);
+        }
+
+        return scenes;
     }
 
     private async Task<Dictionary<Guid, UserFact>> ReadUsersAsync(CancellationToken cancellationToken)
