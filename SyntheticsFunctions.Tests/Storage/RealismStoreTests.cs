@@ -262,10 +262,10 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
     {
         // The window ends 20 seconds after a chunk boundary (chunks end on whole hours, 6 hours apart
         // from the start's hour): sessions begun in the chunk before run past the end, and the last
-        // chunk writes their rows after it.
+        // chunk writes their rows after it (at 1.5 a minute, a few sessions span those 20 seconds).
         var now = new DateTimeOffset(2026, 11, 2, 9, 0, 20, TimeSpan.Zero);
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "5000" }, now);
-        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 0.5, max_per_run = 10 WHERE id = 1");
+        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 1.5, max_per_run = 10 WHERE id = 1");
         Assert.NotNull((await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 5)).Job);
         app.Time.Advance(TimeSpan.FromMinutes(5)); // the backfill runs on: its last chunk catches up to the present
         Assert.Equal(SyntheticsFunctions.Storage.BackfillJob.Succeeded, (await app.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);
