@@ -53,6 +53,12 @@ internal sealed class BackfillRun
     /// <summary>Capture texts with their dates, in the order written (the check samples the newest).</summary>
     public List<(DateTimeOffset At, string Text)> Captures { get; } = [];
 
+    /// <summary>
+    /// The steps (opened, captures, check) of the latest scenes opened, by instance scene, with when
+    /// each opened: enough (twice the sample) for the equal-gap share of a window ending at the run's end.
+    /// </summary>
+    private Dictionary<Guid, (DateTimeOffset Opened, List<DateTimeOffset> Steps)> SceneSteps { get; } = [];
+
     public int SessionsStarted { get; private set; }
 
     public int IdleAbandoned { get; private set; }
@@ -120,7 +126,15 @@ internal sealed class BackfillRun
         var texts = Captures.Where(c => c.At >= from && c.At < to).OrderByDescending(c => c.At).Take(RealismFigures.CaptureSample).Select(c => c.Text).ToList();
         var counts = new TableCounts(
             events, ExpectedVolume.EventsPerMinute(settings with { Enabled = true }, 1) * 60, settings.AbandonRate, settings.ErrorRate, settings.MindblockChance, texts);
-        return new RealismFacts(from, to, sessions, users, enrolments, counts);
+        // The window's latest scenes opened, as RealismStore samples them (held for windows ending at the run's end).
+        var sceneSteps = SceneSteps.Values
+            .Where(x => x.Opened >= from && x.Opened < to)
+            .OrderByDescending(x => x.Opened)
+            .Take(RealismFigures.SceneTimingSample)
+            .Where(x => x.Steps.Count >= RealismFigures.SceneTimingMinSteps)
+            .Select(x => (IReadOnlyList<DateTimeOffset>)[.. x.Steps.Order()])
+            .ToList();
+        return new RealismFacts(from, to, sessions, users, enrolments, counts) { SceneSteps = sceneSteps };
     }
 
     private void Add(BackfillChunk chunk, Dictionary<Guid, int> sceneIndex, HashSet<Guid> seen)
@@ -153,6 +167,13 @@ internal sealed class BackfillRun
 
         foreach (var e in batch.Events)
         {
+            if (e.InstanceSceneId is { } scene && e.EventType is EventTypes.SceneOpened or EventTypes.CaptureSubmitted or EventTypes.ResistanceCheckCompleted)
+            {
+                var (opened, steps) = SceneSteps.TryGetValue(scene, out var held) ? held : (DateTimeOffset.MinValue, []);
+                steps.Add(e.CreatedAt);
+                SceneSteps[scene] = (e.EventType == EventTypes.SceneOpened ? e.CreatedAt : opened, steps);
+            }
+
             var hour = new DateTimeOffset(e.CreatedAt.UtcTicks - (e.CreatedAt.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
             EventsPerHour[hour] = EventsPerHour.GetValueOrDefault(hour) + 1;
         }
@@ -181,6 +202,16 @@ internal sealed class BackfillRun
         foreach (var id in chunk.IdleAbandoned.Where(Instances.ContainsKey))
         {
             Instances[id] = Instances[id] with { Status = InstanceStatus.Abandoned };
+        }
+
+        // Only the latest scenes are kept: the oldest go once twice the sample's worth are held.
+        if (SceneSteps.Count > 4 * RealismFigures.SceneTimingSample)
+        {
+            var oldest = SceneSteps.OrderByDescending(x => x.Value.Opened).Skip(2 * RealismFigures.SceneTimingSample).Select(x => x.Key).ToList();
+            foreach (var id in oldest)
+            {
+                SceneSteps.Remove(id);
+            }
         }
 
         Events += batch.Events.Count;

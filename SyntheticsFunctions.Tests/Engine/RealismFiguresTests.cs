@@ -249,6 +249,60 @@ public class RealismFiguresTests
         Assert.Contains("same_weekday_cv, signups_per_day_floor", report.History, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_equal_gap_share_counts_scenes_with_two_consecutive_gaps_equal_within_a_millisecond()
+    {
+        // Steps (seconds after a scene opened at 10:00) of 200 scenes with 3 or more, and 5 with 2 (left out).
+        static RealismReport With(int equal)
+        {
+            var scenes = new List<double[]>();
+            scenes.AddRange(Enumerable.Repeat<double[]>([0, 10, 20], equal - 2)); // evenly spaced
+            scenes.Add([0, 10, 20.0009]); // 0.9 ms apart: equal
+            scenes.Add([0, 5, 15, 25]); // the last two gaps equal
+            scenes.Add([0, 10, 20.0011]); // 1.1 ms apart: not equal
+            scenes.AddRange(Enumerable.Repeat<double[]>([0, 7, 19, 40], 200 - scenes.Count));
+            scenes.AddRange(Enumerable.Repeat<double[]>([0, 10], 5));
+            var opened = Monday.AddHours(10);
+            return RealismFigures.Compute(new RealismFacts(Monday, Monday.AddDays(1), [], new Dictionary<Guid, UserFact>())
+            {
+                SceneSteps = [.. scenes.Select(steps => (IReadOnlyList<DateTimeOffset>)[.. steps.Select(at => opened.AddTicks((long)Math.Round(at * TimeSpan.TicksPerSecond)))])],
+            });
+        }
+
+        AssertFigure(With(10), RealismFigures.EqualGapShare, 0.05, Verdicts.Pass, 200);
+        AssertFigure(With(11), RealismFigures.EqualGapShare, 0.055, Verdicts.Fail, 200);
+
+        // No steps read: no value.
+        Assert.Equal(Verdicts.NotEnoughData, Compute(Monday, 1, [], [])[RealismFigures.EqualGapShare.Name].Verdict);
+    }
+
+    [Fact]
+    public void Session_length_figures_take_the_99th_percentile_over_the_median_and_the_share_over_30_minutes()
+    {
+        // 200 sessions with an end: 100 of 60 s, 96 of 180 s and four more; one more without an end (not counted).
+        static RealismReport With(params double[] longest)
+        {
+            var lengths = Enumerable.Repeat(60.0, 100).Concat(Enumerable.Repeat(180.0, 96)).Concat(longest).ToList();
+            var start = Monday.AddHours(9);
+            var sessions = lengths.Select((l, i) => new SessionFact(Guid.NewGuid(), start.AddMinutes(i), End: start.AddMinutes(i).AddSeconds(l))).ToList();
+            sessions.Add(new SessionFact(Guid.NewGuid(), start.AddHours(5)));
+            return Compute(Monday, 7, sessions, sessions.ToDictionary(s => s.User, _ => new UserFact(Monday.AddDays(-30), "UTC")));
+        }
+
+        // The median (120 s) between the 100th and 101st; p99 the 198th of 200; exactly 30 minutes is not over.
+        var tail = With(1800, 2400, 2400, 2400);
+        AssertFigure(tail, RealismFigures.SessionLengthP99OverMedian, 20, Verdicts.Pass, 200);
+        AssertFigure(tail, RealismFigures.SessionsOver30Min, 0.015, Verdicts.Pass, 200);
+
+        var one = With(1800, 1800, 1800, 1801);
+        AssertFigure(one, RealismFigures.SessionLengthP99OverMedian, 15, Verdicts.Pass, 200);
+        AssertFigure(one, RealismFigures.SessionsOver30Min, 0.005, Verdicts.Pass, 200);
+
+        var brief = With(300, 300, 300, 300);
+        AssertFigure(brief, RealismFigures.SessionLengthP99OverMedian, 2.5, Verdicts.Fail, 200);
+        AssertFigure(brief, RealismFigures.SessionsOver30Min, 0, Verdicts.Fail, 200);
+    }
+
     private static RealismReport Compute(DateTimeOffset from, int days, List<SessionFact> sessions, Dictionary<Guid, UserFact> users) =>
         RealismFigures.Compute(new RealismFacts(from, from.AddDays(days), sessions, users));
 

@@ -262,10 +262,10 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
     {
         // The window ends 20 seconds after a chunk boundary (chunks end on whole hours, 6 hours apart
         // from the start's hour): sessions begun in the chunk before run past the end, and the last
-        // chunk writes their rows after it.
+        // chunk writes their rows after it (at 1.5 a minute, a few sessions span those 20 seconds).
         var now = new DateTimeOffset(2026, 11, 2, 9, 0, 20, TimeSpan.Zero);
         await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "5000" }, now);
-        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 0.5, max_per_run = 10 WHERE id = 1");
+        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 1.5, max_per_run = 10 WHERE id = 1");
         Assert.NotNull((await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 5)).Job);
         app.Time.Advance(TimeSpan.FromMinutes(5)); // the backfill runs on: its last chunk catches up to the present
         Assert.Equal(SyntheticsFunctions.Storage.BackfillJob.Succeeded, (await app.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);
@@ -396,6 +396,63 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
         Assert.All(facts.Enrolments, e => Assert.Null(e.JourneyCreatedAt));
         var figure = RealismFigures.Compute(facts)[RealismFigures.EnrolmentsBeforeJourneyCreated.Name];
         Assert.Equal((Verdicts.NotEnoughData, 0L), (figure.Verdict, figure.N));
+    }
+
+    [Fact]
+    public async Task The_equal_gap_share_reads_the_steps_of_the_windows_latest_scenes_of_sim_users()
+    {
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: Now);
+        var rows = new Rows();
+        var user = Guid.NewGuid();
+        var instance = rows.User(user, From, From, completedAt: null);
+        rows.Session(user, instance, From.AddDays(1), 1);
+        await rows.WriteAsync(app);
+
+        // 5,010 scenes opened a minute apart, k = 0 the oldest: the 10 oldest (outside the sample of
+        // the latest 5,000) and every k % 100 == 50 evenly spaced (opened, capture at 10 s, check at
+        // 20 s); every k % 100 == 99 only opened (left out); the rest at 0, 7 and 19 s, completed at
+        // 31 s (not a step: were it one, its gap would equal the last). The newest scene of all is a
+        // real user's, evenly spaced: not read, and not in the sample.
+        var opened = From.AddDays(2);
+        var events = new List<(Guid User, Guid Scene, string Type, DateTimeOffset At)>();
+        for (var k = 0; k < 5_010; k++)
+        {
+            var scene = Guid.NewGuid();
+            var at = opened.AddMinutes(k);
+            double[] steps = k < 10 || k % 100 == 50 ? [0, 10, 20] : k % 100 == 99 ? [0] : [0, 7, 19];
+            string[] types = [EventTypes.SceneOpened, EventTypes.CaptureSubmitted, EventTypes.ResistanceCheckCompleted];
+            events.AddRange(steps.Select((x, i) => (user, scene, types[i], at.AddSeconds(x))));
+            if (steps.Length == 3 && steps[1] == 7)
+            {
+                events.Add((user, scene, EventTypes.SceneCompleted, at.AddSeconds(31)));
+            }
+        }
+
+        var real = Guid.NewGuid();
+        var realScene = Guid.NewGuid();
+        events.AddRange(new[] { 0.0, 10, 20 }.Select((x, i) => (real, realScene, i == 0 ? EventTypes.SceneOpened : EventTypes.CaptureSubmitted, opened.AddMinutes(5_010).AddSeconds(x))));
+        await app.ExecuteAsync("INSERT INTO profiles (id, display_name, created_at) VALUES ($1, 'Real', $2)", real, From.UtcDateTime);
+        var scenes = events.Where(e => e.Type == EventTypes.SceneOpened).ToList();
+        await app.ExecuteAsync(
+            """
+            INSERT INTO journey_instance_scenes (id, instance_id, user_id, scene_id, status, opened_at, created_at, metadata)
+            SELECT s, $4, u, $5, 'in_progress', a, a, '{"synthetic": true}' FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS x(u, s, a)
+            """,
+            scenes.Select(e => e.User).ToArray(), scenes.Select(e => e.Scene).ToArray(), scenes.Select(e => e.At.UtcDateTime).ToArray(), instance, Journey.Scenes[0].Id);
+        await app.ExecuteAsync(
+            """
+            INSERT INTO journey_scene_events (id, instance_id, instance_scene_id, user_id, scene_id, event_type, event_payload, created_at)
+            SELECT gen_random_uuid(), $5, s, u, $6, t, '{"synthetic": true}', a FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[]) AS x(u, s, t, a)
+            """,
+            events.Select(e => e.User).ToArray(), events.Select(e => e.Scene).ToArray(), events.Select(e => e.Type).ToArray(), events.Select(e => e.At.UtcDateTime).ToArray(),
+            instance, Journey.Scenes[0].Id);
+
+        var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
+        var facts = await store.ReadAsync(From, Now, await Settings(app), CancellationToken.None);
+
+        Assert.Equal(4_950, facts.SceneSteps!.Count);
+        Assert.All(facts.SceneSteps, steps => Assert.Equal(steps.Order(), steps));
+        AssertFigure(RealismFigures.Compute(facts), RealismFigures.EqualGapShare, 50 / 4_950.0, Verdicts.Pass, 4_950);
     }
 
     // The first session (in id order) whose pieces satisfy the condition.

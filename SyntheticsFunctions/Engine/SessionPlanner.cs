@@ -19,10 +19,40 @@ public static class SessionPlanner
     /// <summary>Chance per session of a real-world trigger: after a completed scene, or during the scene that completes the journey.</summary>
     public const double RealWorldTriggerChance = 0.5;
 
-    /// <summary>Median pause between two scenes of a session, in milliseconds, and the shape of its long tail.</summary>
+    /// <summary>Median pause between two scenes of a session, in milliseconds, the shape of its tail and its bounds.</summary>
     private const double BetweenScenesMedianMs = 20_000;
 
-    private const double BetweenScenesSigma = 0.9;
+    private const double BetweenScenesSigma = 1.0;
+
+    private const double BetweenScenesMaxMs = 600_000;
+
+    /// <summary>
+    /// Chance per pause between scenes that the phone is put down for longer (a call, a meeting, the
+    /// school run): a log-normal interruption of median <see cref="InterruptionMedianMinutes"/>,
+    /// <see cref="InterruptionMinMinutes"/> to <see cref="InterruptionMaxMinutes"/>. It gives session
+    /// length its long tail (p99 several times the median, about 1% of sessions over 30 minutes).
+    /// </summary>
+    public const double InterruptionChance = 0.025;
+
+    private const double InterruptionMedianMinutes = 30;
+
+    private const double InterruptionSigma = 0.6;
+
+    private const double InterruptionMinMinutes = 8;
+
+    private const double InterruptionMaxMinutes = 240;
+
+    /// <summary>The spread (sigma of the log) of people's pace through a scene: a user's steps all take their pace times a draw of their own.</summary>
+    public const double PaceSigma = 0.25;
+
+    /// <summary>The spread (sigma of the log) of one step's time (open to a capture, a capture to the next, the check, the last step to completion).</summary>
+    public const double StepSigma = 0.75;
+
+    /// <summary>Where in the contract's dwell range a scene's steps add up to on average (most of them lower, a tail towards the maximum).</summary>
+    private const double TypicalDwellShare = 0.37;
+
+    /// <summary>How many times a scene's steps are drawn again when they add up to a dwell outside the contract, before they are scaled into it.</summary>
+    private const int StepAttempts = 24;
 
     public static SessionPlan Plan(SessionState session, Catalog catalog, Guid runId)
     {
@@ -50,6 +80,7 @@ public static class SessionPlanner
         var errorAt = random.NextDouble() < session.Rates.ErrorRate ? random.Next(Math.Max(sceneCount, 1)) : -1;
         var triggerAt = random.NextDouble() < RealWorldTriggerChance ? random.Next(Math.Max(sceneCount, 1)) : -1;
 
+        var pace = Pace(user);
         var t = session.StartedAt;
         var instance = new InstanceRow(
             instanceId, user, journey.Id, InstanceStatus.Active, session.StartSceneOrder,
@@ -66,7 +97,12 @@ public static class SessionPlanner
             if (i > 0)
             {
                 // The pause between scenes: mostly a few seconds, now and then the phone put down for minutes.
-                t = t.AddMilliseconds(Math.Round(Sampling.LogNormalClipped(random, BetweenScenesMedianMs, BetweenScenesSigma, 3_000, 300_000)));
+                t = t.AddMilliseconds(Math.Round(Sampling.LogNormalClipped(random, BetweenScenesMedianMs, BetweenScenesSigma, 3_000, BetweenScenesMaxMs)));
+                if (random.NextDouble() < InterruptionChance)
+                {
+                    // Now and then much longer: the session goes on after the interruption.
+                    t = t.AddMinutes(Math.Round(Sampling.LogNormalClipped(random, InterruptionMedianMinutes, InterruptionSigma, InterruptionMinMinutes, InterruptionMaxMinutes), 3));
+                }
             }
 
             var opened = t;
@@ -82,15 +118,17 @@ public static class SessionPlanner
             rows.Add(new TimedRow(opened, sceneRow));
             rows.Add(new TimedRow(opened, Event(EventTypes.SceneOpened, opened, scene, instanceSceneId, ("scene_title", scene.Title))));
 
-            // Skewed within the contract: most people near the minimum, a tail lingering up to the maximum.
-            var dwell = TimeSpan.FromSeconds(Sampling.SkewedBetween(random, contract.MinDwellSeconds, contract.MaxDwellSeconds));
+            // Each step (the captures, the check, the last to completion) takes the user's pace times
+            // a draw of its own; together they stay within the contract's dwell.
+            var gaps = StepGaps(random, pace, contract);
+            var dwell = TimeSpan.FromTicks(gaps.Sum());
             var completed = opened + dwell;
             var isLast = !practice && startIndex + i == journey.Scenes.Count - 1;
             var steps = new List<TimedRow>();
-            var slots = contract.RequiredCaptures + (contract.RequiresResistanceCheck ? 1 : 0) + 1;
+            var stepAt = opened;
             for (var c = 0; c < contract.RequiredCaptures; c++)
             {
-                var at = opened + (dwell * (c + 1) / (slots + 1));
+                var at = stepAt = stepAt.AddTicks(gaps[c]);
                 var prompt = contract.CapturePrompt ?? $"What did you notice in \"{scene.Title}\"?";
                 var response = Content.Capture(random, contract.CapturePrompt, journey.ClinicalFocus, catalog);
                 var capture = new CaptureRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, prompt, response, at, Tag(("capture_index", c + 1)));
@@ -100,7 +138,7 @@ public static class SessionPlanner
 
             if (contract.RequiresResistanceCheck)
             {
-                var at = opened + (dwell * (contract.RequiredCaptures + 1) / (slots + 1));
+                var at = stepAt.AddTicks(gaps[contract.RequiredCaptures]);
                 var level = (int)Math.Clamp(Math.Round(PopulationModel.MeanResistance(session.Progress) + (1.5 * Sampling.Normal(random))), 0, 10);
                 var check = new ResistanceCheckRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, level, Sampling.Pick(random, Content.ResistanceStrategies), at, Tag());
                 steps.Add(new TimedRow(at, check));
@@ -199,6 +237,81 @@ public static class SessionPlanner
         return sameFocus.Count > 0 && random.NextDouble() < 0.7
             ? Sampling.Pick(random, sameFocus)
             : Sampling.Pick(random, catalog.Mindblocks);
+    }
+
+    /// <summary>
+    /// A user's pace through scenes (1 the typical person, above 1 slower): log-normal with sigma
+    /// <see cref="PaceSigma"/>, drawn from a stable hash of their id, so every session of theirs,
+    /// planned again from <c>synthetic_sessions</c> in any later run, has the same.
+    /// </summary>
+    public static double Pace(Guid profileId)
+    {
+        // FNV-1a over the id's bytes: the same on every runtime and process (unlike string.GetHashCode).
+        var hash = 14695981039346656037UL;
+        foreach (var b in profileId.ToByteArray())
+        {
+            hash = unchecked((hash ^ b) * 1099511628211UL);
+        }
+
+        return Sampling.LogNormal(new Random(SeedOf(unchecked((long)hash))), 1, PaceSigma);
+    }
+
+    /// <summary>
+    /// The ticks each step of a scene takes: opening to the first capture, capture to capture, to
+    /// the check, and the last step to completion (the last gap). Each is <paramref name="pace"/>
+    /// times a log-normal draw of its own (median such that the steps add up to about
+    /// <see cref="TypicalDwellShare"/> of the way through the contract's dwell range); steps adding
+    /// up to a dwell outside the contract, or two consecutive steps within a millisecond of each
+    /// other, are drawn again, and after <see cref="StepAttempts"/> tries scaled into the range.
+    /// </summary>
+    internal static long[] StepGaps(Random random, double pace, SceneContract contract)
+    {
+        var count = contract.RequiredCaptures + (contract.RequiresResistanceCheck ? 1 : 0) + 1;
+        double min = contract.MinDwellSeconds, max = contract.MaxDwellSeconds;
+        var typical = min + (TypicalDwellShare * (max - min));
+        var median = typical / count / Math.Exp(StepSigma * StepSigma / 2);
+        var seconds = new double[count];
+        var ticks = new long[count];
+        long lowest = (long)(min * TimeSpan.TicksPerSecond), highest = (long)(max * TimeSpan.TicksPerSecond);
+        for (var attempt = 1; ; attempt++)
+        {
+            for (var k = 0; k < count; k++)
+            {
+                seconds[k] = pace * Sampling.LogNormal(random, median, StepSigma);
+            }
+
+            var total = seconds.Sum();
+            var scaled = (total < min || total > max) && attempt >= StepAttempts;
+            if (scaled)
+            {
+                // Scaled into the range: the steps keep their proportions.
+                var scale = Math.Clamp(total, min, max) / total;
+                for (var k = 0; k < count; k++)
+                {
+                    seconds[k] *= scale;
+                }
+            }
+
+            var sum = 0L;
+            var distinct = true;
+            for (var k = 0; k < count; k++)
+            {
+                ticks[k] = (long)Math.Round(seconds[k] * TimeSpan.TicksPerSecond);
+                if (scaled && k == count - 1)
+                {
+                    // The last step takes up the rounding: the scaled dwell lands within the range to the tick.
+                    ticks[k] = Math.Clamp(sum + ticks[k], lowest, highest) - sum;
+                }
+
+                sum += ticks[k];
+                distinct &= k == 0 || Math.Abs(ticks[k] - ticks[k - 1]) > TimeSpan.TicksPerMillisecond;
+            }
+
+            if (sum >= lowest && sum <= highest && distinct)
+            {
+                return ticks;
+            }
+        }
     }
 
     internal static int SeedOf(long seed) => unchecked((int)(seed ^ (seed >>> 32)));

@@ -76,11 +76,12 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         var enrolments = ReadEnrolmentsAsync(from, to, cancellationToken);
         var sessions = ReadSessionsAsync(from, to, cancellationToken);
         var counts = ReadCountsAsync(from, to, settings, cancellationToken);
-        await Task.WhenAll(users, enrolments, sessions, counts);
+        var sceneSteps = ReadSceneStepsAsync(from, to, cancellationToken);
+        await Task.WhenAll(users, enrolments, sessions, counts, sceneSteps);
 
         var sim = await users;
         var ofSimUsers = (await enrolments).Where(e => sim.ContainsKey(e.User)).ToList();
-        return new RealismFacts(from, to, (await sessions).Of(sim), sim, ofSimUsers, await counts);
+        return new RealismFacts(from, to, (await sessions).Of(sim), sim, ofSimUsers, await counts) { SceneSteps = await sceneSteps };
     }
 
     /// <summary>
@@ -190,6 +191,44 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     {
         exporter.Skip();
         return null;
+    }
+
+    // The steps of the window's latest scenes opened, each scene's in time order; scenes with too
+    // few steps to compare two gaps are left out. Bounded whatever the planner knows of the table:
+    // the hourly rollup of scene_opened events gives the latest hour from which the window holds a
+    // sample's worth, only events from then on are read (through the synthetic created_at index),
+    // and each sampled scene's steps are looked up by its id (a synthetic scene's events are the engine's).
+    private async Task<List<IReadOnlyList<DateTimeOffset>>> ReadSceneStepsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT s.steps
+            FROM (SELECT o.instance_scene_id FROM journey_scene_events o
+                  WHERE o.event_payload->>'synthetic' = 'true' AND o.created_at < $2
+                    AND o.created_at >= greatest($1, (
+                        SELECT max(h.hour) FROM (
+                            SELECT hour, sum(count) OVER (ORDER BY hour DESC) AS since FROM {Rollups.HoursTable}
+                            WHERE metric = '{Rollups.EventPrefix}{EventTypes.SceneOpened}' AND hour >= date_trunc('hour', $1) AND hour < $2) h
+                        WHERE h.since >= {RealismFigures.SceneTimingSample}))
+                    AND o.event_type = '{EventTypes.SceneOpened}' AND o.instance_scene_id IS NOT NULL
+                    AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = o.user_id)
+                  ORDER BY o.created_at DESC LIMIT {RealismFigures.SceneTimingSample}) r
+            CROSS JOIN LATERAL (
+                SELECT array_agg(e.created_at ORDER BY e.created_at, e.id) AS steps FROM journey_scene_events e
+                WHERE e.instance_scene_id = r.instance_scene_id
+                  AND e.event_type IN ('{EventTypes.SceneOpened}', '{EventTypes.CaptureSubmitted}', '{EventTypes.ResistanceCheckCompleted}')) s
+            WHERE cardinality(s.steps) >= {RealismFigures.SceneTimingMinSteps}
+            """);
+        command.Parameters.Add(Sql.P(from.UtcDateTime));
+        command.Parameters.Add(Sql.P(to.UtcDateTime));
+        var scenes = new List<IReadOnlyList<DateTimeOffset>>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            scenes.Add([.. reader.GetFieldValue<DateTime[]>(0).Select(at => new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)))]);
+        }
+
+        return scenes;
     }
 
     private async Task<Dictionary<Guid, UserFact>> ReadUsersAsync(CancellationToken cancellationToken)

@@ -69,4 +69,11 @@ public sealed record RealismFacts(
 
     /// <summary>The window asked for, in days, where the history held is shorter (<see cref="From"/> is then where the history begins); null: as covered.</summary>
     public int? AskedDays { get; init; }
+
+    /// <summary>
+    /// The timestamped steps (opened, captures, resistance check) of the window's latest
+    /// <see cref="RealismFigures.SceneTimingSample"/> scenes opened, each scene's in time order
+    /// (those with fewer than <see cref="RealismFigures.SceneTimingMinSteps"/> may be left out); null where not read.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<DateTimeOffset>>? SceneSteps { get; init; }
 }

@@ -102,6 +102,9 @@ public static class RealismFigures
     public static readonly FigureDefinition SameWeekdayCv = new("same_weekday_cv", "Coefficient of variation (sample sd over mean) of a weekday's UTC-daily sessions, whole UTC days of the window's last 8 weeks without Dec 24-26 and Dec 31-Jan 2, averaged over the 7 weekdays", 0.04, 0.15, 21, "UTC days", 21);
     public static readonly FigureDefinition FirstDayEnrolments = new("first_day_enrolments_ratio", "Enrolments started on the window's first day (its first 24 hours: the history's first day where the window reaches back to it) over the median of its whole days' enrolments", null, 2, 50, "enrolments", 3);
     public static readonly FigureDefinition EnrolmentsBeforeJourneyCreated = new("enrolments_before_journey_created", "Enrolments started before their journey's created_at", null, 0, 1, "enrolments");
+    public static readonly FigureDefinition EqualGapShare = new("equal_gap_share", "Of the window's latest 5,000 scenes opened, those with 3 or more timestamped steps (opened, captures, resistance check): the share where two consecutive gaps between steps are equal within 1 ms", null, 0.05, 200, "scenes");
+    public static readonly FigureDefinition SessionLengthP99OverMedian = new("session_length_p99_over_median", "Session length (start to last event) at the 99th percentile over the median, sessions whose end is recorded", 3, null, 200, "sessions");
+    public static readonly FigureDefinition SessionsOver30Min = new("sessions_over_30_min_share", "Sessions lasting more than 30 minutes from start to last event, of sessions whose end is recorded", 0.005, null, 200, "sessions");
 
     /// <summary>Every figure, in the order the API and the Studio list them.</summary>
     public static IReadOnlyList<FigureDefinition> All { get; } =
@@ -111,6 +114,7 @@ public static class RealismFigures
         ReturnGap30To45, ReturnGap45To60, ReturnGap60Plus,
         JourneyCompletion, DaysToComplete, ReEnrolment, FirstDayEnrolments, FunnelDrop, ResistanceChange, IntensityChange, StatusSteps,
         DistinctCaptures, TriggersOutsideJourney, ContractViolations, RowsOutOfOrder, EnrolmentsBeforeJourneyCreated,
+        EqualGapShare, SessionLengthP99OverMedian, SessionsOver30Min,
     ];
 
     /// <summary>How many of the window's last whole UTC days the signup floor looks at (and the fewest whole UTC days it needs).</summary>
@@ -137,6 +141,18 @@ public static class RealismFigures
     /// <summary>How many captures the distinct-text figure samples.</summary>
     public const int CaptureSample = 10_000;
 
+    /// <summary>How many of the window's latest scenes opened the equal-gap share samples.</summary>
+    public const int SceneTimingSample = 5_000;
+
+    /// <summary>The fewest timestamped steps (opened, captures, check) a scene needs for the equal-gap share: two gaps to compare.</summary>
+    public const int SceneTimingMinSteps = 3;
+
+    /// <summary>Two consecutive gaps between a scene's steps differing by at most this much are equal.</summary>
+    public static readonly TimeSpan EqualGapTolerance = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>The session length the long-session share counts beyond.</summary>
+    public static readonly TimeSpan LongSession = TimeSpan.FromMinutes(30);
+
     public static RealismReport Compute(RealismFacts facts)
     {
         var w = Window.Of(facts);
@@ -153,6 +169,7 @@ public static class RealismFigures
             f => Journeys(facts, w, f),
             f => Gaps(w, f),
             f => Days(facts, w, signups, f),
+            f => Timing(facts, w, f),
         ];
         var figures = new Figures[sections.Length];
         Parallel.For(0, sections.Length, i => sections[i](figures[i] = new Figures(facts.Days)));
@@ -593,6 +610,44 @@ public static class RealismFigures
         f.Add(ReturnGap30To45, ShareOfReturns(byBand[0]), returns);
         f.Add(ReturnGap45To60, ShareOfReturns(byBand[1]), returns);
         f.Add(ReturnGap60Plus, ShareOfReturns(byBand[2]), returns);
+    }
+
+    // Timing inside and across sessions: steps that are not evenly spaced, and session lengths with a long tail.
+    private static void Timing(RealismFacts facts, Window w, Figures f)
+    {
+        var scenes = (facts.SceneSteps ?? []).Where(steps => steps.Count >= SceneTimingMinSteps).ToList();
+        f.Add(EqualGapShare, Share(scenes, HasEqualGaps), scenes.Count);
+
+        var lengths = new List<double>();
+        foreach (var s in w.Sessions)
+        {
+            if (s.End is { } end)
+            {
+                lengths.Add((end - s.Start).TotalSeconds);
+            }
+        }
+
+        lengths.Sort();
+        var median = lengths.Count > 0 ? Median(lengths) : 0;
+        var p99 = lengths.Count > 0 ? lengths[(int)Math.Ceiling(0.99 * lengths.Count) - 1] : 0;
+        f.Add(SessionLengthP99OverMedian, median > 0 ? p99 / median : null, lengths.Count,
+            note: lengths.Count > 0 ? $"median {median:0} s, p99 {p99:0} s, longest {lengths[^1]:0} s" : null,
+            whyNot: "the median session has no length");
+        f.Add(SessionsOver30Min, lengths.Count > 0 ? lengths.Count(l => l > LongSession.TotalSeconds) / (double)lengths.Count : null, lengths.Count);
+    }
+
+    /// <summary>Whether two consecutive gaps between a scene's steps (in time order) are equal within <see cref="EqualGapTolerance"/>.</summary>
+    public static bool HasEqualGaps(IReadOnlyList<DateTimeOffset> steps)
+    {
+        for (var k = 2; k < steps.Count; k++)
+        {
+            if (((steps[k] - steps[k - 1]) - (steps[k - 1] - steps[k - 2])).Duration() <= EqualGapTolerance)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Days that vary and signups that never stop, by whole UTC day of the window.
