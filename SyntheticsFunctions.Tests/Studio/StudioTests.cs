@@ -350,7 +350,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         var events = await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events");
         var rows = await RowsShownAsync(page);
         Assert.Equal(events, rows["journey_scene_events"]);
-        Assert.Equal(4, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_instances"));
+        Assert.Equal(4, await Db.ScalarAsync(_database, "SELECT count(DISTINCT user_id) FROM journey_scene_events"));
         await Expect(page.Locator("#m-events-24h")).ToHaveTextAsync(events.ToString("N0", Numbers));
         await Expect(page.Locator("#m-last-run")).ToContainTextAsync($"succeeded · manual · ");
         await Expect(page.Locator("#m-last-run")).ToContainTextAsync($" · 4 sessions · {rows.Values.Sum().ToString("N0", Numbers)} rows");
@@ -436,6 +436,8 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
             CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'events refused by the test'; END $$;
             CREATE TRIGGER refuse_events BEFORE INSERT ON journey_scene_events FOR EACH STATEMENT EXECUTE FUNCTION refuse_events();
             """);
+        const string Instances = "SELECT coalesce(string_agg(id || ' ' || status || ' ' || current_scene_order || ' ' || last_activity_at, ',' ORDER BY id), '') FROM journey_instances";
+        var instances = await Db.TextAsync(_database, Instances);
         var page = await OpenStudioAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
@@ -447,7 +449,9 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         await Expect(page.Locator("#m-last-run")).ToContainTextAsync("failed · manual · ");
         await Expect(page.Locator("#m-last-run-error")).ToContainTextAsync("Last run failed: An internal error occurred.");
         Assert.Equal(1, await Db.ScalarAsync(_database, "SELECT count(*) FROM synthetic_runs WHERE status = 'failed' AND failure_category = 'internal_error' AND error LIKE '%events refused by the test%' AND correlation_id IS NOT NULL"));
-        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_instances"));
+        // Nothing written: no event, and the fresh install's mid-story journeys as they were.
+        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events"));
+        Assert.Equal(instances, await Db.TextAsync(_database, Instances));
 
         // Once the cause is gone, the next run's success shows where the failure was.
         await Db.ExecuteAsync(_database, "DROP TRIGGER refuse_events ON journey_scene_events");
@@ -457,7 +461,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         await Expect(page.Locator("#run-result")).ToBeVisibleAsync();
         await Expect(page.Locator("#m-last-run-error")).ToBeHiddenAsync();
         await Expect(page.Locator("#m-last-run")).ToContainTextAsync("succeeded · manual · ");
-        Assert.Equal(5, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_instances"));
+        Assert.Equal(5, await Db.ScalarAsync(_database, "SELECT count(DISTINCT user_id) FROM journey_scene_events"));
     }
 
     [Fact]
