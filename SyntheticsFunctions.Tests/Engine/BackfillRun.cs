@@ -120,7 +120,11 @@ internal sealed class BackfillRun
         var texts = Captures.Where(c => c.At >= from && c.At < to).OrderByDescending(c => c.At).Take(RealismFigures.CaptureSample).Select(c => c.Text).ToList();
         var counts = new TableCounts(
             events, ExpectedVolume.EventsPerMinute(settings with { Enabled = true }, 1) * 60, settings.AbandonRate, settings.ErrorRate, settings.MindblockChance, texts);
-        return new RealismFacts(from, to, sessions, users, enrolments, counts);
+        // Every playable journey each user has enrolled in before the end, as RealismStore counts them.
+        var playable = _catalog.PlayableAt(to).Select(j => j.Id).ToHashSet();
+        var reach = Instances.Values.Where(i => i.StartedAt < to && playable.Contains(i.JourneyId))
+            .GroupBy(i => i.UserId).ToDictionary(g => g.Key, g => g.Select(i => i.JourneyId).Distinct().Count());
+        return new RealismFacts(from, to, sessions, users, enrolments, counts) { PlayableJourneys = playable.Count, JourneysEnrolled = reach };
     }
 
     private void Add(BackfillChunk chunk, Dictionary<Guid, int> sceneIndex, HashSet<Guid> seen)

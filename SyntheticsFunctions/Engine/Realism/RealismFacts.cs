@@ -69,4 +69,10 @@ public sealed record RealismFacts(
 
     /// <summary>The window asked for, in days, where the history held is shorter (<see cref="From"/> is then where the history begins); null: as covered.</summary>
     public int? AskedDays { get; init; }
+
+    /// <summary>How many journeys can be played at <see cref="To"/> (<see cref="Catalog.PlayableAt"/>: a scene, and created by then); null where unknown.</summary>
+    public int? PlayableJourneys { get; init; }
+
+    /// <summary>Per user, how many of those playable journeys they have enrolled in before <see cref="To"/> (any time, not only in the window); null where unknown.</summary>
+    public IReadOnlyDictionary<Guid, int>? JourneysEnrolled { get; init; }
 }
