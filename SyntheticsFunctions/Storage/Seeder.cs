@@ -48,9 +48,9 @@ public sealed class Seeder(
     /// <summary>
     /// The default catalog, into the catalog tables this app created, row by fixed key (ON CONFLICT DO
     /// NOTHING: a row already there is never changed): a fresh install gets it all dated
-    /// <see cref="DefaultCatalog.DatedAt"/>; an install seeded with an earlier release gains the
-    /// journeys it lacks (with their scenes and contracts) dated now, the upgrade, so nobody is
-    /// offered them before it. A journeys table holding none of the catalog's journeys but rows of
+    /// <see cref="DefaultCatalog.DatedAt"/> (each table empty); an install seeded with an earlier
+    /// release gains the journeys it lacks (with their scenes and contracts) dated now, the upgrade
+    /// (each table already holding rows), so nobody is offered them before it. A journeys table holding none of the catalog's journeys but rows of
     /// its own (someone else's catalog) is left alone; a scene is added only to a journey without
     /// scenes, a contract only to a scene without one.
     /// </summary>
@@ -59,6 +59,9 @@ public sealed class Seeder(
         // Dated before the oldest history the engine can write, so no enrolment predates its journey.
         var now = time.GetUtcNow();
         var datedAt = DefaultCatalog.DatedAt(now).UtcDateTime;
+
+        // Rows added to a table that already has rows (an upgrade) are dated now: nobody is offered them before.
+        var upgradedAt = Microseconds.Truncate(now).UtcDateTime;
         var catalog = DefaultCatalog.Catalog;
         var journeys = catalog.Journeys;
         var scenes = journeys.SelectMany(j => j.Scenes.Select(s => (Journey: j, Scene: s))).ToList();
@@ -87,35 +90,34 @@ public sealed class Seeder(
             ON CONFLICT DO NOTHING
             """,
             Sql.P(journeys.Select(j => j.Id).ToArray()), Sql.P(journeys.Select(j => j.Slug).ToArray()),
-            Sql.P(journeys.Select(j => j.Title).ToArray()), Sql.P(journeys.Select(j => j.ClinicalFocus).ToArray()), Sql.P(datedAt),
-            Sql.P(Microseconds.Truncate(now).UtcDateTime)));
+            Sql.P(journeys.Select(j => j.Title).ToArray()), Sql.P(journeys.Select(j => j.ClinicalFocus).ToArray()), Sql.P(datedAt), Sql.P(upgradedAt)));
         Add("journey_scenes", Sql.Command(
             """
             INSERT INTO journey_scenes (id, journey_id, scene_order, title, created_at, metadata)
-            SELECT u.id, u.journey_id, u.scene_order, u.title, j.created_at, '{"synthetic": true, "seeded": true}'::jsonb
+            SELECT u.id, u.journey_id, u.scene_order, u.title, CASE WHEN EXISTS (SELECT 1 FROM journey_scenes) THEN $6 ELSE $5 END, '{"synthetic": true, "seeded": true}'::jsonb
             FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[]) AS u(id, journey_id, scene_order, title)
-            JOIN journeys j ON j.id = u.journey_id
-            WHERE NOT EXISTS (SELECT 1 FROM journey_scenes x WHERE x.journey_id = u.journey_id)
+            WHERE EXISTS (SELECT 1 FROM journeys j WHERE j.id = u.journey_id)
+              AND NOT EXISTS (SELECT 1 FROM journey_scenes x WHERE x.journey_id = u.journey_id)
             ON CONFLICT DO NOTHING
             """,
             Sql.P(scenes.Select(s => s.Scene.Id).ToArray()), Sql.P(scenes.Select(s => s.Journey.Id).ToArray()),
-            Sql.P(scenes.Select(s => s.Scene.Order).ToArray()), Sql.P(scenes.Select(s => s.Scene.Title).ToArray())));
+            Sql.P(scenes.Select(s => s.Scene.Order).ToArray()), Sql.P(scenes.Select(s => s.Scene.Title).ToArray()), Sql.P(datedAt), Sql.P(upgradedAt)));
         Add("scene_contracts", Sql.Command(
             """
             INSERT INTO scene_contracts (id, scene_id, required_captures, capture_prompt, requires_resistance_check, min_dwell_seconds, max_dwell_seconds, created_at, metadata)
-            SELECT u.id, u.scene_id, u.captures, u.prompt, u.checks, u.min_dwell, u.max_dwell, s.created_at,
+            SELECT u.id, u.scene_id, u.captures, u.prompt, u.checks, u.min_dwell, u.max_dwell, CASE WHEN EXISTS (SELECT 1 FROM scene_contracts) THEN $10 ELSE $9 END,
                    '{"synthetic": true, "seeded": true}'::jsonb || CASE WHEN u.prompts IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('prompts', u.prompts::jsonb) END
             FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::bool[], $6::int[], $7::int[], $8::text[])
                 AS u(id, scene_id, captures, prompt, checks, min_dwell, max_dwell, prompts)
-            JOIN journey_scenes s ON s.id = u.scene_id -- the seeded scenes' fixed keys
-            WHERE NOT EXISTS (SELECT 1 FROM scene_contracts k WHERE k.scene_id = u.scene_id)
+            WHERE EXISTS (SELECT 1 FROM journey_scenes s WHERE s.id = u.scene_id) -- the seeded scenes' fixed keys
+              AND NOT EXISTS (SELECT 1 FROM scene_contracts k WHERE k.scene_id = u.scene_id)
             ON CONFLICT DO NOTHING
             """,
             Sql.P(scenes.Select(s => DefaultCatalog.KeyFor("contract:" + s.Scene.Id)).ToArray()), Sql.P(scenes.Select(s => s.Scene.Id).ToArray()),
             Sql.P(scenes.Select(s => s.Scene.Contract.RequiredCaptures).ToArray()), Sql.P(scenes.Select(s => s.Scene.Contract.CapturePrompt).ToArray()),
             Sql.P(scenes.Select(s => s.Scene.Contract.RequiresResistanceCheck).ToArray()), Sql.P(scenes.Select(s => s.Scene.Contract.MinDwellSeconds).ToArray()),
             Sql.P(scenes.Select(s => s.Scene.Contract.MaxDwellSeconds).ToArray()),
-            Sql.P(scenes.Select(s => s.Scene.Contract.Prompts is { } prompts ? JsonSerializer.Serialize(prompts) : null).ToArray())));
+            Sql.P(scenes.Select(s => s.Scene.Contract.Prompts is { } prompts ? JsonSerializer.Serialize(prompts) : null).ToArray()), Sql.P(datedAt), Sql.P(upgradedAt)));
         Add("mindblocks", Sql.Command(
             """
             INSERT INTO mindblocks (id, slug, name, clinical_focus, created_at, metadata)
