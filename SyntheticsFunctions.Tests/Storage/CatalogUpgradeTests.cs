@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
+using SyntheticsFunctions.Storage;
 using SyntheticsFunctions.Tests.Support;
 
 namespace SyntheticsFunctions.Tests.Storage;
@@ -132,6 +134,43 @@ public class CatalogUpgradeTests(PostgresFixture postgres) : IClassFixture<Postg
         Assert.Equal(RunStatus.Succeeded, (await upgraded.RunAsync(RunTrigger.Manual, 200)).Status);
         Assert.True(await Db.ScalarAsync(database, newJourneys) > 0, "nobody enrolled in a new journey after the upgrade");
         Assert.Equal(0L, await Db.ScalarAsync(database, $"SELECT count(*) FROM journey_instances WHERE journey_id IN ({added}) AND started_at < {at}"));
+    }
+
+    [Fact]
+    public async Task The_realism_store_reads_the_journeys_playable_at_the_end_and_how_many_each_user_has_enrolled_in()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        await using var app = await TestApp.CreateAsync(database);
+        Assert.Equal(RunStatus.Succeeded, (await app.RunAsync(RunTrigger.Manual, 150)).Status);
+        var to = app.Time.GetUtcNow().AddMinutes(1);
+        var store = app.Provider.GetRequiredService<RealismStore>();
+
+        // Every user's distinct journeys, from the rows (the mid-story ones the seeder wrote included).
+        async Task<Dictionary<Guid, int>> EnrolledAsync(Guid? leaveOut = null)
+        {
+            var pairs = new List<(Guid User, Guid Journey)>();
+            await using var command = app.DataSource.CreateCommand("SELECT user_id, journey_id FROM journey_instances WHERE metadata->>'synthetic' = 'true'");
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                pairs.Add((reader.GetGuid(0), reader.GetGuid(1)));
+            }
+
+            return pairs.Where(p => p.Journey != leaveOut).GroupBy(p => p.User).ToDictionary(g => g.Key, g => g.Select(p => p.Journey).Distinct().Count());
+        }
+
+        var facts = await store.ReadAsync(to.AddDays(-28), to, EngineSettings.Defaults, CancellationToken.None);
+        Assert.Equal(DefaultCatalog.Catalog.Journeys.Count, facts.PlayableJourneys);
+        var expected = await EnrolledAsync();
+        Assert.True(expected.Count > 100, $"{expected.Count} users enrolled");
+        Assert.Equal(expected.OrderBy(e => e.Key), facts.JourneysEnrolled!.OrderBy(e => e.Key));
+
+        // A journey created after the window's end is not playable at it, and its enrolments do not count.
+        var later = DefaultCatalog.Catalog.Journeys[^1].Id;
+        await app.ExecuteAsync("UPDATE journeys SET created_at = $1 WHERE id = $2", to.AddDays(1).UtcDateTime, later);
+        var after = await store.ReadAsync(to.AddDays(-28), to, EngineSettings.Defaults, CancellationToken.None);
+        Assert.Equal(DefaultCatalog.Catalog.Journeys.Count - 1, after.PlayableJourneys);
+        Assert.Equal((await EnrolledAsync(later)).OrderBy(e => e.Key), after.JourneysEnrolled!.OrderBy(e => e.Key));
     }
 
     private static string Literal(DateTimeOffset at) => $"'{at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}+00'::timestamptz";
