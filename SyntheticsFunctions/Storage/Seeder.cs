@@ -50,9 +50,9 @@ public sealed class Seeder(
     /// NOTHING: a row already there is never changed): a fresh install gets it all dated
     /// <see cref="DefaultCatalog.DatedAt"/> (each table empty); an install seeded with an earlier
     /// release gains the journeys it lacks (with their scenes and contracts) dated now, the upgrade
-    /// (each table already holding rows), so nobody is offered them before it. A journeys table holding none of the catalog's journeys but rows of
-    /// its own (someone else's catalog) is left alone; a scene is added only to a journey without
-    /// scenes, a contract only to a scene without one.
+    /// (each table already holding rows), so nobody is offered them before it. A journeys table
+    /// holding none of the catalog's journeys but rows of its own (someone else's catalog) is left
+    /// alone; a scene is added only to a journey without scenes, a contract only to a scene without one.
     /// </summary>
     private async Task SeedCatalogAsync(CancellationToken cancellationToken)
     {
