@@ -134,7 +134,12 @@ internal sealed class BackfillRun
             .Where(x => x.Steps.Count >= RealismFigures.SceneTimingMinSteps)
             .Select(x => (IReadOnlyList<DateTimeOffset>)[.. x.Steps.Order()])
             .ToList();
-        return new RealismFacts(from, to, sessions, users, enrolments, counts) { SceneSteps = sceneSteps };
+
+        // Every playable journey each user has enrolled in before the end, as RealismStore counts them.
+        var playable = _catalog.PlayableAt(to).Select(j => j.Id).ToHashSet();
+        var reach = Instances.Values.Where(i => i.StartedAt < to && playable.Contains(i.JourneyId))
+            .GroupBy(i => i.UserId).ToDictionary(g => g.Key, g => g.Select(i => i.JourneyId).Distinct().Count());
+        return new RealismFacts(from, to, sessions, users, enrolments, counts) { SceneSteps = sceneSteps, PlayableJourneys = playable.Count, JourneysEnrolled = reach };
     }
 
     private void Add(BackfillChunk chunk, Dictionary<Guid, int> sceneIndex, HashSet<Guid> seen)

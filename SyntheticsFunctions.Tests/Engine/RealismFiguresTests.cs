@@ -303,6 +303,100 @@ public class RealismFiguresTests
         AssertFigure(brief, RealismFigures.SessionsOver30Min, 0, Verdicts.Fail, 200);
     }
 
+    [Fact]
+    public void The_completion_spread_is_the_highest_over_the_lowest_completion_of_journeys_with_200_enrolments()
+    {
+        // A 60-day window; enrolments on day 1 (old enough), per journey: how many, completed by the end, completed after it.
+        var user = Guid.NewGuid();
+        var to = Monday.AddDays(60);
+        RealismReport With(params (int Enrolments, int Completed, int Late)[] journeys)
+        {
+            var enrolments = new List<EnrolmentFact>();
+            foreach (var (count, completed, late) in journeys)
+            {
+                var journey = Guid.NewGuid();
+                for (var i = 0; i < count; i++)
+                {
+                    var at = Monday.AddDays(1).AddMinutes(i);
+                    DateTimeOffset? done = i < completed ? at.AddDays(4) : i < completed + late ? to.AddHours(1) : null;
+                    enrolments.Add(new EnrolmentFact(Guid.NewGuid(), user, journey, at, done, 6, false));
+                }
+
+                // Enrolments less than 28 days before the end do not count, completed or not.
+                enrolments.AddRange(Enumerable.Range(0, 50).Select(i => new EnrolmentFact(Guid.NewGuid(), user, journey, to.AddDays(-10).AddMinutes(i), to.AddDays(-5), 6, false)));
+            }
+
+            return RealismFigures.Compute(new RealismFacts(Monday, to, [], new Dictionary<Guid, UserFact> { [user] = new(Monday.AddDays(-1), "UTC") }, enrolments));
+        }
+
+        // 150 of 300 (0.5; 10 more completed after the end) against 70 of 200 (0.35); 199 enrolments with no completion are too few to count.
+        AssertFigure(With((300, 150, 10), (200, 70, 0), (199, 0, 0)), RealismFigures.JourneyCompletionSpread, 0.5 / 0.35, Verdicts.Pass, 500);
+        AssertFigure(With((300, 150, 10), (200, 90, 0), (199, 0, 0)), RealismFigures.JourneyCompletionSpread, 0.5 / 0.45, Verdicts.Fail, 500);
+
+        var single = With((300, 150, 0), (199, 10, 0))[RealismFigures.JourneyCompletionSpread.Name];
+        Assert.Equal((Verdicts.NotEnoughData, 300L), (single.Verdict, single.N));
+    }
+
+    [Fact]
+    public void The_exhausted_share_is_of_users_active_in_the_last_28_days_who_enrolled_in_every_playable_journey()
+    {
+        // A 30-day window: 120 users with a session on day 10, of whom e enrolled in all 12 journeys and 5 in 11;
+        // 3 more in all 12 whose only session was on day 1 (not in the last 28 days).
+        RealismReport With(int e, bool known = true)
+        {
+            var sessions = new List<SessionFact>();
+            var enrolled = new Dictionary<Guid, int>();
+            for (var i = 0; i < 123; i++)
+            {
+                var user = Guid.NewGuid();
+                sessions.Add(new SessionFact(user, Monday.AddDays(i < 120 ? 10 : 1).AddMinutes(i)));
+                enrolled[user] = i < e || i >= 120 ? 12 : i < e + 5 ? 11 : 3;
+            }
+
+            var users = sessions.ToDictionary(s => s.User, _ => new UserFact(Monday.AddDays(-50), "UTC"));
+            return RealismFigures.Compute(new RealismFacts(Monday, Monday.AddDays(30), sessions, users)
+            {
+                PlayableJourneys = known ? 12 : null,
+                JourneysEnrolled = known ? enrolled : null,
+            });
+        }
+
+        AssertFigure(With(10), RealismFigures.CatalogExhausted, 10 / 120.0, Verdicts.Pass, 120);
+        AssertFigure(With(13), RealismFigures.CatalogExhausted, 13 / 120.0, Verdicts.Fail, 120);
+        Assert.Equal(Verdicts.NotEnoughData, With(10, known: false)[RealismFigures.CatalogExhausted.Name].Verdict);
+    }
+
+    [Fact]
+    public void The_enrolment_session_ratio_deviation_is_the_largest_weeks_distance_from_the_mean_ratio_after_28_days()
+    {
+        // A 52-day window: whole weeks 1-3 after day 28 (days 28-48) with 1,000 sessions each and the
+        // given enrolments; enrolments in the first 28 days and in the part week at the end do not count.
+        RealismReport With(params int[] perWeek)
+        {
+            var user = Guid.NewGuid();
+            var sessions = new List<SessionFact>();
+            var enrolments = new List<EnrolmentFact>();
+            EnrolmentFact Enrolment(DateTimeOffset at) => new(Guid.NewGuid(), user, Guid.NewGuid(), at, null, 6, false);
+            for (var week = 0; week < 3; week++)
+            {
+                var start = Monday.AddDays(28 + (7 * week));
+                sessions.AddRange(Enumerable.Range(0, 1_000).Select(k => new SessionFact(user, start.AddMinutes(10 * k))));
+                enrolments.AddRange(Enumerable.Range(0, perWeek[week]).Select(k => Enrolment(start.AddMinutes(10 * k))));
+            }
+
+            enrolments.AddRange(Enumerable.Range(0, 500).Select(k => Enrolment(Monday.AddDays(3).AddMinutes(k))));
+            enrolments.AddRange(Enumerable.Range(0, 500).Select(k => Enrolment(Monday.AddDays(50).AddMinutes(k))));
+            return RealismFigures.Compute(new RealismFacts(Monday, Monday.AddDays(52), sessions, new Dictionary<Guid, UserFact> { [user] = new(Monday.AddDays(-1), "UTC") }, enrolments));
+        }
+
+        // Ratios 0.3, 0.3 and 0.24 (mean 0.28): the last is 1/7 below; 0.3, 0.3 and 0.15 (mean 0.25): the last is 40% below.
+        AssertFigure(With(300, 300, 240), RealismFigures.EnrolmentSessionRatio, 1 / 7.0, Verdicts.Pass, 840);
+        AssertFigure(With(300, 300, 150), RealismFigures.EnrolmentSessionRatio, 0.4, Verdicts.Fail, 750);
+
+        var brief = RealismFigures.Compute(new RealismFacts(Monday, Monday.AddDays(35), [], new Dictionary<Guid, UserFact>()))[RealismFigures.EnrolmentSessionRatio.Name];
+        Assert.Equal((Verdicts.NotEnoughData, "needs a window of at least 42 days"), (brief.Verdict, brief.Note));
+    }
+
     private static RealismReport Compute(DateTimeOffset from, int days, List<SessionFact> sessions, Dictionary<Guid, UserFact> users) =>
         RealismFigures.Compute(new RealismFacts(from, from.AddDays(days), sessions, users));
 

@@ -1,10 +1,19 @@
 namespace SyntheticsFunctions.Engine;
 
-/// <summary>What a scene asks of the user before it can be completed.</summary>
+/// <summary>
+/// What a scene asks of the user before it can be completed. <see cref="Prompts"/>: the prompts a
+/// capture may show (the seeded catalog's, kept in its contract's metadata); null: the one
+/// <see cref="CapturePrompt"/>, or <see cref="ObservationPrompt"/> where it has none.
+/// </summary>
 public sealed record SceneContract(int RequiredCaptures, string? CapturePrompt, bool RequiresResistanceCheck, int MinDwellSeconds, int MaxDwellSeconds)
 {
     /// <summary>Used for scenes of an existing catalog that have no contract row.</summary>
     public static SceneContract None { get; } = new(0, null, false, 60, 180);
+
+    public IReadOnlyList<string>? Prompts { get; init; }
+
+    /// <summary>What a capture asks in a scene whose contract has no prompt.</summary>
+    public static string ObservationPrompt(string sceneTitle) => $"What did you notice in \"{sceneTitle}\"?";
 }
 
 public sealed record SceneDefinition(Guid Id, int Order, string Title, SceneContract Contract);

@@ -72,7 +72,7 @@ public static class SessionPlanner
         var endIndex = practice && !practisingCompleted ? journey.IndexOfOrder(session.PracticeUntilOrder!.Value) : journey.Scenes.Count;
         // Practice keeps a session's 1-3 scenes, going round the completed ones where they are fewer.
         var sceneCount = practice ? 1 + random.Next(3) : Math.Min(1 + random.Next(3), endIndex - startIndex);
-        var abandonAt = random.NextDouble() < session.Rates.AbandonRate ? random.Next(Math.Max(sceneCount, 1)) : -1;
+        var abandonAt = AbandonAt(journey, practice ? i => (startIndex + i) % endIndex : i => startIndex + i, sceneCount, session.Rates.AbandonRate, random);
 
         // Someone who gives up on a journey they just started gives up in its first scene: the
         // funnel loses most at the start.
@@ -129,8 +129,9 @@ public static class SessionPlanner
             for (var c = 0; c < contract.RequiredCaptures; c++)
             {
                 var at = stepAt = stepAt.AddTicks(gaps[c]);
-                var prompt = contract.CapturePrompt ?? $"What did you notice in \"{scene.Title}\"?";
-                var response = Content.Capture(random, contract.CapturePrompt, journey.ClinicalFocus, catalog);
+                // One of the scene's prompts; a scene without a capture_prompt is answered with what the user noticed.
+                var prompt = contract.Prompts is { Count: > 0 } prompts ? Sampling.Pick(random, prompts) : contract.CapturePrompt ?? SceneContract.ObservationPrompt(scene.Title);
+                var response = Content.Capture(random, contract.CapturePrompt is null ? null : prompt, journey.ClinicalFocus, catalog);
                 var capture = new CaptureRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, prompt, response, at, Tag(("capture_index", c + 1)));
                 steps.Add(new TimedRow(at, capture));
                 steps.Add(new TimedRow(at, Event(EventTypes.CaptureSubmitted, at, scene, instanceSceneId, ("capture_id", capture.Id))));
@@ -228,6 +229,43 @@ public static class SessionPlanner
 
         SceneEventRow Event(string type, DateTimeOffset at, SceneDefinition scene, Guid instanceSceneId, params (string, object?)[] details) =>
             new(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, type, Tag(details), at);
+    }
+
+    /// <summary>
+    /// Which of a session's <paramref name="sceneCount"/> scenes (the i-th is the journey's scene
+    /// <paramref name="indexOf"/>(i)) it gives up in, or -1: it gives up at the abandon rate times the
+    /// mean hazard of its scenes (<see cref="JourneyDifficulty.Hazard"/>), in a scene drawn by hazard.
+    /// </summary>
+    private static int AbandonAt(JourneyDefinition journey, Func<int, int> indexOf, int sceneCount, double abandonRate, Random random)
+    {
+        if (sceneCount <= 0)
+        {
+            return random.NextDouble() < abandonRate ? 0 : -1;
+        }
+
+        Span<double> hazards = stackalloc double[sceneCount];
+        var total = 0.0;
+        for (var i = 0; i < sceneCount; i++)
+        {
+            total += hazards[i] = JourneyDifficulty.Hazard(journey, indexOf(i));
+        }
+
+        if (random.NextDouble() >= abandonRate * total / sceneCount)
+        {
+            return -1;
+        }
+
+        var target = random.NextDouble() * total;
+        for (var i = 0; i < sceneCount; i++)
+        {
+            target -= hazards[i];
+            if (target < 0)
+            {
+                return i;
+            }
+        }
+
+        return sceneCount - 1;
     }
 
     /// <summary>Mindblocks that share the journey's clinical focus come up more often.</summary>

@@ -77,11 +77,49 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         var sessions = ReadSessionsAsync(from, to, cancellationToken);
         var counts = ReadCountsAsync(from, to, settings, cancellationToken);
         var sceneSteps = ReadSceneStepsAsync(from, to, cancellationToken);
-        await Task.WhenAll(users, enrolments, sessions, counts, sceneSteps);
+        var reach = ReadCatalogReachAsync(to, cancellationToken);
+        await Task.WhenAll(users, enrolments, sessions, counts, sceneSteps, reach);
 
         var sim = await users;
         var ofSimUsers = (await enrolments).Where(e => sim.ContainsKey(e.User)).ToList();
-        return new RealismFacts(from, to, (await sessions).Of(sim), sim, ofSimUsers, await counts) { SceneSteps = await sceneSteps };
+        var (playable, enrolled) = await reach;
+        return new RealismFacts(from, to, (await sessions).Of(sim), sim, ofSimUsers, await counts) { SceneSteps = await sceneSteps, PlayableJourneys = playable, JourneysEnrolled = enrolled };
+    }
+
+    /// <summary>
+    /// How many journeys can be played at <paramref name="to"/> (a scene, and created by then, as
+    /// <see cref="Catalog.PlayableAt"/> has it), and how many of them each user has enrolled in (synthetic
+    /// enrolments begun before <paramref name="to"/>, whenever).
+    /// </summary>
+    private async Task<(int Playable, Dictionary<Guid, int> Enrolled)> ReadCatalogReachAsync(DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        var playable =
+            $"""
+            SELECT j.id FROM journeys j
+            WHERE EXISTS (SELECT 1 FROM journey_scenes s WHERE s.journey_id = j.id) AND coalesce({Sql.JourneyCreatedAt("j")} <= $1, true)
+            """;
+        batch.BatchCommands.Add(Sql.Command($"SELECT count(*)::int FROM ({playable}) p", Sql.P(to.UtcDateTime)));
+        batch.BatchCommands.Add(Sql.Command(
+            $"""
+            SELECT i.user_id, count(DISTINCT i.journey_id)::int
+            FROM journey_instances i
+            WHERE i.started_at < $1 AND i.metadata->>'synthetic' = 'true' AND i.journey_id IN ({playable})
+            GROUP BY i.user_id
+            """,
+            Sql.P(to.UtcDateTime)));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var count = reader.GetInt32(0);
+        await reader.NextResultAsync(cancellationToken);
+        var enrolled = new Dictionary<Guid, int>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            enrolled[reader.GetGuid(0)] = reader.GetInt32(1);
+        }
+
+        return (count, enrolled);
     }
 
     /// <summary>

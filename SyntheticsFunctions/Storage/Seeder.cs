@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -9,7 +10,7 @@ using SyntheticsFunctions.Storage.Runs;
 namespace SyntheticsFunctions.Storage;
 
 /// <summary>
-/// Seeds the catalog where the journey tables are empty and fills the sim-user pool. Idempotent,
+/// Seeds the catalog into the catalog tables this app created and fills the sim-user pool. Idempotent,
 /// and never creates, changes or deletes a row it did not create: catalog rows have fixed keys
 /// and are inserted ON CONFLICT DO NOTHING; profiles are created only in a <c>profiles</c> table
 /// this app created, otherwise the pool is the configured list of existing profile ids.
@@ -44,10 +45,23 @@ public sealed class Seeder(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The default catalog, into the catalog tables this app created, row by fixed key (ON CONFLICT DO
+    /// NOTHING: a row already there is never changed): a fresh install gets it all dated
+    /// <see cref="DefaultCatalog.DatedAt"/> (each table empty); an install seeded with an earlier
+    /// release gains the journeys it lacks (with their scenes and contracts) dated now, the upgrade
+    /// (each table already holding rows), so nobody is offered them before it. A journeys table
+    /// holding none of the catalog's journeys but rows of its own (someone else's catalog) is left
+    /// alone; a scene is added only to a journey without scenes, a contract only to a scene without one.
+    /// </summary>
     private async Task SeedCatalogAsync(CancellationToken cancellationToken)
     {
         // Dated before the oldest history the engine can write, so no enrolment predates its journey.
-        var datedAt = DefaultCatalog.DatedAt(time.GetUtcNow()).UtcDateTime;
+        var now = time.GetUtcNow();
+        var datedAt = DefaultCatalog.DatedAt(now).UtcDateTime;
+
+        // Rows added to a table that already has rows (an upgrade) are dated now: nobody is offered them before.
+        var upgradedAt = Microseconds.Truncate(now).UtcDateTime;
         var catalog = DefaultCatalog.Catalog;
         var journeys = catalog.Journeys;
         var scenes = journeys.SelectMany(j => j.Scenes.Select(s => (Journey: j, Scene: s))).ToList();
@@ -57,8 +71,7 @@ public sealed class Seeder(
         var owned = await CreatedTablesAsync(connection, transaction, cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
 
-        // Only into tables this app created, and each only while its group is empty, so an
-        // app's own catalog (or an empty table of the app's with other columns) is left alone.
+        // Only into tables this app created, so an app's own catalog is left alone.
         void Add(string table, NpgsqlBatchCommand command)
         {
             if (owned.Contains(table))
@@ -70,37 +83,41 @@ public sealed class Seeder(
         Add("journeys", Sql.Command(
             """
             INSERT INTO journeys (id, slug, title, clinical_focus, created_at, metadata)
-            SELECT u.id, u.slug, u.title, u.focus, $5, '{"synthetic": true, "seeded": true}'::jsonb
+            SELECT u.id, u.slug, u.title, u.focus, CASE WHEN EXISTS (SELECT 1 FROM journeys) THEN $6 ELSE $5 END, '{"synthetic": true, "seeded": true}'::jsonb
             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(id, slug, title, focus)
-            WHERE NOT EXISTS (SELECT 1 FROM journeys) AND NOT EXISTS (SELECT 1 FROM journey_scenes)
+            WHERE (NOT EXISTS (SELECT 1 FROM journeys) AND NOT EXISTS (SELECT 1 FROM journey_scenes))
+               OR EXISTS (SELECT 1 FROM journeys j WHERE j.id = ANY($1))
             ON CONFLICT DO NOTHING
             """,
             Sql.P(journeys.Select(j => j.Id).ToArray()), Sql.P(journeys.Select(j => j.Slug).ToArray()),
-            Sql.P(journeys.Select(j => j.Title).ToArray()), Sql.P(journeys.Select(j => j.ClinicalFocus).ToArray()), Sql.P(datedAt)));
+            Sql.P(journeys.Select(j => j.Title).ToArray()), Sql.P(journeys.Select(j => j.ClinicalFocus).ToArray()), Sql.P(datedAt), Sql.P(upgradedAt)));
         Add("journey_scenes", Sql.Command(
             """
             INSERT INTO journey_scenes (id, journey_id, scene_order, title, created_at, metadata)
-            SELECT u.id, u.journey_id, u.scene_order, u.title, $5, '{"synthetic": true, "seeded": true}'::jsonb
+            SELECT u.id, u.journey_id, u.scene_order, u.title, CASE WHEN EXISTS (SELECT 1 FROM journey_scenes) THEN $6 ELSE $5 END, '{"synthetic": true, "seeded": true}'::jsonb
             FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[]) AS u(id, journey_id, scene_order, title)
-            WHERE NOT EXISTS (SELECT 1 FROM journey_scenes) AND EXISTS (SELECT 1 FROM journeys j WHERE j.id = u.journey_id)
+            WHERE EXISTS (SELECT 1 FROM journeys j WHERE j.id = u.journey_id)
+              AND NOT EXISTS (SELECT 1 FROM journey_scenes x WHERE x.journey_id = u.journey_id)
             ON CONFLICT DO NOTHING
             """,
             Sql.P(scenes.Select(s => s.Scene.Id).ToArray()), Sql.P(scenes.Select(s => s.Journey.Id).ToArray()),
-            Sql.P(scenes.Select(s => s.Scene.Order).ToArray()), Sql.P(scenes.Select(s => s.Scene.Title).ToArray()), Sql.P(datedAt)));
+            Sql.P(scenes.Select(s => s.Scene.Order).ToArray()), Sql.P(scenes.Select(s => s.Scene.Title).ToArray()), Sql.P(datedAt), Sql.P(upgradedAt)));
         Add("scene_contracts", Sql.Command(
             """
             INSERT INTO scene_contracts (id, scene_id, required_captures, capture_prompt, requires_resistance_check, min_dwell_seconds, max_dwell_seconds, created_at, metadata)
-            SELECT u.id, u.scene_id, u.captures, u.prompt, u.checks, u.min_dwell, u.max_dwell, $8, '{"synthetic": true, "seeded": true}'::jsonb
-            FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::bool[], $6::int[], $7::int[])
-                AS u(id, scene_id, captures, prompt, checks, min_dwell, max_dwell)
-            WHERE NOT EXISTS (SELECT 1 FROM scene_contracts)
-              AND EXISTS (SELECT 1 FROM journey_scenes s WHERE s.id = u.scene_id) -- the seeded scenes' fixed keys
+            SELECT u.id, u.scene_id, u.captures, u.prompt, u.checks, u.min_dwell, u.max_dwell, CASE WHEN EXISTS (SELECT 1 FROM scene_contracts) THEN $10 ELSE $9 END,
+                   '{"synthetic": true, "seeded": true}'::jsonb || CASE WHEN u.prompts IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('prompts', u.prompts::jsonb) END
+            FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::bool[], $6::int[], $7::int[], $8::text[])
+                AS u(id, scene_id, captures, prompt, checks, min_dwell, max_dwell, prompts)
+            WHERE EXISTS (SELECT 1 FROM journey_scenes s WHERE s.id = u.scene_id) -- the seeded scenes' fixed keys
+              AND NOT EXISTS (SELECT 1 FROM scene_contracts k WHERE k.scene_id = u.scene_id)
             ON CONFLICT DO NOTHING
             """,
             Sql.P(scenes.Select(s => DefaultCatalog.KeyFor("contract:" + s.Scene.Id)).ToArray()), Sql.P(scenes.Select(s => s.Scene.Id).ToArray()),
             Sql.P(scenes.Select(s => s.Scene.Contract.RequiredCaptures).ToArray()), Sql.P(scenes.Select(s => s.Scene.Contract.CapturePrompt).ToArray()),
             Sql.P(scenes.Select(s => s.Scene.Contract.RequiresResistanceCheck).ToArray()), Sql.P(scenes.Select(s => s.Scene.Contract.MinDwellSeconds).ToArray()),
-            Sql.P(scenes.Select(s => s.Scene.Contract.MaxDwellSeconds).ToArray()), Sql.P(datedAt)));
+            Sql.P(scenes.Select(s => s.Scene.Contract.MaxDwellSeconds).ToArray()),
+            Sql.P(scenes.Select(s => s.Scene.Contract.Prompts is { } prompts ? JsonSerializer.Serialize(prompts) : null).ToArray()), Sql.P(datedAt), Sql.P(upgradedAt)));
         Add("mindblocks", Sql.Command(
             """
             INSERT INTO mindblocks (id, slug, name, clinical_focus, created_at, metadata)

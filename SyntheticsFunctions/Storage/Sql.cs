@@ -28,6 +28,17 @@ internal static class Sql
     public static string JourneyCreatedAt(string alias) =>
         $@"CASE WHEN to_jsonb({alias})->>'created_at' ~ '^\d{{4}}-\d{{2}}-\d{{2}}' THEN (to_jsonb({alias})->>'created_at')::timestamptz END";
 
+    /// <summary>
+    /// The prompts a contract row the engine seeded keeps in its metadata (<c>{"seeded": true,
+    /// "prompts": [...]}</c>), as text[]: null for any other row (an app's own contract keeps its one
+    /// capture_prompt) and where the table has no metadata column (read through the row's JSON).
+    /// </summary>
+    public static string SeededPrompts(string alias) =>
+        $$"""
+        CASE WHEN to_jsonb({{alias}})->'metadata'->>'seeded' = 'true' AND jsonb_typeof(to_jsonb({{alias}})->'metadata'->'prompts') = 'array'
+             THEN ARRAY(SELECT p #>> '{}' FROM jsonb_array_elements(to_jsonb({{alias}})->'metadata'->'prompts') p WHERE jsonb_typeof(p) = 'string') END
+        """;
+
     /// <summary>Name of the advisory lock that serialises one purpose (cron ticks, migrations) per schema.</summary>
     public static string LockName(string purpose, string schema) => $"synthetics:{purpose}:{schema}";
 }

@@ -76,4 +76,9 @@ public sealed record RealismFacts(
     /// (those with fewer than <see cref="RealismFigures.SceneTimingMinSteps"/> may be left out); null where not read.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<DateTimeOffset>>? SceneSteps { get; init; }
+    /// <summary>How many journeys can be played at <see cref="To"/> (<see cref="Catalog.PlayableAt"/>: a scene, and created by then); null where unknown.</summary>
+    public int? PlayableJourneys { get; init; }
+
+    /// <summary>Per user, how many of those playable journeys they have enrolled in before <see cref="To"/> (any time, not only in the window); null where unknown.</summary>
+    public IReadOnlyDictionary<Guid, int>? JourneysEnrolled { get; init; }
 }

@@ -105,6 +105,9 @@ public static class RealismFigures
     public static readonly FigureDefinition EqualGapShare = new("equal_gap_share", "Of the window's latest 5,000 scenes opened, those with 3 or more timestamped steps (opened, captures, resistance check): the share where two consecutive gaps between steps are equal within 1 ms", null, 0.05, 200, "scenes");
     public static readonly FigureDefinition SessionLengthP99OverMedian = new("session_length_p99_over_median", "Session length (start to last event) at the 99th percentile over the median, sessions whose end is recorded", 3, null, 200, "sessions");
     public static readonly FigureDefinition SessionsOver30Min = new("sessions_over_30_min_share", "Sessions lasting more than 30 minutes from start to last event, of sessions whose end is recorded", 0.005, null, 200, "sessions");
+    public static readonly FigureDefinition JourneyCompletionSpread = new("journey_completion_spread", "Highest over lowest completion rate of a journey, journeys with 200 or more enrolments started at least 28 days before the end", 1.3, null, 2 * SpreadMinEnrolments, "enrolments", 29);
+    public static readonly FigureDefinition CatalogExhausted = new("catalog_exhausted_share", "Of users with a session in the window's last 28 days, the share who have enrolled (any time before the end) in every journey playable at the end", null, 0.10, 100, "users", FigureWindowDays);
+    public static readonly FigureDefinition EnrolmentSessionRatio = new("enrolment_session_ratio_deviation", "Weekly enrolments over weekly sessions, whole weeks of the window after its first 28 days: the largest relative deviation of a week's ratio from their mean", null, 0.25, 200, "enrolments", FigureWindowDays + (2 * 7));
 
     /// <summary>Every figure, in the order the API and the Studio list them.</summary>
     public static IReadOnlyList<FigureDefinition> All { get; } =
@@ -115,7 +118,11 @@ public static class RealismFigures
         JourneyCompletion, DaysToComplete, ReEnrolment, FirstDayEnrolments, FunnelDrop, ResistanceChange, IntensityChange, StatusSteps,
         DistinctCaptures, TriggersOutsideJourney, ContractViolations, RowsOutOfOrder, EnrolmentsBeforeJourneyCreated,
         EqualGapShare, SessionLengthP99OverMedian, SessionsOver30Min,
+        JourneyCompletionSpread, CatalogExhausted, EnrolmentSessionRatio,
     ];
+
+    /// <summary>The fewest enrolments (started at least 28 days before the end) a journey needs to count in the completion spread.</summary>
+    public const int SpreadMinEnrolments = 200;
 
     /// <summary>How many of the window's last whole UTC days the signup floor looks at (and the fewest whole UTC days it needs).</summary>
     public const int SignupFloorDays = 21;
@@ -170,6 +177,7 @@ public static class RealismFigures
             f => Gaps(w, f),
             f => Days(facts, w, signups, f),
             f => Timing(facts, w, f),
+            f => CatalogFigures(facts, w, f),
         ];
         var figures = new Figures[sections.Length];
         Parallel.For(0, sections.Length, i => sections[i](figures[i] = new Figures(facts.Days)));
@@ -705,6 +713,70 @@ public static class RealismFigures
             whyNot: thin.Count > 0
                 ? $"needs {SameWeekdayMinDays} of each weekday outside the holidays ({string.Join(", ", thin)} short)"
                 : $"no sessions on any {string.Join(", ", idle)}");
+    }
+
+    // Journeys that differ and a catalog that lasts: completion by journey, people who have tried
+    // every journey, and enrolments keeping pace with sessions.
+    private static void CatalogFigures(RealismFacts facts, Window w, Figures f)
+    {
+        var enrolments = (facts.Enrolments ?? []).Where(e => e.StartedAt >= facts.From && e.StartedAt < facts.To).ToList();
+
+        // Completion by journey, of the enrolments old enough to have completed (as journey_completion counts them).
+        var byJourney = enrolments.Where(e => e.StartedAt <= facts.To.AddDays(-28))
+            .GroupBy(e => e.Journey)
+            .Select(g => (Enrolments: g.Count(), Completed: g.Count(e => e.CompletedAt is { } c && c <= facts.To)))
+            .Where(j => j.Enrolments >= SpreadMinEnrolments)
+            .Select(j => (j.Enrolments, Rate: j.Completed / (double)j.Enrolments))
+            .ToList();
+        var lowest = byJourney.Count > 0 ? byJourney.Min(j => j.Rate) : 0;
+        f.Add(JourneyCompletionSpread, byJourney.Count >= 2 && lowest > 0 ? byJourney.Max(j => j.Rate) / lowest : null, byJourney.Sum(j => j.Enrolments),
+            note: byJourney.Count > 0 ? $"{byJourney.Count} journeys, completion {lowest:P0} to {byJourney.Max(j => j.Rate):P0}" : null,
+            whyNot: byJourney.Count < 2 ? $"needs two journeys with {SpreadMinEnrolments} enrolments, the window has {byJourney.Count}" : "a journey has no completions");
+
+        // Who has run out of journeys: users active in the window's last 28 days.
+        var lateFrom = facts.Days - FigureWindowDays;
+        var active = 0;
+        var exhausted = 0;
+        for (var u = 0; u < w.UserCount; u++)
+        {
+            if (w.First[u + 1] > w.First[u] && w.Day[w.First[u + 1] - 1] >= lateFrom)
+            {
+                active++;
+                exhausted += facts.PlayableJourneys is { } playable && facts.JourneysEnrolled?.GetValueOrDefault(w.UserIds[u]) >= playable ? 1 : 0;
+            }
+        }
+
+        f.Add(CatalogExhausted, facts.PlayableJourneys > 0 && facts.JourneysEnrolled is not null && active > 0 ? exhausted / (double)active : null, active,
+            note: facts.PlayableJourneys is { } count ? $"{exhausted} of {active} have enrolled in all {count} journeys" : null,
+            whyNot: "the catalog's playable journeys are unknown");
+
+        // Weekly enrolments over weekly sessions: week k = [From + 28 d + 7k d, +7 d), whole weeks inside the window.
+        var weeks = Math.Max(0, (facts.Days - FigureWindowDays) / 7);
+        var weekStart = facts.From.AddDays(FigureWindowDays);
+        var enrolled = new int[weeks];
+        var sessions = new int[weeks];
+        int WeekOf(DateTimeOffset at) => at < weekStart ? -1 : (int)((at - weekStart).Ticks / (7 * TimeSpan.TicksPerDay));
+        foreach (var e in enrolments)
+        {
+            if (WeekOf(e.StartedAt) is var k && k >= 0 && k < weeks)
+            {
+                enrolled[k]++;
+            }
+        }
+
+        foreach (var s in w.Sessions)
+        {
+            if (WeekOf(s.Start) is var k && k >= 0 && k < weeks)
+            {
+                sessions[k]++;
+            }
+        }
+
+        var ratios = Enumerable.Range(0, weeks).Where(k => sessions[k] > 0).Select(k => enrolled[k] / (double)sessions[k]).ToList();
+        var mean = ratios.Count > 0 ? ratios.Average() : 0;
+        f.Add(EnrolmentSessionRatio, ratios.Count >= 2 && mean > 0 ? ratios.Max(r => Math.Abs((r / mean) - 1)) : null, enrolled.Sum(),
+            note: ratios.Count > 0 ? $"{ratios.Count} weeks, {ratios.Min():0.###} to {ratios.Max():0.###} enrolments a session (mean {mean:0.###})" : null,
+            whyNot: $"needs two whole weeks with sessions after the window's first {FigureWindowDays} days");
     }
 
     /// <summary>Dec 24-26 and Dec 31-Jan 2, which the same-weekday variation leaves out.</summary>

@@ -255,7 +255,8 @@ internal static class RunInputReader
         Sql.Command(
             $"""
             SELECT j.id, j.slug, j.title, j.clinical_focus, s.id, s.scene_order, s.title,
-                   c.required_captures, c.capture_prompt, c.requires_resistance_check, c.min_dwell_seconds, c.max_dwell_seconds, {Sql.JourneyCreatedAt("j")}
+                   c.required_captures, c.capture_prompt, c.requires_resistance_check, c.min_dwell_seconds, c.max_dwell_seconds, {Sql.JourneyCreatedAt("j")},
+                   {Sql.SeededPrompts("c")}
             FROM journeys j
             JOIN journey_scenes s ON s.journey_id = j.id
             LEFT JOIN scene_contracts c ON c.scene_id = s.id
@@ -279,7 +280,10 @@ internal static class RunInputReader
 
             var contract = reader.IsDBNull(7)
                 ? SceneContract.None
-                : new SceneContract(reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetBoolean(9), reader.GetInt32(10), reader.GetInt32(11));
+                : new SceneContract(reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetBoolean(9), reader.GetInt32(10), reader.GetInt32(11))
+                {
+                    Prompts = reader.IsDBNull(13) ? null : reader.GetFieldValue<string[]>(13),
+                };
             ((List<SceneDefinition>)journeys[^1].Scenes).Add(new SceneDefinition(reader.GetGuid(4), reader.GetInt32(5), reader.GetString(6), contract));
         }
 
