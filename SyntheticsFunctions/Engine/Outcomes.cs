@@ -30,7 +30,8 @@ public sealed record PersonaOutcome(string Persona, double BaselineShift, double
 /// a stable hash of their profile id (never <c>string.GetHashCode</c>): the same person gets the
 /// same draws in every process and every tick, without any state being kept. Their persona (kept
 /// in <see cref="SessionState.Persona"/> while a session is in progress) gives the baseline, the
-/// pace and the strategy and signal preferences. Progress itself (0 to 1, kept per user) moves in
+/// pace and the strategy and signal preferences. Progress itself (0 to 1, a non-responder's a little
+/// below 0; kept per user) moves in
 /// <see cref="PopulationModel.AfterSession"/> through <see cref="Advance"/>.
 /// </summary>
 public static class Outcomes
