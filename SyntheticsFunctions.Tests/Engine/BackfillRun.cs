@@ -37,6 +37,14 @@ internal sealed class BackfillRun
 
     public List<(Guid User, DateTimeOffset At, int Level)> ResistanceChecks { get; } = [];
 
+    /// <summary>Each resistance check's strategy and each mindblock signal's kind, with whose and when.</summary>
+    public List<(Guid User, DateTimeOffset At, string Strategy)> Strategies { get; } = [];
+
+    public List<(Guid User, DateTimeOffset At, string Signal)> SignalKinds { get; } = [];
+
+    /// <summary>Everyone's persona, as the engine's state keeps it.</summary>
+    public Dictionary<Guid, string> Personas { get; } = [];
+
     /// <summary>Mindblock signals as written: whose, when, how intense.</summary>
     public List<(Guid User, DateTimeOffset At, int Intensity)> Signals { get; } = [];
 
@@ -139,7 +147,30 @@ internal sealed class BackfillRun
         var playable = _catalog.PlayableAt(to).Select(j => j.Id).ToHashSet();
         var reach = Instances.Values.Where(i => i.StartedAt < to && playable.Contains(i.JourneyId))
             .GroupBy(i => i.UserId).ToDictionary(g => g.Key, g => g.Select(i => i.JourneyId).Distinct().Count());
-        return new RealismFacts(from, to, sessions, users, enrolments, counts) { SceneSteps = sceneSteps, PlayableJourneys = playable.Count, JourneysEnrolled = reach };
+        return new RealismFacts(from, to, sessions, users, enrolments, counts) { SceneSteps = sceneSteps, PlayableJourneys = playable.Count, JourneysEnrolled = reach, Outcomes = Outcomes(from, to) };
+    }
+
+    /// <summary>The outcome facts as RealismStore's SQL aggregates them: per user who signed up in the window, and per persona and choice.</summary>
+    private OutcomeFacts Outcomes(DateTimeOffset from, DateTimeOffset to)
+    {
+        var checkedUsers = ResistanceChecks
+            .Where(c => c.At >= from && c.At < to && Users.TryGetValue(c.User, out var u) && u.SignupAt >= from && u.SignupAt < to)
+            .GroupBy(c => c.User)
+            .Select(g =>
+            {
+                var levels = g.OrderBy(c => c.At).Select(c => (double)c.Level).ToList();
+                return new CheckedUserFact(
+                    g.Key, Personas.GetValueOrDefault(g.Key), Users[g.Key].SignupAt, levels.Count, (int)levels[0],
+                    levels.Take(RealismFigures.OutcomeChecks).Average(), levels.TakeLast(RealismFigures.OutcomeChecks).Average());
+            })
+            .ToList();
+        List<PersonaChoice> Choices(IEnumerable<(Guid User, DateTimeOffset At, string Value)> rows) =>
+        [
+            .. rows.Where(r => r.At >= from && r.At < to && Personas.ContainsKey(r.User))
+                .GroupBy(r => (Persona: Personas[r.User], r.Value))
+                .Select(g => new PersonaChoice(g.Key.Persona, g.Key.Value, g.Count())),
+        ];
+        return new OutcomeFacts(checkedUsers, Choices(Strategies), Choices(SignalKinds));
     }
 
     private void Add(BackfillChunk chunk, Dictionary<Guid, int> sceneIndex, HashSet<Guid> seen)
@@ -148,11 +179,13 @@ internal sealed class BackfillRun
         foreach (var user in chunk.NewUsers)
         {
             Users[user.ProfileId] = (user.SignupAt, user.Timezone);
+            Personas[user.ProfileId] = user.Persona;
         }
 
         foreach (var state in chunk.Adopted)
         {
             Users[state.ProfileId] = (state.SignupAt, state.Timezone);
+            Personas[state.ProfileId] = state.Traits.Persona;
         }
 
         // Sessions as the realism check groups the rows; a session the last chunk finishes counts once, from its start.
@@ -196,11 +229,13 @@ internal sealed class BackfillRun
         foreach (var check in batch.ResistanceChecks)
         {
             ResistanceChecks.Add((check.UserId, check.CreatedAt, check.ResistanceLevel));
+            Strategies.Add((check.UserId, check.CreatedAt, check.Strategy));
         }
 
         foreach (var signal in batch.MindblockEvents)
         {
             Signals.Add((signal.UserId, signal.CreatedAt, signal.Intensity));
+            SignalKinds.Add((signal.UserId, signal.CreatedAt, signal.Signal));
         }
 
         // A journey begun before the window and never continued in it has no row to abandon.

@@ -42,7 +42,9 @@ public class PopulationTests(ITestOutputHelper output)
         Assert.True(figures.D1Cohort >= 5000 && figures.D30Cohort >= 600, $"cohorts too small: {figures}");
         Assert.InRange(figures.D1, 0.25, 0.45);
         Assert.InRange(figures.D7, 0.12, 0.25);
-        Assert.InRange(figures.D30, 0.05, 0.15);
+        // About 900 in the D30 cohort: a standard error near 0.008, so the floor sits 0.01 under the
+        // realism figure's 0.05 (which HistoryTests holds over 90 days, 12,000 and more users).
+        Assert.InRange(figures.D30, 0.04, 0.15);
         Assert.InRange(figures.DauOverMau, 0.10, 0.30);
         Assert.InRange(figures.Gini, 0.40, 0.70);
         Assert.True(figures.Top10Share >= 0.30, $"top 10% hold {figures.Top10Share:P0}");

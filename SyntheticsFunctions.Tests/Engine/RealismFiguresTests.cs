@@ -397,6 +397,72 @@ public class RealismFiguresTests
         Assert.Equal((Verdicts.NotEnoughData, "needs a window of at least 42 days"), (brief.Verdict, brief.Note));
     }
 
+    [Fact]
+    public void The_responder_share_and_the_persona_baseline_spread_read_the_users_who_signed_up_in_the_window()
+    {
+        // 100 "early" newcomers start at 6 with 8 checks each, 70 of them ending lower (4) and 30 level (6);
+        // 100 "late" newcomers start at 7 or 8 (a mean of 7.5) with 7 checks (too few for the share);
+        // 10 "few" newcomers start at 10 and all end lower, too few to count in the spread; one who
+        // signed up before the window (lower, first level 0) counts in neither.
+        var signup = Monday.AddDays(1);
+        var users = new List<CheckedUserFact>();
+        users.AddRange(Enumerable.Range(0, 100).Select(i => new CheckedUserFact(Guid.NewGuid(), "early", signup, 8, 6, 6, i < 70 ? 4 : 6)));
+        users.AddRange(Enumerable.Range(0, 100).Select(i => new CheckedUserFact(Guid.NewGuid(), "late", signup, 7, 7 + (i % 2), 7, 5)));
+        users.AddRange(Enumerable.Range(0, 10).Select(_ => new CheckedUserFact(Guid.NewGuid(), "few", signup, 10, 10, 9, 3)));
+        users.Add(new CheckedUserFact(Guid.NewGuid(), "early", Monday.AddDays(-1), 20, 0, 9, 1));
+        RealismReport With(int days) =>
+            RealismFigures.Compute(new RealismFacts(Monday, Monday.AddDays(days), [], new Dictionary<Guid, UserFact>()) { Outcomes = new OutcomeFacts(users, [], []) });
+
+        var report = With(28);
+        AssertFigure(report, RealismFigures.ResponderShare, 80 / 110.0, Verdicts.Pass, 110);
+        AssertFigure(report, RealismFigures.PersonaBaselineSpread, 1.5, Verdicts.Pass, 210);
+        Assert.Equal("early 6.00 to late 7.50", report[RealismFigures.PersonaBaselineSpread.Name].Note);
+
+        // A week cannot show who responds; the baselines it can.
+        report = With(7);
+        var share = report[RealismFigures.ResponderShare.Name];
+        Assert.Equal((Verdicts.NotEnoughData, "needs a window of at least 28 days"), (share.Verdict, share.Note));
+        AssertFigure(report, RealismFigures.PersonaBaselineSpread, 1.5, Verdicts.Pass, 210);
+    }
+
+    [Fact]
+    public void Cramers_v_is_zero_where_persona_says_nothing_of_the_choice_and_grows_with_the_association()
+    {
+        // Strategies: "a" chooses x three times as often as y, "b" the other way round: each cell
+        // 250 off its expected 500, chi-squared 4 x 250^2 / 500 = 500 over n 2000, V = sqrt(0.25).
+        PersonaChoice[] strategies = [new("a", "x", 750), new("a", "y", 250), new("b", "x", 250), new("b", "y", 750)];
+        PersonaChoice[] signals = [new("a", "x", 500), new("a", "y", 500), new("b", "x", 500), new("b", "y", 500)];
+        var report = RealismFigures.Compute(new RealismFacts(Monday, Monday.AddDays(7), [], new Dictionary<Guid, UserFact>()) { Outcomes = new OutcomeFacts([], strategies, signals) });
+
+        AssertFigure(report, RealismFigures.PersonaStrategyCramersV, 0.5, Verdicts.Pass, 2000);
+        AssertFigure(report, RealismFigures.PersonaSignalCramersV, 0, Verdicts.Fail, 2000);
+
+        // Three personas, three values, each persona one value only: V = 1. One persona: no table.
+        Assert.Equal(1, RealismFigures.CramersV([new("a", "x", 5), new("b", "y", 7), new("c", "z", 9)])!.Value, 9);
+        Assert.Null(RealismFigures.CramersV([new("a", "x", 5), new("a", "y", 7)]));
+    }
+
+    [Fact]
+    public void The_spread_growth_is_the_week_4_sd_of_users_mean_resistance_over_the_week_1_sd()
+    {
+        // 30 users signed up an hour into a 35-day window: half check 6 in week 1 and 3 in week 4,
+        // half 8 and 9. Sample sds 1 x sqrt(30/29) and 3 x sqrt(30/29): a ratio of 3. The mean
+        // change (3 and -1) is 1.
+        var signup = Monday.AddHours(1);
+        var users = Enumerable.Range(0, 30).Select(_ => Guid.NewGuid()).ToList();
+        var sessions = users.SelectMany((u, i) => new[]
+        {
+            new SessionFact(u, signup.AddDays(1), Events: 1, ResistanceSum: i % 2 == 0 ? 6 : 8, ResistanceCount: 1),
+            new SessionFact(u, signup.AddDays(22), Events: 1, ResistanceSum: i % 2 == 0 ? 3 : 9, ResistanceCount: 1),
+        }).ToList();
+        var report = Compute(Monday, 35, sessions, users.ToDictionary(u => u, _ => new UserFact(signup, "UTC")));
+
+        AssertFigure(report, RealismFigures.ResistanceSpreadGrowth, 3, Verdicts.Pass, 30);
+        Assert.Equal("sd 1.02 in week 1, 3.05 in week 4", report[RealismFigures.ResistanceSpreadGrowth.Name].Note);
+        AssertFigure(report, RealismFigures.ResistanceChange, 1, Verdicts.Pass, 30);
+        Assert.Equal(Verdicts.NotEnoughData, Compute(Monday, 28, sessions, users.ToDictionary(u => u, _ => new UserFact(signup, "UTC")))[RealismFigures.ResistanceSpreadGrowth.Name].Verdict);
+    }
+
     private static RealismReport Compute(DateTimeOffset from, int days, List<SessionFact> sessions, Dictionary<Guid, UserFact> users) =>
         RealismFigures.Compute(new RealismFacts(from, from.AddDays(days), sessions, users));
 

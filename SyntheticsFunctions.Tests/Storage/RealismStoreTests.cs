@@ -218,6 +218,10 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
         }
 
         Assert.True(await app.CountAsync("SELECT count(*) FROM (SELECT session_id FROM synthetic_realism_pieces GROUP BY 1 HAVING count(*) > 1) x") > 0);
+
+        // The sessions still in progress keep their user's persona, which their plan depends on.
+        Assert.True(await app.CountAsync("SELECT count(*) FROM synthetic_sessions") > 0);
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_sessions s JOIN synthetic_user_state us USING (profile_id) WHERE s.persona IS DISTINCT FROM us.persona"));
         await app.ExecuteAsync(
             """
             CREATE TABLE kept_sessions AS
@@ -262,10 +266,10 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
     {
         // The window ends 20 seconds after a chunk boundary (chunks end on whole hours, 6 hours apart
         // from the start's hour): sessions begun in the chunk before run past the end, and the last
-        // chunk writes their rows after it (at 1.5 a minute, a few sessions span those 20 seconds).
+        // chunk writes their rows after it (at 4 a minute, a few sessions span those 20 seconds).
         var now = new DateTimeOffset(2026, 11, 2, 9, 0, 20, TimeSpan.Zero);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "5000" }, now);
-        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 1.5, max_per_run = 10 WHERE id = 1");
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
+        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 4, max_per_run = 10 WHERE id = 1");
         Assert.NotNull((await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 5)).Job);
         app.Time.Advance(TimeSpan.FromMinutes(5)); // the backfill runs on: its last chunk catches up to the present
         Assert.Equal(SyntheticsFunctions.Storage.BackfillJob.Succeeded, (await app.Backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None)).State);
@@ -456,6 +460,73 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
     }
 
     // The first session (in id order) whose pieces satisfy the condition.
+    [Fact]
+    public async Task The_outcome_facts_are_aggregated_in_the_database_per_user_and_per_persona_and_choice()
+    {
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), now: Now);
+        await app.ExecuteAsync("DELETE FROM synthetic_user_state");
+        await app.ExecuteAsync("DELETE FROM sim_users");
+        var rows = new Rows();
+
+        // a and b sign up in the window; c before it, and the engine keeps no state of c (its pool entry's persona counts).
+        var (a, b, c) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var signup = From.AddDays(1);
+        var instances = new[] { rows.User(a, signup, signup, null), rows.User(b, signup, signup, null), rows.User(c, From.AddDays(-20), From.AddDays(-20), null) };
+        await rows.WriteAsync(app);
+        await app.ExecuteAsync("UPDATE synthetic_user_state SET persona = 'anxious_achiever' WHERE profile_id = $1", b);
+        await app.ExecuteAsync("DELETE FROM synthetic_user_state WHERE profile_id = $1", c);
+        await app.ExecuteAsync("UPDATE synthetic_pool SET persona = 'night_owl' WHERE profile_id = $1", c);
+
+        // a: 8 checks (8 7 7 6 5 5 4 3), urge_surfing; b: 9 (5 5 5 6 6 6 7 7 7), none; c: 3 in the
+        // window and one before it, breathing_exercise. Signals: a noticed twice, b triggered three times.
+        (Guid User, int[] Levels, string Strategy)[] checks =
+            [(a, [8, 7, 7, 6, 5, 5, 4, 3], "urge_surfing"), (b, [5, 5, 5, 6, 6, 6, 7, 7, 7], "none"), (c, [9, 2, 2, 2], "breathing_exercise")];
+        for (var u = 0; u < checks.Length; u++)
+        {
+            var (user, levels, strategy) = checks[u];
+            var first = user == c ? From.AddHours(-1) : signup.AddDays(1);
+            var times = levels.Select((_, k) => (k == 0 ? first : signup.AddDays(1)).AddHours(k).UtcDateTime).ToArray();
+            await app.ExecuteAsync(
+                """
+                WITH s AS (
+                    INSERT INTO journey_instance_scenes (id, instance_id, user_id, scene_id, status, opened_at, created_at, metadata)
+                    VALUES (gen_random_uuid(), $1, $2, $3, 'in_progress', $4, $4, '{"synthetic": true}') RETURNING id)
+                INSERT INTO journey_resistance_checks (id, instance_id, instance_scene_id, user_id, scene_id, resistance_level, strategy, created_at, metadata)
+                SELECT gen_random_uuid(), $1, s.id, $2, $3, x.level, $5, x.at, '{"synthetic": true}' FROM s, unnest($6::int[], $7::timestamptz[]) AS x(level, at)
+                """, instances[u], user, Journey.Scenes[0].Id, From.AddDays(-20).UtcDateTime, strategy, levels, times);
+        }
+
+        foreach (var (user, count, signal) in new[] { (a, 2, "noticed"), (b, 3, "triggered") })
+        {
+            await app.ExecuteAsync(
+                """
+                INSERT INTO mindblock_events (id, user_id, mindblock_id, signal, intensity, created_at, metadata)
+                SELECT gen_random_uuid(), $1, (SELECT id FROM mindblocks ORDER BY id LIMIT 1), $2, 5, $3 + k * interval '1 hour', '{"synthetic": true}' FROM generate_series(1, $4) k
+                """, user, signal, signup.AddDays(2).UtcDateTime, count);
+        }
+
+        // A real user's check, tagged synthetic: never read.
+        var real = await RealUserRows.InsertAsync(app, From.AddDays(12));
+        await app.ExecuteAsync(
+            """
+            INSERT INTO journey_resistance_checks (id, instance_id, instance_scene_id, user_id, scene_id, resistance_level, strategy, created_at, metadata)
+            SELECT gen_random_uuid(), i.id, s.id, i.user_id, s.scene_id, 9, 'none', i.started_at, '{"synthetic": true}'
+            FROM journey_instances i JOIN journey_instance_scenes s ON s.instance_id = i.id WHERE i.user_id = $1 LIMIT 1
+            """, real);
+
+        var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
+        var outcomes = (await store.ReadAsync(From, Now, await Settings(app), CancellationToken.None)).Outcomes!;
+
+        // Only those who signed up in the window: the count, the first level, the means of the first and last three.
+        Assert.Equal(
+            [(a, "steady_habit_builder", signup, 8, 8, Math.Round(22 / 3.0, 9), 4.0), (b, "anxious_achiever", signup, 9, 5, 5.0, 7.0)],
+            outcomes.CheckedUsers.OrderBy(u => u.Checks).Select(u => (u.User, u.Persona, u.SignupAt, u.Checks, u.FirstLevel, Math.Round(u.FirstMean, 9), u.LastMean)).ToList());
+        Assert.Equal(
+            [new PersonaChoice("anxious_achiever", "none", 9), new PersonaChoice("night_owl", "breathing_exercise", 3), new PersonaChoice("steady_habit_builder", "urge_surfing", 8)],
+            outcomes.Strategies.OrderBy(s => s.Persona).ToList());
+        Assert.Equal([new PersonaChoice("anxious_achiever", "triggered", 3), new PersonaChoice("steady_habit_builder", "noticed", 2)], outcomes.Signals.OrderBy(s => s.Persona).ToList());
+    }
+
     private static async Task<Guid> SessionIdAsync(TestApp app, string having)
     {
         await using var command = app.DataSource.CreateCommand($"SELECT session_id FROM synthetic_realism_pieces GROUP BY 1 HAVING {having} ORDER BY 1 LIMIT 1");

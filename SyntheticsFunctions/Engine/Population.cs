@@ -159,7 +159,8 @@ public static class PopulationModel
         // Behaviour change: each session moves the user along (faster the more engaged); a
         // return after 14 days or more away finds them partly regressed.
         var progress = user.LastSessionAt is { } previous && (sessionAt - previous).TotalDays >= Rates.RegressionAfterDays ? user.Progress * Rates.ProgressKeptAfterRegression : user.Progress;
-        progress += (1 - progress) * Math.Min(Rates.ProgressStepMax, Rates.ProgressStep * Math.Pow(e, Rates.ProgressEngagementPower));
+        // Each at the pace of their persona and response type (Outcomes): some relapse, some never move.
+        progress = Outcomes.Advance(user, progress, Rates.ProgressStep * Math.Pow(e, Rates.ProgressEngagementPower));
         var after = user with { LastSessionAt = sessionAt, Day = day, SessionsThatDay = sessionsThatDay, Sessions = user.Sessions + 1, Progress = Math.Round(progress, 4) };
 
         // Another session later the same local day.
@@ -255,7 +256,7 @@ public static class PopulationModel
         /// <summary>... keeping this share of their progress.</summary>
         public const double ProgressKeptAfterRegression = 0.6;
 
-        /// <summary>Each session closes this share of the remaining way (times e to <see cref="ProgressEngagementPower"/>), at most <see cref="ProgressStepMax"/>.</summary>
+        /// <summary>Each session closes this share of the remaining way (times e to <see cref="ProgressEngagementPower"/>, times the person's pace: <see cref="Outcomes.Advance"/>), at most <see cref="ProgressStepMax"/>.</summary>
         public const double ProgressStep = 0.07;
 
         public const double ProgressEngagementPower = 0.3;
@@ -336,7 +337,7 @@ public static class PopulationModel
     }
 
     /// <summary>How far a user with this progress (0 to 1) has come: their mean resistance level on the 0-10 scale.</summary>
-    public static double MeanResistance(double progress) => 7.0 - (5.0 * progress);
+    public static double MeanResistance(double progress) => 7.0 - (6.0 * progress);
 
     /// <summary>Their mean mindblock intensity on the 1-10 scale.</summary>
     public static double MeanIntensity(double progress) => 8.0 - (5.5 * progress);

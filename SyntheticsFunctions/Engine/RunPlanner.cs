@@ -380,7 +380,8 @@ public static class RunPlanner
             WrittenUntil: DateTimeOffset.MinValue,
             EndsAt: now,
             Progress: state.Progress,
-            PracticeUntilOrder: practiceUntil);
+            PracticeUntilOrder: practiceUntil,
+            Persona: state.Traits.Persona);
 
         DateTimeOffset start;
         if (input.Trigger == RunTrigger.Cron)

@@ -9,7 +9,8 @@ public sealed record SessionPlan(IReadOnlyList<TimedRow> Rows, DateTimeOffset En
 /// <summary>
 /// Plans a whole session from its own seed, as the seed's flow describes: 1-3 scenes, each
 /// opened, its contract honoured (captures answering its prompt, a resistance check, a dwell time
-/// skewed within the contract's limits), mindblock signals at the configured chance, completed;
+/// skewed within the contract's limits; the check's level and strategy, as the
+/// person's <see cref="Outcomes"/> give them), mindblock signals at the configured chance, completed;
 /// occasionally a real-world trigger, only while the journey is in progress; at the
 /// abandon rate it stops mid-scene, at the error rate the app logs an error. Pure: the same
 /// state and catalog give the same plan, whichever run asks.
@@ -140,8 +141,8 @@ public static class SessionPlanner
             if (contract.RequiresResistanceCheck)
             {
                 var at = stepAt.AddTicks(gaps[contract.RequiredCaptures]);
-                var level = (int)Math.Clamp(Math.Round(PopulationModel.MeanResistance(session.Progress) + (1.5 * Sampling.Normal(random))), 0, 10);
-                var check = new ResistanceCheckRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, level, Sampling.Pick(random, Content.ResistanceStrategies), at, Tag());
+                var level = Outcomes.ResistanceLevel(session, random);
+                var check = new ResistanceCheckRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, level, Outcomes.Strategy(session, random), at, Tag());
                 steps.Add(new TimedRow(at, check));
                 steps.Add(new TimedRow(at, Event(EventTypes.ResistanceCheckCompleted, at, scene, instanceSceneId, ("check_id", check.Id), ("resistance_level", level))));
             }
@@ -150,8 +151,8 @@ public static class SessionPlanner
             {
                 var at = opened + (dwell * Sampling.Between(random, 0.1, 0.9));
                 var mindblock = PickMindblock(catalog, journey, random);
-                var intensity = (int)Math.Clamp(Math.Round(PopulationModel.MeanIntensity(session.Progress) + (1.4 * Sampling.Normal(random))), 1, 10);
-                var signal = Sampling.Pick(random, Content.MindblockSignals);
+                var intensity = Outcomes.Intensity(session, random);
+                var signal = Outcomes.Signal(session, random);
                 var mbEvent = new MindblockEventRow(Uuid7.Create(at, random), user, mindblock.Id, instanceId, signal, intensity, at, Tag(("scene_id", scene.Id), ("status", Content.MindblockStatusFor(intensity))));
                 steps.Add(new TimedRow(at, mbEvent));
                 steps.Add(new TimedRow(at, new MindblockStatusRow(Uuid7.Create(at, random), user, mindblock.Id, Content.MindblockStatusFor(intensity), intensity, 1, at, Tag())));

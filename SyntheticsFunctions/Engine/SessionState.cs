@@ -3,6 +3,8 @@ namespace SyntheticsFunctions.Engine;
 /// <summary>
 /// Everything a session's plan is a function of, fixed when the session starts. Kept in
 /// <c>synthetic_sessions</c> while the session is in progress, with how far it has been written.
+/// <see cref="Persona"/> is the user's (for the outcomes their checks and signals show, see
+/// <see cref="Outcomes"/>); null for a session stored before it was kept (migration 0015).
 /// </summary>
 public sealed record SessionState(
     Guid ProfileId,
@@ -18,7 +20,8 @@ public sealed record SessionState(
     DateTimeOffset WrittenUntil,
     DateTimeOffset EndsAt,
     double Progress = 0,
-    int? PracticeUntilOrder = null)
+    int? PracticeUntilOrder = null,
+    string? Persona = null)
 {
     /// <summary>
     /// A practice session replays scenes the user already completed (from <see cref="StartSceneOrder"/>,

@@ -78,12 +78,13 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         var counts = ReadCountsAsync(from, to, settings, cancellationToken);
         var sceneSteps = ReadSceneStepsAsync(from, to, cancellationToken);
         var reach = ReadCatalogReachAsync(to, cancellationToken);
-        await Task.WhenAll(users, enrolments, sessions, counts, sceneSteps, reach);
+        var outcomes = ReadOutcomesAsync(from, to, cancellationToken);
+        await Task.WhenAll(users, enrolments, sessions, counts, sceneSteps, reach, outcomes);
 
         var sim = await users;
         var ofSimUsers = (await enrolments).Where(e => sim.ContainsKey(e.User)).ToList();
         var (playable, enrolled) = await reach;
-        return new RealismFacts(from, to, (await sessions).Of(sim), sim, ofSimUsers, await counts) { SceneSteps = await sceneSteps, PlayableJourneys = playable, JourneysEnrolled = enrolled };
+        return new RealismFacts(from, to, (await sessions).Of(sim), sim, ofSimUsers, await counts) { SceneSteps = await sceneSteps, PlayableJourneys = playable, JourneysEnrolled = enrolled, Outcomes = await outcomes };
     }
 
     /// <summary>
@@ -120,6 +121,75 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         }
 
         return (count, enrolled);
+    }
+
+    // A synthetic row's user, listed, with the persona the engine knows (their state's, else their pool entry's).
+    private const string PersonaJoin =
+        $"JOIN synthetic_pool pm ON pm.profile_id = x.user_id AND {PoolSql.Listed} LEFT JOIN synthetic_user_state us ON us.profile_id = x.user_id";
+
+    /// <summary>
+    /// The outcome facts, aggregated in the database: one row per user who signed up in the window
+    /// with resistance checks in it (the count, the first level, the means of the first and last
+    /// <see cref="RealismFigures.OutcomeChecks"/>), and the count of each persona's strategies and
+    /// signals (one row per persona and value).
+    /// </summary>
+    private async Task<OutcomeFacts> ReadOutcomesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Sql.Command(
+            $"""
+            SELECT x.user_id, coalesce(us.persona, pm.persona), us.signup_at, count(*)::int,
+                   min(x.resistance_level) FILTER (WHERE x.k = 1),
+                   avg(x.resistance_level) FILTER (WHERE x.k <= {RealismFigures.OutcomeChecks})::float8,
+                   avg(x.resistance_level) FILTER (WHERE x.k > x.n - {RealismFigures.OutcomeChecks})::float8
+            FROM (SELECT rc.user_id, rc.resistance_level,
+                         row_number() OVER (PARTITION BY rc.user_id ORDER BY rc.created_at, rc.id) AS k,
+                         count(*) OVER (PARTITION BY rc.user_id) AS n
+                  FROM {Tables.JourneyResistanceChecks} rc
+                  WHERE rc.created_at >= $1 AND rc.created_at < $2 AND rc.metadata->>'synthetic' = 'true') x
+            {PersonaJoin}
+            WHERE us.signup_at >= $1 AND us.signup_at < $2
+            GROUP BY x.user_id, us.persona, pm.persona, us.signup_at
+            """,
+            Sql.P(from.UtcDateTime), Sql.P(to.UtcDateTime)));
+        foreach (var (table, column) in new[] { (Tables.JourneyResistanceChecks, "strategy"), (Tables.MindblockEvents, "signal") })
+        {
+            batch.BatchCommands.Add(Sql.Command(
+                $"""
+                SELECT coalesce(us.persona, pm.persona), x.{column}, count(*)
+                FROM (SELECT user_id, {column} FROM {table}
+                      WHERE created_at >= $1 AND created_at < $2 AND metadata->>'synthetic' = 'true') x
+                {PersonaJoin}
+                GROUP BY 1, 2
+                """,
+                Sql.P(from.UtcDateTime), Sql.P(to.UtcDateTime)));
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var users = new List<CheckedUserFact>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            users.Add(new CheckedUserFact(
+                reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), Sql.ReadTimestamp(reader, 2), reader.GetInt32(3),
+                reader.GetInt32(4), reader.GetDouble(5), reader.GetDouble(6)));
+        }
+
+        var choices = new List<PersonaChoice>[2];
+        for (var i = 0; i < choices.Length; i++)
+        {
+            await reader.NextResultAsync(cancellationToken);
+            choices[i] = [];
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (!reader.IsDBNull(0) && !reader.IsDBNull(1))
+                {
+                    choices[i].Add(new PersonaChoice(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+                }
+            }
+        }
+
+        return new OutcomeFacts(users, choices[0], choices[1]);
     }
 
     /// <summary>

@@ -81,4 +81,21 @@ public sealed record RealismFacts(
 
     /// <summary>Per user, how many of those playable journeys they have enrolled in before <see cref="To"/> (any time, not only in the window); null where unknown.</summary>
     public IReadOnlyDictionary<Guid, int>? JourneysEnrolled { get; init; }
+
+    /// <summary>The users' resistance checks and their personas' choices (null where not read: the outcome figures then have no data).</summary>
+    public OutcomeFacts? Outcomes { get; init; }
 }
+
+/// <summary>
+/// A user who signed up in the window, and their resistance checks in it in time order (by
+/// <c>created_at</c>, then id): their persona (null where the engine keeps none), when they signed
+/// up, how many checks, the first check's level, and the mean level of their first and of their
+/// last <see cref="RealismFigures.OutcomeChecks"/> checks.
+/// </summary>
+public sealed record CheckedUserFact(Guid User, string? Persona, DateTimeOffset SignupAt, int Checks, int FirstLevel, double FirstMean, double LastMean);
+
+/// <summary>How many times users of a persona chose a value in the window: a resistance strategy, or a mindblock signal.</summary>
+public sealed record PersonaChoice(string Persona, string Value, long Count);
+
+/// <summary>What the outcome figures read: the users who signed up in the window with their checks, and the personas' choices of strategy and signal.</summary>
+public sealed record OutcomeFacts(IReadOnlyList<CheckedUserFact> CheckedUsers, IReadOnlyList<PersonaChoice> Strategies, IReadOnlyList<PersonaChoice> Signals);

@@ -57,6 +57,8 @@ public sealed record RealismReport(
 /// <item>Return after lapse: of users whose first gap of 14 days or more began on an active day at least 14 days before the end, the share who came back.</item>
 /// <item>Journeys: enrolments started at least 28 days before the end, completed (share) and in how many days (median); re-enrolment in a journey the user had already completed; scene funnel drops.</item>
 /// <item>Behaviour: users signing up 28 days or more before the end with resistance checks (mindblock signals) in both week 1 and week 4: mean week 1 minus mean week 4.</item>
+/// <item>Spread growth: of those users, the standard deviation of their week-4 mean resistance over that of their week-1 mean (week n = days 7(n-1) to 7n - 1 after signup).</item>
+/// <item>Responders: users who signed up in the window with 8 or more checks in it whose last 3 checks average lower than their first 3; persona baselines: the persona means of those users' first check; Cramér's V: persona x strategy over the window's checks, persona x signal over its mindblock events.</item>
 /// <item>Signup floor and same-weekday variation: by whole UTC day inside the window (the history's, where it begins later).</item>
 /// <item>Back to back: of sessions whose end (last event) is recorded, those starting at most 5 minutes after the end of the same user's previous session in the window (or before it).</item>
 /// <item>Return gaps: of gaps of 30 days or more between a user's consecutive sessions in the window (start to start), the shares in [30, 45), [45, 60) and 60 days or more.</item>
@@ -108,6 +110,11 @@ public static class RealismFigures
     public static readonly FigureDefinition JourneyCompletionSpread = new("journey_completion_spread", "Highest over lowest completion rate of a journey, journeys with 200 or more enrolments started at least 28 days before the end", 1.3, null, 2 * SpreadMinEnrolments, "enrolments", 29);
     public static readonly FigureDefinition CatalogExhausted = new("catalog_exhausted_share", "Of users with a session in the window's last 28 days, the share who have enrolled (any time before the end) in every journey playable at the end", null, 0.10, 100, "users", FigureWindowDays);
     public static readonly FigureDefinition EnrolmentSessionRatio = new("enrolment_session_ratio_deviation", "Weekly enrolments over weekly sessions, whole weeks of the window after its first 28 days: the largest relative deviation of a week's ratio from their mean", null, 0.25, 200, "enrolments", FigureWindowDays + (2 * 7));
+    public static readonly FigureDefinition ResponderShare = new("responder_share", $"Of users who signed up in the window with {OutcomeMinChecks} or more resistance checks in it, the share whose last {OutcomeChecks} checks average lower than their first {OutcomeChecks}", 0.55, 0.80, 100, "users", FigureWindowDays);
+    public static readonly FigureDefinition PersonaBaselineSpread = new("persona_baseline_spread", $"Highest minus lowest persona mean of the first resistance level of users who signed up in the window (personas with {PersonaMinUsers} or more such users)", 0.8, null, 200, "users");
+    public static readonly FigureDefinition PersonaStrategyCramersV = new("persona_strategy_cramers_v", "Cramér's V of persona x resistance strategy over the window's resistance checks", 0.1, null, 1000, "checks");
+    public static readonly FigureDefinition PersonaSignalCramersV = new("persona_signal_cramers_v", "Cramér's V of persona x mindblock signal over the window's mindblock events", 0.1, null, 1000, "signals");
+    public static readonly FigureDefinition ResistanceSpreadGrowth = new("resistance_spread_growth", "Standard deviation across users of their mean resistance level in week 4 after signup over that in week 1, users of resistance_change_week1_to_week4", 1.2, null, 30, "users", 29);
 
     /// <summary>Every figure, in the order the API and the Studio list them.</summary>
     public static IReadOnlyList<FigureDefinition> All { get; } =
@@ -119,6 +126,7 @@ public static class RealismFigures
         DistinctCaptures, TriggersOutsideJourney, ContractViolations, RowsOutOfOrder, EnrolmentsBeforeJourneyCreated,
         EqualGapShare, SessionLengthP99OverMedian, SessionsOver30Min,
         JourneyCompletionSpread, CatalogExhausted, EnrolmentSessionRatio,
+        ResponderShare, PersonaBaselineSpread, PersonaStrategyCramersV, PersonaSignalCramersV, ResistanceSpreadGrowth,
     ];
 
     /// <summary>The fewest enrolments (started at least 28 days before the end) a journey needs to count in the completion spread.</summary>
@@ -160,6 +168,15 @@ public static class RealismFigures
     /// <summary>The session length the long-session share counts beyond.</summary>
     public static readonly TimeSpan LongSession = TimeSpan.FromMinutes(30);
 
+    /// <summary>How many of a user's first and last resistance checks the responder share compares ...</summary>
+    public const int OutcomeChecks = 3;
+
+    /// <summary>... of users with at least this many checks.</summary>
+    public const int OutcomeMinChecks = 8;
+
+    /// <summary>The fewest users a persona needs for its mean first level to count in the baseline spread.</summary>
+    public const int PersonaMinUsers = 20;
+
     public static RealismReport Compute(RealismFacts facts)
     {
         var w = Window.Of(facts);
@@ -178,6 +195,7 @@ public static class RealismFigures
             f => Days(facts, w, signups, f),
             f => Timing(facts, w, f),
             f => CatalogFigures(facts, w, f),
+            f => PersonOutcomes(facts, f),
         ];
         var figures = new Figures[sections.Length];
         Parallel.For(0, sections.Length, i => sections[i](figures[i] = new Figures(facts.Days)));
@@ -367,6 +385,7 @@ public static class RealismFigures
         // Behaviour change between week 1 and week 4 after signup.
         var resistance = new List<double>();
         var intensity = new List<double>();
+        var (week1, week4) = (new List<double>(), new List<double>());
         foreach (var signup in signups.Where(s => s.At <= facts.To.AddDays(-28)))
         {
             if (!w.UserIndex.TryGetValue(signup.User, out var u))
@@ -392,6 +411,8 @@ public static class RealismFigures
             if (nr1 > 0 && nr4 > 0)
             {
                 resistance.Add((r1 / nr1) - (r4 / nr4));
+                week1.Add(r1 / nr1);
+                week4.Add(r4 / nr4);
             }
 
             if (ni1 > 0 && ni4 > 0)
@@ -402,6 +423,73 @@ public static class RealismFigures
 
         f.Add(ResistanceChange, resistance.Count > 0 ? resistance.Average() : null, resistance.Count);
         f.Add(IntensityChange, intensity.Count > 0 ? intensity.Average() : null, intensity.Count);
+
+        // Outcomes that differ: people who start alike drift apart by week 4.
+        var spread1 = StandardDeviation(week1);
+        f.Add(ResistanceSpreadGrowth, week1.Count >= 2 && spread1 > 0 ? StandardDeviation(week4) / spread1 : null, week1.Count,
+            note: week1.Count >= 2 ? $"sd {spread1:0.00} in week 1, {StandardDeviation(week4):0.00} in week 4" : null);
+    }
+
+    // Outcomes by person: who improves, where each persona starts, what each persona chooses.
+    private static void PersonOutcomes(RealismFacts facts, Figures f)
+    {
+        var outcomes = facts.Outcomes ?? new OutcomeFacts([], [], []);
+        var newcomers = outcomes.CheckedUsers.Where(u => u.SignupAt >= facts.From && u.SignupAt < facts.To).ToList();
+        var checkedOften = newcomers.Where(u => u.Checks >= OutcomeMinChecks).ToList();
+        f.Add(ResponderShare, Share(checkedOften, u => u.LastMean < u.FirstMean), checkedOften.Count);
+
+        var byPersona = newcomers.Where(u => u.Persona is not null).GroupBy(u => u.Persona!).Where(g => g.Count() >= PersonaMinUsers)
+            .Select(g => (Persona: g.Key, Mean: g.Average(u => (double)u.FirstLevel))).OrderBy(p => p.Mean).ToList();
+        f.Add(PersonaBaselineSpread, byPersona.Count >= 2 ? byPersona[^1].Mean - byPersona[0].Mean : null, newcomers.Count,
+            note: byPersona.Count >= 2 ? $"{byPersona[0].Persona} {byPersona[0].Mean:0.00} to {byPersona[^1].Persona} {byPersona[^1].Mean:0.00}" : null,
+            whyNot: $"needs two personas with {PersonaMinUsers} or more users");
+        f.Add(PersonaStrategyCramersV, CramersV(outcomes.Strategies), outcomes.Strategies.Sum(c => c.Count));
+        f.Add(PersonaSignalCramersV, CramersV(outcomes.Signals), outcomes.Signals.Sum(c => c.Count));
+    }
+
+    /// <summary>The sample standard deviation (n - 1) of the values, 0 for fewer than two.</summary>
+    public static double StandardDeviation(IReadOnlyList<double> values)
+    {
+        if (values.Count < 2)
+        {
+            return 0;
+        }
+
+        var mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+
+    /// <summary>
+    /// Cramér's V of the persona x value table the counts make: sqrt(chi-squared / (n (min(rows, columns) - 1))),
+    /// 0 (none) to 1 (the persona fixes the value); null where the table has fewer than two rows or columns.
+    /// </summary>
+    public static double? CramersV(IReadOnlyList<PersonaChoice> counts)
+    {
+        var rows = counts.GroupBy(c => c.Persona).ToDictionary(g => g.Key, g => (double)g.Sum(c => c.Count));
+        var columns = counts.GroupBy(c => c.Value).ToDictionary(g => g.Key, g => (double)g.Sum(c => c.Count));
+        var n = rows.Values.Sum();
+        var k = Math.Min(rows.Count(r => r.Value > 0), columns.Count(c => c.Value > 0));
+        if (k < 2 || n == 0)
+        {
+            return null;
+        }
+
+        var observed = counts.GroupBy(c => (c.Persona, c.Value)).ToDictionary(g => g.Key, g => (double)g.Sum(c => c.Count));
+        double chi = 0;
+        foreach (var (persona, rowTotal) in rows)
+        {
+            foreach (var (value, columnTotal) in columns)
+            {
+                var expected = rowTotal * columnTotal / n;
+                if (expected > 0)
+                {
+                    var o = observed.GetValueOrDefault((persona, value));
+                    chi += (o - expected) * (o - expected) / expected;
+                }
+            }
+        }
+
+        return Math.Sqrt(chi / (n * (k - 1)));
     }
 
     // Who is active when: DAU/MAU, concentration over the last 28 days, lapses and returns.

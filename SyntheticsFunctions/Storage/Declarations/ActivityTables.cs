@@ -120,7 +120,7 @@ public static class ActivityTables
             c.TimestampTz("instance_started_at", s => s.InstanceStartedAt), c.Numeric("mindblock_chance", s => s.Rates.MindblockChance),
             c.Numeric("abandon_rate", s => s.Rates.AbandonRate), c.Numeric("error_rate", s => s.Rates.ErrorRate),
             c.TimestampTz("written_until", s => s.WrittenUntil), c.TimestampTz("ends_at", s => s.EndsAt), c.Float8("progress", s => s.Progress),
-            c.Int4("practice_until_order", s => s.PracticeUntilOrder),
+            c.Int4("practice_until_order", s => s.PracticeUntilOrder), c.TextOrNull("persona", s => s.Persona),
         ],
         new Upsert(["profile_id"], [("written_until", null), ("ends_at", null)]));
 

@@ -81,6 +81,8 @@ public sealed class Columns<TRow>
 
     public ColumnDeclaration<TRow> Text(string name, Func<TRow, string> read) => new Column<TRow, string>(name, PgType.Text, read);
 
+    public ColumnDeclaration<TRow> TextOrNull(string name, Func<TRow, string?> read) => new Column<TRow, string?>(name, PgType.Text, read);
+
     public ColumnDeclaration<TRow> Int4(string name, Func<TRow, int> read) => new Column<TRow, int>(name, PgType.Int4, read);
 
     public ColumnDeclaration<TRow> Int4(string name, Func<TRow, int?> read) => new Column<TRow, int?>(name, PgType.Int4, read);

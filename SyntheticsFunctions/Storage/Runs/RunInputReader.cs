@@ -338,6 +338,7 @@ internal static class RunInputReader
             reader.GetInt32(reader.GetOrdinal("start_scene_order")), reader.GetBoolean(reader.GetOrdinal("new_instance")), At("instance_started_at"),
             new SessionRates(Rate("mindblock_chance"), Rate("abandon_rate"), Rate("error_rate")),
             At("written_until"), At("ends_at"), reader.GetDouble(reader.GetOrdinal("progress")),
-            reader.IsDBNull(reader.GetOrdinal("practice_until_order")) ? null : reader.GetInt32(reader.GetOrdinal("practice_until_order")));
+            reader.IsDBNull(reader.GetOrdinal("practice_until_order")) ? null : reader.GetInt32(reader.GetOrdinal("practice_until_order")),
+            reader.IsDBNull(reader.GetOrdinal("persona")) ? null : reader.GetString(reader.GetOrdinal("persona")));
     }
 }
