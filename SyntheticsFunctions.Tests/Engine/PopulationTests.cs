@@ -179,6 +179,34 @@ public class PopulationTests(ITestOutputHelper output)
         Assert.Equal(a.Users.OrderBy(u => u.Key), b.Users.OrderBy(u => u.Key));
         Assert.NotEqual(a.Sessions, c.Sessions);
     }
+
+    [Fact]
+    public void A_fresh_installs_people_are_mid_journey_never_before_they_signed_up_or_the_journey_existed()
+    {
+        // One journey, created 36 hours before now; people whose last session was 12 hours ago, 10 days ago (idle), or who left.
+        var now = new DateTimeOffset(2026, 5, 4, 12, 0, 0, TimeSpan.Zero);
+        var created = now.AddHours(-36);
+        var journey = DefaultCatalog.Catalog.Playable[0] with { CreatedAt = created };
+        var catalog = new Catalog([journey], DefaultCatalog.Catalog.Mindblocks);
+        var random = new Random(3);
+        UserState Person(TimeSpan sinceLast, Lifecycle lifecycle = Lifecycle.Active) =>
+            PopulationModel.SignUp(Guid.NewGuid(), "UTC", now.AddDays(-60), random) with { Lifecycle = lifecycle, LastSessionAt = now - sinceLast, Sessions = 9 };
+        var recent = Enumerable.Range(0, 200).Select(_ => Person(TimeSpan.FromHours(12))).ToList();
+        var people = recent.Append(Person(TimeSpan.FromDays(10))).Append(Person(TimeSpan.FromHours(12), Lifecycle.Churned)).ToList();
+
+        var rows = PopulationPlayer.MidStory(people, catalog, EngineSettings.Defaults.IdleAbandonDays, now, Guid.NewGuid(), new Random(4));
+
+        Assert.Equal(recent.Select(p => p.ProfileId), rows.Select(r => r.UserId));
+        Assert.All(rows, r =>
+        {
+            Assert.Equal((InstanceStatus.Active, journey.Id, now.AddHours(-12)), (r.Status, r.JourneyId, r.LastActivityAt));
+            Assert.InRange(r.StartedAt, created, r.LastActivityAt);
+            Assert.NotEqual(journey.Scenes[0].Order, r.CurrentSceneOrder);
+        });
+
+        // Begun a scene a day or two before: most started before the journey existed would have; they start when it was created.
+        Assert.Contains(rows, r => r.StartedAt == created);
+    }
 }
 
 /// <summary>Retention and engagement figures from sessions (user, start): the realism check's own (<see cref="RealismFigures"/>), over days 15 to <see cref="Days"/>.</summary>

@@ -143,7 +143,9 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
             var journey = Sampling.Pick(random, playable);
             var index = journey.Scenes.Count < 2 ? 0 : 1 + random.Next(journey.Scenes.Count - 1);
             var started = last - TimeSpan.FromDays(index * (1 + random.NextDouble()));
-            started = Microseconds.Truncate(started < user.SignupAt ? user.SignupAt : started);
+            // Never before the person signed up, nor before the journey existed (playable at their last session: created by then).
+            var earliest = journey.CreatedAt is { } created && created > user.SignupAt ? created : user.SignupAt;
+            started = Microseconds.Truncate(started < earliest ? earliest : started);
             rows.Add(new InstanceRow(
                 Uuid7.Create(started, random), user.ProfileId, journey.Id, InstanceStatus.Active, journey.Scenes[index].Order,
                 started, Microseconds.Truncate(last), null, Tagging.Json(runId, Uuid7.Create(started, random), ("journey_slug", journey.Slug))));
