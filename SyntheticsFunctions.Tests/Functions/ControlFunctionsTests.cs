@@ -61,8 +61,8 @@ public class ControlFunctionsTests(PostgresFixture postgres) : IClassFixture<Pos
         var (_, _, paused) = await CallAsync(app, f => f.Status, "GET", null);
 
         Assert.Equal(1.489, running.RootElement.GetProperty("activity_multiplier").GetDouble());
-        Assert.Equal(29.9, running.RootElement.GetProperty("expected_events_per_minute").GetDouble()); // 2 × 1.489 × 10.05
-        Assert.Equal(120.6, capped.RootElement.GetProperty("expected_events_per_minute").GetDouble()); // max_per_run 12 × 10.05
+        Assert.Equal(29.8, running.RootElement.GetProperty("expected_events_per_minute").GetDouble()); // 2 × 1.489 × 10.0
+        Assert.Equal(120.0, capped.RootElement.GetProperty("expected_events_per_minute").GetDouble()); // max_per_run 12 × 10.0
         Assert.Equal(1.489, paused.RootElement.GetProperty("activity_multiplier").GetDouble());
         Assert.Equal(0, paused.RootElement.GetProperty("expected_events_per_minute").GetDouble());
     }
