@@ -22,7 +22,11 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
     [Fact]
     public async Task Every_route_answers_in_its_pinned_shape()
     {
-        await using var host = await LocalHostTests.StartAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true", ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "true" });
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
+        await using var host = await LocalHostTests.StartAsync(database, new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true", ["AzureWebJobs.SyntheticsBackfill.Disabled"] = "true" });
+
+        // The fresh install's people mid-story set aside, so the first user's optional fields are null whoever they are.
+        await Db.ExecuteAsync(database, "DELETE FROM journey_instances");
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         http.DefaultRequestHeaders.Add("x-functions-key", LocalHostTests.Key);
         var shapes = new Dictionary<string, string[]>();
