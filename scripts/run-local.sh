@@ -6,6 +6,11 @@
 # 127.0.0.1:$SYNTHETICS_PG_PORT (default 54329), exported as ConnectionStrings__Synthetics, so it
 # wins over the connection string in local.settings.json. Stopping this script stops that
 # cluster too; --keep-db leaves it running (stop it later with scripts/local-postgres.sh stop).
+# Before building it checks that this clone is not already running it (a second start says so,
+# with the first one's process id and URL, and exits 1 without touching it) and that both ports
+# are free: the app's (LocalHost__Urls, default 7071) and, for the embedded cluster,
+# SYNTHETICS_PG_PORT. A taken port names both settings with a free pair. It stops only what this
+# invocation started: a cluster that was already running is left running.
 # Host: `func start` with Azurite where the Azure Functions Core Tools are installed, the local
 # host mode otherwise (SyntheticsFunctions.LocalHost, an executable beside the app that is never
 # deployed).
@@ -28,11 +33,57 @@ embedded=0
 host_pid=""
 azurite_pid=""
 
+# One run per clone: the first one's process id and URL, removed when it stops.
+state="$root/.local/run-local.pid"
+if [ -f "$state" ]; then
+  read -r other_pid other_url <"$state" || true
+  if [ -n "${other_pid:-}" ] && kill -0 "$other_pid" 2>/dev/null; then
+    echo "SyntheticsFunctions is already running in this clone (process id $other_pid, $other_url)." >&2
+    echo "Use that one, or stop it first (Ctrl-C in its terminal, or: kill $other_pid)." >&2
+    exit 1
+  fi
+fi
+
+# The app's URL and port, as the host will read them.
+urls=$(local_setting LocalHost__Urls)
+urls=${urls:-http://127.0.0.1:7071}
+base_url=${urls%%;*}
+base_url=${base_url%/}
+http_port=${base_url##*:}
+http_port=${http_port%%/*}
+
+# Both ports are checked before anything is built or started; the embedded cluster's port only
+# when this clone's cluster is not already running on it.
+pg_port=${SYNTHETICS_PG_PORT:-54329}
+pg_running=0
+if [ -z "${ConnectionStrings__Synthetics:-}" ] && scripts/local-postgres.sh status >/dev/null 2>&1; then
+  pg_running=1
+fi
+taken=()
+port_taken "$http_port" && taken+=("$http_port (the app, LocalHost__Urls)")
+if [ -z "${ConnectionStrings__Synthetics:-}" ] && [ "$pg_running" = 0 ] && port_taken "$pg_port"; then
+  taken+=("$pg_port (the embedded Postgres, SYNTHETICS_PG_PORT)")
+fi
+if [ "${#taken[@]}" -gt 0 ]; then
+  free_http=$(free_port_after "$http_port")
+  free_pg=$(free_port_after "$pg_port" "$free_http")
+  for port in "${taken[@]}"; do
+    echo "Port $port on 127.0.0.1 is already taken (another program, or another clone's run)." >&2
+  done
+  echo "Set both to a free pair, e.g.: SYNTHETICS_PG_PORT=$free_pg LocalHost__Urls=http://127.0.0.1:$free_http scripts/run-local.sh" >&2
+  echo "or stop what holds the port (in another clone: Ctrl-C in its terminal, then scripts/local-postgres.sh stop if it was kept)." >&2
+  exit 1
+fi
+
+mkdir -p "$root/.local"
+echo "$$ $base_url" >"$state"
+
 # On any exit (Ctrl-C, SIGTERM, the host stopping, a failed build): stop the host, Azurite and,
 # unless --keep-db, the embedded database.
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
+  if [ -f "$state" ] && [ "$(cut -d' ' -f1 "$state")" = "$$" ]; then rm -f "$state"; fi
   # The host runs in the background (so a SIGTERM here reaches it); a background job of a
   # script ignores Ctrl-C's SIGINT, so it gets SIGTERM, which it handles as a graceful stop.
   for pid in $host_pid $azurite_pid; do
@@ -56,11 +107,14 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 if [ -z "${ConnectionStrings__Synthetics:-}" ]; then
-  export SYNTHETICS_PG_PORT=${SYNTHETICS_PG_PORT:-54329}
+  export SYNTHETICS_PG_PORT=$pg_port
   scripts/local-postgres.sh start >/dev/null
-  embedded=1
+  # Stopped on exit only when this invocation started it.
+  [ "$pg_running" = 1 ] || embedded=1
   export ConnectionStrings__Synthetics="Host=127.0.0.1;Port=$SYNTHETICS_PG_PORT;Database=synthetics;Username=postgres"
-  if [ "$keep_db" = 1 ]; then
+  if [ "$pg_running" = 1 ]; then
+    database="embedded Postgres on 127.0.0.1:$SYNTHETICS_PG_PORT (SYNTHETICS_PG_PORT), already running before this started, so left running after it stops"
+  elif [ "$keep_db" = 1 ]; then
     database="embedded Postgres on 127.0.0.1:$SYNTHETICS_PG_PORT (SYNTHETICS_PG_PORT), kept running after this stops (--keep-db)"
   else
     database="embedded Postgres on 127.0.0.1:$SYNTHETICS_PG_PORT (SYNTHETICS_PG_PORT), stopped when this stops (--keep-db keeps it)"
@@ -80,11 +134,11 @@ if command -v func >/dev/null 2>&1; then
   fi
   azurite --silent --location "$root/.local/azurite-data" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
   azurite_pid=$!
-  echo "Functions host: http://localhost:7071/api/health   (func start; function keys from the host)"
-  echo "  Studio:   http://localhost:7071/api/synthetics/studio"
+  echo "Functions host: $base_url/api/health   (func start; function keys from the host)"
+  echo "  Studio:   $base_url/api/synthetics/studio"
   echo "  events:   $(psql_command "$ConnectionStrings__Synthetics" "$(local_setting Synthetics__Schema)") -c \"SELECT event_type, count(*) FROM journey_scene_events GROUP BY 1\""
   echo "  database: $database"
-  (cd "$out" && exec func start) &
+  (cd "$out" && exec func start --port "$http_port") &
   host_pid=$!
 else
   # Builds the app too; local.settings.json is copied beside the local host, as beside the app.

@@ -69,3 +69,15 @@ print_local_host_lines() {
   echo "  database: $database"
   echo "  stop:     Ctrl-C"
 }
+
+# True when something accepts connections on 127.0.0.1:$1.
+port_taken() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# The first port after $1 that nothing listens on (and that is not $2).
+free_port_after() {
+  local port=$(($1 + 1)) other=${2:-}
+  while { port_taken "$port" || [ "$port" = "$other" ]; } && [ "$port" -lt $(($1 + 100)) ]; do port=$((port + 1)); done
+  printf '%s\n' "$port"
+}

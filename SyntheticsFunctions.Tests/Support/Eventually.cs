@@ -1,0 +1,21 @@
+using System.Diagnostics;
+
+namespace SyntheticsFunctions.Tests.Support;
+
+/// <summary>Waits on a condition with a generous deadline, polling, never a fixed sleep.</summary>
+public static class Eventually
+{
+    public static async Task Until(Func<bool> condition, TimeSpan deadline)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed > deadline)
+            {
+                throw new TimeoutException($"the condition did not hold within {deadline.TotalSeconds} s");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
