@@ -106,9 +106,13 @@ public static class LocalFunctionsHost
                 return ApiResults.Problem(StatusCodes.Status404NotFound, $"Function {function.Name} is disabled.");
             }
 
-            if (requiresKey && !HasKey(context.Request, functionKey))
+            if (requiresKey && KeyOf(context.Request) is var given && !Matches(given, functionKey))
             {
-                return ApiResults.Problem(StatusCodes.Status401Unauthorized, "A function key is required.", "Pass it as the x-functions-key header or the code query parameter.");
+                // A missing key and a wrong one get distinct titles; nothing more is said about the key.
+                return ApiResults.Problem(
+                    StatusCodes.Status401Unauthorized,
+                    given.Length == 0 ? MissingKeyTitle : WrongKeyTitle,
+                    "Pass the function key as the x-functions-key header or the code query parameter.");
             }
 
             var result = await FunctionInvoker.InvokeAsync(function, context.RequestServices, context, null, context.RequestAborted);
@@ -116,9 +120,15 @@ public static class LocalFunctionsHost
         }).WithName(function.Name);
     }
 
-    private static bool HasKey(HttpRequest request, string expected)
-    {
-        var given = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault() ?? "";
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
-    }
+    /// <summary>The 401 title when a request carries no function key.</summary>
+    public const string MissingKeyTitle = "A function key is required.";
+
+    /// <summary>The 401 title when a request carries a key that is not the function key.</summary>
+    public const string WrongKeyTitle = "The function key is not valid.";
+
+    private static string KeyOf(HttpRequest request) =>
+        request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault() ?? "";
+
+    private static bool Matches(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 }

@@ -26,5 +26,10 @@ public static class LocalHostDefaults
         // As host.json does for the Functions host: per-command and per-attempt logs are noise.
         ["Logging:LogLevel:Npgsql"] = "Warning",
         ["Logging:LogLevel:Polly"] = "Warning",
+
+        // Request logging (six information lines a request: the Studio's 10-second refresh would
+        // flood the console) at Warning; Logging__LogLevel__Microsoft.AspNetCore=Information
+        // brings it back. The engine's one structured line per run stays at Information.
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
     };
 }

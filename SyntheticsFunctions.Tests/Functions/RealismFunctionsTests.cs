@@ -1,12 +1,11 @@
 using Moq;
 using Npgsql;
-using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Functions;
 using SyntheticsFunctions.Service;
 
 namespace SyntheticsFunctions.Tests.Functions;
 
-/// <summary><c>GET synthetics/realism</c>: the window's validation (a strict mock: a refused request never reaches the check), the retention bound, a database that is down.</summary>
+/// <summary><c>GET synthetics/realism</c>: the window's validation (a strict mock: a bad window reaches the check only as an out-of-range integer, which the check refuses with the range in force), the retention bound, a database that is down.</summary>
 public class RealismFunctionsTests
 {
     private readonly Mock<IRealismService> _realism = new(MockBehavior.Strict);
@@ -19,13 +18,17 @@ public class RealismFunctionsTests
     [InlineData("?days=3651")]
     [InlineData("?days=")]
     [InlineData("?days=1&days=2")]
-    public async Task A_bad_window_is_refused_naming_days(string query)
+    public async Task A_bad_window_is_refused_naming_days_and_the_range_in_force(string query)
     {
+        // Anything but one integer reaches the check as 0, which it refuses with retain_days in force.
+        var asked = query == "?days=-1" || query == "?days=0" || query == "?days=abc" || query == "?days=1.5" || query == "?days=" || query == "?days=1&days=2" ? 0 : 3651;
+        _realism.Setup(r => r.CheckAsync(asked, It.IsAny<CancellationToken>())).ReturnsAsync(new RealismCheck(asked, 45, null));
+
         var (status, contentType, body) = await CallAsync(query);
 
         Assert.Equal(400, status);
         Assert.Equal("application/problem+json", contentType);
-        Assert.Equal($"days must be an integer from 1 to {SettingDeclarations.MaxRetainDays}.", body.RootElement.GetProperty("errors").GetProperty("days")[0].GetString());
+        Assert.Equal("days must be an integer from 1 to 45 (retain_days: older rows are not kept).", body.RootElement.GetProperty("errors").GetProperty("days")[0].GetString());
     }
 
     [Fact]

@@ -36,6 +36,15 @@ public class LocalHostTests(PostgresFixture postgres) : IClassFixture<PostgresFi
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         Assert.Equal("application/problem+json", noKey.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
+        Assert.Equal(LocalFunctionsHost.MissingKeyTitle, (await noKey.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.Equal(LocalFunctionsHost.WrongKeyTitle, (await wrongKey.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.DoesNotContain("wrong", await wrongKey.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Every JSON body ends its line: answers, problems, validation problems, the fallback's 404.
+        foreach (var answer in new[] { health, noKey, wrongKey, badTarget, run, unknown, wrongMethod })
+        {
+            Assert.EndsWith("}\n", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
         Assert.Equal(HttpStatusCode.BadRequest, badTarget.StatusCode);
         Assert.Equal("application/problem+json", badTarget.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, run.StatusCode);
@@ -141,6 +150,33 @@ public class LocalHostTests(PostgresFixture postgres) : IClassFixture<PostgresFi
 
         Assert.Equal("https://dash.example.com", await PreflightAsync("https://dash.example.com"));
         Assert.Null(await PreflightAsync("https://evil.example.com"));
+    }
+
+    [Fact]
+    public async Task Request_logging_is_at_warning_by_default_and_the_engines_run_line_at_information()
+    {
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
+        await using var quiet = await StartAsync(database, new() { ["AzureWebJobs.SyntheticsCron.Disabled"] = "true" });
+        var loggers = quiet.App.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
+
+        Assert.False(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information));
+        Assert.False(loggers.CreateLogger("Microsoft.AspNetCore.Routing.EndpointMiddleware").IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information));
+        Assert.True(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning));
+        Assert.True(loggers.CreateLogger(typeof(SyntheticsFunctions.Service.RunService).FullName!).IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information));
+    }
+
+    [Fact]
+    public async Task The_documented_setting_brings_request_logging_back()
+    {
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
+        await using var verbose = await StartAsync(database, new()
+        {
+            ["AzureWebJobs.SyntheticsCron.Disabled"] = "true",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
+        });
+        var loggers = verbose.App.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
+
+        Assert.True(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information));
     }
 
     [Fact]

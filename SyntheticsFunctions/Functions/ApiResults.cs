@@ -14,19 +14,37 @@ public static class ApiResults
         DictionaryKeyPolicy = null,
     };
 
-    public static IResult Ok(object value) => Results.Json(value, SerializerOptions);
+    public static IResult Ok(object value) => new LineTerminated(Results.Json(value, SerializerOptions));
 
-    public static IResult Json(object value, int statusCode) => Results.Json(value, SerializerOptions, statusCode: statusCode);
+    public static IResult Json(object value, int statusCode) => new LineTerminated(Results.Json(value, SerializerOptions, statusCode: statusCode));
 
     /// <summary>400 naming the field, as application/problem+json.</summary>
-    public static IResult Invalid(string field, string message) =>
-        Results.ValidationProblem(
-            new Dictionary<string, string[]> { [field] = [message] },
+    public static IResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>400 naming each field with its message, as application/problem+json.</summary>
+    public static IResult Invalid(IDictionary<string, string[]> errors) =>
+        new LineTerminated(Results.ValidationProblem(
+            errors,
             title: "One or more fields are invalid.",
-            detail: $"{field}: {message}");
+            detail: string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}"))));
 
     public static IResult Problem(int statusCode, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
-        Results.Problem(detail: detail, statusCode: statusCode, title: title, extensions: extensions);
+        new LineTerminated(Results.Problem(detail: detail, statusCode: statusCode, title: title, extensions: extensions));
+
+    /// <summary>
+    /// A JSON answer followed by a newline, so a body printed by curl or written to a file ends its
+    /// line. The status code is the inner result's.
+    /// </summary>
+    private sealed class LineTerminated(IResult inner) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => (inner as IStatusCodeHttpResult)?.StatusCode;
+
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            await inner.ExecuteAsync(httpContext);
+            await httpContext.Response.WriteAsync("\n", httpContext.RequestAborted);
+        }
+    }
 
     /// <summary>The one answer when storage fails or times out; the detail goes to the logs under the correlation id.</summary>
     public const string DatabaseUnavailable = Service.StatusService.DatabaseUnreachable;

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
-using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
 using SyntheticsFunctions.Storage;
 
@@ -30,7 +29,8 @@ public sealed class BackfillFunctions(IBackfillService backfill, ILogger<Backfil
 
         var fields = new BodyFields(body);
         fields.RejectUnknown("days", "purge_first");
-        var days = fields.Integer("days", 1, SettingDeclarations.MaxRetainDays, required: true);
+        // The range in force is 1 to retain_days: a bad days is answered once the setting is read.
+        var days = fields.IntegerInRangeInForce("days", required: true);
         var purgeFirst = fields.Bool("purge_first") ?? false;
         if (fields.HasErrors)
         {
@@ -51,7 +51,7 @@ public sealed class BackfillFunctions(IBackfillService backfill, ILogger<Backfil
                     StatusCodes.Status409Conflict, "A backfill is already queued or running.", "Wait for it to finish, or cancel it, before starting another."),
                 BackfillRefusal.EngineRunning => ApiResults.Problem(
                     StatusCodes.Status409Conflict, "The engine is running.", "Pause the engine (POST synthetics/toggle) or set purge_first to true."),
-                _ => ApiResults.Invalid("days", $"Must be an integer from 1 to retain_days ({start.RetainDays})."),
+                _ => ApiResults.Invalid("days", $"Must be an integer from 1 to {start.RetainDays} (retain_days: older rows are not kept)."),
             };
         });
     }

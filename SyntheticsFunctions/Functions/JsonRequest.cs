@@ -95,8 +95,7 @@ public sealed class BodyFields(JsonElement body)
 
     public bool HasErrors => _errors.Count > 0;
 
-    public IResult Rejection() => Results.ValidationProblem(
-        _errors, title: "One or more fields are invalid.", detail: string.Join("; ", _errors.Select(e => $"{e.Key}: {e.Value[0]}")));
+    public IResult Rejection() => ApiResults.Invalid(_errors);
 
     public void Fail(string field, string message) => _errors[field] = [message];
 
@@ -109,6 +108,22 @@ public sealed class BodyFields(JsonElement body)
                 Fail(property.Name, $"Unknown field. Known fields: {string.Join(", ", known)}.");
             }
         }
+    }
+
+    /// <summary>
+    /// A query integer whose range depends on a setting, checked later against the range in force:
+    /// null when absent; any value that is not one integer reads as 0, outside every such range,
+    /// so the caller's one message (naming the range in force) answers it.
+    /// </summary>
+    public static int? QueryIntegerInRangeInForce(IQueryCollection query, string name)
+    {
+        var values = query[name];
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        return values.Count == 1 && values[0]!.Length > 0 && values[0]!.All(char.IsAsciiDigit) && int.TryParse(values[0], out var value) ? value : 0;
     }
 
     /// <summary>An optional query parameter: absent gives <paramref name="fallback"/>; anything but one integer in range is an error.</summary>
@@ -171,6 +186,25 @@ public sealed class BodyFields(JsonElement body)
         }
 
         return accepted;
+    }
+
+    /// <summary>
+    /// A body integer whose range depends on a setting, checked later against the range in force
+    /// (see <see cref="QueryIntegerInRangeInForce"/>): any value that is not an integer reads as 0.
+    /// </summary>
+    public int? IntegerInRangeInForce(string field, bool required = false)
+    {
+        if (!body.TryGetProperty(field, out var value))
+        {
+            if (required)
+            {
+                Fail(field, "Required.");
+            }
+
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : 0;
     }
 
     public int? Integer(string field, int min, int max, bool required = false)

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Service;
 
 namespace SyntheticsFunctions.Functions;
@@ -15,16 +14,11 @@ public sealed class RealismFunctions(IRealismService realism)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "synthetics/realism")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var fields = new BodyFields(default);
-        var days = fields.QueryInteger(request.Query, "days", 0, 1, SettingDeclarations.MaxRetainDays);
-        if (fields.HasErrors)
-        {
-            return fields.Rejection();
-        }
-
+        // The range in force is 1 to retain_days: any bad window is answered once the setting is read.
+        var days = BodyFields.QueryIntegerInRangeInForce(request.Query, "days");
         return await ApiResults.GuardAsync(request, async () =>
         {
-            var check = await realism.CheckAsync(request.Query.ContainsKey("days") ? days : null, cancellationToken);
+            var check = await realism.CheckAsync(days, cancellationToken);
             if (check.Report is not { } report)
             {
                 return ApiResults.Invalid("days", $"days must be an integer from 1 to {check.RetainDays} (retain_days: older rows are not kept).");

@@ -17,7 +17,7 @@ public sealed record BackfillPass(Guid? JobId, int Chunks, string? State);
 /// <summary>History from day one: a backfill job over the last N days, run in chunks by its own timer.</summary>
 public interface IBackfillService
 {
-    /// <summary>Creates the job (nothing is written yet); refused while another runs, or while the engine runs without <paramref name="purgeFirst"/>, or beyond retain_days.</summary>
+    /// <summary>Creates the job (nothing is written yet); refused while another runs, or while the engine runs without <paramref name="purgeFirst"/>, or outside 1 to retain_days (the range in force).</summary>
     Task<BackfillStart> StartAsync(int days, bool purgeFirst, CancellationToken cancellationToken, long? seed = null);
 
     Task<BackfillProgress?> GetAsync(Guid id, CancellationToken cancellationToken);
@@ -57,7 +57,7 @@ public sealed class BackfillService(
     {
         await schema.RequireReadyAsync(cancellationToken);
         var current = await settings.ReadAsync(cancellationToken);
-        if (days > current.RetainDays)
+        if (days < 1 || days > current.RetainDays)
         {
             return new BackfillStart(null, BackfillRefusal.None, current.RetainDays);
         }
