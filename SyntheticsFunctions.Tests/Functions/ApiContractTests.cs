@@ -384,6 +384,8 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
             "$.purge.max_rows_per_transaction: number",
             "$.sim_users_removed: number",
             "$.profiles_removed: number",
+            "$.pool_members_after: number",
+            "$.pool_note: string",
         ],
         ["backfill"] =
         [

@@ -1,5 +1,7 @@
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
+using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.LocalHost;
 using SyntheticsFunctions.Tests.Support;
 
@@ -61,6 +63,39 @@ public partial class HttpFileTests(PostgresFixture postgres) : IClassFixture<Pos
 
         Assert.All(answers, a => Assert.Matches(" 2[0-9][0-9]$", a));
         Assert.Equal(22, answers.Count);
+
+        // The file leaves the engine writing: resumed, with people, and cron ticks that start sessions.
+        var database = host.App.Configuration["ConnectionStrings:Synthetics"]!;
+        Assert.True(await Db.ScalarAsync(database, "SELECT count(*) FROM synthetic_pool WHERE retired_at IS NULL") > 0, "the pool is empty after the file");
+        await using var app = await host.PastAppAsync(TimeSpan.Zero);
+        // Six hours of ticks: the volume a 200-person pool carries at the defaults (it gives way
+        // in proportion to the people the settings need), within a wide factor.
+        var expected = PoolCapacity.For(EngineSettings.Defaults, 200, growable: true).ExpectedSessionsPerMin * 360;
+        long started = 0;
+        for (var tick = 0; tick < 72; tick++)
+        {
+            app.Time.Advance(TimeSpan.FromMinutes(5));
+            var outcome = await app.RunAsync(SyntheticsFunctions.Engine.RunTrigger.Cron);
+            started += outcome.Result?.SessionsStarted ?? 0;
+        }
+
+        Assert.InRange(started, Math.Max(1, expected / 4), expected * 4);
+        var health = await http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/health");
+        Assert.Equal("healthy", health.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void Destructive_requests_come_last_and_are_marked()
+    {
+        var text = File.ReadAllText(FilePath);
+        var requests = Parse(text).Requests;
+        var titles = text.Split("###").Skip(1).Select(b => b.Split('\n')[0].Trim()).Where(t => t.Length > 0).ToList();
+        var destructive = titles.Select((title, index) => (title, index)).Where(t => t.title.StartsWith("DESTRUCTIVE:", StringComparison.Ordinal)).Select(t => t.index).ToList();
+
+        // Purge and shrinking the pool, and nothing else, are marked; after them only read-only requests.
+        Assert.Equal(2, destructive.Count);
+        Assert.Contains(requests, r => r.Path == "api/synthetics/purge");
+        Assert.All(titles.Skip(destructive.Min()).Where(t => !t.StartsWith("DESTRUCTIVE:", StringComparison.Ordinal)), t => Assert.Matches("^(Resume|The Studio|The OpenAPI|Health|Status|Sim users)", t));
     }
 
     internal sealed record HttpFileRequest(string Method, string Path, List<(string Name, string Value)> Headers, string? Body, string? Name = null);

@@ -55,6 +55,36 @@ public class CleanupTests(PostgresFixture postgres) : IClassFixture<PostgresFixt
     }
 
     [Fact]
+    public async Task Purge_where_the_engine_owns_profiles_leaves_a_fresh_steady_state_population_and_a_runnable_engine()
+    {
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync());
+        for (var i = 0; i < 5; i++)
+        {
+            app.Time.Advance(TimeSpan.FromMinutes(1));
+            await app.RunAsync(RunTrigger.Cron);
+        }
+
+        var purge = await app.Cleanup.PurgeAsync(CancellationToken.None);
+
+        // The cap is 200 (TestApp), below the steady state's people at the defaults: 200 new people.
+        Assert.Equal(new PoolAfterPurge(200, true, 200), purge.Pool);
+        Assert.Equal("The engine owns profiles: a fresh steady-state population of 200 people was added, and the engine keeps writing.", purge.PoolNote);
+        Assert.Equal(200, await app.CountAsync("SELECT count(*) FROM sim_users"));
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM synthetic_sessions"));
+        // Six hours of ticks: the volume a 200-person pool carries at the defaults (it gives way
+        // in proportion to the people the settings need), within a wide factor.
+        var expected = PoolCapacity.For(EngineSettings.Defaults, 200, growable: true).ExpectedSessionsPerMin * 360;
+        long started = 0;
+        for (var i = 0; i < 72; i++)
+        {
+            app.Time.Advance(TimeSpan.FromMinutes(5));
+            started += (await app.RunAsync(RunTrigger.Cron)).Result!.SessionsStarted;
+        }
+
+        Assert.InRange(started, Math.Max(1, expected / 4), expected * 4);
+    }
+
+    [Fact]
     public async Task Cleanup_deletes_old_journeys_whole_keeps_those_in_progress_and_bounds_each_transaction()
     {
         var start = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);

@@ -74,8 +74,8 @@ public sealed class CleanupFunctions(ICleanupService cleanup, ILogger<CleanupFun
 
         return await ApiResults.GuardAsync(request, async () =>
         {
-            var (result, simUsers, profiles) = await cleanup.PurgeAsync(cancellationToken);
-            return ApiResults.Ok(new PurgeResponse(View(result), simUsers, profiles));
+            var purge = await cleanup.PurgeAsync(cancellationToken);
+            return ApiResults.Ok(new PurgeResponse(View(purge.Result), purge.SimUsers, purge.Profiles, purge.Pool.Members, purge.PoolNote));
         });
     }
 

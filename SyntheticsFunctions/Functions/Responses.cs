@@ -95,7 +95,7 @@ public sealed record CleanupResponse(
     Guid Id, string Kind, DateTimeOffset? Cutoff, IReadOnlyDictionary<string, long> RowsDeleted, long TotalRows, int Transactions, int MaxRowsPerTransaction);
 
 /// <summary><c>POST synthetics/purge</c>.</summary>
-public sealed record PurgeResponse(CleanupResponse Purge, long SimUsersRemoved, long ProfilesRemoved);
+public sealed record PurgeResponse(CleanupResponse Purge, long SimUsersRemoved, long ProfilesRemoved, long PoolMembersAfter, string PoolNote);
 
 /// <summary><c>POST synthetics/backfill</c>, <c>GET synthetics/backfill/{id}</c> and its cancel.</summary>
 public sealed record BackfillResponse(

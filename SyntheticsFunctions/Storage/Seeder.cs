@@ -15,6 +15,9 @@ namespace SyntheticsFunctions.Storage;
 /// and are inserted ON CONFLICT DO NOTHING; profiles are created only in a <c>profiles</c> table
 /// this app created, otherwise the pool is the configured list of existing profile ids.
 /// </summary>
+/// <summary>The pool after a purge: its active members, whether the engine owns the pool tables, and how many people it added.</summary>
+public sealed record PoolAfterPurge(long Members, bool OwnsPool, int Added);
+
 public sealed class Seeder(
     NpgsqlDataSource dataSource,
     IOptions<SyntheticsOptions> options,
@@ -142,7 +145,29 @@ public sealed class Seeder(
         }
     }
 
-    private async Task SeedPoolAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// After a purge: where the engine owns the pool tables and nobody is left, a fresh
+    /// steady-state population (as at a fresh install), so the engine keeps writing; where the
+    /// journey app owns them, its members stay and start over. Answers the pool afterwards.
+    /// </summary>
+    public async Task<PoolAfterPurge> RepopulateAsync(CancellationToken cancellationToken)
+    {
+        bool ownsPool;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var owns = new NpgsqlCommand($"SELECT {PoolSql.OwnsPoolTables}", connection))
+        {
+            ownsPool = (bool)(await owns.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        var added = ownsPool ? (await SeedPoolAsync(cancellationToken)).Added : 0;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var count = new NpgsqlCommand(PoolSql.CountActive, connection))
+        {
+            return new PoolAfterPurge((long)(await count.ExecuteScalarAsync(cancellationToken))!, ownsPool, added);
+        }
+    }
+
+    private async Task<(bool OwnsPool, int Added)> SeedPoolAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -181,6 +206,8 @@ public sealed class Seeder(
         {
             logger.LogInformation("Added {Added} sim users to the pool; {Given} members given the steady state's past", added, given);
         }
+
+        return (ownsPool, added);
     }
 
     /// <summary>
