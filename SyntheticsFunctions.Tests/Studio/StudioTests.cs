@@ -210,6 +210,17 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pool_nobody_can_start_from_shows_degraded_with_what_to_do_beside_staleness()
+    {
+        // The pool as the journey app would own it (the engine did not create profiles), every member retired.
+        await Db.ExecuteAsync(_database, "DELETE FROM synthetic_created_tables WHERE table_name = 'profiles'; UPDATE synthetic_pool SET retired_at = now()");
+
+        var page = await OpenStudioAsync();
+
+        await Expect(page.Locator("#m-stale")).ToHaveTextAsync($"Degraded: {SyntheticsFunctions.Service.StatusService.NobodyCanStart} Stale: no successful run yet");
+    }
+
+    [Fact]
     public async Task Pause_and_start_in_the_studio_switch_the_engine()
     {
         var page = await OpenStudioAsync();

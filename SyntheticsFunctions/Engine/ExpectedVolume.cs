@@ -21,4 +21,29 @@ public static class ExpectedVolume
     /// </summary>
     public static double EventsPerMinute(EngineSettings settings, double multiplier) =>
         settings.Enabled ? Math.Min(settings.SessionsPerMin * multiplier, settings.MaxPerRun) * EventsPerSession : 0;
+
+    /// <summary>
+    /// The shortest span back from <paramref name="now"/> over which the pool expects at least
+    /// <paramref name="sessions"/> sessions: <paramref name="sessionsPerMin"/> (the pool's own,
+    /// after capacity) times its local-hour and weekday curve (<see cref="ActivityCurve.ForPool"/>),
+    /// at most max_per_run a minute, summed in 5-minute steps. Null when even
+    /// <paramref name="limit"/> expects fewer (a small pool, or a paused engine). Health calls the
+    /// engine stale when no session started over this span, so nights and small pools do not flap.
+    /// </summary>
+    public static TimeSpan? SpanExpecting(double sessions, double sessionsPerMin, int maxPerRun, IReadOnlyList<TimezoneCount> pool, DateTimeOffset now, TimeSpan limit)
+    {
+        var step = TimeSpan.FromMinutes(5);
+        var expected = 0.0;
+        for (var span = step; span <= limit; span += step)
+        {
+            var perMinute = Math.Min(sessionsPerMin * ActivityCurve.ForPool(pool, now - span + step / 2), maxPerRun);
+            expected += perMinute * step.TotalMinutes;
+            if (expected >= sessions)
+            {
+                return span;
+            }
+        }
+
+        return null;
+    }
 }

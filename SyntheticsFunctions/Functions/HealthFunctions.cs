@@ -24,7 +24,7 @@ public sealed class HealthFunctions(IStatusService status)
         var report = await status.GetHealthAsync(cancellationToken);
         var body = new HealthResponse(
             report.Degraded ? "degraded" : report.Healthy ? "healthy" : "unhealthy", AppVersion.Current, report.SchemaVersion, report.Enabled, report.LastSuccessfulRunAt,
-            report.LastSuccessfulRunAgeSeconds is { } age ? Math.Round(age, 1) : null, report.Stale, report.Problems,
+            report.LastSuccessfulRunAgeSeconds is { } age ? Math.Round(age, 1) : null, report.Stale, [.. report.Problems, .. report.Warnings ?? []],
             report.MissingRecommendedIndexes, report.Error, PoolCapacityResponse.From(report.Capacity));
         return ApiResults.Json(body, report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

@@ -17,10 +17,14 @@ public sealed record HealthReport(
     IReadOnlyList<string> Problems,
     string? Error,
     int? MissingRecommendedIndexes = null,
-    PoolCapacity? Capacity = null)
+    PoolCapacity? Capacity = null,
+    IReadOnlyList<string>? Warnings = null)
 {
-    /// <summary>Working, but a pool the engine cannot grow is smaller than the people the settings need: the volume gives way.</summary>
-    public bool Degraded => Healthy && Capacity is { Short: true, Growable: false };
+    /// <summary>
+    /// Working, but the pool holds the volume back: a pool the engine cannot grow is smaller than
+    /// the people the settings need, or nobody in it can start a session. <see cref="Warnings"/> says what to do.
+    /// </summary>
+    public bool Degraded => Healthy && Warnings is { Count: > 0 };
 }
 
 /// <summary>What the engine is doing: status, activity per hour, health.</summary>
@@ -56,6 +60,21 @@ public sealed class StatusService(
 
     /// <summary>Enabled but no successful run for this long: health says stale.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Enabled, ticking, but no session started over a span in which at least this many were
+    /// expected (<see cref="ExpectedVolume.SpanExpecting"/>): health says stale. Nights and small
+    /// pools, which expect fewer, do not flap.
+    /// </summary>
+    public const double StaleExpectedSessions = 10;
+
+    /// <summary>The longest span the stale rule looks back over.</summary>
+    public static readonly TimeSpan StaleSpanLimit = TimeSpan.FromDays(2);
+
+    /// <summary>Health's warning when nobody in a pool the engine cannot grow can start a session.</summary>
+    public const string NobodyCanStart =
+        "Nobody in the pool can start a session (no members, all retired, or all gone for good), and the engine cannot add people here. " +
+        "Add sim users: insert rows into sim_users (profile ids of profiles that exist), or set Synthetics__SignupFunction so the pool can grow.";
 
     /// <summary>Health's fixed answer while the database cannot be reached.</summary>
     public const string DatabaseUnreachable = "The database is unreachable.";
@@ -104,11 +123,29 @@ public sealed class StatusService(
             }
 
             var state = await health.ReadAsync(cancellationToken);
-            var age = state.LastSuccessfulRunAt is { } last ? (time.GetUtcNow() - last).TotalSeconds : (double?)null;
+            var now = time.GetUtcNow();
+            var age = state.LastSuccessfulRunAt is { } last ? (now - last).TotalSeconds : (double?)null;
             var stale = state.Enabled == true && (age is null || age > StaleAfter.TotalSeconds);
             var missing = (await indexes.ReadAsync(cancellationToken)).Count(i => !i.Present);
             var capacity = state.Settings is { } settings ? Capacity(settings, state.PoolMembers, state.OwnsPool) : null;
-            return new HealthReport(true, version, state.Enabled, state.LastSuccessfulRunAt, age, stale, [], null, missing, capacity);
+            var warnings = new List<string>();
+            if (capacity is { Growable: false } && state.LivingMembers == 0)
+            {
+                warnings.Add(NobodyCanStart);
+            }
+            else if (capacity is { Short: true, Growable: false })
+            {
+                warnings.Add(FormattableString.Invariant(
+                    $"The pool is short: {capacity.Available} members for the {capacity.Needed} people the settings need, so the volume gives way to {capacity.ExpectedSessionsPerMin:0.###} sessions a minute. ") +
+                    string.Join(" ", PoolFixes));
+            }
+
+            if (!stale && state.Enabled == true && capacity is not null && state.Settings is { } current)
+            {
+                stale = await NoSessionsWhereExpectedAsync(state, current, capacity, now, cancellationToken);
+            }
+
+            return new HealthReport(true, version, state.Enabled, state.LastSuccessfulRunAt, age, stale, [], null, missing, capacity, warnings);
         }
         catch (Exception e) when (StorageFailures.IsUnavailable(e))
         {
@@ -116,5 +153,22 @@ public sealed class StatusService(
             logger.LogWarning(e, "Health check could not reach the database");
             return new HealthReport(false, null, null, null, null, false, [], DatabaseUnreachable);
         }
+    }
+
+    /// <summary>
+    /// Ticking, but no session started over the span in which the pool expected
+    /// <see cref="StaleExpectedSessions"/> (a pool with nobody in it expects its signups' volume),
+    /// where cron runs that succeeded cover that whole span (a pause is not "stale").
+    /// </summary>
+    private async Task<bool> NoSessionsWhereExpectedAsync(EngineState state, EngineSettings settings, PoolCapacity capacity, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pool = state.PoolTimezones is { Count: > 0 } zones ? zones : PopulationModel.SignupPool;
+        if (ExpectedVolume.SpanExpecting(StaleExpectedSessions, capacity.ExpectedSessionsPerMin, settings.MaxPerRun, pool, now, StaleSpanLimit) is not { } span)
+        {
+            return false;
+        }
+
+        var runs = await health.ReadCronRunsSinceAsync(now - span, cancellationToken);
+        return runs.EarliestWindowStart is { } earliest && earliest <= now - span + StaleAfter && runs.SessionsStarted == 0;
     }
 }
