@@ -411,6 +411,7 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
             "$.started_at: null",
             "$.finished_at: null",
             "$.error: null",
+            "$.failed_attempts: number",
         ],
         ["backfill status"] =
         [
@@ -436,6 +437,7 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
             "$.started_at: null",
             "$.finished_at: null",
             "$.error: null",
+            "$.failed_attempts: number",
         ],
         ["backfill cancel"] =
         [
@@ -461,6 +463,7 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
             "$.started_at: null",
             "$.finished_at: string",
             "$.error: null",
+            "$.failed_attempts: number",
         ],
         ["409"] =
         [

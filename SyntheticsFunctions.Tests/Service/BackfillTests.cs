@@ -39,11 +39,13 @@ public class BackfillTests(PostgresFixture postgres) : IClassFixture<PostgresFix
         Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM journey_scene_events WHERE created_at > $1 OR created_at <= $2", Present.UtcDateTime, Present.AddDays(-2).UtcDateTime));
         Assert.InRange(await app.CountAsync("SELECT count(DISTINCT date_trunc('hour', created_at)) FROM journey_scene_events"), 47, 49);
 
-        // Every appended row the job counted is in its table; upserted rows are counted once per chunk that wrote them.
-        foreach (var table in new[] { Tables.JourneySceneEvents, Tables.JourneySceneCaptures, Tables.JourneyResistanceChecks, Tables.JourneyRealWorldTriggers, Tables.MindblockEvents })
+        // The job's counts are the distinct rows it left in each table: upserted rows (journeys
+        // continued, statuses changed) once each, however many chunks wrote them.
+        foreach (var table in Tables.Activity)
         {
             Assert.Equal(job.Job.Rows[table], await app.CountAsync($"SELECT count(*) FROM {table}"));
         }
+
 
         // One journal row per simulated hour, whose sessions are the sessions in the rows, and the cron row at the present.
         Assert.Equal(49, await app.CountAsync("SELECT count(*) FROM synthetic_runs WHERE trigger = 'backfill'"));
@@ -127,6 +129,74 @@ public class BackfillTests(PostgresFixture postgres) : IClassFixture<PostgresFix
         }
 
         Assert.True(await Db.ScalarAsync(direct, "SELECT count(*) FROM journey_scene_events") > 1_000);
+    }
+
+    [Fact]
+    public async Task A_chunk_that_fails_five_times_in_a_row_fails_the_job_with_its_error_and_the_cron_resumes()
+    {
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
+        await using var app = await LightPausedAppAsync(database);
+        var start = await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 7);
+
+        // The database refuses every chunk (as an owner's trigger might), and keeps refusing.
+        await Db.ExecuteAsync(database,
+            """
+            CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+            CREATE TRIGGER refuse_events BEFORE INSERT ON journey_scene_events FOR EACH ROW EXECUTE FUNCTION refuse_events();
+            """);
+        var states = new List<string?>();
+        for (var pass = 1; pass <= BackfillService.MaxFailedAttempts; pass++)
+        {
+            app.Time.Advance(TimeSpan.FromMinutes(1));
+            states.Add((await app.Backfill.RunAsync(NoBudgetLimit, CancellationToken.None)).State);
+            var now = (await app.Backfill.GetAsync(start.Job!.Job.Id, CancellationToken.None))!.Job;
+            Assert.Equal(pass, now.FailedAttempts);
+        }
+
+        var job = (await app.Backfill.GetAsync(start.Job!.Job.Id, CancellationToken.None))!.Job;
+        Assert.Equal([.. Enumerable.Repeat(BackfillJob.Running, BackfillService.MaxFailedAttempts - 1), BackfillJob.Failed], states);
+        Assert.Equal(BackfillJob.Failed, job.State);
+        Assert.Equal(0, job.Chunks);
+        Assert.Equal($"The chunk from {job.WindowStart:O} failed 5 times in a row: P0001: refused by the test", job.Error);
+        Assert.Equal(job.Error, SyntheticsFunctions.Functions.BackfillFunctions.View((await app.Backfill.GetAsync(job.Id, CancellationToken.None))!).Error);
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM journey_scene_events"));
+
+        // Nothing more is tried, and the cron runs again.
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(new BackfillPass(null, 0, null), await app.Backfill.RunAsync(NoBudgetLimit, CancellationToken.None));
+        await Db.ExecuteAsync(database, "DROP TRIGGER refuse_events ON journey_scene_events; DROP FUNCTION refuse_events()");
+        await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = true WHERE id = 1");
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        var tick = await app.RunAsync(RunTrigger.Cron);
+        Assert.Equal(RunStatus.Succeeded, tick.Status);
+    }
+
+    [Fact]
+    public async Task A_success_between_failures_starts_the_count_again()
+    {
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
+        await using var app = await LightPausedAppAsync(database);
+        var start = await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 7);
+        const string Refuse =
+            """
+            CREATE OR REPLACE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+            CREATE TRIGGER refuse_events BEFORE INSERT ON journey_scene_events FOR EACH ROW EXECUTE FUNCTION refuse_events();
+            """;
+
+        await Db.ExecuteAsync(database, Refuse);
+        for (var pass = 0; pass < BackfillService.MaxFailedAttempts - 1; pass++)
+        {
+            await app.Backfill.RunAsync(NoBudgetLimit, CancellationToken.None);
+        }
+
+        await Db.ExecuteAsync(database, "DROP TRIGGER refuse_events ON journey_scene_events");
+        await app.Backfill.RunAsync(NoBudgetLimit, CancellationToken.None, maxChunks: 1);
+        var afterSuccess = (await app.Backfill.GetAsync(start.Job!.Job.Id, CancellationToken.None))!.Job;
+
+        Assert.Equal(1, afterSuccess.Chunks);
+        Assert.Equal(0, afterSuccess.FailedAttempts);
+        Assert.Null(afterSuccess.Error);
+        Assert.Equal(BackfillJob.Running, afterSuccess.State);
     }
 
     [Fact]

@@ -107,6 +107,10 @@ public sealed class BackfillFunctions(IBackfillService backfill, ILogger<Backfil
         return new BackfillResponse(
             job.Id, $"/api/synthetics/backfill/{job.Id}", job.State, job.Days, job.PurgeFirst, job.Seed, job.WindowStart, job.WindowEnd, job.Cursor,
             progress.Percent, job.Chunks, job.Rows, progress.TotalRows, progress.RowsPerSecond, progress.EtaSeconds, job.CancelRequested,
-            job.CreatedAt, job.StartedAt, job.FinishedAt, job.Error is null ? null : "The backfill failed; the database's owner finds the cause in synthetic_backfills.error.");
+            job.CreatedAt, job.StartedAt, job.FinishedAt,
+            // A chunk that failed again and again: the text the service composed (the server's
+            // words about the statement, or the fixed answer). Any other error: the fixed answer.
+            job.Error is null ? null : job.FailedAttempts > 0 ? job.Error : "The backfill failed; the database's owner finds the cause in synthetic_backfills.error.",
+            job.FailedAttempts);
     }
 }

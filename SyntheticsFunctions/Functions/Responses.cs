@@ -101,7 +101,8 @@ public sealed record PurgeResponse(CleanupResponse Purge, long SimUsersRemoved, 
 public sealed record BackfillResponse(
     Guid Id, string StatusUrl, string State, int Days, bool PurgeFirst, long Seed, DateTimeOffset WindowStart, DateTimeOffset WindowEnd,
     DateTimeOffset Cursor, double Percent, int Chunks, IReadOnlyDictionary<string, long> Rows, long TotalRows, double? RowsPerSecond,
-    double? EtaSeconds, bool CancelRequested, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error);
+    double? EtaSeconds, bool CancelRequested, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error,
+    int FailedAttempts);
 
 /// <summary>One realism figure: its value against its target, the verdict, and the sample it rests on.</summary>
 public sealed record RealismFigureResponse(

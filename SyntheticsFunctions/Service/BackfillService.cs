@@ -48,6 +48,9 @@ public sealed class BackfillService(
     /// <summary>How long one timer pass writes chunks before it leaves the rest to the next.</summary>
     public static readonly TimeSpan PassBudget = TimeSpan.FromMinutes(4);
 
+    /// <summary>A chunk that fails this many times in a row fails the job (its error in the job's status); the cron resumes.</summary>
+    public const int MaxFailedAttempts = 5;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private BackfillPlayer? _player;
     private Guid _playerJob;
@@ -138,7 +141,8 @@ public sealed class BackfillService(
             {
                 if (job.PurgeFirst)
                 {
-                    await cleanup.PurgeAsync(cancellationToken);
+                    // The backfill brings its own people: nobody is added after the purge.
+                    await cleanup.PurgeAsync(cancellationToken, repopulate: false);
                 }
 
                 job = await store.MarkRunningAsync(job.Id, time.GetUtcNow(), cancellationToken) ?? job;
@@ -190,9 +194,10 @@ public sealed class BackfillService(
             if (e is Npgsql.NpgsqlException || StorageFailures.IsUnavailable(e))
             {
                 // The chunk rolled back, or committed without the answer reaching us; the cursor is
-                // in Postgres either way: the next pass replays to it and goes on.
+                // in Postgres either way: the next pass replays to it and goes on, unless the chunk
+                // has now failed MaxFailedAttempts times in a row.
                 logger.LogWarning(e, "Backfill {JobId} pass stopped by the database after {Chunks} chunks; the next pass resumes", job.Id, chunks);
-                return new BackfillPass(job.Id, chunks, BackfillJob.Running);
+                return await CountFailureAsync(job, chunks, e);
             }
 
             logger.LogError(e, "Backfill {JobId} failed after {Chunks} chunks", job.Id, chunks);
@@ -236,6 +241,42 @@ public sealed class BackfillService(
 
     /// <summary>The window's end as created: the last chunk moves <c>window_end</c> on to the present, so the original is start + days.</summary>
     private static DateTimeOffset WindowEndOf(BackfillJob job) => job.WindowStart.AddDays(job.Days);
+
+    /// <summary>
+    /// One more failure in a row of the job's next chunk. At <see cref="MaxFailedAttempts"/> the
+    /// job fails with the error; a database too far gone to record it leaves the count as it was
+    /// (the next pass tries again).
+    /// </summary>
+    private async Task<BackfillPass> CountFailureAsync(BackfillJob job, int chunks, Exception e)
+    {
+        var error = FailureText(e);
+        try
+        {
+            var now = time.GetUtcNow();
+            var counted = await store.RecordFailedAttemptAsync(job.Id, error, now, CancellationToken.None);
+            if (counted is { FailedAttempts: >= MaxFailedAttempts })
+            {
+                logger.LogError("Backfill {JobId} failed: the chunk from {Cursor} failed {Attempts} times in a row ({Error}); the cron resumes", job.Id, counted.Cursor, counted.FailedAttempts, error);
+                await store.FinishAsync(job.Id, BackfillJob.Failed,
+                    FormattableString.Invariant($"The chunk from {counted.Cursor:O} failed {counted.FailedAttempts} times in a row: {error}"), now, CancellationToken.None);
+                return new BackfillPass(job.Id, chunks, BackfillJob.Failed);
+            }
+        }
+        catch (Exception recording) when (StorageFailures.IsUnavailable(recording) || recording is Npgsql.NpgsqlException)
+        {
+            logger.LogWarning(recording, "Backfill {JobId}: the failed attempt could not be recorded", job.Id);
+        }
+
+        return new BackfillPass(job.Id, chunks, BackfillJob.Running);
+    }
+
+    /// <summary>
+    /// A failure as the job's status shows it: the server's own words for a statement it refused
+    /// (its SQLSTATE and message, about the statement, never the connection), the fixed answer otherwise.
+    /// </summary>
+    private static string FailureText(Exception e) => e is Npgsql.PostgresException postgres && !StorageFailures.IsUnavailable(e)
+        ? $"{postgres.SqlState}: {postgres.MessageText}"
+        : StatusService.DatabaseUnreachable;
 
     private BackfillProgress Progress(BackfillJob job)
     {

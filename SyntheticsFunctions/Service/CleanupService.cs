@@ -11,7 +11,9 @@ public interface ICleanupService
     Task<CleanupResult> CleanupAsync(int? retainDays, string kind, CancellationToken cancellationToken);
 
     /// <summary>Removes every synthetic row and the sim profiles this app created; where the engine owns profiles, a fresh steady-state population follows.</summary>
-    Task<PurgeResult> PurgeAsync(CancellationToken cancellationToken);
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <param name="repopulate">False for a backfill's purge_first: the backfill brings its own people.</param>
+    Task<PurgeResult> PurgeAsync(CancellationToken cancellationToken, bool repopulate = true);
 }
 
 /// <summary>What a purge removed.</summary>
@@ -40,13 +42,13 @@ public sealed class CleanupService(CleanupStore cleanup, SettingsStore settings,
         return result;
     }
 
-    public async Task<PurgeResult> PurgeAsync(CancellationToken cancellationToken)
+    public async Task<PurgeResult> PurgeAsync(CancellationToken cancellationToken, bool repopulate = true)
     {
         await schema.RequireReadyAsync(cancellationToken);
         var now = time.GetUtcNow();
         var result = await cleanup.DeleteAsync(Uuid7.Create(now, new Random(random.Next(int.MaxValue))), "purge", now, null, null, CleanupStore.DefaultBatchSize, cancellationToken);
         var (simUsers, profiles) = await cleanup.RemoveCreatedProfilesAsync(cancellationToken);
-        var pool = await seeder.RepopulateAsync(cancellationToken);
+        var pool = await seeder.RepopulateAsync(repopulate, cancellationToken);
         logger.LogWarning("Purge {CleanupId} deleted {Rows} synthetic rows {RowsPerTable}, {SimUsers} sim users and {Profiles} profiles; the pool has {Members} members ({Added} added)",
             result.Id, result.TotalRows, result.RowsDeleted, simUsers, profiles, pool.Members, pool.Added);
         return new PurgeResult(result, simUsers, profiles, pool);

@@ -14,7 +14,7 @@ public sealed record BackfillJob(
     Guid Id, string State, int Days, long Seed, bool PurgeFirst, EngineSettings Settings, int? ExistingUsers,
     DateTimeOffset WindowStart, DateTimeOffset WindowEnd, DateTimeOffset Cursor, int Chunks, IReadOnlyDictionary<string, long> Rows,
     double WriteMs, bool CancelRequested, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
-    string? Error, IReadOnlyList<PoolMember>? Members = null)
+    string? Error, IReadOnlyList<PoolMember>? Members = null, int FailedAttempts = 0)
 {
     public const string Queued = "queued";
     public const string Running = "running";
@@ -47,7 +47,7 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
 {
     private const string Columns =
         "id, state, days, seed, purge_first, settings::text, existing_users, window_start, window_end, cursor, chunks, rows_written::text, " +
-        "write_ms, cancel_requested, created_at, started_at, updated_at, finished_at, error, members::text";
+        "write_ms, cancel_requested, created_at, started_at, updated_at, finished_at, error, members::text, failed_attempts";
 
     private readonly string _cronLock = Sql.LockName("cron", options.Value.Schema);
     private readonly string _runnerLock = Sql.LockName("backfill", options.Value.Schema);
@@ -165,6 +165,19 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             cancellationToken, Sql.P(id), Sql.P(state), Sql.P(error), Sql.P(now.UtcDateTime));
 
     /// <summary>
+    /// A pass of an active job failed (its chunk rolled back): one more failure in a row, with its
+    /// error (for the job's status); the job as it now is, or null when it is no longer active.
+    /// </summary>
+    public async Task<BackfillJob?> RecordFailedAttemptAsync(Guid id, string error, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await QueryOneAsync(
+            $"""
+            UPDATE synthetic_backfills SET failed_attempts = failed_attempts + 1, error = $2, updated_at = $3
+            WHERE id = $1 AND state IN ('queued', 'running')
+            RETURNING {Columns}
+            """,
+            cancellationToken, Sql.P(id), Sql.P(error), Sql.P(now.UtcDateTime));
+
+    /// <summary>
     /// What playing a job reads besides the job, in one batch: the catalog and the installation
     /// (its seed and history start, which give each day its volume). The history start is the one
     /// the job's creation recorded, at or before its window's start, so every replay of the job
@@ -263,11 +276,12 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             await people.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await ActivityTables.CopyAsync(connection, chunk.Batch, cancellationToken);
+        // The job counts the rows it leaves: an upserted row again (a journey continued, a status
+        // changed) is not counted twice.
+        var chunkRows = await ActivityTables.CopyAsync(connection, chunk.Batch, cancellationToken);
         await RealismStore.CopyAsync(connection, realism, cancellationToken);
 
         var rows = new Dictionary<string, long>(job.Rows);
-        var chunkRows = chunk.Batch.RowsPerTable();
         foreach (var (table, count) in chunkRows)
         {
             rows[table] = rows.GetValueOrDefault(table) + count;
@@ -315,6 +329,7 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             """
             UPDATE synthetic_backfills
             SET cursor = $2, window_end = greatest(window_end, $2), chunks = chunks + 1, rows_written = $3, write_ms = write_ms + $4, updated_at = $5,
+                failed_attempts = 0, error = NULL,
                 state = CASE WHEN $6 THEN 'succeeded' ELSE state END, finished_at = CASE WHEN $6 THEN $5 ELSE finished_at END
             WHERE id = $1
             """,
@@ -342,7 +357,7 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             Sql.ReadTimestamp(reader, 7), Sql.ReadTimestamp(reader, 8), Sql.ReadTimestamp(reader, 9), reader.GetInt32(10),
             JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(11)) ?? [], reader.GetDouble(12), reader.GetBoolean(13),
             Sql.ReadTimestamp(reader, 14), At(15), Sql.ReadTimestamp(reader, 16), At(17), reader.IsDBNull(18) ? null : reader.GetString(18),
-            reader.IsDBNull(19) ? null : JsonSerializer.Deserialize<List<PoolMember>>(reader.GetString(19)));
+            reader.IsDBNull(19) ? null : JsonSerializer.Deserialize<List<PoolMember>>(reader.GetString(19)), reader.GetInt32(20));
     }
 
     private sealed class RunnerLock(NpgsqlConnection connection, string name) : IAsyncDisposable

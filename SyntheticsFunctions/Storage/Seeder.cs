@@ -149,8 +149,9 @@ public sealed class Seeder(
     /// After a purge: where the engine owns the pool tables and nobody is left, a fresh
     /// steady-state population (as at a fresh install), so the engine keeps writing; where the
     /// journey app owns them, its members stay and start over. Answers the pool afterwards.
+    /// Without <paramref name="repopulate"/> (a backfill's purge_first) nobody is added.
     /// </summary>
-    public async Task<PoolAfterPurge> RepopulateAsync(CancellationToken cancellationToken)
+    public async Task<PoolAfterPurge> RepopulateAsync(bool repopulate, CancellationToken cancellationToken)
     {
         bool ownsPool;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
@@ -159,7 +160,7 @@ public sealed class Seeder(
             ownsPool = (bool)(await owns.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        var added = ownsPool ? (await SeedPoolAsync(cancellationToken)).Added : 0;
+        var added = ownsPool && repopulate ? (await SeedPoolAsync(cancellationToken)).Added : 0;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var count = new NpgsqlCommand(PoolSql.CountActive, connection))
         {

@@ -218,17 +218,18 @@ public static class ActivityTables
     }
 
     /// <summary>Writes every row of <paramref name="batch"/> through binary COPY, parents first.</summary>
-    public static async Task CopyAsync(NpgsqlConnection connection, ActivityBatch batch, CancellationToken cancellationToken)
-    {
-        await CopyWriter.WriteAsync(connection, JourneyInstances, batch.Instances, cancellationToken);
-        await CopyWriter.WriteAsync(connection, JourneyInstanceScenes, batch.InstanceScenes, cancellationToken);
-        await CopyWriter.WriteAsync(connection, JourneySceneEvents, batch.Events, cancellationToken);
-        await CopyWriter.WriteAsync(connection, JourneySceneCaptures, batch.Captures, cancellationToken);
-        await CopyWriter.WriteAsync(connection, JourneyResistanceChecks, batch.ResistanceChecks, cancellationToken);
-        await CopyWriter.WriteAsync(connection, JourneyRealWorldTriggers, batch.RealWorldTriggers, cancellationToken);
-        await CopyWriter.WriteAsync(connection, MindblockEvents, batch.MindblockEvents, cancellationToken);
-        await CopyWriter.WriteAsync(connection, UserMindblockStatus, batch.MindblockStatuses, cancellationToken);
-    }
+    public static async Task<IReadOnlyDictionary<string, long>> CopyAsync(NpgsqlConnection connection, ActivityBatch batch, CancellationToken cancellationToken) =>
+        new Dictionary<string, long>
+        {
+            [Tables.JourneyInstances] = await CopyWriter.WriteAsync(connection, JourneyInstances, batch.Instances, cancellationToken),
+            [Tables.JourneyInstanceScenes] = await CopyWriter.WriteAsync(connection, JourneyInstanceScenes, batch.InstanceScenes, cancellationToken),
+            [Tables.JourneySceneEvents] = await CopyWriter.WriteAsync(connection, JourneySceneEvents, batch.Events, cancellationToken),
+            [Tables.JourneySceneCaptures] = await CopyWriter.WriteAsync(connection, JourneySceneCaptures, batch.Captures, cancellationToken),
+            [Tables.JourneyResistanceChecks] = await CopyWriter.WriteAsync(connection, JourneyResistanceChecks, batch.ResistanceChecks, cancellationToken),
+            [Tables.JourneyRealWorldTriggers] = await CopyWriter.WriteAsync(connection, JourneyRealWorldTriggers, batch.RealWorldTriggers, cancellationToken),
+            [Tables.MindblockEvents] = await CopyWriter.WriteAsync(connection, MindblockEvents, batch.MindblockEvents, cancellationToken),
+            [Tables.UserMindblockStatus] = await CopyWriter.WriteAsync(connection, UserMindblockStatus, batch.MindblockStatuses, cancellationToken),
+        };
 
     /// <summary>A row of an activity table belongs to a sim user and carries the tag.</summary>
     internal static string IsSynthetic(TableShape table, string alias) =>
