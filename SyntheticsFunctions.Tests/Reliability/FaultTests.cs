@@ -54,6 +54,62 @@ public class FaultTests(PostgresFixture postgres, ITestOutputHelper output) : IC
         Assert.Equal(0, overlaps);
     }
 
+    /// <summary>Rows of cron runs (matched by run id) dated outside their run's window (window_start, window_end].</summary>
+    internal const string CronRowsOutsideTheirTick =
+        """
+        WITH tagged AS (
+            SELECT (event_payload->>'run_id')::uuid AS run_id, created_at FROM journey_scene_events WHERE event_payload->>'synthetic' = 'true'
+            UNION ALL SELECT (metadata->>'run_id')::uuid, created_at FROM journey_scene_captures
+            UNION ALL SELECT (metadata->>'run_id')::uuid, created_at FROM journey_resistance_checks
+            UNION ALL SELECT (metadata->>'run_id')::uuid, created_at FROM journey_real_world_triggers
+            UNION ALL SELECT (metadata->>'run_id')::uuid, created_at FROM mindblock_events)
+        SELECT count(*) FROM tagged t JOIN synthetic_runs r ON r.id = t.run_id
+        WHERE r.trigger = 'cron' AND NOT (t.created_at > r.window_start AND t.created_at <= r.window_end)
+        """;
+
+    [Fact]
+    public async Task Every_cron_ticks_rows_fall_in_its_window_with_manual_runs_between_ticks_on_a_lagging_clock_and_killed_connections()
+    {
+        var database = await postgres.Server.CreateMigratedDatabaseAsync();
+        await using var cron = await TestApp.CreateAsync(database, new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "400" });
+        await cron.ExecuteAsync("UPDATE synthetic_settings SET sessions_per_min = 6, max_per_run = 10 WHERE id = 1");
+
+        // Manual runs from another instance whose clock is 20 s behind: each one comes after a tick
+        // has committed, yet reads a time before that tick's end.
+        await using var manual = await TestApp.CreateAsync(database, new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "400", ["Synthetics:Seed"] = "99" },
+            now: TestApp.DefaultNow.AddSeconds(-20));
+        var admin = new NpgsqlConnectionStringBuilder(database) { ApplicationName = "fault-test-killer", Pooling = false }.ConnectionString;
+        var outcomes = new List<RunOutcome>();
+        var kills = 0;
+        for (var tick = 1; tick <= 200; tick++)
+        {
+            if (tick % 40 == 20)
+            {
+                // Five times, every pooled connection of the app is terminated: the tick's first command fails and is retried.
+                await using var connection = new NpgsqlConnection(admin);
+                await connection.OpenAsync();
+                await using var kill = new NpgsqlCommand(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'SyntheticsFunctions'", connection);
+                kills += (int)(long)(await kill.ExecuteScalarAsync())! > 0 ? 1 : 0;
+            }
+
+            cron.Time.Advance(TimeSpan.FromMinutes(1));
+            manual.Time.Advance(TimeSpan.FromMinutes(1));
+            outcomes.Add(await cron.RunAsync(RunTrigger.Cron));
+            outcomes.Add(await manual.RunAsync(RunTrigger.Manual, 3));
+        }
+
+        var cronRows = await cron.CountAsync("SELECT count(*) FROM journey_scene_events e JOIN synthetic_runs r ON r.id = (e.event_payload->>'run_id')::uuid WHERE r.trigger = 'cron'");
+        var continued = outcomes.Where(o => o.Result is not null).Sum(o => o.Result!.SessionsContinued);
+        output.WriteLine($"{kills} kills, {outcomes.Count(o => o.Status == RunStatus.Succeeded)} runs succeeded, {cronRows} cron events, {continued} sessions continued");
+
+        Assert.Equal(5, kills);
+        Assert.All(outcomes, o => Assert.Equal(RunStatus.Succeeded, o.Status));
+        Assert.True(cronRows > 1000 && continued > 200, "the ticks continued few sessions: the test would prove little");
+        Assert.Equal(0, await cron.CountAsync(CronRowsOutsideTheirTick));
+        Assert.Equal(0, await cron.CountAsync(OverlappingSessions));
+    }
+
     [Fact]
     public async Task Connections_terminated_mid_run_leave_every_run_recorded_once_with_its_counts_equal_to_its_rows()
     {

@@ -4,7 +4,8 @@ using SyntheticsFunctions.Engine;
 namespace SyntheticsFunctions.Storage.Runs;
 
 /// <summary>
-/// The run's first round trip: one batch that takes the cron lock, reads the settings, the last
+/// The run's first round trip: one batch that takes the cron lock (a cron tick tries it, a manual
+/// run waits for it), reads the settings, the last
 /// cron run, the sessions in progress, the pool, the catalog and the installation (its seed and
 /// history start, for the day's volume), and claims free users
 /// <c>FOR UPDATE SKIP LOCKED</c>, in the run's transaction.
@@ -22,8 +23,12 @@ internal static class RunInputReader
         // that lost the race claims nothing and touches no session.
         const string HoldsLock = "(NOT $1 OR (SELECT pg_try_advisory_xact_lock(hashtextextended($2, 0))))";
         read.BatchCommands.Add(RunJournal.SelectCommitted(request.RunId));
+        // A manual run waits for the lock instead (a tick holds it for milliseconds): it then sees
+        // the last tick's end and starts no earlier (below), so rows a tick continues from a manual
+        // run's sessions always fall in that tick's window.
         read.BatchCommands.Add(Sql.Command(
-            $"SELECT {HoldsLock}", Sql.P(cron), Sql.P(cronLock)));
+            "SELECT CASE WHEN $1 THEN pg_try_advisory_xact_lock(hashtextextended($2, 0)) ELSE (SELECT true FROM pg_advisory_xact_lock(hashtextextended($2, 0))) END",
+            Sql.P(cron), Sql.P(cronLock)));
         read.BatchCommands.Add(Sql.Command(SettingsStore.SelectSettings));
         read.BatchCommands.Add(Sql.Command(
             """
@@ -243,8 +248,12 @@ internal static class RunInputReader
             return new LoadedRun(RunSkip.Backfill, null);
         }
 
+        // A manual run whose clock reads earlier than the last tick's end (another instance's
+        // clock, or a request that read it before the tick committed) runs at that end: its
+        // sessions' rows, and where the next tick continues them, never fall before it.
+        var now = !cron && lastCron is { } tickEnd && tickEnd > request.Now ? tickEnd : request.Now;
         var input = new RunInput(
-            request.Trigger, request.RunId, request.Seed, request.Now, lastCron, carry, settings,
+            request.Trigger, request.RunId, request.Seed, now, lastCron, carry, settings,
             catalog, sessions, candidates, pool, request.Target, signUpsAllowed, growth, installation);
         return new LoadedRun(RunSkip.None, input);
     }
