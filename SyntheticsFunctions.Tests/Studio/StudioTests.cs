@@ -369,6 +369,10 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         await page.GetByLabel("Window").SelectOptionAsync("168");
         await Expect(page.Locator("#chart rect")).ToHaveCountAsync(168);
         await Expect(page.Locator("#chart-summary")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex($"^{events.ToString("N0", Numbers)} events in the last 168 hours; "));
+        // The chart's scale: its top is the busiest hour, its middle half of it.
+        var busiest = await Db.ScalarAsync(_database, "SELECT max(n) FROM (SELECT count(*) AS n FROM journey_scene_events GROUP BY date_trunc('hour', created_at)) h");
+        await Expect(page.Locator("#chart-y-top")).ToHaveTextAsync(busiest.ToString("N0", Numbers));
+        await Expect(page.Locator("#chart-y-mid")).ToHaveTextAsync(Math.Round(busiest / 2.0, MidpointRounding.AwayFromZero).ToString("N0", Numbers));
         var breakdown = await page.Locator("#breakdown tbody tr").AllInnerTextsAsync();
         Assert.Equal(events, breakdown.Sum(r => long.Parse(r.Split('\t')[1], NumberStyles.AllowThousands, Numbers)));
         var status = await StatusAsync();
@@ -389,7 +393,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
 
         await days.FillAsync("0");
         await start.ClickAsync();
-        await Expect(page.Locator("#e-days")).ToHaveTextAsync("Must be an integer from 1 to 3650.");
+        await Expect(page.Locator("#e-days")).ToHaveTextAsync("Must be an integer from 1 to 45 (retain_days: older rows are not kept).");
         await days.FillAsync("1");
         await start.ClickAsync();
         await Expect(page.Locator("#backfill-result")).ToContainTextAsync("The engine is running.");
@@ -397,7 +401,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
 
         await page.GetByLabel("Purge all synthetic data first (otherwise pause the engine)").CheckAsync();
         await start.ClickAsync();
-        await Expect(page.Locator("#backfill-result")).ToHaveTextAsync("Backfill of 1 days queued: 0%, 0 rows.");
+        await Expect(page.Locator("#backfill-result")).ToHaveTextAsync("Backfill of 1 day queued: 0%, 0 rows.");
         await Expect(page.Locator("#backfill-cancel")).ToBeVisibleAsync();
 
         // The timer runs the job in the background; the page polls its status URL every two seconds of its clock.
@@ -410,7 +414,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
 
         await page.Clock.RunForAsync(2_000);
         var rows = await Db.ScalarAsync(_database, "SELECT (SELECT sum(value::bigint) FROM jsonb_each_text(rows_written)) FROM synthetic_backfills");
-        await Expect(page.Locator("#backfill-result")).ToContainTextAsync($"Backfill of 1 days succeeded: 100%, {rows.ToString("N0", Numbers)} rows");
+        await Expect(page.Locator("#backfill-result")).ToContainTextAsync($"Backfill of 1 day succeeded: 100%, {rows.ToString("N0", Numbers)} rows");
         await Expect(page.Locator("#backfill-progress")).ToHaveJSPropertyAsync("value", 100);
         await Expect(page.Locator("#backfill-cancel")).ToBeHiddenAsync();
         Assert.True(await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events") > 0);
@@ -436,6 +440,11 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         await Expect(page.Locator("tr[data-figure='contract_violations'] td").Nth(1)).ToHaveTextAsync("0");
         var users = await Db.ScalarAsync(_database, "SELECT count(DISTINCT user_id) FROM journey_scene_events");
         await Expect(page.Locator("#realism-sessions rect")).ToHaveCountAsync(8);
+        // Each bar is labelled with its sessions, and the scale's top is the tallest bar's users.
+        await Expect(page.Locator("#sessions-x span")).ToHaveCountAsync(8);
+        Assert.Equal(["1", "2", "3", "4-5", "6-10", "11-20", "21-50", "51+"], (await page.Locator("#sessions-x span").AllInnerTextsAsync()).Select(t => t.Trim()).ToArray());
+        var tallest = await page.EvaluateAsync<string>("() => document.getElementById('sessions-y-top').textContent");
+        Assert.NotEqual("0", tallest);
         await Expect(page.Locator("#realism-sessions-summary")).ToContainTextAsync($"{users.ToString("N0", Numbers)} users with a session");
         await Expect(page.Locator("#realism-cohorts-summary")).ToBeVisibleAsync();
     }
@@ -547,7 +556,12 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         await Expect(page.Locator("#purge-result")).ToContainTextAsync("Purged ");
         await Expect(page.Locator("#m-events-24h")).ToHaveTextAsync("0");
         Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_scene_events"));
-        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_instances"));
+
+        // The engine owns profiles here: a fresh steady-state population follows (mid-story journeys, no scene rows), and the answer says so.
+        var members = await Db.ScalarAsync(_database, "SELECT count(*) FROM synthetic_pool WHERE retired_at IS NULL");
+        await Expect(page.Locator("#purge-result")).ToContainTextAsync($"a fresh steady-state population of {members.ToString("N0", Numbers)} people was added");
+        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_instance_scenes"));
+        Assert.Equal(0, await Db.ScalarAsync(_database, "SELECT count(*) FROM journey_instances i WHERE i.user_id NOT IN (SELECT profile_id FROM synthetic_pool)"));
     }
 
     [Fact]
@@ -717,6 +731,20 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Forget key" }).ClickAsync();
         await Expect(page.Locator("#banner")).ToContainTextAsync("The API needs a valid function key");
         Assert.Null(await page.EvaluateAsync<string?>("() => localStorage.getItem('synthetics-studio.function-key')"));
+    }
+
+    [Fact]
+    public async Task A_disabled_control_looks_disabled()
+    {
+        // Without a key the engine's state is unknown, so Pause stays disabled.
+        var page = await OpenStudioAsync(withKey: false);
+        await Expect(page.Locator("#toggle")).ToBeDisabledAsync();
+
+        var style = await page.EvaluateAsync<string[]>("() => { const s = getComputedStyle(document.getElementById('toggle')); return [s.opacity, s.cursor]; }");
+        var enabled = await page.EvaluateAsync<string[]>("() => { const s = getComputedStyle(document.getElementById('key-save')); return [s.opacity, s.cursor]; }");
+
+        Assert.Equal(["0.45", "not-allowed"], style);
+        Assert.Equal(["1", "pointer"], enabled);
     }
 
     [Fact]
