@@ -66,8 +66,8 @@ public sealed class SyntheticsOptions : IValidatableObject
     /// <summary>
     /// Where new sim users live: <c>global</c> (the default: every time zone of the market mix at its
     /// weight, <c>Engine.Markets</c>) or one region's zones at their weights: <c>north_america</c>,
-    /// <c>europe</c>, <c>latin_america</c>, <c>asia_pacific</c> or <c>middle_east_africa</c>. Users
-    /// already in the pool keep their zone.
+    /// <c>europe</c>, <c>latin_america</c>, <c>asia_pacific</c> or <c>middle_east_africa</c>
+    /// (case-insensitive; empty is <c>global</c>). Users already in the pool keep their zone.
     /// </summary>
     public string RegionMix { get; set; } = Engine.RegionMix.Global.Name;
 
@@ -90,7 +90,7 @@ public sealed class SyntheticsOptions : IValidatableObject
             }
         }
 
-        if (Engine.RegionMix.Find(RegionMix) is null)
+        if (!string.IsNullOrWhiteSpace(RegionMix) && Engine.RegionMix.Find(RegionMix) is null)
         {
             yield return new ValidationResult(
                 $"Synthetics:RegionMix is '{RegionMix}', which is not one of {string.Join(", ", Engine.RegionMix.All.Select(m => m.Name))}.", [nameof(RegionMix)]);
