@@ -16,6 +16,7 @@ public class SyntheticsOptionsTests
     [InlineData("Synthetics:PoolProfileIds", "not-a-uuid", "Synthetics:PoolProfileIds holds 'not-a-uuid', which is not a UUID.")]
     [InlineData("Synthetics:AllowedOrigins", "https://dash.example.com/app", "Synthetics:AllowedOrigins holds 'https://dash.example.com/app', which is not an origin like https://dashboard.example.com.")]
     [InlineData("Synthetics:AllowedOrigins", "*", "Synthetics:AllowedOrigins holds '*', which is not an origin like https://dashboard.example.com.")]
+    [InlineData("Synthetics:RegionMix", "mars", "Synthetics:RegionMix is 'mars', which is not one of global, north_america, europe, latin_america, asia_pacific, middle_east_africa.")]
     public void Invalid_settings_fail_at_startup_with_a_message_naming_them(string key, string value, string message)
     {
         using var provider = Build(new() { [key] = value });
@@ -37,6 +38,23 @@ public class SyntheticsOptionsTests
         Assert.Equal(50_000, options.PoolSize);
         Assert.Empty(options.ParsedPoolProfileIds());
         Assert.Null(options.Seed);
+        Assert.Equal("global", options.RegionMix);
+        Assert.Same(SyntheticsFunctions.Engine.RegionMix.Global, options.ParsedRegionMix());
+    }
+
+    [Theory]
+    [InlineData("europe", 12)]
+    [InlineData("North_America", 10)]
+    [InlineData("asia_pacific", 11)]
+    [InlineData("", 43)]
+    public void A_region_mix_is_chosen_by_name(string value, int zones)
+    {
+        using var provider = Build(new() { ["Synthetics:RegionMix"] = value });
+
+        var mix = provider.GetRequiredService<IOptions<SyntheticsOptions>>().Value.ParsedRegionMix();
+
+        Assert.Equal(value is "" ? "global" : value.ToLowerInvariant(), mix.Name);
+        Assert.Equal(zones, mix.Zones.Count);
     }
 
     [Fact]

@@ -80,11 +80,11 @@ internal sealed class BackfillRun
     /// </summary>
     public static BackfillRun Play(
         EngineSettings settings, DateTimeOffset start, double days, long seed, int? poolCap = null, Catalog? catalog = null,
-        int preRollDays = BackfillPlayer.PreRollDays, Installation? installation = null)
+        int preRollDays = BackfillPlayer.PreRollDays, Installation? installation = null, RegionMix? region = null)
     {
         var end = start.AddDays(days);
         catalog ??= DefaultCatalog.SeededAt(end);
-        var spec = new BackfillSpec(seed, start, end, settings, poolCap ?? DefaultPoolCap, 0, PreRollDays: preRollDays, Installation: installation ?? new Installation(seed, start));
+        var spec = new BackfillSpec(seed, start, end, settings, poolCap ?? DefaultPoolCap, 0, PreRollDays: preRollDays, Installation: installation ?? new Installation(seed, start), Region: region);
         var run = new BackfillRun(new BackfillPlayer(spec, catalog), catalog);
         var sceneIndex = catalog.Journeys.SelectMany(j => j.Scenes.Select((s, i) => (s.Id, i))).ToDictionary(x => x.Id, x => x.i);
         var seen = new HashSet<Guid>();
@@ -121,7 +121,7 @@ internal sealed class BackfillRun
         }
 
         pieces.Attach([.. SignalFacts.Where(s => s.CreatedAt >= from && s.CreatedAt < to).OrderBy(s => s.CreatedAt).ThenBy(s => s.EventId).Select(s => (s.SessionId, s.MindblockId, s.Intensity))]);
-        var users = Users.ToDictionary(u => u.Key, u => new UserFact(u.Value.SignupAt, u.Value.Timezone));
+        var users = Users.ToDictionary(u => u.Key, u => new UserFact(u.Value.SignupAt, u.Value.Timezone, Personas.GetValueOrDefault(u.Key)));
         var sessions = pieces.Of(users);
         var scenes = _catalog.Journeys.ToDictionary(j => j.Id, j => j.Scenes.Count);
         var created = _catalog.Journeys.ToDictionary(j => j.Id, j => j.CreatedAt);

@@ -49,7 +49,7 @@ public class OutcomesTests(ITestOutputHelper output)
         Assert.NotEqual(Rows(plan), Rows(SessionPlanner.Plan(anxious, DefaultCatalog.Catalog, Guid.Empty)));
 
         // The same person, at the start, as two personas: 1,000 sessions each. Their levels differ by
-        // the personas' baselines (anxious_achiever +0.8, steady_habit_builder -0.7), and each
+        // the personas' baselines (anxious_achiever +1.2, steady_habit_builder -0.7), and each
         // leans on strategies of their own.
         var random = new Random(7);
         List<ResistanceCheckRow> Checks(string persona) =>
@@ -61,7 +61,7 @@ public class OutcomesTests(ITestOutputHelper output)
         var low = Checks("steady_habit_builder");
         var gap = high.Average(c => c.ResistanceLevel) - low.Average(c => c.ResistanceLevel);
         output.WriteLine($"{high.Count} and {low.Count} checks: a gap of {gap:F2}");
-        Assert.InRange(gap, 0.9, 1.7); // 1.5 apart, less where anxious_achiever's levels reach the top of the scale
+        Assert.InRange(gap, 1.3, 2.1); // 1.9 apart, less where anxious_achiever's levels reach the top of the scale
         double Share(List<ResistanceCheckRow> checks, string strategy) => checks.Count(c => c.Strategy == strategy) / (double)checks.Count;
         Assert.True(Share(high, "breathing_exercise") > 1.5 * Share(low, "breathing_exercise"));
         Assert.True(Share(low, "urge_surfing") > 1.5 * Share(high, "urge_surfing"));

@@ -463,6 +463,64 @@ public class RealismFiguresTests
         Assert.Equal(Verdicts.NotEnoughData, Compute(Monday, 28, sessions, users.ToDictionary(u => u, _ => new UserFact(signup, "UTC")))[RealismFigures.ResistanceSpreadGrowth.Name].Verdict);
     }
 
+    [Fact]
+    public void The_time_zones_are_those_of_the_users_with_a_session_in_the_window()
+    {
+        // 600 users with a session in 24 zones of the market (25 each), and 10 more in a 25th zone
+        // with no session in the window: 24 zones, the target exactly.
+        var zones = SyntheticsFunctions.Engine.Markets.Zones.Select(z => z.Timezone).ToList();
+        var active = Enumerable.Range(0, 600).ToDictionary(_ => Guid.NewGuid(), i => new UserFact(Monday.AddDays(-1), zones[i % 24]));
+        var sessions = active.Keys.Select(u => new SessionFact(u, Monday.AddHours(12))).ToList();
+        var users = active.Concat(Enumerable.Range(0, 10).Select(_ => KeyValuePair.Create(Guid.NewGuid(), new UserFact(Monday.AddDays(-1), zones[24])))).ToDictionary();
+
+        AssertFigure(Compute(Monday, 7, sessions, users), RealismFigures.TimeZones, 24, Verdicts.Pass, 600);
+
+        // The same users in 12 zones: too few for the global mix, all of a one-region mix's 12.
+        var twelve = active.ToDictionary(u => u.Key, u => u.Value with { Timezone = zones[zones.IndexOf(u.Value.Timezone) % 12] });
+        AssertFigure(Compute(Monday, 7, sessions, twelve), RealismFigures.TimeZones, 12, Verdicts.Fail, 600);
+        var europe = RealismFigures.Compute(new RealismFacts(Monday, Monday.AddDays(7), sessions, twelve) { MixZones = 12 });
+        AssertFigure(europe, RealismFigures.TimeZones, 12, Verdicts.Pass, 600);
+    }
+
+    [Fact]
+    public void Persona_claims_are_judged_on_each_personas_sessions_at_its_users_local_time()
+    {
+        // A Monday-to-Sunday week. The weekend warrior (London): 150 sessions at 10:00 on Saturday
+        // and 150 on Monday, a weekend share of 0.5, a mean hour of 10. The night owl (Kolkata,
+        // UTC+5:30): 300 at 19:30 UTC on Tuesday, 01:00 local on Wednesday, read as hour 25 of a day
+        // that starts at 04:00: the latest. Two claims checked (no other persona has data), both hold.
+        var warrior = Guid.NewGuid();
+        var owl = Guid.NewGuid();
+        var users = new Dictionary<Guid, UserFact>
+        {
+            [warrior] = new(Monday.AddDays(-1), "Europe/London", "weekend_warrior"),
+            [owl] = new(Monday.AddDays(-1), "Asia/Kolkata", "night_owl"),
+        };
+        List<SessionFact> Repeat(Guid user, DateTimeOffset at, int count) => [.. Enumerable.Range(0, count).Select(k => new SessionFact(user, at.AddSeconds(k)))];
+        var sessions = Repeat(warrior, Monday.AddDays(5).AddHours(10), 150).Concat(Repeat(warrior, Monday.AddHours(10), 150)).Concat(Repeat(owl, Monday.AddDays(1).AddHours(19.5), 300)).ToList();
+
+        var facts = new RealismFacts(Monday, Monday.AddDays(7), sessions, users);
+        var measures = PersonaClaims.Measure(facts).ToDictionary(m => m.Persona);
+
+        Assert.Equal(0.5, measures["weekend_warrior"].WeekendShare!.Value, 9);
+        Assert.Equal(10, measures["weekend_warrior"].MeanLocalHour!.Value, 1);
+        Assert.Equal(150, measures["weekend_warrior"].SessionsPerActiveDay!.Value, 9);
+        Assert.Equal(2, measures["weekend_warrior"].ActiveDaysPerUser!.Value, 9);
+        Assert.Equal(0, measures["night_owl"].WeekendShare!.Value, 9);
+        Assert.Equal(25, measures["night_owl"].MeanLocalHour!.Value, 1);
+        Assert.Null(measures["night_owl"].FirstResistance);
+        AssertFigure(RealismFigures.Compute(facts), RealismFigures.PersonaClaimsFailing, 0, Verdicts.Pass, 2);
+
+        // The night owl's sessions moved to Sunday: its weekend share (1) beats the warrior's.
+        var sunday = sessions.Select(s => s.User == owl ? s with { Start = s.Start.AddDays(4) } : s).ToList();
+        var report = RealismFigures.Compute(facts with { Sessions = sunday });
+        AssertFigure(report, RealismFigures.PersonaClaimsFailing, 1, Verdicts.Fail, 2);
+        Assert.Contains("weekend_warrior: highest weekend_share 0.5 (fails: night_owl 1)", report[RealismFigures.PersonaClaimsFailing.Name].Note, StringComparison.Ordinal);
+
+        // Six days hold no whole week: the claims wait for 7.
+        Assert.Equal(Verdicts.NotEnoughData, RealismFigures.Compute(facts with { To = Monday.AddDays(6) })[RealismFigures.PersonaClaimsFailing.Name].Verdict);
+    }
+
     private static RealismReport Compute(DateTimeOffset from, int days, List<SessionFact> sessions, Dictionary<Guid, UserFact> users) =>
         RealismFigures.Compute(new RealismFacts(from, from.AddDays(days), sessions, users));
 

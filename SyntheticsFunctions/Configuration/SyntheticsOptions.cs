@@ -63,6 +63,17 @@ public sealed class SyntheticsOptions : IValidatableObject
     /// </summary>
     public string AllowedOrigins { get; set; } = "";
 
+    /// <summary>
+    /// Where new sim users live: <c>global</c> (the default: every time zone of the market mix at its
+    /// weight, <c>Engine.Markets</c>) or one region's zones at their weights: <c>north_america</c>,
+    /// <c>europe</c>, <c>latin_america</c>, <c>asia_pacific</c> or <c>middle_east_africa</c>
+    /// (case-insensitive; empty is <c>global</c>). Users already in the pool keep their zone.
+    /// </summary>
+    public string RegionMix { get; set; } = Engine.RegionMix.Global.Name;
+
+    /// <summary>The configured region mix (validated at startup).</summary>
+    public Engine.RegionMix ParsedRegionMix() => Engine.RegionMix.Of(RegionMix);
+
     public IReadOnlyList<string> ParsedAllowedOrigins() =>
         [.. AllowedOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
@@ -77,6 +88,12 @@ public sealed class SyntheticsOptions : IValidatableObject
             {
                 yield return new ValidationResult($"Synthetics:AllowedOrigins holds '{origin}', which is not an origin like https://dashboard.example.com.", [nameof(AllowedOrigins)]);
             }
+        }
+
+        if (!string.IsNullOrWhiteSpace(RegionMix) && Engine.RegionMix.Find(RegionMix) is null)
+        {
+            yield return new ValidationResult(
+                $"Synthetics:RegionMix is '{RegionMix}', which is not one of {string.Join(", ", Engine.RegionMix.All.Select(m => m.Name))}.", [nameof(RegionMix)]);
         }
 
         foreach (var id in PoolProfileIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

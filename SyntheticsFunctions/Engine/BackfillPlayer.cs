@@ -9,11 +9,12 @@ namespace SyntheticsFunctions.Engine;
 /// <paramref name="PreRollDays"/>: how many days are played before the window, writing nothing
 /// (<see cref="BackfillPlayer.PreRollDays"/>; 0 starts from the steady state itself, as a fresh install's first ticks do).
 /// <paramref name="Installation"/> gives the days their volume (its seed, history start); null is
-/// <see cref="Engine.Installation.Unknown"/>.
+/// <see cref="Engine.Installation.Unknown"/>. <paramref name="Region"/>: where new people live (the
+/// steady state's and the signups'), null is <see cref="RegionMix.Global"/>.
 /// </summary>
 public sealed record BackfillSpec(
     long Seed, DateTimeOffset Start, DateTimeOffset End, EngineSettings Settings, int PoolCap, int ExistingUsers, IReadOnlyList<PoolMember>? Members = null,
-    int PreRollDays = BackfillPlayer.PreRollDays, Installation? Installation = null);
+    int PreRollDays = BackfillPlayer.PreRollDays, Installation? Installation = null, RegionMix? Region = null);
 
 /// <summary>One simulated hour of a chunk, as the run journal records it (trigger <c>backfill</c>).</summary>
 public sealed record BackfillHour(
@@ -123,7 +124,7 @@ public sealed class BackfillPlayer
         var warmUp = new Random(SessionPlanner.SeedOf(spec.Seed ^ 0x5EED_0F_B4CC));
         if (spec.Members is { } members)
         {
-            var alive = PopulationPlayer.SteadyStateOn(members, rollFrom, spec.Settings.SessionsPerMin, spec.Settings.RetainDays, warmUp);
+            var alive = PopulationPlayer.SteadyStateOn(members, rollFrom, spec.Settings.SessionsPerMin, spec.Settings.RetainDays, warmUp, spec.Region);
             var given = alive.Select(u => u.ProfileId).ToHashSet();
             _world = new PoolWorld(catalog, members.Where(m => !given.Contains(m.ProfileId)));
             var byId = members.ToDictionary(m => m.ProfileId);
@@ -134,7 +135,7 @@ public sealed class BackfillPlayer
         }
         else
         {
-            var player = new PopulationPlayer(Math.Max(spec.Settings.SessionsPerMin, 0.1), warmUp);
+            var player = new PopulationPlayer(Math.Max(spec.Settings.SessionsPerMin, 0.1), warmUp, region: spec.Region);
             player.WarmUp(rollFrom, TimeSpan.FromMinutes(10));
             List<UserState> alive = [.. player.Alive()];
             var room = Math.Max(0, spec.PoolCap - spec.ExistingUsers);
@@ -347,7 +348,7 @@ public sealed class BackfillPlayer
         var missed = new List<Deferral>();
         var chosen = RunPlanner.Choose(
             claimed, now, windowStart, capped, signUpsAllowed, joining, _random, unsigned, bringForward: !_world.Fixed && signUpsAllowed > 0,
-            missed, ActivityDays.Of(settings, _spec.Installation ?? Installation.Unknown));
+            missed, ActivityDays.Of(settings, _spec.Installation ?? Installation.Unknown), _spec.Region);
         foreach (var deferral in missed)
         {
             _world.Defer(deferral);
@@ -364,7 +365,7 @@ public sealed class BackfillPlayer
         }
 
         var input = new RunInput(
-            RunTrigger.Cron, RunIdFor(FloorHour(windowStart)), _spec.Seed, now, null, 0, settings, _catalog, [], [], _world.Pool, 0, Installation: _spec.Installation);
+            RunTrigger.Cron, RunIdFor(FloorHour(windowStart)), _spec.Seed, now, null, 0, settings, _catalog, [], [], _world.Pool, 0, Installation: _spec.Installation, Region: _spec.Region);
         var idleCutoff = now.AddDays(-settings.IdleAbandonDays);
         foreach (var (candidate, state) in chosen)
         {

@@ -44,8 +44,16 @@ public sealed record PoolCapacity(int Needed, long Available, double ExpectedSes
     }
 }
 
-/// <summary>A persona's parameters: how engaged, when in the day, how prone to lapse.</summary>
-public sealed record Persona(string Name, double Engagement, double ChronotypeShiftHours, double ShiftSpreadHours, double LapseChance);
+/// <summary>
+/// A persona's parameters: how engaged, when in the day, how prone to lapse; and what makes its
+/// name true (<see cref="Realism.PersonaClaims"/>): how much likelier a local weekend day is
+/// planned (<paramref name="WeekendFactor"/>, times the weekday curve's weekend weight), the chance of
+/// another session the same day (times <paramref name="SameDayFactor"/>), and rotating shifts (half
+/// of the sessions <paramref name="RotatingShiftHours"/> earlier or later than the person's hours).
+/// </summary>
+public sealed record Persona(
+    string Name, double Engagement, double ChronotypeShiftHours, double ShiftSpreadHours, double LapseChance,
+    double WeekendFactor = 1, double SameDayFactor = 1, double RotatingShiftHours = 0);
 
 /// <summary>What is drawn once for a user when they sign up.</summary>
 public sealed record UserTraits(string Persona, double Engagement, double ChronotypeShiftHours);
@@ -84,29 +92,30 @@ public static class PopulationModel
     /// <summary>Engagement is log-normal with this sigma around the persona's median: a heavy tail of devoted users.</summary>
     public const double EngagementSigma = 0.9;
 
-    /// <summary>Where new users live: weighted towards where the journey app's users are.</summary>
-    public static IReadOnlyList<string> Timezones { get; } =
-    [
-        "America/New_York", "America/New_York", "America/Chicago", "America/Los_Angeles",
-        "Europe/London", "Europe/London", "Europe/Berlin", "Europe/Madrid",
-        "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney", "America/Sao_Paulo",
-    ];
-
-    /// <summary>The time zones of <see cref="Timezones"/> as a pool, for the activity curve of people who have yet to join.</summary>
-    public static IReadOnlyList<TimezoneCount> SignupPool { get; } =
-        [.. Timezones.GroupBy(z => z).Select(g => new TimezoneCount(g.Key, g.Count()))];
-
+    /// <summary>
+    /// The personas. Each name makes a claim (<see cref="Realism.PersonaClaims.All"/>) its
+    /// parameters make true: the early bird's hours earliest, the night owl's latest, the weekend
+    /// warrior's weekend days likeliest, the steady habit builder the most engaged and least prone
+    /// to lapse, the lapsed returner the likeliest to lapse, the busy parent the least likely to
+    /// come back the same day, the shift worker's hours the most spread (rotating shifts); the
+    /// anxious achiever's resistance starts highest (<see cref="Outcomes.Personas"/>).
+    /// </summary>
     public static IReadOnlyList<Persona> Personas { get; } =
     [
         new("early_bird_planner", 1.1, -1.5, 0.5, 0.06),
         new("night_owl", 1.0, 1.5, 0.5, 0.08),
-        new("weekend_warrior", 0.8, 0.0, 0.8, 0.10),
+        new("weekend_warrior", 0.8, 0.0, 0.8, 0.10, WeekendFactor: 2.0),
         new("steady_habit_builder", 1.6, 0.0, 0.5, 0.04),
         new("lapsed_returner", 0.7, 0.0, 0.8, 0.25),
         new("anxious_achiever", 1.3, 0.0, 0.5, 0.06),
-        new("busy_parent", 0.8, 0.5, 0.5, 0.10),
-        new("shift_worker", 0.9, -0.5, 1.5, 0.10),
+        new("busy_parent", 0.8, 0.5, 0.5, 0.10, SameDayFactor: 0.4),
+        new("shift_worker", 0.9, 0.0, 1.0, 0.10, RotatingShiftHours: 4),
     ];
+
+    private static readonly Dictionary<string, Persona> PersonaByName = Personas.ToDictionary(p => p.Name);
+
+    /// <summary>The persona named <paramref name="name"/>; the first where the name is unknown.</summary>
+    public static Persona PersonaOf(string? name) => name is not null && PersonaByName.TryGetValue(name, out var p) ? p : Personas[0];
 
     public static UserTraits DrawTraits(Random random, string? persona = null)
     {
@@ -114,27 +123,6 @@ public static class PopulationModel
         var engagement = p.Engagement * Math.Exp(EngagementSigma * Sampling.Normal(random));
         var shift = Math.Clamp(p.ChronotypeShiftHours + (p.ShiftSpreadHours * Sampling.Normal(random)), -8, 8);
         return new UserTraits(p.Name, Math.Round(engagement, 4), Math.Round(shift, 2));
-    }
-
-    /// <summary>
-    /// Where someone signing up at <paramref name="now"/> lives: a time zone of
-    /// <see cref="Timezones"/>, likelier where it is a busy local hour, so signups follow the
-    /// activity curve as sessions do.
-    /// </summary>
-    public static string SignupTimezone(DateTimeOffset now, Random random)
-    {
-        var weights = Timezones.Select(z => ActivityCurve.For(z, now)).ToList();
-        var target = random.NextDouble() * weights.Sum();
-        for (var i = 0; i < weights.Count; i++)
-        {
-            target -= weights[i];
-            if (target <= 0)
-            {
-                return Timezones[i];
-            }
-        }
-
-        return Timezones[^1];
     }
 
     /// <summary>A new user, signing up with their first session at <paramref name="at"/>.</summary>
@@ -164,7 +152,8 @@ public static class PopulationModel
         var after = user with { LastSessionAt = sessionAt, Day = day, SessionsThatDay = sessionsThatDay, Sessions = user.Sessions + 1, Progress = Math.Round(progress, 4) };
 
         // Another session later the same local day.
-        var again = Math.Min(Rates.SameDayMax, Rates.SameDay * Math.Pow(e, Rates.SameDayEngagementPower));
+        var persona = PersonaOf(user.Traits.Persona);
+        var again = Math.Min(Rates.SameDayMax, Rates.SameDay * persona.SameDayFactor * Math.Pow(e, Rates.SameDayEngagementPower));
         if (sessionsThatDay < MaxSessionsPerDay && random.NextDouble() < again)
         {
             // Later the same local day, at an hour drawn from the user's own curve.
@@ -182,11 +171,10 @@ public static class PopulationModel
             return after with { NextSessionAt = null, Lifecycle = Lifecycle.Churned };
         }
 
-        var persona = Personas.FirstOrDefault(p => p.Name == user.Traits.Persona) ?? Personas[0];
         var lapse = random.NextDouble() < persona.LapseChance * (tenureDays < Rates.EarlyLapseDays ? Rates.EarlyLapseFactor : 1);
         var daily = DailyReturn(user, tenureDays);
 
-        var gapDays = GapDays(day, random, days, () => lapse ? Rates.LapseDays(random) : 1 + Sampling.Geometric(random, daily));
+        var gapDays = GapDays(persona, day, random, days, () => lapse ? Rates.LapseDays(random) : 1 + Sampling.Geometric(random, daily));
         var nextDay = day.AddDays(gapDays);
         return after with
         {
@@ -209,7 +197,7 @@ public static class PopulationModel
         var daily = DailyReturn(user, tenureDays);
         while (true)
         {
-            day = day.AddDays(GapDays(day, random, days, () => 1 + Sampling.Geometric(random, daily)));
+            day = day.AddDays(GapDays(PersonaOf(user.Traits.Persona), day, random, days, () => 1 + Sampling.Geometric(random, daily)));
             var next = TimeOfDay(user, day, zone, random);
             if (next > now)
             {
@@ -227,20 +215,36 @@ public static class PopulationModel
     /// the app on the quieter days of the week (and on quieter dates): a gap that lands on a quiet
     /// day is drawn again with the chance the weekday curve times the date's planning weight (to
     /// the power <see cref="WeekdayThinning"/>) says, so the moved days spread over the week rather
-    /// than piling onto the next one.
+    /// than piling onto the next one. The weekday curve is the persona's own
+    /// (<see cref="PlanningWeekdayWeights"/>): a weekend warrior's weekends are its busiest days.
     /// </summary>
-    private static int GapDays(DateOnly day, Random random, ActivityDays? days, Func<int> draw)
+    private static int GapDays(Persona persona, DateOnly day, Random random, ActivityDays? days, Func<int> draw)
     {
+        var weekdays = PlanningWeekdays[persona.Name];
         int gapDays;
         var tries = 0;
         do
         {
             gapDays = draw();
         }
-        while (++tries < Rates.QuietDayRedraws && random.NextDouble() > Math.Pow(ActivityCurve.WeekdayWeights[(int)day.AddDays(gapDays).DayOfWeek] * (days?.PlanningWeight(day.AddDays(gapDays)) ?? 1) / ActivityCurve.WeekdayWeights.Max(), WeekdayThinning));
+        while (++tries < Rates.QuietDayRedraws && random.NextDouble() > Math.Pow(weekdays[(int)day.AddDays(gapDays).DayOfWeek] * (days?.PlanningWeight(day.AddDays(gapDays)) ?? 1), WeekdayThinning));
 
         return gapDays;
     }
+
+    /// <summary>
+    /// How readily a persona plans each weekday (index = <see cref="DayOfWeek"/>), at most 1: the
+    /// weekday curve with its weekend days times the persona's <see cref="Persona.WeekendFactor"/>,
+    /// over its largest day.
+    /// </summary>
+    public static IReadOnlyList<double> PlanningWeekdayWeights(Persona persona)
+    {
+        var weights = ActivityCurve.WeekdayWeights.Select((w, d) => w * ((DayOfWeek)d is DayOfWeek.Saturday or DayOfWeek.Sunday ? persona.WeekendFactor : 1)).ToList();
+        var max = weights.Max();
+        return [.. weights.Select(w => w / max)];
+    }
+
+    private static readonly Dictionary<string, double[]> PlanningWeekdays = Personas.ToDictionary(p => p.Name, p => PlanningWeekdayWeights(p).ToArray());
 
     /// <summary>
     /// The calibration of <see cref="AfterSession"/>, in one place: what a session does to a user's
@@ -342,11 +346,20 @@ public static class PopulationModel
     /// <summary>Their mean mindblock intensity on the 1-10 scale.</summary>
     public static double MeanIntensity(double progress) => 8.0 - (5.5 * progress);
 
-    /// <summary>A moment on <paramref name="day"/> (the user's local date) drawn from the activity curve, shifted by the user's chronotype.</summary>
+    /// <summary>
+    /// A moment on <paramref name="day"/> (the user's local date) drawn from the activity curve,
+    /// shifted by the user's chronotype; on rotating shifts (<see cref="Persona.RotatingShiftHours"/>),
+    /// half of the moments an early or a late shift's hours away.
+    /// </summary>
     public static DateTimeOffset TimeOfDay(UserState user, DateOnly day, TimeZoneInfo zone, Random random)
     {
         var hour = ActivityCurve.DrawLocalHour(random);
         var shifted = hour + random.NextDouble() + user.Traits.ChronotypeShiftHours;
+        var rotation = PersonaOf(user.Traits.Persona).RotatingShiftHours;
+        if (rotation > 0)
+        {
+            shifted += rotation * (random.Next(4) switch { 0 => -1, 1 => 1, _ => 0 });
+        }
 
         // A shift past midnight lands early the next day (or late the day before), not piled on the day's edge.
         var local = day.ToDateTime(TimeOnly.MinValue).AddHours(shifted);

@@ -8,15 +8,18 @@ public sealed record PoolMember(Guid ProfileId, string Persona, string Timezone,
 /// sessions start (the cron tick's Poisson draw over the pool's local-hour curve), lets
 /// <see cref="PopulationModel.Pick"/> choose who starts them and who signs up, and plans what each
 /// does next. A fresh install uses it to start from a steady state (tenures spread as if
-/// <see cref="WarmUpDays"/> had run); the tests use it to measure retention over weeks.
+/// <see cref="WarmUpDays"/> had run); the tests use it to measure retention over weeks. New people
+/// live in a zone of <paramref name="region"/> (null: <see cref="RegionMix.Global"/>).
 /// </summary>
-public sealed class PopulationPlayer(double sessionsPerMin, Random random, int maxUsers = int.MaxValue)
+public sealed class PopulationPlayer(double sessionsPerMin, Random random, int maxUsers = int.MaxValue, RegionMix? region = null)
 {
+    private readonly RegionMix _region = region ?? RegionMix.Global;
+
     /// <summary>How long a fresh install's population has notionally been running.</summary>
     public const int WarmUpDays = 365;
 
     private readonly PriorityQueue<UserState, (DateTimeOffset, Guid)> _planned = new();
-    private readonly IReadOnlyList<TimezoneCount> _pool = PopulationModel.SignupPool;
+    private readonly IReadOnlyList<TimezoneCount> _pool = (region ?? RegionMix.Global).SignupPool;
 
     /// <summary>Every session started, when <see cref="RecordSessions"/> is on: (user, start, progress at the start).</summary>
     public List<(Guid User, DateTimeOffset At, double Progress)> Sessions { get; } = [];
@@ -64,7 +67,7 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
             for (var i = 0; i < signUps; i++)
             {
                 var at = now - (step * random.NextDouble());
-                Start(PopulationModel.SignUp(Uuid7.Create(at, random), PopulationModel.SignupTimezone(at, random), at, random), now, step);
+                Start(PopulationModel.SignUp(Uuid7.Create(at, random), _region.SignupTimezone(at, random), at, random), now, step);
             }
         }
     }
@@ -86,14 +89,14 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
     /// zone its plan was drawn in, which becomes the member's.
     /// </summary>
     public static IReadOnlyList<UserState> SteadyStateOn(
-        IReadOnlyList<PoolMember> members, DateTimeOffset now, double sessionsPerMin, int retainDays, Random random)
+        IReadOnlyList<PoolMember> members, DateTimeOffset now, double sessionsPerMin, int retainDays, Random random, RegionMix? region = null)
     {
         if (members.Count == 0)
         {
             return [];
         }
 
-        var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random);
+        var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random, region: region);
         player.WarmUp(now, TimeSpan.FromMinutes(10));
         var retiredBefore = now.AddDays(-retainDays);
         var present = player.Users.Values

@@ -21,7 +21,7 @@ public enum RunTrigger
     Manual,
 }
 
-/// <summary>Everything a run decides from, as loaded by storage in the run's transaction (<paramref name="Installation"/>: the installation's seed and history start, which shape the day's volume; null is <see cref="Engine.Installation.Unknown"/>).</summary>
+/// <summary>Everything a run decides from, as loaded by storage in the run's transaction (<paramref name="Installation"/>: the installation's seed and history start, which shape the day's volume; null is <see cref="Engine.Installation.Unknown"/>; <paramref name="Region"/>: where new users live, null is <see cref="RegionMix.Global"/>).</summary>
 public sealed record RunInput(
     RunTrigger Trigger,
     Guid RunId,
@@ -37,7 +37,8 @@ public sealed record RunInput(
     int Target,
     int SignUpsAllowed = 0,
     PoolGrowth Growth = PoolGrowth.EngineProfiles,
-    Installation? Installation = null);
+    Installation? Installation = null,
+    RegionMix? Region = null);
 
 /// <summary>One session as a run starts it: its state, its whole plan, the user's state after it and, for a signup, the new user.</summary>
 public sealed record StartedSession(SessionState Session, SessionPlan Plan, UserStateRow UserState, NewUser? SignUp);
@@ -106,7 +107,7 @@ public static class RunPlanner
         if (input.Trigger == RunTrigger.Cron)
         {
             // An empty pool that may grow starts with the people who sign up: their hours count.
-            var pool = input.Pool.Count == 0 && input.SignUpsAllowed > 0 ? PopulationModel.SignupPool : input.Pool;
+            var pool = input.Pool.Count == 0 && input.SignUpsAllowed > 0 ? (input.Region ?? RegionMix.Global).SignupPool : input.Pool;
             (requested, capped, carry) = DrawSessions(input.Settings, input.Installation ?? Installation.Unknown, pool, windowStart, now, input.CarryOver, random);
         }
         else
@@ -134,7 +135,7 @@ public static class RunPlanner
                 var unsigned = input.Candidates.Where(c => c.State is null).ToList();
                 chosen.AddRange(Choose(
                     known, now, windowStart, capped, input.SignUpsAllowed, joining, random, unsigned, bringForward: input.Growth != PoolGrowth.Fixed && input.SignUpsAllowed > 0,
-                    missed, ActivityDays.Of(input.Settings, input.Installation ?? Installation.Unknown)));
+                    missed, ActivityDays.Of(input.Settings, input.Installation ?? Installation.Unknown), input.Region));
             }
             else
             {
@@ -193,12 +194,13 @@ public static class RunPlanner
     /// With <paramref name="missed"/>, claimed people more than <see cref="PopulationModel.MaxWait"/>
     /// late do not start: they come back on a later day (<see cref="PopulationModel.Missed"/>,
     /// thinned by <paramref name="days"/>), added to it; unless nobody may join and too few are due
-    /// on time, when the latest of them fill the draw.
+    /// on time, when the latest of them fill the draw. New people live in a zone of
+    /// <paramref name="region"/> (null: <see cref="RegionMix.Global"/>).
     /// </summary>
     public static List<(CandidateUser User, UserState State)> Choose(
         IReadOnlyList<(CandidateUser User, UserState State)> claimed, DateTimeOffset now, DateTimeOffset windowStart, int capped, int signUpsAllowed,
         ISet<Guid> joining, Random random, IReadOnlyList<CandidateUser>? unsigned = null, bool bringForward = true,
-        ICollection<Deferral>? missed = null, ActivityDays? days = null)
+        ICollection<Deferral>? missed = null, ActivityDays? days = null, RegionMix? region = null)
     {
         var members = unsigned?.Where(u => u.AvailableAt is not { } at || at <= now).ToList() ?? [];
         if (missed is not null)
@@ -229,7 +231,7 @@ public static class RunPlanner
         for (var i = 0; i < Math.Min(missing - fromPool, signUpsAllowed); i++)
         {
             var persona = Sampling.Pick(random, PopulationModel.Personas).Name;
-            var user = new NewUser(Uuid7.Create(now, random), persona, PopulationModel.SignupTimezone(now, random), windowStart);
+            var user = new NewUser(Uuid7.Create(now, random), persona, (region ?? RegionMix.Global).SignupTimezone(now, random), windowStart);
             joining.Add(user.ProfileId);
             chosen.Add((new CandidateUser(user.ProfileId, user.Timezone, null), PopulationModel.SignUp(user.ProfileId, user.Timezone, windowStart, random, persona)));
         }

@@ -215,7 +215,8 @@ public sealed class BackfillService(
         }
 
         var (catalog, installation) = await store.ReadPlayInputAsync(job, cancellationToken);
-        var spec = new BackfillSpec(job.Seed, job.WindowStart, WindowEndOf(job), job.Settings, options.Value.PoolSize, job.ExistingUsers ?? 0, job.Members, Installation: installation);
+        var spec = new BackfillSpec(job.Seed, job.WindowStart, WindowEndOf(job), job.Settings, options.Value.PoolSize, job.ExistingUsers ?? 0, job.Members, Installation: installation,
+            Region: options.Value.ParsedRegionMix());
         var player = new BackfillPlayer(spec, catalog);
         _catalog = catalog;
         var replayed = 0;

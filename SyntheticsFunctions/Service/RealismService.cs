@@ -13,7 +13,8 @@ public interface IRealismService
     Task<RealismCheck> CheckAsync(int? days, CancellationToken cancellationToken);
 }
 
-public sealed class RealismService(RealismStore store, SettingsStore settings, SchemaGate schema, TimeProvider time) : IRealismService
+public sealed class RealismService(
+    RealismStore store, SettingsStore settings, SchemaGate schema, TimeProvider time, Microsoft.Extensions.Options.IOptions<Configuration.SyntheticsOptions> options) : IRealismService
 {
     public const int DefaultDays = 28;
 
@@ -32,7 +33,8 @@ public sealed class RealismService(RealismStore store, SettingsStore settings, S
         var now = time.GetUtcNow();
         var asked = now.AddDays(-window);
         var from = await store.HistoryStartAsync(cancellationToken) is { } start && start > asked ? start : asked;
-        var facts = await store.ReadAsync(from, now, current, cancellationToken) with { AskedDays = window };
+        // A one-region mix may have fewer zones than the time-zones figure asks for.
+        var facts = await store.ReadAsync(from, now, current, cancellationToken) with { AskedDays = window, MixZones = options.Value.ParsedRegionMix().Zones.Count };
         return new RealismCheck(window, current.RetainDays, RealismFigures.Compute(facts));
     }
 }

@@ -162,7 +162,7 @@ public sealed class StatusService(
     /// </summary>
     private async Task<bool> NoSessionsWhereExpectedAsync(EngineState state, EngineSettings settings, PoolCapacity capacity, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var pool = state.PoolTimezones is { Count: > 0 } zones ? zones : PopulationModel.SignupPool;
+        var pool = state.PoolTimezones is { Count: > 0 } zones ? zones : options.Value.ParsedRegionMix().SignupPool;
         if (ExpectedVolume.SpanExpecting(StaleExpectedSessions, capacity.ExpectedSessionsPerMin, settings.MaxPerRun, pool, now, StaleSpanLimit) is not { } span)
         {
             return false;

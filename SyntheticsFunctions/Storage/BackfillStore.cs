@@ -132,7 +132,7 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(PoolSql.Enlist(now));
+        batch.BatchCommands.Add(PoolSql.Enlist(now, options.Value.ParsedRegionMix()));
         batch.BatchCommands.Add(Sql.Command(
             $"""
             UPDATE synthetic_backfills

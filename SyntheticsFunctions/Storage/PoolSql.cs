@@ -29,13 +29,14 @@ internal static class PoolSql
 
     /// <summary>
     /// Enlists every <c>sim_users</c> row the engine has not seen: a persona and a time zone from a
-    /// hash of the id over the model's weighted lists (the same member always gets the same), and
+    /// hash of the id over the model's personas and <paramref name="region"/>'s ballot of zones (the
+    /// same member always gets the same), and
     /// the earliest moment a row of theirs may carry: the later of the journey app's
     /// <c>profiles.created_at</c> and (where <c>sim_users</c> is the app's) <c>sim_users.created_at</c>, where those columns exist (read
     /// through <c>to_jsonb</c>, so a table without them is not an error). Reads the app's tables
     /// only; answers how many joined.
     /// </summary>
-    public static NpgsqlBatchCommand Enlist(DateTimeOffset now) => Sql.Command(
+    public static NpgsqlBatchCommand Enlist(DateTimeOffset now, RegionMix region) => Sql.Command(
         """
         WITH enlisted AS (
         INSERT INTO synthetic_pool (profile_id, persona, timezone, enlisted_at, available_at)
@@ -54,7 +55,7 @@ internal static class PoolSql
         RETURNING 1)
         SELECT count(*) FROM enlisted
         """,
-        Sql.P(PopulationModel.Personas.Select(p => p.Name).ToArray()), Sql.P(PopulationModel.Timezones.ToArray()), Sql.P(now.UtcDateTime));
+        Sql.P(PopulationModel.Personas.Select(p => p.Name).ToArray()), Sql.P(region.Ballot.ToArray()), Sql.P(now.UtcDateTime));
 
     /// <summary>New people the engine created (profiles and sim users in its own tables, or the owner's function's): their pool rows.</summary>
     public static NpgsqlBatchCommand AddMembers(IReadOnlyList<NewUser> users) => Sql.Command(

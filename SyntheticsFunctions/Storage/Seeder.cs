@@ -28,7 +28,8 @@ public sealed class Seeder(
     // The population model's own lists, so a seeded pool and the people who sign up later match.
     internal static readonly string[] Personas = [.. PopulationModel.Personas.Select(p => p.Name)];
 
-    internal static readonly string[] Timezones = [.. PopulationModel.Timezones];
+    // Where new users live (Synthetics:RegionMix), as the engine draws signups.
+    private readonly RegionMix _region = options.Value.ParsedRegionMix();
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
@@ -186,7 +187,7 @@ public sealed class Seeder(
         var added = 0;
         if (ownsPool)
         {
-            added = existing == 0 ? await AddSteadyStatePopulationAsync(connection, transaction, options.Value.PoolSize, now, new Random(random.Next(int.MaxValue)), cancellationToken) : 0;
+            added = existing == 0 ? await AddSteadyStatePopulationAsync(connection, transaction, options.Value.PoolSize, now, new Random(random.Next(int.MaxValue)), _region, cancellationToken) : 0;
         }
         else if (created.Contains("sim_users"))
         {
@@ -197,11 +198,11 @@ public sealed class Seeder(
         // people, members who have not signed up get the steady state's past at the first start.
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            batch.BatchCommands.Add(PoolSql.Enlist(now));
+            batch.BatchCommands.Add(PoolSql.Enlist(now, _region));
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var given = ownsPool ? 0 : await GiveSteadyStateAsync(connection, transaction, now, new Random(random.Next(int.MaxValue)), cancellationToken);
+        var given = ownsPool ? 0 : await GiveSteadyStateAsync(connection, transaction, now, new Random(random.Next(int.MaxValue)), _region, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (added > 0 || given > 0)
         {
@@ -216,7 +217,7 @@ public sealed class Seeder(
     /// members take the states of the model's steady state at the configured settings
     /// (<see cref="PopulationPlayer.SteadyStateOn"/>); the rest sign up later.
     /// </summary>
-    private static async Task<int> GiveSteadyStateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, Random random, CancellationToken cancellationToken)
+    private static async Task<int> GiveSteadyStateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, Random random, RegionMix region, CancellationToken cancellationToken)
     {
         List<PoolMember> members;
         await using (var read = new NpgsqlBatch(connection, transaction))
@@ -237,7 +238,7 @@ public sealed class Seeder(
 
         var (sessionsPerMin, retainDays, idleAbandonDays, catalog) = await ReadStartInputAsync(connection, transaction, cancellationToken);
 
-        var states = PopulationPlayer.SteadyStateOn(members, now, sessionsPerMin, retainDays, random);
+        var states = PopulationPlayer.SteadyStateOn(members, now, sessionsPerMin, retainDays, random, region);
         if (states.Count == 0)
         {
             return 0;
@@ -270,10 +271,10 @@ public sealed class Seeder(
     /// sessions per minute (tenures, lifecycles and next sessions spread as if that had run), at
     /// most <paramref name="cap"/> of them, each with a profile, a sim user and their state.
     /// </summary>
-    internal static async Task<int> AddSteadyStatePopulationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int cap, DateTimeOffset now, Random random, CancellationToken cancellationToken)
+    internal static async Task<int> AddSteadyStatePopulationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int cap, DateTimeOffset now, Random random, RegionMix region, CancellationToken cancellationToken)
     {
         var (sessionsPerMin, _, idleAbandonDays, catalog) = await ReadStartInputAsync(connection, transaction, cancellationToken);
-        var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random);
+        var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random, region: region);
         player.WarmUp(now, TimeSpan.FromMinutes(10));
         var alive = player.Alive().ToList();
         if (alive.Count > cap)
@@ -354,7 +355,7 @@ public sealed class Seeder(
     }
 
     /// <summary>Adds <paramref name="count"/> app-created profiles with sim users, each with a persona and a timezone.</summary>
-    internal static async Task<int> AddSimProfilesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, DateTimeOffset now, Random random, CancellationToken cancellationToken)
+    internal static async Task<int> AddSimProfilesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, DateTimeOffset now, Random random, RegionMix region, CancellationToken cancellationToken)
     {
         if (count <= 0)
         {
@@ -364,7 +365,7 @@ public sealed class Seeder(
         var users = new List<NewUser>(count);
         for (var i = 0; i < count; i++)
         {
-            users.Add(new NewUser(Uuid7.Create(now, random), Sampling.Pick(random, Personas), Zones.Require(Sampling.Pick(random, Timezones)), now));
+            users.Add(new NewUser(Uuid7.Create(now, random), Sampling.Pick(random, Personas), Zones.Require(Sampling.Pick(random, region.Ballot)), now));
         }
 
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -393,7 +394,7 @@ public sealed class Seeder(
             """, connection, transaction);
         command.Parameters.Add(Sql.P(ids.ToArray()));
         command.Parameters.Add(Sql.P(ids.Select(_ => Sampling.Pick(random, Personas)).ToArray()));
-        command.Parameters.Add(Sql.P(ids.Select(_ => Zones.Require(Sampling.Pick(random, Timezones))).ToArray()));
+        command.Parameters.Add(Sql.P(ids.Select(_ => Zones.Require(Sampling.Pick(random, _region.Ballot))).ToArray()));
         command.Parameters.Add(Sql.P(now.UtcDateTime));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }

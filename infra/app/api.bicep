@@ -188,6 +188,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Synthetics__PoolProfileIds: ''
     Synthetics__SignupFunction: ''
     Synthetics__Seed: ''
+    Synthetics__RegionMix: 'global'
     // The same list as the site's CORS configuration above.
     Synthetics__AllowedOrigins: join(allowedOrigins, ',')
 

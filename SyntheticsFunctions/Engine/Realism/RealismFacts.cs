@@ -24,8 +24,8 @@ public sealed record SessionFact(
     IReadOnlyList<(Guid Mindblock, int Intensity)>? Mindblocks = null,
     DateTimeOffset? End = null);
 
-/// <summary>A sim user: when they signed up (null where the engine kept no state) and where they live (an IANA id).</summary>
-public sealed record UserFact(DateTimeOffset? SignupAt, string Timezone);
+/// <summary>A sim user: when they signed up (null where the engine kept no state), where they live (an IANA id) and their persona (null where unknown).</summary>
+public sealed record UserFact(DateTimeOffset? SignupAt, string Timezone, string? Persona = null);
 
 /// <summary>
 /// One enrolment (a journey instance): started when, completed when (null if not), how many scenes
@@ -84,6 +84,9 @@ public sealed record RealismFacts(
 
     /// <summary>The users' resistance checks and their personas' choices (null where not read: the outcome figures then have no data).</summary>
     public OutcomeFacts? Outcomes { get; init; }
+
+    /// <summary>How many time zones the configured region mix has (<see cref="RegionMix.Zones"/>): a one-region mix may have fewer than the time-zones target. Null: the global mix's.</summary>
+    public int? MixZones { get; init; }
 }
 
 /// <summary>

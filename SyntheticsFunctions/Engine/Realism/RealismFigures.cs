@@ -115,6 +115,8 @@ public static class RealismFigures
     public static readonly FigureDefinition PersonaStrategyCramersV = new("persona_strategy_cramers_v", "Cramér's V of persona x resistance strategy over the window's resistance checks", 0.1, null, 1000, "checks");
     public static readonly FigureDefinition PersonaSignalCramersV = new("persona_signal_cramers_v", "Cramér's V of persona x mindblock signal over the window's mindblock events", 0.1, null, 1000, "signals");
     public static readonly FigureDefinition ResistanceSpreadGrowth = new("resistance_spread_growth", "Standard deviation across users of their mean resistance level in week 4 after signup over that in week 1, users of resistance_change_week1_to_week4", 1.2, null, 30, "users", 29);
+    public static readonly FigureDefinition TimeZones = new("time_zones", $"Distinct time zones of the users with a session in the window (at least {TimeZonesTarget}, or every zone of the region mix where it has fewer)", TimeZonesTarget, null, 500, "users");
+    public static readonly FigureDefinition PersonaClaimsFailing = new("persona_claims", "Persona claims (Engine/Realism/PersonaClaims.cs: the weekend persona has the highest weekend share, the night persona the latest hours, ...) that fail in the window; n is the claims checked", null, 0, 1, "claims", 7);
 
     /// <summary>Every figure, in the order the API and the Studio list them.</summary>
     public static IReadOnlyList<FigureDefinition> All { get; } =
@@ -127,7 +129,11 @@ public static class RealismFigures
         EqualGapShare, SessionLengthP99OverMedian, SessionsOver30Min,
         JourneyCompletionSpread, CatalogExhausted, EnrolmentSessionRatio,
         ResponderShare, PersonaBaselineSpread, PersonaStrategyCramersV, PersonaSignalCramersV, ResistanceSpreadGrowth,
+        TimeZones, PersonaClaimsFailing,
     ];
+
+    /// <summary>The fewest distinct time zones the window's active users should live in (the global mix has <see cref="Markets.Zones"/>).</summary>
+    public const int TimeZonesTarget = 24;
 
     /// <summary>The fewest enrolments (started at least 28 days before the end) a journey needs to count in the completion spread.</summary>
     public const int SpreadMinEnrolments = 200;
@@ -196,6 +202,7 @@ public static class RealismFigures
             f => Timing(facts, w, f),
             f => CatalogFigures(facts, w, f),
             f => PersonOutcomes(facts, f),
+            f => ZonesAndClaims(facts, w, f),
         ];
         var figures = new Figures[sections.Length];
         Parallel.For(0, sections.Length, i => sections[i](figures[i] = new Figures(facts.Days)));
@@ -445,6 +452,31 @@ public static class RealismFigures
             whyNot: $"needs two personas with {PersonaMinUsers} or more users");
         f.Add(PersonaStrategyCramersV, CramersV(outcomes.Strategies), outcomes.Strategies.Sum(c => c.Count));
         f.Add(PersonaSignalCramersV, CramersV(outcomes.Signals), outcomes.Signals.Sum(c => c.Count));
+    }
+
+    // Where the active users live, and whether each persona does what its name says.
+    private static void ZonesAndClaims(RealismFacts facts, Window w, Figures f)
+    {
+        var zones = new HashSet<string>();
+        var located = 0;
+        foreach (var id in w.UserIds)
+        {
+            if (facts.Users.TryGetValue(id, out var user))
+            {
+                zones.Add(user.Timezone);
+                located++;
+            }
+        }
+
+        var target = Math.Min(TimeZonesTarget, facts.MixZones ?? TimeZonesTarget);
+        f.Add(TimeZones, located > 0 ? zones.Count : null, located, min: target);
+
+        var results = PersonaClaims.Judge(PersonaClaims.Measure(facts), facts.Days);
+        var failing = results.Where(r => !r.Holds).ToList();
+        f.Add(PersonaClaimsFailing, results.Count > 0 ? failing.Count : null, results.Count,
+            note: results.Count == 0 ? null : string.Join("; ", results.Select(r => string.Create(
+                System.Globalization.CultureInfo.InvariantCulture, $"{r.Claim} {r.Value:0.###} ({(r.Holds ? "next" : "fails:")} {r.Leader} {r.LeaderValue:0.###})"))),
+            whyNot: $"needs personas with {PersonaClaims.MinSessions} or more sessions");
     }
 
     /// <summary>The sample standard deviation (n - 1) of the values, 0 for fewer than two.</summary>
@@ -1165,7 +1197,7 @@ public static class RealismFigures
     /// Local times in one zone, its offset looked up once per UTC hour; an hour with a transition
     /// inside it (its first and last moment at different offsets) is converted exactly.
     /// </summary>
-    private sealed class LocalClock(TimeZoneInfo zone)
+    internal sealed class LocalClock(TimeZoneInfo zone)
     {
         private readonly Dictionary<long, TimeSpan?> _offsets = [];
 

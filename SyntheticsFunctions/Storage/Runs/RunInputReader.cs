@@ -13,7 +13,7 @@ namespace SyntheticsFunctions.Storage.Runs;
 internal static class RunInputReader
 {
     public static async Task<LoadedRun> LoadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, RunRequest request, string cronLock, int poolCap, string? signupFunction, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, RunRequest request, string cronLock, int poolCap, string? signupFunction, RegionMix region, CancellationToken cancellationToken)
     {
         var cron = request.Trigger == RunTrigger.Cron;
         await using var read = new NpgsqlBatch(connection, transaction);
@@ -44,7 +44,7 @@ internal static class RunInputReader
             FOR UPDATE
             """, Sql.P(cron), Sql.P(cronLock)));
         // sim_users rows the engine has not seen join its pool first (reads the app's tables only).
-        read.BatchCommands.Add(PoolSql.Enlist(request.Now));
+        read.BatchCommands.Add(PoolSql.Enlist(request.Now, region));
 
         // Free users, only as many as may start, claimed FOR UPDATE SKIP LOCKED on the engine's
         // own pool rows so two runs never move the same user (no lock on the journey app's tables).
@@ -254,7 +254,7 @@ internal static class RunInputReader
         var now = !cron && lastCron is { } tickEnd && tickEnd > request.Now ? tickEnd : request.Now;
         var input = new RunInput(
             request.Trigger, request.RunId, request.Seed, now, lastCron, carry, settings,
-            catalog, sessions, candidates, pool, request.Target, signUpsAllowed, growth, installation);
+            catalog, sessions, candidates, pool, request.Target, signUpsAllowed, growth, installation, region);
         return new LoadedRun(RunSkip.None, input);
     }
 

@@ -12,6 +12,7 @@ public sealed class RunTransactions(NpgsqlDataSource dataSource, IOptions<Synthe
     private readonly string _cronLock = Sql.LockName("cron", options.Value.Schema);
     private readonly int _poolCap = options.Value.PoolSize;
     private readonly string? _signupFunction = options.Value.QuotedSignupFunction();
+    private readonly RegionMix _region = options.Value.ParsedRegionMix();
 
     public async Task<RunTransaction> BeginAsync(CancellationToken cancellationToken)
     {
@@ -19,7 +20,7 @@ public sealed class RunTransactions(NpgsqlDataSource dataSource, IOptions<Synthe
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new RunTransaction(connection, transaction, _cronLock, _poolCap, _signupFunction);
+            return new RunTransaction(connection, transaction, _cronLock, _poolCap, _signupFunction) { Region = _region };
         }
         catch
         {
@@ -51,8 +52,11 @@ public sealed class RunTransaction : IAsyncDisposable
         _poolCap = poolCap;
     }
 
+    /// <summary>Where new users live (<c>Synthetics:RegionMix</c>).</summary>
+    internal RegionMix Region { get; init; } = RegionMix.Global;
+
     public Task<LoadedRun> LoadAsync(RunRequest request, CancellationToken cancellationToken) =>
-        RunInputReader.LoadAsync(_connection, _transaction, request, _cronLock, _poolCap, _signupFunction, cancellationToken);
+        RunInputReader.LoadAsync(_connection, _transaction, request, _cronLock, _poolCap, _signupFunction, Region, cancellationToken);
 
     /// <summary>Writes every due row, the sessions' state, the run's realism facts, its journal row and, for the first cron run, the history's start; answers the rows per table.</summary>
     public async Task<IReadOnlyDictionary<string, int>> WriteAsync(
