@@ -24,8 +24,12 @@ public sealed record SessionFact(
     IReadOnlyList<(Guid Mindblock, int Intensity)>? Mindblocks = null,
     DateTimeOffset? End = null);
 
-/// <summary>A sim user: when they signed up (null where the engine kept no state) and where they live (an IANA id).</summary>
-public sealed record UserFact(DateTimeOffset? SignupAt, string Timezone);
+/// <summary>
+/// A sim user: when they signed up (null where the engine kept no state), where they live (an IANA
+/// id) and when their profile was created (the pool's <c>available_at</c>: the engine's signup, or
+/// the app's profile on a pool it owns; null where unknown).
+/// </summary>
+public sealed record UserFact(DateTimeOffset? SignupAt, string Timezone, DateTimeOffset? JoinedAt = null);
 
 /// <summary>
 /// One enrolment (a journey instance): started when, completed when (null if not), how many scenes

@@ -115,6 +115,7 @@ public static class RealismFigures
     public static readonly FigureDefinition PersonaStrategyCramersV = new("persona_strategy_cramers_v", "Cramér's V of persona x resistance strategy over the window's resistance checks", 0.1, null, 1000, "checks");
     public static readonly FigureDefinition PersonaSignalCramersV = new("persona_signal_cramers_v", "Cramér's V of persona x mindblock signal over the window's mindblock events", 0.1, null, 1000, "signals");
     public static readonly FigureDefinition ResistanceSpreadGrowth = new("resistance_spread_growth", "Standard deviation across users of their mean resistance level in week 4 after signup over that in week 1, users of resistance_change_week1_to_week4", 1.2, null, 30, "users", 29);
+    public static readonly FigureDefinition FirstSessionWithin1s = new("first_session_within_1s_share", "Of users whose profile was created in the window (signed up) and who had a session in it, the share whose first session starts within 1 s of the profile's created_at", null, 0.20, 100, "users");
 
     /// <summary>Every figure, in the order the API and the Studio list them.</summary>
     public static IReadOnlyList<FigureDefinition> All { get; } =
@@ -127,6 +128,7 @@ public static class RealismFigures
         EqualGapShare, SessionLengthP99OverMedian, SessionsOver30Min,
         JourneyCompletionSpread, CatalogExhausted, EnrolmentSessionRatio,
         ResponderShare, PersonaBaselineSpread, PersonaStrategyCramersV, PersonaSignalCramersV, ResistanceSpreadGrowth,
+        FirstSessionWithin1s,
     ];
 
     /// <summary>The fewest enrolments (started at least 28 days before the end) a journey needs to count in the completion spread.</summary>
@@ -196,6 +198,7 @@ public static class RealismFigures
             f => Timing(facts, w, f),
             f => CatalogFigures(facts, w, f),
             f => PersonOutcomes(facts, f),
+            f => Onboarding(facts, w, f),
         ];
         var figures = new Figures[sections.Length];
         Parallel.For(0, sections.Length, i => sections[i](figures[i] = new Figures(facts.Days)));
@@ -445,6 +448,30 @@ public static class RealismFigures
             whyNot: $"needs two personas with {PersonaMinUsers} or more users");
         f.Add(PersonaStrategyCramersV, CramersV(outcomes.Strategies), outcomes.Strategies.Sum(c => c.Count));
         f.Add(PersonaSignalCramersV, CramersV(outcomes.Signals), outcomes.Signals.Sum(c => c.Count));
+    }
+
+    /// <summary>A first session this soon after the profile's created_at (or before it) counts as straight after signup.</summary>
+    public static readonly TimeSpan OnboardingInstant = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Onboarding: of users whose profile was created in the window (<see cref="UserFact.JoinedAt"/>)
+    /// with a session in it, the share whose first session starts at most
+    /// <see cref="OnboardingInstant"/> after it; the note gives the median delay.
+    /// </summary>
+    private static void Onboarding(RealismFacts facts, Window w, Figures f)
+    {
+        var delays = new List<TimeSpan>();
+        foreach (var (id, user) in facts.Users)
+        {
+            if (user.JoinedAt is { } joined && joined >= facts.From && joined < facts.To && w.UserIndex.TryGetValue(id, out var u))
+            {
+                delays.Add(w.Sessions[w.First[u]].Start - joined);
+            }
+        }
+
+        delays.Sort();
+        f.Add(FirstSessionWithin1s, Share(delays, d => d <= OnboardingInstant), delays.Count,
+            note: delays.Count > 0 ? $"median delay {delays[(delays.Count - 1) / 2].TotalMinutes:0.0} min" : null);
     }
 
     /// <summary>The sample standard deviation (n - 1) of the values, 0 for fewer than two.</summary>
