@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
+using SyntheticsFunctions.Configuration;
 
 namespace SyntheticsFunctions.Storage;
 
@@ -13,7 +15,7 @@ public sealed record PoolPage(long Total, long Active, IReadOnlyList<SimUserView
 public sealed record PoolResize(long Before, long After, long Added, long Retired, long Reactivated);
 
 /// <summary>The sim-user pool: paging through it and resizing it (growing adds, shrinking retires and keeps history).</summary>
-public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource random)
+public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource random, IOptions<SyntheticsOptions> options)
 {
     /// <summary>A page of the pool, every sim_users row enlisted first (the list is the engine's pool, which sim_users feeds).</summary>
     public async Task<PoolPage> ListAsync(int page, int pageSize, DateTimeOffset now, CancellationToken cancellationToken)
@@ -121,7 +123,7 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
                     return null;
                 }
 
-                added = await Seeder.AddSimProfilesAsync(connection, transaction, (int)missing, now, new Random(random.Next(int.MaxValue)), cancellationToken);
+                added = await Seeder.AddSimProfilesAsync(connection, transaction, (int)missing, now, new Random(random.Next(int.MaxValue)), options.Value.DisplayNamePrefix, cancellationToken);
             }
         }
 
