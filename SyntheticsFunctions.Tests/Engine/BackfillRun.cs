@@ -121,7 +121,8 @@ internal sealed class BackfillRun
         }
 
         pieces.Attach([.. SignalFacts.Where(s => s.CreatedAt >= from && s.CreatedAt < to).OrderBy(s => s.CreatedAt).ThenBy(s => s.EventId).Select(s => (s.SessionId, s.MindblockId, s.Intensity))]);
-        var users = Users.ToDictionary(u => u.Key, u => new UserFact(u.Value.SignupAt, u.Value.Timezone, Personas.GetValueOrDefault(u.Key)));
+        // The engine creates each profile at its signup (the pool's available_at).
+        var users = Users.ToDictionary(u => u.Key, u => new UserFact(u.Value.SignupAt, u.Value.Timezone, Personas.GetValueOrDefault(u.Key), u.Value.SignupAt));
         var sessions = pieces.Of(users);
         var scenes = _catalog.Journeys.ToDictionary(j => j.Id, j => j.Scenes.Count);
         var created = _catalog.Journeys.ToDictionary(j => j.Id, j => j.CreatedAt);

@@ -521,6 +521,48 @@ public class RealismFiguresTests
         Assert.Equal(Verdicts.NotEnoughData, RealismFigures.Compute(facts with { To = Monday.AddDays(6) })[RealismFigures.PersonaClaimsFailing.Name].Verdict);
     }
 
+    [Fact]
+    public void First_session_within_1s_share_counts_users_whose_profile_was_created_in_the_window_by_their_first_session()
+    {
+        // 100 users whose profile appears on Tuesday 10:00, their first session k of them 1 s later,
+        // one 1.001 s later, the rest 5 minutes later, and each another at 14:00. Not counted: 3
+        // whose profile appeared before the window (first session in it, 0.5 s after a day), 2
+        // with no session, 1 whose profile's time is unknown (a signup only).
+        static RealismReport With(int k)
+        {
+            var joined = Monday.AddDays(1).AddHours(10);
+            var sessions = new List<SessionFact>();
+            var users = new Dictionary<Guid, UserFact>();
+            for (var i = 0; i < 100; i++)
+            {
+                var user = Guid.NewGuid();
+                users[user] = new UserFact(joined, "UTC", JoinedAt: joined);
+                sessions.Add(new SessionFact(user, joined.AddHours(4)));
+                sessions.Add(new SessionFact(user, i < k ? joined.AddSeconds(1) : i == 99 ? joined.AddMilliseconds(1001) : joined.AddMinutes(5)));
+            }
+
+            for (var j = 0; j < 3; j++)
+            {
+                var user = Guid.NewGuid();
+                users[user] = new UserFact(Monday.AddDays(-1), "UTC", JoinedAt: Monday.AddDays(-1));
+                sessions.Add(new SessionFact(user, Monday.AddDays(-1).AddMilliseconds(500)));
+                sessions.Add(new SessionFact(user, joined));
+            }
+
+            users[Guid.NewGuid()] = new UserFact(joined, "UTC", JoinedAt: joined);
+            users[Guid.NewGuid()] = new UserFact(joined, "UTC", JoinedAt: joined);
+            var unknown = Guid.NewGuid();
+            users[unknown] = new UserFact(joined, "UTC");
+            sessions.Add(new SessionFact(unknown, joined));
+            return Compute(Monday, 7, [.. sessions.OrderBy(s => s.Start)], users);
+        }
+
+        AssertFigure(With(20), RealismFigures.FirstSessionWithin1s, 0.20, Verdicts.Pass, 100);
+        AssertFigure(With(21), RealismFigures.FirstSessionWithin1s, 0.21, Verdicts.Fail, 100);
+        Assert.Equal("median delay 5.0 min", With(20)[RealismFigures.FirstSessionWithin1s.Name].Note);
+        Assert.Equal(Verdicts.NotEnoughData, Compute(Monday, 7, [], [])[RealismFigures.FirstSessionWithin1s.Name].Verdict);
+    }
+
     private static RealismReport Compute(DateTimeOffset from, int days, List<SessionFact> sessions, Dictionary<Guid, UserFact> users) =>
         RealismFigures.Compute(new RealismFacts(from, from.AddDays(days), sessions, users));
 

@@ -123,10 +123,15 @@ public class PopulationStorageTests(PostgresFixture postgres, Xunit.Abstractions
         // One session in MeanLifetimeSessions is a signup; the rest are people already there, brought forward.
         var expected = tick.Result!.SessionsStarted / PopulationModel.MeanLifetimeSessions;
         Assert.InRange(joined, Math.Max(1, expected / 3), expected * 3);
-        Assert.Equal(joined, await app.CountAsync("SELECT count(*) FROM synthetic_user_state WHERE sessions = 1 AND signup_at > $1", now.UtcDateTime));
-        Assert.Equal(joined, await app.CountAsync("SELECT count(*) FROM profiles p JOIN sim_users su ON su.profile_id = p.id WHERE p.metadata->>'synthetic' = 'true' AND su.created_at > $1", now.UtcDateTime));
+        // Each signed up (their profile, sim user and state dated alike) an onboarding delay before
+        // their first session, this tick's, which starts their first journey.
+        const string SignedUp = "SELECT profile_id FROM synthetic_user_state WHERE sessions = 1 AND last_session_at > $1 AND signup_at < last_session_at";
+        Assert.Equal(joined, await app.CountAsync($"SELECT count(*) FROM ({SignedUp}) x", now.UtcDateTime));
+        Assert.Equal(joined, await app.CountAsync(
+            $"SELECT count(*) FROM profiles p JOIN sim_users su ON su.profile_id = p.id JOIN synthetic_user_state us ON us.profile_id = p.id WHERE p.metadata->>'synthetic' = 'true' AND su.created_at = p.created_at AND us.signup_at = p.created_at AND p.id IN ({SignedUp})",
+            now.UtcDateTime));
         Assert.Equal(0, await app.CountAsync(
-            "SELECT count(*) FROM synthetic_user_state us WHERE us.signup_at > $1 AND NOT EXISTS (SELECT 1 FROM journey_instances ji WHERE ji.user_id = us.profile_id AND ji.started_at = us.signup_at)",
+            $"SELECT count(*) FROM synthetic_user_state us WHERE us.profile_id IN ({SignedUp}) AND NOT EXISTS (SELECT 1 FROM journey_instances ji WHERE ji.user_id = us.profile_id AND ji.started_at = us.last_session_at)",
             now.UtcDateTime));
     }
 }

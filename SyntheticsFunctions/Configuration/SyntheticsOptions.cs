@@ -53,6 +53,16 @@ public sealed class SyntheticsOptions : IValidatableObject
     /// <summary>The signature the signup function must have, for <c>to_regprocedure</c>.</summary>
     public string? SignupFunctionSignature() => QuotedSignupFunction() is { } name ? name + "(uuid, timestamp with time zone, text)" : null;
 
+    /// <summary>
+    /// A visible prefix for the display names of the sim users the engine creates (for example
+    /// <c>"[sim] "</c>, giving "[sim] Aiyana K."), for teams that want synthetic users obvious in
+    /// their tools. Empty (the default): names look like anyone's; the synthetic mark stays in the
+    /// profile's metadata (<c>synthetic: true</c>) and in <c>sim_users</c>. Applies to profiles
+    /// created from then on.
+    /// </summary>
+    [StringLength(32)]
+    public string DisplayNamePrefix { get; set; } = "";
+
     /// <summary>Seed of the app's random source, for reproducible runs. Empty (the default) draws one at startup.</summary>
     public int? Seed { get; set; }
 

@@ -318,9 +318,16 @@ public sealed class BackfillPlayer
         return chunk;
     }
 
-    /// <summary>The id of the journal row (and the rows' <c>run_id</c> tag) of the simulated hour starting at <paramref name="hourStart"/>.</summary>
-    private Guid RunIdFor(DateTimeOffset hourStart) =>
-        Uuid7.Create(hourStart, new Random(SessionPlanner.SeedOf(_spec.Seed ^ hourStart.UtcTicks)));
+    /// <summary>
+    /// The id of the journal row (and the rows' <c>run_id</c> tag) of the simulated hour starting at
+    /// <paramref name="hourStart"/>, dated as the row's <c>window_end</c>: the hour's end, or the
+    /// window's where it ends inside the hour.
+    /// </summary>
+    private Guid RunIdFor(DateTimeOffset hourStart)
+    {
+        var end = hourStart.AddHours(1);
+        return Uuid7.Create(end < _spec.End ? end : _spec.End, new Random(SessionPlanner.SeedOf(_spec.Seed ^ hourStart.UtcTicks)));
+    }
 
     /// <summary>One simulated cron tick over (<paramref name="windowStart"/>, <paramref name="now"/>].</summary>
     private (int Requested, int Started) Tick(

@@ -130,6 +130,43 @@ public static class PopulationModel
         new(profileId, timezone, at, DrawTraits(random, persona), Lifecycle.New, at, null, null, 0, 0);
 
     /// <summary>
+    /// How long after signing up someone opens their first session: most look around first (a
+    /// log-normal of median <see cref="Onboarding.MedianMinutes"/> minutes, seconds to hours, at most
+    /// <see cref="Onboarding.MaxHours"/> hours); <see cref="Onboarding.StraightInShare"/> go straight
+    /// in, within a second.
+    /// </summary>
+    public static TimeSpan OnboardingDelay(Random random) =>
+        random.NextDouble() < Onboarding.StraightInShare
+            ? TimeSpan.FromSeconds(Onboarding.StraightInMinSeconds + ((1 - Onboarding.StraightInMinSeconds) * random.NextDouble()))
+            : TimeSpan.FromMinutes(Math.Min(Onboarding.MaxHours * 60, Sampling.LogNormal(random, Onboarding.MedianMinutes, Onboarding.Sigma)));
+
+    /// <summary>
+    /// The onboarding delay of a member whose profile someone else created (a pool the app owns):
+    /// drawn as <see cref="OnboardingDelay(Random)"/> from a seed of their id, so every run, the
+    /// claim and the session's start agree on it.
+    /// </summary>
+    public static TimeSpan OnboardingDelay(Guid profileId) => OnboardingDelay(new Random(profileId.GetHashCode()));
+
+    /// <summary>The onboarding delay's calibration (<see cref="OnboardingDelay(Random)"/>).</summary>
+    public static class Onboarding
+    {
+        /// <summary>The share who open their first session within a second of signing up ...</summary>
+        public const double StraightInShare = 0.1;
+
+        /// <summary>... at least this many seconds after.</summary>
+        public const double StraightInMinSeconds = 0.2;
+
+        /// <summary>The others: a log-normal delay of this median, in minutes ...</summary>
+        public const double MedianMinutes = 4;
+
+        /// <summary>... and shape (a heavy tail: a tenth wait more than half an hour) ...</summary>
+        public const double Sigma = 1.8;
+
+        /// <summary>... at most this many hours.</summary>
+        public const double MaxHours = 12;
+    }
+
+    /// <summary>
     /// The state after a session that started at <paramref name="sessionAt"/>: the next session
     /// planned, the lifecycle updated. With <paramref name="days"/>, the planned day is thinned by
     /// its activity too (<see cref="ActivityDays.PlanningWeight"/>), so the people due each day

@@ -202,7 +202,8 @@ public static class RunPlanner
         ISet<Guid> joining, Random random, IReadOnlyList<CandidateUser>? unsigned = null, bool bringForward = true,
         ICollection<Deferral>? missed = null, ActivityDays? days = null, RegionMix? region = null)
     {
-        var members = unsigned?.Where(u => u.AvailableAt is not { } at || at <= now).ToList() ?? [];
+        // A member whose profile someone else created starts after their onboarding delay.
+        var members = unsigned?.Where(u => u.AvailableAt is not { } at || at + PopulationModel.OnboardingDelay(u.ProfileId) <= now).ToList() ?? [];
         if (missed is not null)
         {
             // Claimed in the order of their plans: the missed are a prefix. Where nobody may join
@@ -230,10 +231,13 @@ public static class RunPlanner
 
         for (var i = 0; i < Math.Min(missing - fromPool, signUpsAllowed); i++)
         {
+            // Their first session is where the draw puts it; they signed up an onboarding delay before.
             var persona = Sampling.Pick(random, PopulationModel.Personas).Name;
-            var user = new NewUser(Uuid7.Create(now, random), persona, (region ?? RegionMix.Global).SignupTimezone(now, random), windowStart);
+            var first = Microseconds.Truncate(windowStart + ((now - windowStart) * random.NextDouble()));
+            var signupAt = Microseconds.Truncate(first - PopulationModel.OnboardingDelay(random));
+            var user = new NewUser(Uuid7.Create(signupAt, random), persona, (region ?? RegionMix.Global).SignupTimezone(now, random), signupAt);
             joining.Add(user.ProfileId);
-            chosen.Add((new CandidateUser(user.ProfileId, user.Timezone, null), PopulationModel.SignUp(user.ProfileId, user.Timezone, windowStart, random, persona)));
+            chosen.Add((new CandidateUser(user.ProfileId, user.Timezone, null), PopulationModel.SignUp(user.ProfileId, user.Timezone, signupAt, random, persona) with { NextSessionAt = first }));
         }
 
         if (bringForward)
@@ -252,15 +256,14 @@ public static class RunPlanner
         RunInput input, CandidateUser user, UserState state, bool signsUp, IReadOnlyList<JourneyDefinition> playable,
         DateTimeOffset windowStart, DateTimeOffset idleCutoff, Random random)
     {
-        var session = StartSession(input, user, state, playable, windowStart, idleCutoff, random);
+        var session = StartSession(input, user, state, signsUp, playable, windowStart, idleCutoff, random);
         var plan = SessionPlanner.Plan(session, input.Catalog, input.RunId);
         var before = state;
         NewUser? signUp = null;
         if (signsUp)
         {
-            // A signup: their first session is the moment they joined.
-            before = state with { SignupAt = session.StartedAt };
-            signUp = new NewUser(user.ProfileId, state.Traits.Persona, user.Timezone, session.StartedAt);
+            // A signup: they joined an onboarding delay before this, their first session (Choose).
+            signUp = new NewUser(user.ProfileId, state.Traits.Persona, user.Timezone, state.SignupAt);
         }
         else if (user.State is null)
         {
@@ -323,7 +326,7 @@ public static class RunPlanner
     }
 
     private static SessionState StartSession(
-        RunInput input, CandidateUser user, UserState state, IReadOnlyList<JourneyDefinition> playable,
+        RunInput input, CandidateUser user, UserState state, bool signsUp, IReadOnlyList<JourneyDefinition> playable,
         DateTimeOffset windowStart, DateTimeOffset idleCutoff, Random random)
     {
         var now = input.Now;
@@ -386,7 +389,12 @@ public static class RunPlanner
             Persona: state.Traits.Persona);
 
         DateTimeOffset start;
-        if (input.Trigger == RunTrigger.Cron)
+        if (signsUp && state.NextSessionAt is { } first)
+        {
+            // A signup's first session: planned with their signup (Choose).
+            start = first;
+        }
+        else if (input.Trigger == RunTrigger.Cron)
         {
             start = windowStart + ((now - windowStart) * random.NextDouble());
         }
@@ -404,10 +412,13 @@ public static class RunPlanner
             start = practised.LastActivityAt.AddMilliseconds(1);
         }
 
-        // Never before the person existed in the journey app (their profile's created_at).
-        if (user.AvailableAt is { } available && start <= available)
+        // Never before the person existed in the journey app (their profile's created_at); a
+        // first session, not before their onboarding delay after it.
+        var earliest = user.AvailableAt is not { } available ? (DateTimeOffset?)null
+            : user.State is null ? available + PopulationModel.OnboardingDelay(user.ProfileId) : available.AddMilliseconds(1);
+        if (earliest is { } notBefore && start < notBefore)
         {
-            start = available.AddMilliseconds(1);
+            start = notBefore;
         }
 
         // Never before the user's last session ended: one person, one session at a time.
@@ -425,6 +436,7 @@ public static class RunPlanner
         start = Microseconds.Truncate(start);
         return draft with
         {
+            SessionId = Uuid7.At(sessionId, start),
             StartedAt = start,
             InstanceStartedAt = reuse ? practised!.StartedAt : start,
             InstanceId = reuse ? practised!.Id : Uuid7.Create(start, random),

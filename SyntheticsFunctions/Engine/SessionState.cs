@@ -64,7 +64,7 @@ public sealed record UserStateRow(UserState State, DateTimeOffset? LastSessionEn
 /// <summary>Someone who missed their planned session (<see cref="PopulationModel.Missed"/>): planned <paramref name="Was"/>, now <paramref name="Next"/>; storage moves them only if their plan is still <paramref name="Was"/>.</summary>
 public sealed record Deferral(Guid ProfileId, DateTimeOffset Was, DateTimeOffset Next);
 
-/// <summary>Someone who signs up in this run: a new sim user whose first session is their signup.</summary>
+/// <summary>Someone who signs up in this run: a new sim user, their profile created at <c>SignupAt</c>, an onboarding delay before their first session.</summary>
 public sealed record NewUser(Guid ProfileId, string Persona, string Timezone, DateTimeOffset SignupAt);
 
 /// <summary>A user's journey instance as stored (their active one, or the one they completed last).</summary>

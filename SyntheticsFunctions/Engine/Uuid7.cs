@@ -10,6 +10,30 @@ public static class Uuid7
     {
         Span<byte> bytes = stackalloc byte[16];
         random.NextBytes(bytes[6..]);
+        return Stamp(bytes, timestamp);
+    }
+
+    /// <summary>
+    /// <paramref name="id"/> with its time set to <paramref name="timestamp"/> (its random bits
+    /// kept): for an id drawn before its row's time was known, so the id's time is the row's.
+    /// </summary>
+    public static Guid At(Guid id, DateTimeOffset timestamp)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        return Stamp(bytes, timestamp);
+    }
+
+    /// <summary>The Unix millisecond an id's first 48 bits hold: the time its row is dated, to the millisecond.</summary>
+    public static long Milliseconds(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        return ((long)bytes[0] << 40) | ((long)bytes[1] << 32) | ((long)bytes[2] << 24) | ((long)bytes[3] << 16) | ((long)bytes[4] << 8) | bytes[5];
+    }
+
+    private static Guid Stamp(Span<byte> bytes, DateTimeOffset timestamp)
+    {
         var ms = timestamp.ToUnixTimeMilliseconds();
         bytes[0] = (byte)(ms >> 40);
         bytes[1] = (byte)(ms >> 32);

@@ -257,7 +257,7 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
             await using var people = new NpgsqlBatch(connection, transaction);
             if (chunk.NewUsers.Count > 0)
             {
-                Seeder.AddSimProfiles(people.BatchCommands, chunk.NewUsers);
+                Seeder.AddSimProfiles(people.BatchCommands, chunk.NewUsers, options.Value.DisplayNamePrefix);
                 people.BatchCommands.Add(PoolSql.AddMembers(chunk.NewUsers));
             }
 

@@ -126,7 +126,7 @@ public sealed class PoolStore(NpgsqlDataSource dataSource, Engine.RandomSource r
                     return null;
                 }
 
-                added = await Seeder.AddSimProfilesAsync(connection, transaction, (int)missing, now, new Random(random.Next(int.MaxValue)), _region, cancellationToken);
+                added = await Seeder.AddSimProfilesAsync(connection, transaction, (int)missing, now, new Random(random.Next(int.MaxValue)), _region, options.Value.DisplayNamePrefix, cancellationToken);
             }
         }
 

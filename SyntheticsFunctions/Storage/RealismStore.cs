@@ -342,12 +342,14 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     private async Task<Dictionary<Guid, UserFact>> ReadUsersAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT pm.profile_id, pm.timezone, us.signup_at, coalesce(us.persona, pm.persona) FROM synthetic_pool pm LEFT JOIN synthetic_user_state us ON us.profile_id = pm.profile_id WHERE {PoolSql.Listed}");
+            $"SELECT pm.profile_id, pm.timezone, us.signup_at, coalesce(us.persona, pm.persona), pm.available_at FROM synthetic_pool pm LEFT JOIN synthetic_user_state us ON us.profile_id = pm.profile_id WHERE {PoolSql.Listed}");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var users = new Dictionary<Guid, UserFact>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            users[reader.GetGuid(0)] = new UserFact(reader.IsDBNull(2) ? null : Sql.ReadTimestamp(reader, 2), reader.GetString(1), reader.IsDBNull(3) ? null : reader.GetString(3));
+            users[reader.GetGuid(0)] = new UserFact(
+                reader.IsDBNull(2) ? null : Sql.ReadTimestamp(reader, 2), reader.GetString(1), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : Sql.ReadTimestamp(reader, 4));
         }
 
         return users;

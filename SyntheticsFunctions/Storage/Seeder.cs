@@ -187,7 +187,7 @@ public sealed class Seeder(
         var added = 0;
         if (ownsPool)
         {
-            added = existing == 0 ? await AddSteadyStatePopulationAsync(connection, transaction, options.Value.PoolSize, now, new Random(random.Next(int.MaxValue)), _region, cancellationToken) : 0;
+            added = existing == 0 ? await AddSteadyStatePopulationAsync(connection, transaction, options.Value.PoolSize, now, new Random(random.Next(int.MaxValue)), _region, options.Value.DisplayNamePrefix, cancellationToken) : 0;
         }
         else if (created.Contains("sim_users"))
         {
@@ -271,7 +271,7 @@ public sealed class Seeder(
     /// sessions per minute (tenures, lifecycles and next sessions spread as if that had run), at
     /// most <paramref name="cap"/> of them, each with a profile, a sim user and their state.
     /// </summary>
-    internal static async Task<int> AddSteadyStatePopulationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int cap, DateTimeOffset now, Random random, RegionMix region, CancellationToken cancellationToken)
+    internal static async Task<int> AddSteadyStatePopulationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int cap, DateTimeOffset now, Random random, RegionMix region, string displayNamePrefix, CancellationToken cancellationToken)
     {
         var (sessionsPerMin, _, idleAbandonDays, catalog) = await ReadStartInputAsync(connection, transaction, cancellationToken);
         var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random, region: region);
@@ -290,7 +290,7 @@ public sealed class Seeder(
 
         var users = alive.Select(u => new NewUser(u.ProfileId, u.Traits.Persona, Zones.Require(u.Timezone), u.SignupAt)).ToList();
         await using var batch = new NpgsqlBatch(connection, transaction);
-        AddSimProfiles(batch.BatchCommands, users);
+        AddSimProfiles(batch.BatchCommands, users, displayNamePrefix);
         batch.BatchCommands.Add(PoolSql.AddMembers(users));
         batch.BatchCommands.Add(ActivityTables.SyntheticUserState.InsertFromArrays([.. alive.Select(u => new UserStateRow(u, null))]));
         AddMidStory(batch.BatchCommands, alive, catalog, idleAbandonDays, now, random);
@@ -328,24 +328,26 @@ public sealed class Seeder(
     }
 
     /// <summary>
-    /// New people in the tables this app created: a profile each (tagged synthetic, named after the
-    /// persona) and its sim user (with the columns this app's own sim_users has), created at their
-    /// signup. The one insert for the seeded pool, a resize and the people who sign up during runs;
-    /// their pool rows are <see cref="PoolSql.AddMembers"/>.
+    /// New people in the tables this app created: a profile each (tagged synthetic in its metadata,
+    /// with its persona; named like a person, <see cref="PersonNames"/>, after
+    /// <paramref name="displayNamePrefix"/>, <c>Synthetics__DisplayNamePrefix</c>) and its sim user
+    /// (with the columns this app's own sim_users has), created at their signup. The one insert for
+    /// the seeded pool, a resize and the people who sign up during runs; their pool rows are
+    /// <see cref="PoolSql.AddMembers"/>.
     /// </summary>
-    internal static void AddSimProfiles(NpgsqlBatchCommandCollection commands, IReadOnlyList<NewUser> users)
+    internal static void AddSimProfiles(NpgsqlBatchCommandCollection commands, IReadOnlyList<NewUser> users, string displayNamePrefix)
     {
         var ids = users.Select(u => u.ProfileId).ToArray();
+        var names = users.Select(u => displayNamePrefix + PersonNames.For(u.ProfileId)).ToArray();
         var personas = users.Select(u => u.Persona).ToArray();
         var createdAt = users.Select(u => u.SignupAt.UtcDateTime).ToArray();
         commands.Add(Sql.Command(
             """
             INSERT INTO profiles (id, display_name, created_at, metadata)
-            SELECT u.id, 'Sim ' || replace(initcap(replace(u.persona, '_', ' ')), ' ', '') || ' ' || left(u.id::text, 8), u.at,
-                   jsonb_build_object('synthetic', true, 'persona', u.persona)
-            FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, persona, at)
+            SELECT u.id, u.name, u.at, jsonb_build_object('synthetic', true, 'persona', u.persona)
+            FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) AS u(id, persona, at, name)
             """,
-            Sql.P(ids), Sql.P(personas), Sql.P(createdAt)));
+            Sql.P(ids), Sql.P(personas), Sql.P(createdAt), Sql.P(names)));
         commands.Add(Sql.Command(
             """
             INSERT INTO sim_users (profile_id, persona, timezone, created_at)
@@ -355,7 +357,7 @@ public sealed class Seeder(
     }
 
     /// <summary>Adds <paramref name="count"/> app-created profiles with sim users, each with a persona and a timezone.</summary>
-    internal static async Task<int> AddSimProfilesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, DateTimeOffset now, Random random, RegionMix region, CancellationToken cancellationToken)
+    internal static async Task<int> AddSimProfilesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, DateTimeOffset now, Random random, RegionMix region, string displayNamePrefix, CancellationToken cancellationToken)
     {
         if (count <= 0)
         {
@@ -369,7 +371,7 @@ public sealed class Seeder(
         }
 
         await using var batch = new NpgsqlBatch(connection, transaction);
-        AddSimProfiles(batch.BatchCommands, users);
+        AddSimProfiles(batch.BatchCommands, users, displayNamePrefix);
         batch.BatchCommands.Add(PoolSql.AddMembers(users));
         await batch.ExecuteNonQueryAsync(cancellationToken);
         return count;

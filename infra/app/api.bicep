@@ -187,6 +187,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Synthetics__PoolSize: '200'
     Synthetics__PoolProfileIds: ''
     Synthetics__SignupFunction: ''
+    Synthetics__DisplayNamePrefix: ''
     Synthetics__Seed: ''
     Synthetics__RegionMix: 'global'
     // The same list as the site's CORS configuration above.

@@ -24,8 +24,12 @@ public sealed record SessionFact(
     IReadOnlyList<(Guid Mindblock, int Intensity)>? Mindblocks = null,
     DateTimeOffset? End = null);
 
-/// <summary>A sim user: when they signed up (null where the engine kept no state), where they live (an IANA id) and their persona (null where unknown).</summary>
-public sealed record UserFact(DateTimeOffset? SignupAt, string Timezone, string? Persona = null);
+/// <summary>
+/// A sim user: when they signed up (null where the engine kept no state), where they live (an IANA
+/// id), their persona (null where unknown) and when their profile was created (the pool's
+/// <c>available_at</c>: the engine's signup, or the app's profile on a pool it owns; null where unknown).
+/// </summary>
+public sealed record UserFact(DateTimeOffset? SignupAt, string Timezone, string? Persona = null, DateTimeOffset? JoinedAt = null);
 
 /// <summary>
 /// One enrolment (a journey instance): started when, completed when (null if not), how many scenes

@@ -117,6 +117,7 @@ public static class RealismFigures
     public static readonly FigureDefinition ResistanceSpreadGrowth = new("resistance_spread_growth", "Standard deviation across users of their mean resistance level in week 4 after signup over that in week 1, users of resistance_change_week1_to_week4", 1.2, null, 30, "users", 29);
     public static readonly FigureDefinition TimeZones = new("time_zones", $"Distinct time zones of the users with a session in the window (at least {TimeZonesTarget}, or every zone of the region mix where it has fewer)", TimeZonesTarget, null, 500, "users");
     public static readonly FigureDefinition PersonaClaimsFailing = new("persona_claims", "Persona claims (Engine/Realism/PersonaClaims.cs: the weekend persona has the highest weekend share, the night persona the latest hours, ...) that fail in the window; n is the claims checked", null, 0, 1, "claims", 7);
+    public static readonly FigureDefinition FirstSessionWithin1s = new("first_session_within_1s_share", "Of users whose profile was created in the window (signed up) and who had a session in it, the share whose first session starts within 1 s of the profile's created_at", null, 0.20, 100, "users");
 
     /// <summary>Every figure, in the order the API and the Studio list them.</summary>
     public static IReadOnlyList<FigureDefinition> All { get; } =
@@ -130,6 +131,7 @@ public static class RealismFigures
         JourneyCompletionSpread, CatalogExhausted, EnrolmentSessionRatio,
         ResponderShare, PersonaBaselineSpread, PersonaStrategyCramersV, PersonaSignalCramersV, ResistanceSpreadGrowth,
         TimeZones, PersonaClaimsFailing,
+        FirstSessionWithin1s,
     ];
 
     /// <summary>The fewest distinct time zones the window's active users should live in (the global mix has <see cref="Markets.Zones"/>).</summary>
@@ -203,6 +205,7 @@ public static class RealismFigures
             f => CatalogFigures(facts, w, f),
             f => PersonOutcomes(facts, f),
             f => ZonesAndClaims(facts, w, f),
+            f => Onboarding(facts, w, f),
         ];
         var figures = new Figures[sections.Length];
         Parallel.For(0, sections.Length, i => sections[i](figures[i] = new Figures(facts.Days)));
@@ -477,6 +480,30 @@ public static class RealismFigures
             note: results.Count == 0 ? null : string.Join("; ", results.Select(r => string.Create(
                 System.Globalization.CultureInfo.InvariantCulture, $"{r.Claim} {r.Value:0.###} ({(r.Holds ? "next" : "fails:")} {r.Leader} {r.LeaderValue:0.###})"))),
             whyNot: $"needs personas with {PersonaClaims.MinSessions} or more sessions");
+    }
+
+    /// <summary>A first session this soon after the profile's created_at (or before it) counts as straight after signup.</summary>
+    public static readonly TimeSpan OnboardingInstant = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Onboarding: of users whose profile was created in the window (<see cref="UserFact.JoinedAt"/>)
+    /// with a session in it, the share whose first session starts at most
+    /// <see cref="OnboardingInstant"/> after it; the note gives the median delay.
+    /// </summary>
+    private static void Onboarding(RealismFacts facts, Window w, Figures f)
+    {
+        var delays = new List<TimeSpan>();
+        foreach (var (id, user) in facts.Users)
+        {
+            if (user.JoinedAt is { } joined && joined >= facts.From && joined < facts.To && w.UserIndex.TryGetValue(id, out var u))
+            {
+                delays.Add(w.Sessions[w.First[u]].Start - joined);
+            }
+        }
+
+        delays.Sort();
+        f.Add(FirstSessionWithin1s, Share(delays, d => d <= OnboardingInstant), delays.Count,
+            note: delays.Count > 0 ? $"median delay {delays[(delays.Count - 1) / 2].TotalMinutes:0.0} min" : null);
     }
 
     /// <summary>The sample standard deviation (n - 1) of the values, 0 for fewer than two.</summary>

@@ -11,7 +11,7 @@ namespace SyntheticsFunctions.Storage.Runs;
 /// </summary>
 internal static class ActivityWriter
 {
-    public static void AddWrites(NpgsqlBatch write, RunOutput output)
+    public static void AddWrites(NpgsqlBatch write, RunOutput output, string displayNamePrefix)
     {
         var commands = write.BatchCommands;
 
@@ -39,7 +39,7 @@ internal static class ActivityWriter
             // created (the owner's function has added them otherwise), and their pool row.
             if (output.Growth == PoolGrowth.EngineProfiles)
             {
-                Seeder.AddSimProfiles(commands, output.SignUps);
+                Seeder.AddSimProfiles(commands, output.SignUps, displayNamePrefix);
             }
 
             commands.Add(PoolSql.AddMembers(output.SignUps));

@@ -13,6 +13,7 @@ public sealed class RunTransactions(NpgsqlDataSource dataSource, IOptions<Synthe
     private readonly int _poolCap = options.Value.PoolSize;
     private readonly string? _signupFunction = options.Value.QuotedSignupFunction();
     private readonly RegionMix _region = options.Value.ParsedRegionMix();
+    private readonly string _displayNamePrefix = options.Value.DisplayNamePrefix;
 
     public async Task<RunTransaction> BeginAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +21,7 @@ public sealed class RunTransactions(NpgsqlDataSource dataSource, IOptions<Synthe
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new RunTransaction(connection, transaction, _cronLock, _poolCap, _signupFunction) { Region = _region };
+            return new RunTransaction(connection, transaction, _cronLock, _poolCap, _signupFunction, _displayNamePrefix) { Region = _region };
         }
         catch
         {
@@ -42,9 +43,11 @@ public sealed class RunTransaction : IAsyncDisposable
     private readonly string _cronLock;
     private readonly int _poolCap;
     private readonly string? _signupFunction;
+    private readonly string _displayNamePrefix;
 
-    internal RunTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, string cronLock, int poolCap, string? signupFunction)
+    internal RunTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, string cronLock, int poolCap, string? signupFunction, string displayNamePrefix)
     {
+        _displayNamePrefix = displayNamePrefix;
         _signupFunction = signupFunction;
         _connection = connection;
         _transaction = transaction;
@@ -71,7 +74,7 @@ public sealed class RunTransaction : IAsyncDisposable
         }
 
         await using var write = new NpgsqlBatch(_connection, _transaction);
-        ActivityWriter.AddWrites(write, output);
+        ActivityWriter.AddWrites(write, output, _displayNamePrefix);
         RealismStore.AddWrites(write.BatchCommands, request.RunId, output.Batch, realism, output.WindowEnd);
         RunJournal.AddSucceeded(write, request, output, durationMs, retries);
         if (request.Trigger == RunTrigger.Cron)
