@@ -54,38 +54,42 @@ public static class VolumeModel
     /// state: rows first written, so a journey continued over days counts once, in the session that
     /// began it (the upserted tables: instances, instance scenes, mindblock statuses); this is what
     /// accumulates up to the retention horizon. Measured with <c>EstimateTests</c>: a 7-day backfill
-    /// at the defaults and the default pool cap (seed 27, the window 2026-11-25 to 2026-12-02), rows
-    /// dated in the window (a mindblock status counted where every one of its events is in the
-    /// window) over the sessions started in it; scene events are <see cref="ExpectedVolume.EventsPerSession"/>.
+    /// at the defaults and the default pool cap (seed 27, the window 2026-11-25 to 2026-12-02,
+    /// 21,006 sessions), rows dated in the window (a journey begun in it; a mindblock status counted
+    /// where every one of its events is in the window) over the sessions started in it, to three
+    /// figures; scene events are <see cref="ExpectedVolume.EventsPerSession"/> (9.97 measured there).
     /// </summary>
     public static IReadOnlyDictionary<string, double> RowsPerSession { get; } = new Dictionary<string, double>
     {
-        [Tables.JourneyInstances] = 0.150,
-        [Tables.JourneyInstanceScenes] = 1.50,
+        [Tables.JourneyInstances] = 0.347,
+        [Tables.JourneyInstanceScenes] = 1.84,
         [Tables.JourneySceneEvents] = ExpectedVolume.EventsPerSession,
-        [Tables.JourneySceneCaptures] = 1.50,
-        [Tables.JourneyResistanceChecks] = 0.50,
-        [Tables.JourneyRealWorldTriggers] = 0.05,
-        [Tables.MindblockEvents] = 0.70,
-        [Tables.UserMindblockStatus] = 0.10,
+        [Tables.JourneySceneCaptures] = 3.91,
+        [Tables.JourneyResistanceChecks] = 1.07,
+        [Tables.JourneyRealWorldTriggers] = 0.462,
+        [Tables.MindblockEvents] = 0.822,
+        [Tables.UserMindblockStatus] = 0.370,
     };
 
     /// <summary>
     /// Bytes per row (heap, TOAST and indexes, <c>pg_total_relation_size</c> over the rows) of each
     /// activity table, for a database that cannot say yet (a table empty or never analysed).
-    /// Measured with <c>EstimateTests</c> after the same 7-day backfill, on the engine's own tables
-    /// and indexes (migrations 0001-0016, PostgreSQL 15); a journey app's own tables and indexes differ, which the database's own figures then show.
+    /// Measured with <c>EstimateTests</c> after the same 7-day backfill and an ANALYZE, on the engine's
+    /// own tables and indexes (migrations 0001-0016, PostgreSQL 15), rounded to 5 bytes; upserted
+    /// tables include their updates' dead row versions. A journey app's own tables and indexes
+    /// differ, which the database's own figures show once the table holds
+    /// <see cref="TableStats.MinRowsForSize"/> analysed rows.
     /// </summary>
     public static IReadOnlyDictionary<string, double> FallbackBytesPerRow { get; } = new Dictionary<string, double>
     {
-        [Tables.JourneyInstances] = 400,
-        [Tables.JourneyInstanceScenes] = 300,
-        [Tables.JourneySceneEvents] = 400,
-        [Tables.JourneySceneCaptures] = 500,
-        [Tables.JourneyResistanceChecks] = 300,
-        [Tables.JourneyRealWorldTriggers] = 400,
-        [Tables.MindblockEvents] = 300,
-        [Tables.UserMindblockStatus] = 300,
+        [Tables.JourneyInstances] = 660,
+        [Tables.JourneyInstanceScenes] = 320,
+        [Tables.JourneySceneEvents] = 455,
+        [Tables.JourneySceneCaptures] = 490,
+        [Tables.JourneyResistanceChecks] = 385,
+        [Tables.JourneyRealWorldTriggers] = 345,
+        [Tables.MindblockEvents] = 445,
+        [Tables.UserMindblockStatus] = 360,
     };
 
     /// <summary>
