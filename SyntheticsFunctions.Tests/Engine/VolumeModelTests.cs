@@ -55,7 +55,7 @@ public class VolumeModelTests
     [Fact]
     public void A_pool_short_of_the_people_needed_carries_its_share_and_max_per_run_caps_the_mean()
     {
-        var needed = PopulationModel.PeopleNeeded(2);
+        var needed = PopulationModel.PeopleNeeded(2, EngineSettings.Defaults.RetainDays);
 
         var half = VolumeModel.Estimate(EngineSettings.Defaults, PoolCapacity.For(EngineSettings.Defaults, needed / 2, growable: false), []);
         var capped = EngineSettings.Defaults with { SessionsPerMin = 10, MaxPerRun = 3 };

@@ -280,6 +280,9 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         var page = await OpenStudioAsync();
         await Expect(page.GetByLabel("Sessions per minute")).ToHaveValueAsync("2");
 
+        // The page's clock is paused: the estimate is asked a moment (300 ms) after the form changes.
+        await page.Clock.RunForAsync(1000);
+
         // The saved settings' estimate: the host's 200-person cap carries a share of 2 a minute.
         var sessions = PoolCapacity.For(EngineSettings.Defaults, 200, growable: true).ExpectedSessionsPerMin * VolumeModel.MinutesPerDay;
         await Expect(page.Locator("#estimate-summary")).ToContainTextAsync(string.Create(CultureInfo.InvariantCulture, $"{Math.Round(sessions):N0} sessions"));
@@ -290,6 +293,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
 
         // Typed, not saved: the estimate follows the form, the database keeps its settings.
         await page.GetByLabel("Retain rows for (1–3650 days)").FillAsync("90");
+        await page.Clock.RunForAsync(1000);
 
         await Expect(page.Locator("#estimate-summary")).ToContainTextAsync("(90 days)");
         await Expect(events.Nth(3)).Not.ToHaveTextAsync(horizonAt45!);
@@ -297,6 +301,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
 
         // A value out of range gets the API's range message in place of an estimate.
         await page.GetByLabel("Sessions per minute").FillAsync("500");
+        await page.Clock.RunForAsync(1000);
 
         await Expect(page.Locator("#estimate-summary")).ToContainTextAsync("sessions_per_min: Must be a number from 0 to 120.");
     }
