@@ -49,6 +49,8 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
         await Call("settings", HttpMethod.Post, "/api/synthetics/settings", new { sessions_per_min = 2 });
         await Call("settings/schema", HttpMethod.Get, "/api/synthetics/settings/schema");
         await Call("settings/history", HttpMethod.Get, "/api/synthetics/settings/history?limit=1");
+        await Call("estimate", HttpMethod.Get, "/api/synthetics/estimate?sessions_per_min=5&max_per_run=8");
+        await Call("estimate 400", HttpMethod.Get, "/api/synthetics/estimate?retain_days=0");
         await Call("run-now dry", HttpMethod.Post, "/api/synthetics/run-now", new { target = 2, dry_run = true });
         await Call("activity", HttpMethod.Get, "/api/synthetics/activity/1");
         // Two days backfilled, ending a day before the host's clock, by the same service (the engine
@@ -277,6 +279,56 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
             "$: object",
             "$.settings: array",
             .. SchemaEntryLines(SettingDeclarations.All[0]),
+        ],
+        ["estimate"] =
+        [
+            "200 application/json",
+            "$: object",
+            "$.settings: object",
+            .. SettingLines("$.settings"),
+            "$.sessions_per_day: number",
+            "$.events_per_day: number",
+            "$.rows_per_day: number",
+            "$.bytes_per_day: number",
+            "$.retain_days: number",
+            "$.bytes_at_retention: number",
+            "$.tables: array",
+            "$.tables[]: object",
+            "$.tables[].table: string",
+            "$.tables[].rows_per_session: number",
+            "$.tables[].rows_per_day: number",
+            "$.tables[].bytes_per_row: number",
+            "$.tables[].bytes_per_row_source: string",
+            "$.tables[].bytes_per_day: number",
+            "$.tables[].bytes_at_retention: number",
+            "$.tables[].bytes_now: number",
+            "$.pool_cap: number",
+            "$.pool_members: number",
+            "$.people: object",
+            "$.people.needed: number",
+            "$.people.available: number",
+            "$.people.growable: boolean",
+            "$.people.short: boolean",
+            "$.people.expected_sessions_per_min: number",
+            "$.people.fixes: array",
+            "$.connections: object",
+            "$.connections.max_per_instance: number",
+            "$.connections.per_cron_tick: number",
+            "$.connections.per_backfill: number",
+            "$.connections.server_max: number",
+        ],
+        ["estimate 400"] =
+        [
+            "400 application/problem+json",
+            "$: object",
+            "$.type: string",
+            "$.title: string",
+            "$.status: number",
+            "$.detail: string",
+            "$.errors: object",
+            "$.errors.retain_days: array",
+            "$.errors.retain_days[]: string",
+            "$.traceId: string",
         ],
         ["settings/history"] =
         [

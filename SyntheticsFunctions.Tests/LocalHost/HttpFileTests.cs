@@ -62,7 +62,7 @@ public partial class HttpFileTests(PostgresFixture postgres) : IClassFixture<Pos
         }
 
         Assert.All(answers, a => Assert.Matches(" 2[0-9][0-9]$", a));
-        Assert.Equal(22, answers.Count);
+        Assert.Equal(23, answers.Count);
 
         // The file leaves the engine writing: resumed, with people, and cron ticks that start sessions.
         var database = host.App.Configuration["ConnectionStrings:Synthetics"]!;

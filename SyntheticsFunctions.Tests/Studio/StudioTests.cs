@@ -128,6 +128,7 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         var settings = await CallAsync("POST", "synthetics/settings", new { sessions_per_min = 4, max_per_run = 9 });
         var history = await CallAsync("GET", "synthetics/settings/history?limit=5");
         var schema = await CallAsync("GET", "synthetics/settings/schema");
+        var estimate = await CallAsync("GET", "synthetics/estimate?sessions_per_min=1");
         var openApi = await CallAsync("GET", "synthetics/openapi.json", withKey: false);
         var dryRun = await CallAsync("POST", "synthetics/run-now", new { target = 3, dry_run = true });
         var runNow = await CallAsync("POST", "synthetics/run-now", new { target = 3 });
@@ -155,6 +156,9 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         Assert.False(paused.Body.GetProperty("enabled").GetBoolean());
         Assert.Equal(4, settings.Body.GetProperty("sessions_per_min").GetDouble());
         Assert.Equal(9, settings.Body.GetProperty("max_per_run").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, estimate.Status);
+        Assert.Equal(1, estimate.Body.GetProperty("settings").GetProperty("sessions_per_min").GetDouble());
+        Assert.Equal(9, estimate.Body.GetProperty("settings").GetProperty("max_per_run").GetInt32());
         Assert.Equal(HttpStatusCode.OK, openApi.Status);
         Assert.Equal("3.0.3", openApi.Body.GetProperty("openapi").GetString());
         Assert.Equal(SettingDeclarations.Names, schema.Body.GetProperty("settings").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
@@ -268,6 +272,38 @@ public sealed class StudioTests : IClassFixture<StudioFixture>, IAsyncLifetime
         await Expect(page.GetByLabel("Sessions per minute")).ToHaveValueAsync("5");
         await Expect(page.GetByLabel("Error rate (0–1)")).ToHaveValueAsync("0.05");
         await Expect(page.Locator("#history tbody tr")).ToHaveCountAsync(2);
+    }
+
+    [Fact]
+    public async Task The_estimate_beside_the_settings_form_follows_the_form_before_anything_is_saved()
+    {
+        var page = await OpenStudioAsync();
+        await Expect(page.GetByLabel("Sessions per minute")).ToHaveValueAsync("2");
+
+        // The page's clock is paused: the estimate is asked a moment (300 ms) after the form changes.
+        await page.Clock.RunForAsync(1000);
+
+        // The saved settings' estimate: the host's 200-person cap carries a share of 2 a minute.
+        var sessions = PoolCapacity.For(EngineSettings.Defaults, 200, growable: true).ExpectedSessionsPerMin * VolumeModel.MinutesPerDay;
+        await Expect(page.Locator("#estimate-summary")).ToContainTextAsync(string.Create(CultureInfo.InvariantCulture, $"{Math.Round(sessions):N0} sessions"));
+        await Expect(page.Locator("#estimate-summary")).ToContainTextAsync("(45 days)");
+        await Expect(page.Locator("#estimate-tables tbody tr")).ToHaveCountAsync(Tables.Activity.Count);
+        var events = page.Locator("#estimate-tables tr[data-table='journey_scene_events'] td");
+        var horizonAt45 = await events.Nth(3).TextContentAsync();
+
+        // Typed, not saved: the estimate follows the form, the database keeps its settings.
+        await page.GetByLabel("Retain rows for (1–3650 days)").FillAsync("90");
+        await page.Clock.RunForAsync(1000);
+
+        await Expect(page.Locator("#estimate-summary")).ToContainTextAsync("(90 days)");
+        await Expect(events.Nth(3)).Not.ToHaveTextAsync(horizonAt45!);
+        Assert.Equal("45", await Db.TextAsync(_database, "SELECT retain_days FROM synthetic_settings WHERE id = 1"));
+
+        // A value out of range gets the API's range message in place of an estimate.
+        await page.GetByLabel("Sessions per minute").FillAsync("500");
+        await page.Clock.RunForAsync(1000);
+
+        await Expect(page.Locator("#estimate-summary")).ToContainTextAsync("sessions_per_min: Must be a number from 0 to 120.");
     }
 
     [Fact]

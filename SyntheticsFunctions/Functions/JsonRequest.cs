@@ -189,6 +189,48 @@ public sealed class BodyFields(JsonElement body)
     }
 
     /// <summary>
+    /// An optional setting from the query string, read and range-checked as its declaration says
+    /// (<c>true</c>/<c>false</c>, an integer, or a number with a dot): null when absent or invalid,
+    /// with the declaration's own message.
+    /// </summary>
+    public object? QuerySetting(IQueryCollection query, Engine.SettingDeclaration setting)
+    {
+        var values = query[setting.Name];
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        var text = values.Count == 1 ? values[0] ?? "" : "";
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        object? accepted = setting.Kind switch
+        {
+            Engine.SettingKind.Boolean when text is "true" or "false" => text == "true",
+            Engine.SettingKind.Integer when text.Length > 0 && text.All(char.IsAsciiDigit) && int.TryParse(text, invariant, out var integer) && integer >= setting.Min && integer <= setting.Max => integer,
+            Engine.SettingKind.Number when double.TryParse(text, System.Globalization.NumberStyles.Float, invariant, out var number) && double.IsFinite(number) && number >= setting.Min && number <= setting.Max => number,
+            _ => null,
+        };
+        if (accepted is null)
+        {
+            Fail(setting.Name, setting.RangeMessage);
+        }
+
+        return accepted;
+    }
+
+    /// <summary>Fails each query parameter not in <paramref name="known"/> (<c>code</c>, the function key's, is always known).</summary>
+    public void RejectUnknownQuery(IQueryCollection query, params string[] known)
+    {
+        foreach (var name in query.Keys)
+        {
+            if (name != "code" && !known.Contains(name, StringComparer.Ordinal))
+            {
+                Fail(name, $"Unknown parameter. Known parameters: {string.Join(", ", known)}.");
+            }
+        }
+    }
+
+    /// <summary>
     /// A body integer whose range depends on a setting, checked later against the range in force
     /// (see <see cref="QueryIntegerInRangeInForce"/>): any value that is not an integer reads as 0.
     /// </summary>

@@ -118,3 +118,47 @@ public sealed record SessionsBucketResponse(string Sessions, int Users);
 public sealed record RealismResponse(
     DateTimeOffset From, DateTimeOffset To, int Days, int Passed, int Failed, int NotEnoughData, string? History,
     IReadOnlyList<RealismFigureResponse> Figures, IReadOnlyList<CohortResponse> Cohorts, IReadOnlyList<SessionsBucketResponse> SessionsPerUser);
+
+/// <summary>One activity table in an estimate: new rows per session and a day, bytes per row (the database's own, or the documented fallback), a day and at the retention horizon, and its size now.</summary>
+/// <remarks><c>bytes_per_row_source</c>: <c>database</c> (pg_class statistics and pg_total_relation_size) or <c>fallback</c> (the table is empty or not analysed yet).</remarks>
+public sealed record TableEstimateResponse(
+    string Table, double RowsPerSession, long RowsPerDay, double BytesPerRow, string BytesPerRowSource, long BytesPerDay, long BytesAtRetention, long? BytesNow);
+
+/// <summary>The connections an estimate counts: this instance's most (the data source's Maximum Pool Size), a cron tick's and a backfill pass's, and the server's max_connections.</summary>
+public sealed record ConnectionsEstimateResponse(int MaxPerInstance, int PerCronTick, int PerBackfill, int ServerMax);
+
+/// <summary><c>GET synthetics/estimate</c>: what the settings (those in force, with the query's applied; nothing saved) would write and cost a day, at the retention horizon, in people and in connections.</summary>
+public sealed record EstimateResponse(
+    [property: ApiSchema(typeof(SettingsView))] IReadOnlyDictionary<string, object> Settings,
+    double SessionsPerDay,
+    double EventsPerDay,
+    long RowsPerDay,
+    long BytesPerDay,
+    int RetainDays,
+    long BytesAtRetention,
+    IReadOnlyList<TableEstimateResponse> Tables,
+    int PoolCap,
+    long PoolMembers,
+    PoolCapacityResponse People,
+    ConnectionsEstimateResponse Connections)
+{
+    public static EstimateResponse From(Service.EstimateReport report)
+    {
+        var v = report.Volume;
+        return new(
+            Engine.SettingDeclarations.View(v.Settings),
+            Math.Round(v.SessionsPerDay, 1),
+            Math.Round(v.EventsPerDay, 1),
+            (long)Math.Round(v.RowsPerDay),
+            (long)Math.Round(v.BytesPerDay),
+            v.Settings.RetainDays,
+            (long)Math.Round(v.BytesAtRetention),
+            [.. v.Tables.Select(t => new TableEstimateResponse(
+                t.Table, Math.Round(t.RowsPerSession, 4), (long)Math.Round(t.RowsPerDay), Math.Round(t.BytesPerRow, 1), t.SizeFromDatabase ? "database" : "fallback",
+                (long)Math.Round(t.BytesPerDay), (long)Math.Round(t.BytesAtRetention), t.BytesNow))],
+            report.PoolCap,
+            report.PoolMembers,
+            PoolCapacityResponse.From(v.Capacity)!,
+            new ConnectionsEstimateResponse(report.MaxPoolSize, Storage.EstimateStore.ConnectionsPerTick, Storage.EstimateStore.ConnectionsPerBackfill, report.ServerMaxConnections));
+    }
+}

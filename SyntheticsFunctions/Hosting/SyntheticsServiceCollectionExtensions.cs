@@ -99,6 +99,7 @@ public static class SyntheticsServiceCollectionExtensions
         services.AddSingleton<ActivityStore>();
         services.AddSingleton<BackfillStore>();
         services.AddSingleton<RealismStore>();
+        services.AddSingleton<EstimateStore>();
 
         // Use cases, which the functions take through their interfaces.
         services.AddSingleton<SchemaGate>();
@@ -110,6 +111,7 @@ public static class SyntheticsServiceCollectionExtensions
         services.AddSingleton<ICleanupService, CleanupService>();
         services.AddSingleton<IBackfillService, BackfillService>();
         services.AddSingleton<IRealismService, RealismService>();
+        services.AddSingleton<IEstimateService, EstimateService>();
         services.AddHostedService<SchemaStartup>();
         return services;
     }

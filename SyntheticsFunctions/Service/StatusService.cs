@@ -94,9 +94,12 @@ public sealed class StatusService(
     /// Needed vs available: a pool that may grow (the engine's own tables, or the owner's signup
     /// function) has its cap available; a pool it cannot grow has its members.
     /// </summary>
-    private PoolCapacity Capacity(EngineSettings settings, long members, bool ownsPool) =>
-        ownsPool || !string.IsNullOrEmpty(options.Value.SignupFunction)
-            ? PoolCapacity.For(settings, Math.Max(members, options.Value.PoolSize), growable: true)
+    private PoolCapacity Capacity(EngineSettings settings, long members, bool ownsPool) => CapacityOf(settings, members, ownsPool, options.Value);
+
+    /// <summary>The rule of <see cref="Capacity"/>, shared with the estimate.</summary>
+    internal static PoolCapacity CapacityOf(EngineSettings settings, long members, bool ownsPool, SyntheticsOptions options) =>
+        ownsPool || !string.IsNullOrEmpty(options.SignupFunction)
+            ? PoolCapacity.For(settings, Math.Max(members, options.PoolSize), growable: true)
             : PoolCapacity.For(settings, members, growable: false);
 
     public async Task<IReadOnlyList<IndexRecommendation>> GetIndexRecommendationsAsync(CancellationToken cancellationToken)
