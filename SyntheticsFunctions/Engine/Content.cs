@@ -111,7 +111,7 @@ internal static class Content
     private const double OpenerChance = 0.3;
 
     /// <summary>... and of an everyday sentence after it (both grow with the voice's length bias).</summary>
-    private const double TailChance = 0.5;
+    private const double TailChance = 0.6;
 
     /// <summary>
     /// A user's answer to a capture prompt in <paramref name="voice"/> (<see cref="Voice.Plain"/>
@@ -535,17 +535,17 @@ internal static class Content
 
     private static readonly string[] ObservationTemplates =
     [
-        "noticed {obs} {when}.",
-        "I noticed {obs}, {when}.",
-        "found that {obs} {qual}.",
-        "realised {obs} {qual}.",
+        "noticed {obs} {when}, {qual}.",
+        "I noticed {obs}, {when}. {general}.",
+        "found that {obs} {qual}, {when}.",
+        "realised {obs} {qual}. felt {after} {when}.",
         "felt {feeling} going in and {after} afterwards, {qual}.",
-        "caught myself {catch} again, {when}.",
-        "spotted that {obs}, which was new.",
-        "mostly I noticed {obs} {when}.",
-        "noticed {general} {qual}.",
-        "what I noticed: {obs}, {qual}.",
-        "felt {feeling} at first, but {obs}.",
+        "caught myself {catch} again, {when}. {obs}.",
+        "spotted that {obs} {when}, which was new.",
+        "mostly I noticed {obs} {when}, {qual}.",
+        "noticed {general} {qual}, {when}.",
+        "what I noticed: {obs}, {qual}. {general}.",
+        "felt {feeling} at first, but {obs} {when}.",
         "I caught myself {catch} {when}, then {obs}.",
         "found {general}. {obs}, {qual}.",
     ];
@@ -555,7 +555,8 @@ internal static class Content
         "felt {feeling} {when}.", "long day at {venue}.", "bit {feeling} today.", "better than yesterday, I think.",
         "hard to put into words.", "writing it down helps.", "still {feeling}, but managing.", "not sure it's working yet.",
         "I'll keep going.", "took a while to answer this one.", "slept {sleepq} last night.", "trying to be honest here.",
-        "small thing but it counts.", "was {feeling} most of the day.", "more tomorrow.", "{#person} <say> I seem {after}.",
+        "small thing but it counts.", "was {feeling} most of the day.", "more tomorrow.", "{#person} and I went to {venue} {whenpast}.",
+        "bit of a {workq} week at {venue}.", "{when} was the worst bit.", "missed {name} {whenpast}.", "{#person} <want> to go to {city} {whenf}.", "{#person} <say> I seem {after}.",
         "{#person} <think> it's helping.", "had {activity} with {#person} {whenpast}.", "the weather in {city} is grim again.",
         "back in {city} for the weekend.", "{#person} <be> away this week.", "need to remember {remember}.",
         "work at {venue} was {workq}.", "{#person} noticed I was {after}.", "one day at a time.", "doing this {when} again.",
@@ -577,51 +578,51 @@ internal static class Content
         ],
         [AnswerKind.Worry] =
         [
-            "[future]I'm worried that {worry}.",
-            "[present]what if {worry}?",
-            "[future]the worry: {worry}.",
+            "[future]I'm worried that {worry} {whenf}, {qual}.",
+            "[present]what if {worry} {whenf}?",
+            "[future]the worry: {worry} {whenf}.",
             "[future]scared that {worry}, {when} especially.",
             "[future]afraid that {worry} and that everyone{=one} <notice>.",
-            "[present]keep asking myself what if {worry}.",
+            "[present]keep asking myself what if {worry}, {when} especially.",
             "[future]mainly worried that {worry}. {#person} <say> I'm overthinking.",
             "[present]{when} it's always what if {worry}.",
         ],
         [AnswerKind.Evidence] =
         [
-            "for it: {evfor}. against it: {evagainst}.",
-            "the facts: {evagainst}, and {evagainst}.",
+            "for it: {evfor}. against it: {evagainst}, {qual}.",
+            "the facts: {evagainst}, and {evagainst}. {evfor}, but that's it.",
             "evidence against: {evagainst}. evidence for: {evfor}.",
             "only fact for it is {evfor}; against it, {evagainst}.",
-            "not much evidence for it really; {evagainst}.",
+            "not much evidence for it really; {evagainst}, and {evagainst}.",
             "{evfor}, true, but against it: {evagainst} and {evagainst}.",
         ],
         [AnswerKind.NextStep] =
         [
-            "{step} {whenf}.",
+            "{step} {whenf}, then {step}.",
             "smallest step: {step} {whenf}.",
-            "just {step}, nothing more.",
-            "I'll {step} {whenf}.",
-            "probably to {step}; one step at a time.",
+            "just {step} {whenf}, nothing more.",
+            "I'll {step} {whenf}, {qual}.",
+            "probably to {step} {whenf}; one step at a time.",
             "{whenf} I'll {step}, then see.",
             "{step} {whenf}. {#person} offered to help.",
         ],
         [AnswerKind.Change] =
         [
-            "I {gain} now.",
-            "since starting I {gain} {qual}.",
+            "I {gain} now, {qual}.",
+            "since starting I {gain} {qual}. {whenpast} I managed to {gain2}.",
             "I used to {old}; now I {gain}.",
-            "not much yet, but I {gain} these days.",
-            "I don't {old} as much anymore.",
-            "{#person} <say> I {gain} now.",
+            "not much yet, but I {gain} these days, and I {gain}.",
+            "I don't {old} as much anymore; {whenpast} I {gain2}.",
+            "{#person} <say> I {gain} now, {qual}.",
             "I {gain} now, and I don't {old} as often.",
         ],
         [AnswerKind.Pride] =
         [
-            "proud that I {did}.",
+            "proud that I {did} {whenpast}.",
             "that I {did}, {whenpast}.",
             "honestly that I {did} {whenpast}.",
-            "proud of myself for showing up, even {whenpast}.",
-            "I've {did2}, which I didn't expect.",
+            "proud of myself for showing up {whenpast}, even feeling {feeling}.",
+            "I've {did2}, which I didn't expect. and I {did} {whenpast}.",
             "that I {did}. {#person} noticed too.",
         ],
         [AnswerKind.TriggerMap] =
@@ -635,21 +636,21 @@ internal static class Content
         ],
         [AnswerKind.Alternative] =
         [
-            "instead I'll {alt}.",
-            "{alt} instead.",
-            "next time I'll {alt} first.",
-            "try to {alt} and wait ten minutes.",
-            "I'll {alt} as soon as it starts.",
+            "instead I'll {alt}, {ttime} especially.",
+            "{alt} instead, or {alt}.",
+            "next time I'll {alt} first, then {alt}.",
+            "try to {alt} and wait ten minutes, {qual}.",
+            "I'll {alt} as soon as it starts {ttime}.",
             "{alt} instead, or text {#person}.",
-            "probably {alt} instead.",
+            "probably {alt} instead, {ttime}.",
         ],
         [AnswerKind.SleepAlternative] =
         [
-            "{wind} instead of scrolling.",
-            "I'll {wind} and leave the phone in the kitchen.",
-            "phone on charge downstairs, then {wind}.",
-            "{wind}, no screens.",
-            "probably {wind} instead of the TV.",
+            "{wind} instead of scrolling, then {wind}.",
+            "I'll {wind} and leave the phone in the kitchen, {qual}.",
+            "phone on charge downstairs, then {wind} and {wind}.",
+            "{wind}, no screens. maybe {wind} too.",
+            "probably {wind} instead of the TV, {whenf}.",
             "{wind}, then {wind}, no phone.",
         ],
         [AnswerKind.SupportPlan] =
@@ -657,7 +658,7 @@ internal static class Content
             "{#person}, because {pron} {why}.",
             "probably {#person}; {pron} {why}.",
             "{#person} or {#person2}.",
-            "first {#person}, then the helpline if it's late.",
+            "first {#person}, then {#person2}, then the helpline if it's late.",
             "{#person}. {pron} {why}.",
             "{#person2} or {#person}, {pron} {why}.",
         ],
@@ -666,25 +667,25 @@ internal static class Content
             "had {activity} with {#person}.",
             "{#person} and I had {activity} on {day}.",
             "{activity} with {#person}, {result}.",
-            "only {#person} really, but it was good.",
+            "only {#person} really, {activity} {whenpast}, but it was good.",
             "met {#person} at {venue}, {result}.",
             "{#person} came round on {day}; {result}.",
         ],
         [AnswerKind.Slip] =
         [
-            "{slipyou}",
-            "{slipyou} {slipany}",
-            "{slipany} {slipyou}",
-            "I'd say: {slipyou}",
-            "I'd tell them {slipany2}. {slipyou}",
+            "{slipyou} {slipoffer}",
+            "{slipyou} {slipany} {slipoffer}",
+            "{slipany} {slipyou} {slipoffer}",
+            "I'd say: {slipyou} {slipany}",
+            "I'd tell them {slipany2}. {slipyou} {slipoffer}",
         ],
         [AnswerKind.Risk] =
         [
-            "{risk}, probably.",
-            "probably {risk}.",
+            "{risk} {ttime}, probably.",
+            "probably {risk}, and {risk}.",
             "could be {risk}, especially {when}.",
-            "if I'm honest, {risk}.",
-            "{risk} could knock me back.",
+            "if I'm honest, {risk}, {qual}.",
+            "{risk} could knock me back, or {risk}.",
             "{risk}, and {risk}, probably.",
         ],
         [AnswerKind.SleepTimes] =
@@ -696,8 +697,8 @@ internal static class Content
         ],
         [AnswerKind.RacingThoughts] =
         [
-            "kept thinking about {thought}.",
-            "{thought}, going round my head.",
+            "kept thinking about {thought} until {late}.",
+            "{thought}, going round my head {qual}.",
             "my mind was on {thought} until {late}.",
             "lay awake over {thought}, then {thought}.",
             "mostly {thought}. kept me up till {late}.",
@@ -706,17 +707,17 @@ internal static class Content
         [AnswerKind.Critic] =
         [
             "that I'm {crit}.",
-            "\"you're {crit}.\"",
+            "\"you're {crit}.\" again, {when}.",
             "it said I'm {crit} and {crit}.",
-            "told me I'll never {never}.",
-            "same as always: I'm {crit}.",
+            "told me I'll never {never}, {when}.",
+            "same as always: I'm {crit} and {crit}.",
             "that I'm {crit}, {when} especially.",
         ],
         [AnswerKind.Reframe] =
         [
-            "you're not {crit}, {counter}.",
-            "you're doing your best, and {counter}.",
-            "you {counter2}. that counts.",
+            "you're not {crit}, {counter}. you {counter2}.",
+            "you're doing your best, and {counter}. you {counter2}.",
+            "you {counter2} {whenpast}. that counts.",
             "it's okay, you're {kindtrait} and {counter}.",
             "{counter}. and you {counter2}.",
         ],
@@ -729,10 +730,10 @@ internal static class Content
         ],
         [AnswerKind.Value] =
         [
-            "{value}: I {valueact}.",
+            "{value}: I {valueact} {whenpast}.",
             "{value}, because I {valueact}.",
             "probably {value}. I {valueact}.",
-            "{value} and a bit of {value}.",
+            "{value} and a bit of {value}, {qual}. I {valueact}.",
             "{value}. I {valueact} {whenpast}.",
         ],
     };
@@ -829,7 +830,7 @@ internal static class Content
         ],
         ["clock"] = ["seven", "half eight", "nine", "ten", "quarter past eleven", "midnight", "two", "half five", "six", "four in the afternoon"],
         ["day"] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-        ["meeting"] = ["team meeting", "stand-up", "one-to-one", "school meeting", "dentist appointment", "job interview", "GP appointment", "weekly review", "parents' evening"],
+        ["meeting"] = ["team meeting", "stand-up", "check-in with my manager", "school meeting", "dentist appointment", "job interview", "GP appointment", "weekly review", "parents' evening"],
         ["qual"] =
         [
             "this time", "for once", "again", "today", "more than last time", "which surprised me", "I think", "if anything",
@@ -893,7 +894,8 @@ internal static class Content
             "write the first line of the report", "book the GP appointment", "tidy one shelf", "make the phone call",
             "go for a ten-minute walk", "ask for help with the deadline", "set a five-minute timer and start",
             "open the letter from the bank", "lay out tomorrow's clothes", "ring {name} back", "pop into {venue}",
-            "fill in the form", "clear the kitchen table",
+            "fill in the form", "clear the kitchen table", "text {name} back", "walk to {venue}", "email {name} about the {meeting}",
+            "sort out the {meeting} notes", "get to {venue} before it closes", "ask {name} for a lift", "prepare for the {meeting}",
         ],
         ["gain"] =
         [
@@ -913,6 +915,11 @@ internal static class Content
             "went to the party and left when I wanted", "told my partner how I feel", "got to bed before midnight all week",
             "stopped apologising for everything", "asked for help", "finished the whole journey", "turned down a drink",
             "went back to the gym", "went to {venue} on my own", "spoke up in the {meeting}", "visited {name} in {city}",
+        ],
+        ["gain2"] =
+        [
+            "say no to {name}", "go to {venue} on my own", "get through the {meeting} calmly", "sleep past six", "skip the extra shift",
+            "ring {name} instead of stewing", "leave {venue} when I wanted", "stay off my phone all evening",
         ],
         ["did2"] =
         [
@@ -943,7 +950,8 @@ internal static class Content
             "read a paper book", "have a bath", "stretch for ten minutes", "listen to a podcast with the lights low",
             "write tomorrow's list", "do a crossword", "fold laundry with music on", "make a herbal tea",
             "journal for a bit", "chat with my partner", "do the breathing exercise", "sort my bag for tomorrow",
-            "ring {name} for a chat", "knit for a while",
+            "ring {name} for a chat", "knit for a while", "listen to the radio", "put a wash on", "water the plants",
+            "read the book {name} lent me", "plan the trip to {city}", "write a card to {name}", "tidy the living room",
         ],
         ["why"] =
         [
@@ -970,6 +978,12 @@ internal static class Content
             "One slip doesn't undo the progress.", "Tomorrow is a new day.", "Progress isn't a straight line.",
             "It happens to everyone.", "Then I'd make them a cup of tea.", "The streak isn't the point.",
             "Nobody's perfect at this.",
+        ],
+        ["slipoffer"] =
+        [
+            "Let's get a coffee at {venue} this week.", "Ring me {whenf}.", "Text me {whenf} if it helps.", "Come round on {day}.",
+            "I'll walk over to {venue} with you {whenf}.", "Want to come to {venue} on {day}?", "I'm free {whenf} if you want to talk.",
+            "Call {name}, they've been there.", "We could go to {venue} {whenf}.",
         ],
         ["slipany2"] = ["it happens to everyone", "a slip isn't a fall", "one bad day doesn't cancel the good ones", "to ring me any time"],
         ["risk"] =
@@ -1011,7 +1025,7 @@ internal static class Content
         [
             "you're tired and still turned up", "you're learning", "you did three hard things today",
             "you're allowed to ask for help", "you've handled worse than this", "you're doing more than most people see",
-            "one mistake doesn't define you", "you're just human",
+            "one mistake doesn't define anyone", "you're just human",
         ],
         ["counter2"] =
         [

@@ -84,6 +84,9 @@ public sealed record RealismFacts(
 
     /// <summary>The users' resistance checks and their personas' choices (null where not read: the outcome figures then have no data).</summary>
     public OutcomeFacts? Outcomes { get; init; }
+
+    /// <summary>The window's captures and trigger descriptions as the word figures count them (null where not read: those figures then have no data).</summary>
+    public WordFacts? Words { get; init; }
 }
 
 /// <summary>

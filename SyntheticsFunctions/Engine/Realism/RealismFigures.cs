@@ -115,6 +115,9 @@ public static class RealismFigures
     public static readonly FigureDefinition PersonaStrategyCramersV = new("persona_strategy_cramers_v", "Cramér's V of persona x resistance strategy over the window's resistance checks", 0.1, null, 1000, "checks");
     public static readonly FigureDefinition PersonaSignalCramersV = new("persona_signal_cramers_v", "Cramér's V of persona x mindblock signal over the window's mindblock events", 0.1, null, 1000, "signals");
     public static readonly FigureDefinition ResistanceSpreadGrowth = new("resistance_spread_growth", "Standard deviation across users of their mean resistance level in week 4 after signup over that in week 1, users of resistance_change_week1_to_week4", 1.2, null, 30, "users", 29);
+    public static readonly FigureDefinition CaptureTextReuse = new("capture_text_reuse_share", "Of the window's captures, the share whose text (normalised as distinct_capture_texts_per_10k normalises it) another user also wrote in the window", null, 0.30, 1000, "captures");
+    public static readonly FigureDefinition CaptureSeams = new("capture_seams", "The window's captures with a seam (Seams: an empty text, a doubled word, a third-person-singular verb after I/you/we/they or a plural noun, will after what if, a catalog label in quotes)", null, 0, 1, "captures");
+    public static readonly FigureDefinition TriggerDescriptionVariety = new("trigger_description_variety", "Distinct real-world trigger descriptions in the window", 50, null, 500, "triggers");
 
     /// <summary>Every figure, in the order the API and the Studio list them.</summary>
     public static IReadOnlyList<FigureDefinition> All { get; } =
@@ -127,6 +130,7 @@ public static class RealismFigures
         EqualGapShare, SessionLengthP99OverMedian, SessionsOver30Min,
         JourneyCompletionSpread, CatalogExhausted, EnrolmentSessionRatio,
         ResponderShare, PersonaBaselineSpread, PersonaStrategyCramersV, PersonaSignalCramersV, ResistanceSpreadGrowth,
+        CaptureTextReuse, CaptureSeams, TriggerDescriptionVariety,
     ];
 
     /// <summary>The fewest enrolments (started at least 28 days before the end) a journey needs to count in the completion spread.</summary>
@@ -196,6 +200,7 @@ public static class RealismFigures
             f => Timing(facts, w, f),
             f => CatalogFigures(facts, w, f),
             f => PersonOutcomes(facts, f),
+            f => Words(facts, f),
         ];
         var figures = new Figures[sections.Length];
         Parallel.For(0, sections.Length, i => sections[i](figures[i] = new Figures(facts.Days)));
@@ -865,6 +870,15 @@ public static class RealismFigures
         f.Add(EnrolmentSessionRatio, ratios.Count >= 2 && mean > 0 ? ratios.Max(r => Math.Abs((r / mean) - 1)) : null, enrolled.Sum(),
             note: ratios.Count > 0 ? $"{ratios.Count} weeks, {ratios.Min():0.###} to {ratios.Max():0.###} enrolments a session (mean {mean:0.###})" : null,
             whyNot: $"needs two whole weeks with sessions after the window's first {FigureWindowDays} days");
+    }
+
+    // The words: captures another user also wrote, captures with a seam, trigger descriptions (no data where the facts were not read).
+    private static void Words(RealismFacts facts, Figures f)
+    {
+        var words = facts.Words ?? new WordFacts(0, 0, 0, 0, 0);
+        f.Add(CaptureTextReuse, words.Captures > 0 ? words.ReusedCaptures / (double)words.Captures : null, words.Captures);
+        f.Add(CaptureSeams, words.Captures > 0 ? words.CaptureSeams : null, words.Captures);
+        f.Add(TriggerDescriptionVariety, words.Triggers > 0 ? words.TriggerDescriptions : null, words.Triggers);
     }
 
     /// <summary>Dec 24-26 and Dec 31-Jan 2, which the same-weekday variation leaves out.</summary>
