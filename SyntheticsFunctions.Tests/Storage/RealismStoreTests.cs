@@ -267,8 +267,9 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
         // The window ends 20 seconds after a chunk boundary (chunks end on whole hours, 6 hours apart
         // from the start's hour): sessions begun in the chunk before run past the end, and the last
         // chunk writes their rows after it (at 4 a minute, a few sessions span those 20 seconds).
+        // A cap the people twice the default volume need stay under (at 20,000 the pool can fill by the end, and sessions wait).
         var now = new DateTimeOffset(2026, 11, 2, 9, 0, 20, TimeSpan.Zero);
-        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "20000" }, now);
+        await using var app = await TestApp.CreateAsync(await postgres.Server.CreateMigratedDatabaseAsync(), new Dictionary<string, string?> { ["Synthetics:PoolSize"] = "40000" }, now);
         await app.ExecuteAsync("UPDATE synthetic_settings SET enabled = false, sessions_per_min = 4, max_per_run = 10 WHERE id = 1");
         Assert.NotNull((await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 5)).Job);
         app.Time.Advance(TimeSpan.FromMinutes(5)); // the backfill runs on: its last chunk catches up to the present
