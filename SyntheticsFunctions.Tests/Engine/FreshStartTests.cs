@@ -66,15 +66,15 @@ public class FreshStartTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fresh install's population at the defaults: p5 {people.P5}, median {people.Median}, p95 {people.P95} people in {populations.Min(p => p.Zones)}-{populations.Max(p => p.Zones)} time zones; mean lifetime sessions {PopulationModel.MeanLifetimeSessions:F1}"));
 
         // docs/realism.md's activation section states these figures; both change together.
-        Assert.Equal((15L, 28L, 44L), Summary("", first3).Range);
-        Assert.Equal((29L, 60L, 92L), Summary("", first5).Range);
-        Assert.Equal((35L, 90L, 161L), Summary("", next5).Range);
+        Assert.Equal((14L, 28L, 44L), Summary("", first3).Range);
+        Assert.Equal((27L, 62L, 98L), Summary("", first5).Range);
+        Assert.Equal((34L, 85L, 153L), Summary("", next5).Range);
         Assert.Equal((5, 68, 18, 121), (low.Hour, (int)Math.Round(low.Expected5), high.Hour, (int)Math.Round(high.Expected5)));
         // Line breaks in the page are wrapping only.
         var page = string.Join(' ', File.ReadAllText(Path.Combine(LocalHost.LocalHostTests.RepoRoot(), "docs", "realism.md")).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("15-44 events after 3 minutes (median 28)", page, StringComparison.Ordinal);
-        Assert.Contains("29-92 after 5 minutes (median 60)", page, StringComparison.Ordinal);
-        Assert.Contains("35-161 (median 90)", page, StringComparison.Ordinal);
+        Assert.Contains("14-44 events after 3 minutes (median 28)", page, StringComparison.Ordinal);
+        Assert.Contains("27-98 after 5 minutes (median 62)", page, StringComparison.Ordinal);
+        Assert.Contains("34-153 (median 85)", page, StringComparison.Ordinal);
         Assert.Contains("from 68 (a start at 05:00 UTC:", page, StringComparison.Ordinal);
         Assert.Contains("to 121 (18:00 UTC:", page, StringComparison.Ordinal);
     }

@@ -242,8 +242,8 @@ public partial class SessionContentTests
         // The same seed for two different prompts: the texts come from each prompt's own fragments.
         var body = DefaultCatalog.Catalog.Journeys[0].Scenes[0];
         var sleep = DefaultCatalog.Catalog.Journeys[2].Scenes[0];
-        var bodyTexts = Enumerable.Range(0, 200).Select(i => Content.Capture(new Random(i), body.Contract.CapturePrompt, "anxiety", DefaultCatalog.Catalog)).ToHashSet();
-        var sleepTexts = Enumerable.Range(0, 200).Select(i => Content.Capture(new Random(i), sleep.Contract.CapturePrompt, "sleep", DefaultCatalog.Catalog)).ToHashSet();
+        var bodyTexts = Enumerable.Range(0, 200).Select(i => Content.Capture(new Random(i), body.Contract.CapturePrompt, "anxiety")).ToHashSet();
+        var sleepTexts = Enumerable.Range(0, 200).Select(i => Content.Capture(new Random(i), sleep.Contract.CapturePrompt, "sleep")).ToHashSet();
 
         Assert.Empty(bodyTexts.Intersect(sleepTexts));
         Assert.All(sleepTexts, t => Assert.Matches(AnswerMarkers[Content.KindOf(sleep.Contract.CapturePrompt)], t.ToLowerInvariant()));
@@ -265,12 +265,11 @@ public partial class SessionContentTests
     [Fact]
     public void A_prompt_of_another_catalog_gets_an_observation_on_its_journeys_focus()
     {
-        var catalog = DefaultCatalog.Catalog;
         foreach (var focus in new[] { "anxiety", "sleep", "unknown_focus" })
         {
             for (var i = 0; i < 200; i++)
             {
-                var text = Content.Capture(new Random(i), "How was your day?", focus, catalog);
+                var text = Content.Capture(new Random(i), "How was your day?", focus);
                 Assert.Matches(@"(notic|felt|caught|found|realis|spotted)", text.ToLowerInvariant());
                 Assert.DoesNotContain("{", text);
             }

@@ -35,8 +35,8 @@ public class WordsTests(ITestOutputHelper output)
             var voice = Voice.Of(Uuid7.Create(DateTimeOffset.UnixEpoch.AddSeconds(i), random));
             var textSeed = random.Next();
             var asked = scene.Contract.CapturePrompt is null ? null : prompt;
-            texts.Add((prompt, Content.Capture(new Random(textSeed), asked, journey.ClinicalFocus, Catalog, voice),
-                Content.Capture(new Random(textSeed), asked, journey.ClinicalFocus, Catalog, voice with { TypoRate = 0 })));
+            texts.Add((prompt, Content.Capture(new Random(textSeed), asked, journey.ClinicalFocus, voice),
+                Content.Capture(new Random(textSeed), asked, journey.ClinicalFocus, voice with { TypoRate = 0 })));
         }
 
         return texts;

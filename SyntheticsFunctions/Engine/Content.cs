@@ -122,9 +122,8 @@ internal static class Content
     /// observation on the journey's focus. Now and then, at the voice's own rates, the answer is one
     /// word, carries a typo or ends with an emoji. Only <paramref name="random"/> is drawn from.
     /// </summary>
-    public static string Capture(Random random, string? prompt, string focus, Catalog catalog, Voice? voice = null)
+    public static string Capture(Random random, string? prompt, string focus, Voice? voice = null)
     {
-        _ = catalog;
         voice ??= Voice.Plain;
         var kind = KindOf(prompt);
         var text = new StringBuilder(200);

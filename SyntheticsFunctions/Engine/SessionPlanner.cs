@@ -134,7 +134,7 @@ public static class SessionPlanner
                 // One of the scene's prompts; a scene without a capture_prompt is answered with what the user noticed.
                 var prompt = contract.Prompts is { Count: > 0 } prompts ? Sampling.Pick(random, prompts) : contract.CapturePrompt ?? SceneContract.ObservationPrompt(scene.Title);
                 // The words draw from a generator of their own: however long the answer, the session's other draws stay where they were.
-                var response = Content.Capture(new Random(random.Next()), contract.CapturePrompt is null ? null : prompt, journey.ClinicalFocus, catalog, voice);
+                var response = Content.Capture(new Random(random.Next()), contract.CapturePrompt is null ? null : prompt, journey.ClinicalFocus, voice);
                 var capture = new CaptureRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, prompt, response, at, Tag(("capture_index", c + 1)));
                 steps.Add(new TimedRow(at, capture));
                 steps.Add(new TimedRow(at, Event(EventTypes.CaptureSubmitted, at, scene, instanceSceneId, ("capture_id", capture.Id))));
