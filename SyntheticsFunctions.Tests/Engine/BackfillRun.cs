@@ -58,8 +58,11 @@ internal sealed class BackfillRun
 
     private List<SignalFact> SignalFacts { get; } = [];
 
-    /// <summary>Capture texts with their dates, in the order written (the check samples the newest).</summary>
-    public List<(DateTimeOffset At, string Text)> Captures { get; } = [];
+    /// <summary>Capture texts with their dates and users, in the order written (the check samples the newest).</summary>
+    public List<(DateTimeOffset At, Guid User, string Text)> Captures { get; } = [];
+
+    /// <summary>Real-world trigger descriptions with their dates.</summary>
+    public List<(DateTimeOffset At, string Description)> Triggers { get; } = [];
 
     /// <summary>
     /// The steps (opened, captures, check) of the latest scenes opened, by instance scene, with when
@@ -148,7 +151,23 @@ internal sealed class BackfillRun
         var playable = _catalog.PlayableAt(to).Select(j => j.Id).ToHashSet();
         var reach = Instances.Values.Where(i => i.StartedAt < to && playable.Contains(i.JourneyId))
             .GroupBy(i => i.UserId).ToDictionary(g => g.Key, g => g.Select(i => i.JourneyId).Distinct().Count());
-        return new RealismFacts(from, to, sessions, users, enrolments, counts) { SceneSteps = sceneSteps, PlayableJourneys = playable.Count, JourneysEnrolled = reach, Outcomes = Outcomes(from, to) };
+        return new RealismFacts(from, to, sessions, users, enrolments, counts) { SceneSteps = sceneSteps, PlayableJourneys = playable.Count, JourneysEnrolled = reach, Outcomes = Outcomes(from, to), Words = Words(from, to) };
+    }
+
+    /// <summary>The word facts as RealismStore reads them: every capture of the window through the same tally, the triggers counted.</summary>
+    private WordFacts Words(DateTimeOffset from, DateTimeOffset to)
+    {
+        var tally = new CaptureTally(Seams.LabelsOf(_catalog));
+        foreach (var (at, user, text) in Captures)
+        {
+            if (at >= from && at < to)
+            {
+                tally.Add(user, text);
+            }
+        }
+
+        var triggers = Triggers.Where(t => t.At >= from && t.At < to).ToList();
+        return tally.Facts(triggers.Count, triggers.Select(t => t.Description).Distinct().Count());
     }
 
     /// <summary>The outcome facts as RealismStore's SQL aggregates them: per user who signed up in the window, and per persona and choice.</summary>
@@ -202,7 +221,8 @@ internal sealed class BackfillRun
         Pieces.AddRange(record.Pieces);
         SignalFacts.AddRange(record.Signals);
 
-        Captures.AddRange(batch.Captures.Select(c => (c.CreatedAt, c.Response)));
+        Captures.AddRange(batch.Captures.Select(c => (c.CreatedAt, c.UserId, c.Response)));
+        Triggers.AddRange(batch.RealWorldTriggers.Select(t => (t.CreatedAt, t.Description)));
 
         foreach (var e in batch.Events)
         {

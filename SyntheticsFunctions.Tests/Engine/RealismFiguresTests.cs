@@ -563,6 +563,47 @@ public class RealismFiguresTests
         Assert.Equal(Verdicts.NotEnoughData, Compute(Monday, 7, [], [])[RealismFigures.FirstSessionWithin1s.Name].Verdict);
     }
 
+    [Fact]
+    public void The_word_figures_count_texts_another_user_wrote_seams_and_trigger_descriptions()
+    {
+        // 1,000 users write 2 captures each: user i writes "Felt calm today #i" (digits stripped:
+        // the same normalised text for all 1,000, so all 1,000 are reused) and "Note number i" in
+        // words of its own (unique); the first 10 users also write their first text twice more
+        // (still one text, already shared). Users 0-2 write one with a seam each. 600 triggers, 60 descriptions.
+        var tally = new CaptureTally(SyntheticsFunctions.Engine.Seams.LabelsOf(SyntheticsFunctions.Engine.DefaultCatalog.Catalog));
+        var users = Enumerable.Range(0, 1_000).Select(i => new Guid(i, 0, 0, new byte[8])).ToList();
+        for (var i = 0; i < users.Count; i++)
+        {
+            tally.Add(users[i], $"Felt calm today #{i}.");
+            tally.Add(users[i], "Note " + string.Concat(i.ToString(System.Globalization.CultureInfo.InvariantCulture).Select(d => (char)('a' + d - '0'))));
+            if (i < 10)
+            {
+                tally.Add(users[i], $"felt calm today {i}");
+                tally.Add(users[i], "FELT CALM TODAY!");
+            }
+        }
+
+        tally.Add(users[0], "My hands gets tight");
+        tally.Add(users[1], "What if I'll freeze?");
+        tally.Add(users[2], "Caught the \"Should statements\" thought again");
+        var words = tally.Facts(600, 60);
+        var report = RealismFigures.Compute(new RealismFacts(Monday, Monday.AddDays(7), [], new Dictionary<Guid, UserFact>()) { Words = words });
+
+        Assert.Equal(new WordFacts(2_023, 1_020, 3, 600, 60), words);
+        AssertFigure(report, RealismFigures.CaptureTextReuse, 1_020 / 2_023.0, Verdicts.Fail, 2_023);
+        AssertFigure(report, RealismFigures.CaptureSeams, 3, Verdicts.Fail, 2_023);
+        AssertFigure(report, RealismFigures.TriggerDescriptionVariety, 60, Verdicts.Pass, 600);
+
+        // Without the shared text: none reused and no seam pass; 49 descriptions do not; no facts, no data.
+        var unique = RealismFigures.Compute(new RealismFacts(Monday, Monday.AddDays(7), [], new Dictionary<Guid, UserFact>()) { Words = new WordFacts(1_000, 0, 0, 600, 49) });
+        AssertFigure(unique, RealismFigures.CaptureTextReuse, 0, Verdicts.Pass, 1_000);
+        AssertFigure(unique, RealismFigures.CaptureSeams, 0, Verdicts.Pass, 1_000);
+        AssertFigure(unique, RealismFigures.TriggerDescriptionVariety, 49, Verdicts.Fail, 600);
+        var none = RealismFigures.Compute(new RealismFacts(Monday, Monday.AddDays(7), [], new Dictionary<Guid, UserFact>()));
+        Assert.Equal(Verdicts.NotEnoughData, none[RealismFigures.CaptureSeams.Name].Verdict);
+        Assert.Equal(Verdicts.NotEnoughData, none[RealismFigures.CaptureTextReuse.Name].Verdict);
+    }
+
     private static RealismReport Compute(DateTimeOffset from, int days, List<SessionFact> sessions, Dictionary<Guid, UserFact> users) =>
         RealismFigures.Compute(new RealismFacts(from, from.AddDays(days), sessions, users));
 

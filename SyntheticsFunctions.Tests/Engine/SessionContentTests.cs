@@ -167,12 +167,12 @@ public partial class SessionContentTests
     /// <summary>Words that an answer to each kind of prompt of the default catalog must contain (written here, not taken from the engine's tables).</summary>
     private static readonly Dictionary<Content.AnswerKind, string> AnswerMarkers = new()
     {
-        [Content.AnswerKind.Body] = @"\b(chest|shoulders?|stomach|jaw|throat|hands?|neck|forehead|back|head|legs?|gut|heart|breath|breathing|temples|face)\b",
+        [Content.AnswerKind.Body] = @"\b(chest|shoulders?|stomach|jaw|throat|hands?|neck|forehead|back|head|legs?|gut|heart|breath|breathing|temples|face|fists?|knees?|arms?|body)\b",
         [Content.AnswerKind.Worry] = @"(worr|what if|afraid|scared|fear)",
         [Content.AnswerKind.Evidence] = @"(fact|evidence|for it|against)",
-        [Content.AnswerKind.NextStep] = @"(step|i'll|i will|\bjust\b|tomorrow|tonight|today|morning|afternoon|evening|lunch|monday|weekend)",
+        [Content.AnswerKind.NextStep] = @"(step|i'll|i will|\bjust\b|tomorrow|tonight|today|morning|afternoon|evening|lunch|monday|weekend|before|after|day)",
         [Content.AnswerKind.Change] = @"(now|since|used to|anymore|than before|these days)",
-        [Content.AnswerKind.TriggerMap] = @"\b(at|in|on|when|after|before)\b.*\b(at|in|on|when|after|before|night|evening|morning|weekend|friday|payday|afternoon)\b",
+        [Content.AnswerKind.TriggerMap] = @"\b(at|in|on|when|after|before|near|outside)\b.*\b(at|in|on|when|after|before|near|outside|night|evening|morning|weekend|friday|payday|afternoon)\b",
         [Content.AnswerKind.Alternative] = @"(instead|next time|i'll|i will|\btry\b)",
         [Content.AnswerKind.SupportPlan] = PersonMarker,
         [Content.AnswerKind.Slip] = @"\byou",
@@ -188,7 +188,7 @@ public partial class SessionContentTests
         [Content.AnswerKind.Pride] = @"(proud|that i|myself|i've|i have|managed)",
     };
 
-    private const string PersonMarker = @"\b(sister|brother|mum|mom|dad|partner|friends?|sponsor|colleague|flatmate|neighbour|cousin|coach|helpline|group|aunt|uncle|nan|gran|therapist|mentor|wife|husband|boyfriend|girlfriend|team|daughter|son|gp|manager)\b";
+    private const string PersonMarker = @"\b(sister|brother|mum|mom|dad|partner|friends?|sponsor|colleague|flatmate|neighbour|cousin|coach|helpline|group|aunt|uncle|nan|gran|therapist|mentor|wife|husband|boyfriend|girlfriend|team|daughter|son|gp|manager|parents|mate|next door|from work|from the group)\b";
 
     [Fact]
     public void Every_capture_answers_its_scenes_prompt()
@@ -201,6 +201,8 @@ public partial class SessionContentTests
             AnswerMarkers.Keys.Order());
 
         var seen = new Dictionary<string, int>();
+        var answers = 0;
+        var missed = new List<string>();
         foreach (var seed in Seeds)
         {
             foreach (var (_, plan) in Chain(seed, 4_000))
@@ -210,21 +212,25 @@ public partial class SessionContentTests
                     var scene = SceneOf(capture.SceneId);
                     var text = capture.Response.ToLowerInvariant();
                     Assert.Contains(capture.Prompt, scene.Contract.Prompts!);
-                    if (scene.Contract.CapturePrompt is not null)
+
+                    // A one-word answer ("chest", "money") answers by itself; a typo may hit the marker word itself.
+                    answers++;
+                    var marker = scene.Contract.CapturePrompt is not null ? AnswerMarkers[Content.KindOf(capture.Prompt)] : @"(notic|felt|feel|caught|found|realis|spotted|was|it)";
+                    var named = marker == PersonMarker && Content.NamesAndPlaces.Any(n => capture.Response.Contains(n, StringComparison.Ordinal));
+                    if (Normalise(text).Contains(' ') && !named && !Regex.IsMatch(text, marker))
                     {
-                        Assert.True(Regex.IsMatch(text, AnswerMarkers[Content.KindOf(capture.Prompt)]), $"\"{capture.Response}\" does not answer \"{capture.Prompt}\"");
-                    }
-                    else
-                    {
-                        Assert.True(Regex.IsMatch(text, @"(notic|felt|feel|caught|found|realis|spotted|was|it)"), $"\"{capture.Response}\" does not answer \"{capture.Prompt}\"");
+                        missed.Add($"\"{capture.Response}\" does not answer \"{capture.Prompt}\"");
                     }
 
                     seen[capture.Prompt] = seen.GetValueOrDefault(capture.Prompt) + 1;
                     Assert.DoesNotContain("{", capture.Response);
-                    Assert.True(capture.Response.Length is > 3 and < 400);
+                    Assert.True(capture.Response.Length is > 1 and < 400);
                 }
             }
         }
+
+        // Typos (2% of texts) seldom land on the one word that shows the answer's kind.
+        Assert.True(missed.Count < answers * 0.005, string.Join("\n", missed.Take(20)));
 
         // Every prompt of the catalog comes up and is answered.
         Assert.All(prompts, p => Assert.True(seen.GetValueOrDefault(p) > 5, $"prompt \"{p}\" answered {seen.GetValueOrDefault(p)} times"));
@@ -236,8 +242,8 @@ public partial class SessionContentTests
         // The same seed for two different prompts: the texts come from each prompt's own fragments.
         var body = DefaultCatalog.Catalog.Journeys[0].Scenes[0];
         var sleep = DefaultCatalog.Catalog.Journeys[2].Scenes[0];
-        var bodyTexts = Enumerable.Range(0, 200).Select(i => Content.Capture(new Random(i), body.Contract.CapturePrompt, "anxiety", DefaultCatalog.Catalog)).ToHashSet();
-        var sleepTexts = Enumerable.Range(0, 200).Select(i => Content.Capture(new Random(i), sleep.Contract.CapturePrompt, "sleep", DefaultCatalog.Catalog)).ToHashSet();
+        var bodyTexts = Enumerable.Range(0, 200).Select(i => Content.Capture(new Random(i), body.Contract.CapturePrompt, "anxiety")).ToHashSet();
+        var sleepTexts = Enumerable.Range(0, 200).Select(i => Content.Capture(new Random(i), sleep.Contract.CapturePrompt, "sleep")).ToHashSet();
 
         Assert.Empty(bodyTexts.Intersect(sleepTexts));
         Assert.All(sleepTexts, t => Assert.Matches(AnswerMarkers[Content.KindOf(sleep.Contract.CapturePrompt)], t.ToLowerInvariant()));
@@ -259,12 +265,11 @@ public partial class SessionContentTests
     [Fact]
     public void A_prompt_of_another_catalog_gets_an_observation_on_its_journeys_focus()
     {
-        var catalog = DefaultCatalog.Catalog;
         foreach (var focus in new[] { "anxiety", "sleep", "unknown_focus" })
         {
             for (var i = 0; i < 200; i++)
             {
-                var text = Content.Capture(new Random(i), "How was your day?", focus, catalog);
+                var text = Content.Capture(new Random(i), "How was your day?", focus);
                 Assert.Matches(@"(notic|felt|caught|found|realis|spotted)", text.ToLowerInvariant());
                 Assert.DoesNotContain("{", text);
             }

@@ -270,6 +270,7 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
         // The window ends 20 seconds after a chunk boundary (chunks end on whole hours, 6 hours apart
         // from the start's hour): sessions begun in the chunk before run past the end, and the last
         // chunk writes their rows after it (at 4 a minute, a few sessions span those 20 seconds).
+        // A cap the people twice the default volume need stay under (at 20,000 the pool can fill by the end, and sessions wait).
         var now = new DateTimeOffset(2026, 11, 2, 9, 0, 20, TimeSpan.Zero);
         // A pool cap that holds the people 4 a minute needs: at a smaller cap volume gives way, and which minutes keep their sessions is chance.
         var cap = (PopulationModel.PeopleNeeded(4) + 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);

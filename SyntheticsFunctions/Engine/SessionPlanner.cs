@@ -82,6 +82,7 @@ public static class SessionPlanner
         var triggerAt = random.NextDouble() < RealWorldTriggerChance ? random.Next(Math.Max(sceneCount, 1)) : -1;
 
         var pace = Pace(user);
+        var voice = Voice.Of(user);
         var t = session.StartedAt;
         var instance = new InstanceRow(
             instanceId, user, journey.Id, InstanceStatus.Active, session.StartSceneOrder,
@@ -132,7 +133,8 @@ public static class SessionPlanner
                 var at = stepAt = stepAt.AddTicks(gaps[c]);
                 // One of the scene's prompts; a scene without a capture_prompt is answered with what the user noticed.
                 var prompt = contract.Prompts is { Count: > 0 } prompts ? Sampling.Pick(random, prompts) : contract.CapturePrompt ?? SceneContract.ObservationPrompt(scene.Title);
-                var response = Content.Capture(random, contract.CapturePrompt is null ? null : prompt, journey.ClinicalFocus, catalog);
+                // The words draw from a generator of their own: however long the answer, the session's other draws stay where they were.
+                var response = Content.Capture(new Random(random.Next()), contract.CapturePrompt is null ? null : prompt, journey.ClinicalFocus, voice);
                 var capture = new CaptureRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, prompt, response, at, Tag(("capture_index", c + 1)));
                 steps.Add(new TimedRow(at, capture));
                 steps.Add(new TimedRow(at, Event(EventTypes.CaptureSubmitted, at, scene, instanceSceneId, ("capture_id", capture.Id))));
@@ -222,7 +224,7 @@ public static class SessionPlanner
 
         void AddTrigger(List<TimedRow> into, DateTimeOffset at)
         {
-            var (type, description) = Sampling.Pick(random, Content.RealWorldTriggers);
+            var (type, description) = Content.Trigger(new Random(random.Next()));
             var trigger = new RealWorldTriggerRow(Uuid7.Create(at, random), instanceId, user, type, description, at, Tag());
             into.Add(new TimedRow(at, trigger));
             into.Add(new TimedRow(at, new SceneEventRow(Uuid7.Create(at, random), instanceId, null, user, null, EventTypes.RealWorldTrigger, Tag(("trigger_id", trigger.Id), ("trigger_type", type)), at)));

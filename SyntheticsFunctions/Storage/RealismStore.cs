@@ -79,12 +79,60 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         var sceneSteps = ReadSceneStepsAsync(from, to, cancellationToken);
         var reach = ReadCatalogReachAsync(to, cancellationToken);
         var outcomes = ReadOutcomesAsync(from, to, cancellationToken);
-        await Task.WhenAll(users, enrolments, sessions, counts, sceneSteps, reach, outcomes);
+        var words = ReadWordsAsync(from, to, cancellationToken);
+        await Task.WhenAll(users, enrolments, sessions, counts, sceneSteps, reach, outcomes, words);
 
         var sim = await users;
         var ofSimUsers = (await enrolments).Where(e => sim.ContainsKey(e.User)).ToList();
         var (playable, enrolled) = await reach;
-        return new RealismFacts(from, to, (await sessions).Of(sim), sim, ofSimUsers, await counts) { SceneSteps = await sceneSteps, PlayableJourneys = playable, JourneysEnrolled = enrolled, Outcomes = await outcomes };
+        return new RealismFacts(from, to, (await sessions).Of(sim), sim, ofSimUsers, await counts) { SceneSteps = await sceneSteps, PlayableJourneys = playable, JourneysEnrolled = enrolled, Outcomes = await outcomes, Words = await words };
+    }
+
+    /// <summary>
+    /// The word facts: the catalog's labels, the window's real-world triggers and their distinct
+    /// descriptions (counted in the database), and each synthetic capture's user and text, streamed
+    /// through binary COPY into a <see cref="CaptureTally"/> (one entry per distinct text is kept,
+    /// never the rows). Only sim users' rows carrying the synthetic tag.
+    /// </summary>
+    private async Task<WordFacts> ReadWordsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var labels = new List<string>();
+        long triggers, descriptions;
+        await using (var batch = new NpgsqlBatch(connection))
+        {
+            batch.BatchCommands.Add(Sql.Command("SELECT title FROM journeys UNION SELECT title FROM journey_scenes UNION SELECT name FROM mindblocks"));
+            batch.BatchCommands.Add(Sql.Command(
+                $"""
+                SELECT count(*), count(DISTINCT t.description) FROM {Tables.JourneyRealWorldTriggers} t
+                WHERE t.created_at >= $1 AND t.created_at < $2 AND t.metadata->>'synthetic' = 'true'
+                  AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = t.user_id)
+                """,
+                Sql.P(from.UtcDateTime), Sql.P(to.UtcDateTime)));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                labels.Add(reader.GetString(0));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            (triggers, descriptions) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        var tally = new CaptureTally(labels);
+        await using var captures = await connection.BeginBinaryExportAsync(
+            $"""
+            COPY (SELECT c.user_id, c.response FROM {Tables.JourneySceneCaptures} c
+                  WHERE c.created_at >= {Literal(from)} AND c.created_at < {Literal(to)} AND c.metadata->>'synthetic' = 'true'
+                    AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = c.user_id)) TO STDOUT (FORMAT BINARY)
+            """, cancellationToken);
+        while (await captures.StartRowAsync(cancellationToken) != -1)
+        {
+            tally.Add(captures.Read<Guid>(), captures.Read<string>());
+        }
+
+        return tally.Facts(triggers, descriptions);
     }
 
     /// <summary>

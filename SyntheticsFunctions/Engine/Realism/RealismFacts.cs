@@ -91,6 +91,9 @@ public sealed record RealismFacts(
 
     /// <summary>How many time zones the configured region mix has (<see cref="RegionMix.Zones"/>): a one-region mix may have fewer than the time-zones target. Null: the global mix's.</summary>
     public int? MixZones { get; init; }
+
+    /// <summary>The window's captures and trigger descriptions as the word figures count them (null where not read: those figures then have no data).</summary>
+    public WordFacts? Words { get; init; }
 }
 
 /// <summary>

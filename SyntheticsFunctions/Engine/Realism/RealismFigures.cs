@@ -118,6 +118,9 @@ public static class RealismFigures
     public static readonly FigureDefinition TimeZones = new("time_zones", $"Distinct time zones of the users with a session in the window (at least {TimeZonesTarget}, or every zone of the region mix where it has fewer)", TimeZonesTarget, null, 500, "users");
     public static readonly FigureDefinition PersonaClaimsFailing = new("persona_claims", "Persona claims (Engine/Realism/PersonaClaims.cs: the weekend persona has the highest weekend share, the night persona the latest hours, ...) that fail in the window; n is the claims checked", null, 0, 1, "claims", 7);
     public static readonly FigureDefinition FirstSessionWithin1s = new("first_session_within_1s_share", "Of users whose profile was created in the window (signed up) and who had a session in it, the share whose first session starts within 1 s of the profile's created_at", null, 0.20, 100, "users");
+    public static readonly FigureDefinition CaptureTextReuse = new("capture_text_reuse_share", "Of the window's captures, the share whose text (normalised as distinct_capture_texts_per_10k normalises it) another user also wrote in the window", null, 0.30, 1000, "captures");
+    public static readonly FigureDefinition CaptureSeams = new("capture_seams", "The window's captures with a seam (Seams: an empty text, a doubled word, a third-person-singular verb after I/you/we/they or a plural noun, will after what if, a catalog label in quotes)", null, 0, 1, "captures");
+    public static readonly FigureDefinition TriggerDescriptionVariety = new("trigger_description_variety", "Distinct real-world trigger descriptions in the window", 50, null, 500, "triggers");
 
     /// <summary>Every figure, in the order the API and the Studio list them.</summary>
     public static IReadOnlyList<FigureDefinition> All { get; } =
@@ -132,6 +135,7 @@ public static class RealismFigures
         ResponderShare, PersonaBaselineSpread, PersonaStrategyCramersV, PersonaSignalCramersV, ResistanceSpreadGrowth,
         TimeZones, PersonaClaimsFailing,
         FirstSessionWithin1s,
+        CaptureTextReuse, CaptureSeams, TriggerDescriptionVariety,
     ];
 
     /// <summary>The fewest distinct time zones the window's active users should live in (the global mix has <see cref="Markets.Zones"/>).</summary>
@@ -206,6 +210,7 @@ public static class RealismFigures
             f => PersonOutcomes(facts, f),
             f => ZonesAndClaims(facts, w, f),
             f => Onboarding(facts, w, f),
+            f => Words(facts, f),
         ];
         var figures = new Figures[sections.Length];
         Parallel.For(0, sections.Length, i => sections[i](figures[i] = new Figures(facts.Days)));
@@ -924,6 +929,15 @@ public static class RealismFigures
         f.Add(EnrolmentSessionRatio, ratios.Count >= 2 && mean > 0 ? ratios.Max(r => Math.Abs((r / mean) - 1)) : null, enrolled.Sum(),
             note: ratios.Count > 0 ? $"{ratios.Count} weeks, {ratios.Min():0.###} to {ratios.Max():0.###} enrolments a session (mean {mean:0.###})" : null,
             whyNot: $"needs two whole weeks with sessions after the window's first {FigureWindowDays} days");
+    }
+
+    // The words: captures another user also wrote, captures with a seam, trigger descriptions (no data where the facts were not read).
+    private static void Words(RealismFacts facts, Figures f)
+    {
+        var words = facts.Words ?? new WordFacts(0, 0, 0, 0, 0);
+        f.Add(CaptureTextReuse, words.Captures > 0 ? words.ReusedCaptures / (double)words.Captures : null, words.Captures);
+        f.Add(CaptureSeams, words.Captures > 0 ? words.CaptureSeams : null, words.Captures);
+        f.Add(TriggerDescriptionVariety, words.Triggers > 0 ? words.TriggerDescriptions : null, words.Triggers);
     }
 
     /// <summary>Dec 24-26 and Dec 31-Jan 2, which the same-weekday variation leaves out.</summary>
