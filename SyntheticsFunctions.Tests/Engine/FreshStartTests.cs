@@ -66,15 +66,15 @@ public class FreshStartTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fresh install's population at the defaults: p5 {people.P5}, median {people.Median}, p95 {people.P95} people in {populations.Min(p => p.Zones)}-{populations.Max(p => p.Zones)} time zones; mean lifetime sessions {PopulationModel.MeanLifetimeSessions:F1}"));
 
         // docs/realism.md's activation section states these figures; both change together.
-        Assert.Equal((13L, 28L, 48L), Summary("", first3).Range);
-        Assert.Equal((32L, 64L, 93L), Summary("", first5).Range);
-        Assert.Equal((49L, 101L, 162L), Summary("", next5).Range);
+        Assert.Equal((11L, 27L, 48L), Summary("", first3).Range);
+        Assert.Equal((30L, 61L, 97L), Summary("", first5).Range);
+        Assert.Equal((51L, 101L, 154L), Summary("", next5).Range);
         Assert.Equal((5, 73, 18, 131), (low.Hour, (int)Math.Round(low.Expected5), high.Hour, (int)Math.Round(high.Expected5)));
         // Line breaks in the page are wrapping only.
         var page = string.Join(' ', File.ReadAllText(Path.Combine(LocalHost.LocalHostTests.RepoRoot(), "docs", "realism.md")).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("13-48 events after 3 minutes (median 28)", page, StringComparison.Ordinal);
-        Assert.Contains("32-93 after 5 minutes (median 64)", page, StringComparison.Ordinal);
-        Assert.Contains("49-162 (median 101)", page, StringComparison.Ordinal);
+        Assert.Contains("11-48 events after 3 minutes (median 27)", page, StringComparison.Ordinal);
+        Assert.Contains("30-97 after 5 minutes (median 61)", page, StringComparison.Ordinal);
+        Assert.Contains("51-154 (median 101)", page, StringComparison.Ordinal);
         Assert.Contains("from 73 (a start at 05:00 UTC:", page, StringComparison.Ordinal);
         Assert.Contains("to 131 (18:00 UTC:", page, StringComparison.Ordinal);
     }
