@@ -81,14 +81,7 @@ public sealed class LocalScriptsTests : IDisposable
     [Fact]
     public async Task A_second_start_in_the_same_clone_says_it_is_already_running_and_leaves_the_first_untouched()
     {
-        var appPort = NextFree(FreePort(), null);
-        var databasePort = NextFree(appPort + 1000, appPort);
-        var environment = new Dictionary<string, string?>
-        {
-            ["SYNTHETICS_PG_PORT"] = Text(databasePort),
-            ["LocalHost__Urls"] = $"http://127.0.0.1:{appPort}",
-            ["PATH"] = FakeDotnetPath(),
-        };
+        var (appPort, environment) = FreePortsEnvironment();
 
         using var first = StartBash(["scripts/run-local.sh"], environment, out var firstOutput);
         try
@@ -124,14 +117,7 @@ public sealed class LocalScriptsTests : IDisposable
     [Fact]
     public async Task A_database_that_was_already_running_is_left_running_when_run_local_stops()
     {
-        var appPort = NextFree(FreePort(), null);
-        var databasePort = NextFree(appPort + 1000, appPort);
-        var environment = new Dictionary<string, string?>
-        {
-            ["SYNTHETICS_PG_PORT"] = Text(databasePort),
-            ["LocalHost__Urls"] = $"http://127.0.0.1:{appPort}",
-            ["PATH"] = FakeDotnetPath(),
-        };
+        var (appPort, environment) = FreePortsEnvironment();
         Assert.Equal(0, Bash(["scripts/local-postgres.sh", "start"], new(environment)).ExitCode);
         try
         {
@@ -210,6 +196,19 @@ public sealed class LocalScriptsTests : IDisposable
         // A cluster a failed test left behind is stopped before its directory goes.
         Bash(["scripts/local-postgres.sh", "stop"], []);
         Directory.Delete(_clone, recursive: true);
+    }
+
+    /// <summary>A free pair of ports for the app and the database, as run-local.sh reads them, with the stand-in dotnet first on PATH.</summary>
+    private (int AppPort, Dictionary<string, string?> Environment) FreePortsEnvironment()
+    {
+        var appPort = NextFree(FreePort(), null);
+        var databasePort = NextFree(appPort + 1000, appPort);
+        return (appPort, new Dictionary<string, string?>
+        {
+            ["SYNTHETICS_PG_PORT"] = Text(databasePort),
+            ["LocalHost__Urls"] = $"http://127.0.0.1:{appPort}",
+            ["PATH"] = FakeDotnetPath(),
+        });
     }
 
     private string DotnetCalls => Path.Combine(_clone, "dotnet-calls.txt");
