@@ -4,8 +4,7 @@ using SyntheticsFunctions.Engine;
 namespace SyntheticsFunctions.Storage.Runs;
 
 /// <summary>
-/// The run's first round trip: one batch that takes the cron lock (a cron tick tries it, a manual
-/// run waits for it), reads the settings, the last
+/// The run's first round trip: one batch that takes the cron lock, reads the settings, the last
 /// cron run, the sessions in progress, the pool, the catalog and the installation (its seed and
 /// history start, for the day's volume), and claims free users
 /// <c>FOR UPDATE SKIP LOCKED</c>, in the run's transaction.
@@ -23,12 +22,8 @@ internal static class RunInputReader
         // that lost the race claims nothing and touches no session.
         const string HoldsLock = "(NOT $1 OR (SELECT pg_try_advisory_xact_lock(hashtextextended($2, 0))))";
         read.BatchCommands.Add(RunJournal.SelectCommitted(request.RunId));
-        // A manual run waits for the lock instead (a tick holds it for milliseconds): it then sees
-        // the last tick's end and starts no earlier (below), so rows a tick continues from a manual
-        // run's sessions always fall in that tick's window.
         read.BatchCommands.Add(Sql.Command(
-            "SELECT CASE WHEN $1 THEN pg_try_advisory_xact_lock(hashtextextended($2, 0)) ELSE (SELECT true FROM pg_advisory_xact_lock(hashtextextended($2, 0))) END",
-            Sql.P(cron), Sql.P(cronLock)));
+            $"SELECT {HoldsLock}", Sql.P(cron), Sql.P(cronLock)));
         read.BatchCommands.Add(Sql.Command(SettingsStore.SelectSettings));
         read.BatchCommands.Add(Sql.Command(
             """
@@ -248,9 +243,11 @@ internal static class RunInputReader
             return new LoadedRun(RunSkip.Backfill, null);
         }
 
-        // A manual run whose clock reads earlier than the last tick's end (another instance's
-        // clock, or a request that read it before the tick committed) runs at that end: its
-        // sessions' rows, and where the next tick continues them, never fall before it.
+        // A manual run whose clock reads earlier than the last committed tick's end (another
+        // instance's clock, or a request that read it before the tick committed) runs at that end:
+        // its sessions' rows, and where the next tick continues them, never fall before it. (Manual
+        // runs do not take the cron lock, so parallel runs claim different people; a tick that
+        // commits while a manual run's transaction is open is not seen by it.)
         var now = !cron && lastCron is { } tickEnd && tickEnd > request.Now ? tickEnd : request.Now;
         var input = new RunInput(
             request.Trigger, request.RunId, request.Seed, now, lastCron, carry, settings,
