@@ -31,7 +31,7 @@ public sealed class HealthStore(NpgsqlDataSource dataSource)
             LEFT JOIN LATERAL (SELECT window_end, status, error FROM synthetic_runs ORDER BY window_end DESC LIMIT 1) last ON true
             """));
         batch.BatchCommands.Add(Sql.Command(SettingsStore.SelectSettings));
-        batch.BatchCommands.Add(Sql.Command($"SELECT pm.timezone, count(*) FROM {PoolSql.ActiveMembers} GROUP BY pm.timezone ORDER BY pm.timezone"));
+        batch.BatchCommands.Add(PoolSql.SelectTimezones());
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var state = new EngineState(
@@ -48,11 +48,7 @@ public sealed class HealthStore(NpgsqlDataSource dataSource)
         }
 
         await reader.NextResultAsync(cancellationToken);
-        var zones = new List<TimezoneCount>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            zones.Add(new TimezoneCount(reader.GetString(0), reader.GetInt64(1)));
-        }
+        var zones = await PoolSql.ReadTimezonesAsync(reader, cancellationToken);
 
         return state with { PoolTimezones = zones };
     }

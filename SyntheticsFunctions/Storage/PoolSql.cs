@@ -23,6 +23,22 @@ internal static class PoolSql
     /// <summary>Pool members the engine and the journey app both count: active ones.</summary>
     public const string CountActive = $"SELECT count(*) FROM {ActiveMembers}";
 
+    /// <summary>The active members by time zone (the activity curve's pool), for a batch; <see cref="ReadTimezonesAsync"/> reads its answer.</summary>
+    public static NpgsqlBatchCommand SelectTimezones() =>
+        Sql.Command($"SELECT pm.timezone, count(*) FROM {ActiveMembers} GROUP BY pm.timezone ORDER BY pm.timezone");
+
+    /// <summary>Reads the answer of <see cref="SelectTimezones"/>, the reader on it.</summary>
+    public static async Task<List<TimezoneCount>> ReadTimezonesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var zones = new List<TimezoneCount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            zones.Add(new TimezoneCount(reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        return zones;
+    }
+
     /// <summary>Whether the engine created both pool tables and so may add people to them.</summary>
     public const string OwnsPoolTables =
         "(SELECT count(*) = 2 FROM synthetic_created_tables WHERE table_name IN ('profiles', 'sim_users'))";

@@ -84,7 +84,7 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
                    {PoolSql.OwnsPoolTables}
             """));
         // The pool by time zone, as a run reads it, for the activity multiplier now.
-        batch.BatchCommands.Add(Sql.Command($"SELECT pm.timezone, count(*) FROM {PoolSql.ActiveMembers} GROUP BY pm.timezone ORDER BY pm.timezone"));
+        batch.BatchCommands.Add(PoolSql.SelectTimezones());
         batch.BatchCommands.Add(Sql.Command(
             $"""
             SELECT count(*),
@@ -130,11 +130,7 @@ public sealed class StatusStore(NpgsqlDataSource dataSource)
         var (activeJourneys, sessions, poolSize, ownsPool) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3));
 
         await reader.NextResultAsync(cancellationToken);
-        var zones = new List<TimezoneCount>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            zones.Add(new TimezoneCount(reader.GetString(0), reader.GetInt64(1)));
-        }
+        var zones = await PoolSql.ReadTimezonesAsync(reader, cancellationToken);
 
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);

@@ -141,8 +141,7 @@ internal static class RunInputReader
             """,
             Sql.P((long)poolCap)));
 
-        read.BatchCommands.Add(Sql.Command(
-            $"SELECT pm.timezone, count(*) FROM {PoolSql.ActiveMembers} GROUP BY pm.timezone ORDER BY pm.timezone"));
+        read.BatchCommands.Add(PoolSql.SelectTimezones());
         foreach (var command in CatalogCommands())
         {
             read.BatchCommands.Add(command);
@@ -211,11 +210,7 @@ internal static class RunInputReader
         var signUpsAllowed = growth == PoolGrowth.Fixed ? 0 : (int)Math.Min(int.MaxValue, reader.GetInt64(1));
 
         await reader.NextResultAsync(cancellationToken);
-        var pool = new List<TimezoneCount>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            pool.Add(new TimezoneCount(reader.GetString(0), reader.GetInt64(1)));
-        }
+        var pool = await PoolSql.ReadTimezonesAsync(reader, cancellationToken);
 
 
         await reader.NextResultAsync(cancellationToken);
