@@ -111,6 +111,17 @@ public sealed class BodyFields(JsonElement body)
     }
 
     /// <summary>
+    /// Whether <paramref name="text"/> is a plain integer, ASCII digits only (no sign, space,
+    /// separator or decimal point), as every integer in a query or route is written; false for
+    /// null or empty text and for a value beyond <see cref="int"/>.
+    /// </summary>
+    public static bool TryPlainInteger(string? text, out int value)
+    {
+        value = 0;
+        return !string.IsNullOrEmpty(text) && text.All(char.IsAsciiDigit) && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>
     /// A query integer whose range depends on a setting, checked later against the range in force:
     /// null when absent; any value that is not one integer reads as 0, outside every such range,
     /// so the caller's one message (naming the range in force) answers it.
@@ -123,7 +134,7 @@ public sealed class BodyFields(JsonElement body)
             return null;
         }
 
-        return values.Count == 1 && values[0]!.Length > 0 && values[0]!.All(char.IsAsciiDigit) && int.TryParse(values[0], out var value) ? value : 0;
+        return values.Count == 1 && TryPlainInteger(values[0], out var value) ? value : 0;
     }
 
     /// <summary>An optional query parameter: absent gives <paramref name="fallback"/>; anything but one integer in range is an error.</summary>
@@ -135,7 +146,7 @@ public sealed class BodyFields(JsonElement body)
             return fallback;
         }
 
-        if (values.Count == 1 && values[0]!.Length > 0 && values[0]!.All(char.IsAsciiDigit) && int.TryParse(values[0], out var value) && value >= min && value <= max)
+        if (values.Count == 1 && TryPlainInteger(values[0], out var value) && value >= min && value <= max)
         {
             return value;
         }
@@ -206,7 +217,7 @@ public sealed class BodyFields(JsonElement body)
         object? accepted = setting.Kind switch
         {
             Engine.SettingKind.Boolean when text is "true" or "false" => text == "true",
-            Engine.SettingKind.Integer when text.Length > 0 && text.All(char.IsAsciiDigit) && int.TryParse(text, invariant, out var integer) && integer >= setting.Min && integer <= setting.Max => integer,
+            Engine.SettingKind.Integer when TryPlainInteger(text, out var integer) && integer >= setting.Min && integer <= setting.Max => integer,
             Engine.SettingKind.Number when double.TryParse(text, System.Globalization.NumberStyles.Float, invariant, out var number) && double.IsFinite(number) && number >= setting.Min && number <= setting.Max => number,
             _ => null,
         };

@@ -84,7 +84,7 @@ public sealed class PoolFunctions(IPoolService pool, IStatusService status)
         string hours,
         CancellationToken cancellationToken)
     {
-        if (!hours.All(char.IsAsciiDigit) || !int.TryParse(hours, out var count) || count is < 1 or > MaxActivityHours)
+        if (!BodyFields.TryPlainInteger(hours, out var count) || count is < 1 or > MaxActivityHours)
         {
             return ApiResults.Invalid("hours", $"hours must be an integer from 1 to {MaxActivityHours}.");
         }

@@ -44,7 +44,7 @@ public sealed class RunFunction(IRunService runs)
         }
 
         var text = values[0];
-        if (string.IsNullOrEmpty(text) || !text.All(char.IsAsciiDigit) || !int.TryParse(text, out target) || target is < 1 or > MaxTarget)
+        if (!BodyFields.TryPlainInteger(text, out target) || target is < 1 or > MaxTarget)
         {
             error = $"target must be an integer from 1 to {MaxTarget}.";
             target = 0;
