@@ -10,6 +10,8 @@ port=${SYNTHETICS_PG_PORT:-54329}
 base="$root/.local/pg"
 data="$base/data"
 log="$base/postgres.log"
+# port_taken, shared with run-local.sh.
+source "$root/scripts/lib/local-run.sh"
 
 ensure_binaries() {
   if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
@@ -25,11 +27,6 @@ ensure_binaries() {
 # Postgres refuses to run as root: run its binaries as the postgres OS user then.
 as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- env PATH="$PATH" "$@"; else "$@"; fi
-}
-
-# True when something accepts connections on 127.0.0.1:$1.
-port_taken() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 port_taken_message() {
