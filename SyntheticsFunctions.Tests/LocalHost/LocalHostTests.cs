@@ -41,7 +41,8 @@ public class LocalHostTests(PostgresFixture postgres) : IClassFixture<PostgresFi
         Assert.DoesNotContain("wrong", await wrongKey.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // Every JSON body ends its line: answers, problems, validation problems, the fallback's 404.
-        foreach (var answer in new[] { health, noKey, wrongKey, badTarget, run, unknown, wrongMethod })
+        using var openApi = await http.GetAsync("/api/synthetics/openapi.json");
+        foreach (var answer in new[] { health, noKey, wrongKey, badTarget, run, unknown, wrongMethod, openApi })
         {
             Assert.EndsWith("}\n", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }

@@ -19,5 +19,5 @@ public sealed class StudioFunction
     [Function(nameof(OpenApiDocument))]
     public IResult OpenApiDocument(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "synthetics/openapi.json")] HttpRequest request) =>
-        Results.Text(OpenApi.Document(typeof(StudioFunction).Assembly).ToJsonString(), "application/json");
+        Results.Text(OpenApi.Document(typeof(StudioFunction).Assembly).ToJsonString() + "\n", "application/json");
 }
