@@ -155,7 +155,7 @@ public class SeedShapedDatabaseTests(PostgresFixture postgres, ITestOutputHelper
     /// catalog, <paramref name="members"/> sim users, a real user with a row in every activity
     /// table and an app-written row for one sim user.
     /// </summary>
-    internal static async Task<(Guid[] Members, Guid RealUser)> CreateSeedDatabaseAsync(string database, DateTimeOffset now, bool simUsersHaveCreatedAt, int members = Members)
+    internal static async Task<(Guid[] Members, Guid RealUser)> CreateSeedDatabaseAsync(string database, DateTimeOffset now, bool simUsersHaveCreatedAt, int members = Members, int? idSeed = null)
     {
         var schema = await File.ReadAllTextAsync(Path.Combine(LocalHostTests.RepoRoot(), "SyntheticsFunctions", "Storage", "Migrations", "0001_schema.sql"));
         await Db.ExecuteAsync(database, schema);
@@ -193,7 +193,9 @@ public class SeedShapedDatabaseTests(PostgresFixture postgres, ITestOutputHelper
             await batch.ExecuteNonQueryAsync();
         }
 
-        var ids = Enumerable.Range(0, members).Select(_ => Guid.NewGuid()).ToArray();
+        // Random member ids, or the same ones every time where a test needs the population they give.
+        var idRandom = idSeed is { } seed ? new Random(seed) : null;
+        var ids = Enumerable.Range(0, members).Select(_ => idRandom is null ? Guid.NewGuid() : new Guid(idRandom.GetItems<byte>([.. Enumerable.Range(0, 256).Select(b => (byte)b)], 16))).ToArray();
         // Profiles a day apart from 400 days ago (closer together for more than 300 members), the recent ones a day ago.
         var created = ids.Select((_, i) => (i < RecentMembers ? now.AddDays(-1) : now.AddDays(-400 + (i * 300.0 / Math.Max(members, 300)))).UtcDateTime).ToArray();
         await using (var batch = new NpgsqlBatch(connection))

@@ -129,9 +129,10 @@ internal static class RunInputReader
                 WHERE i.user_id = c.profile_id AND i.status = 'completed' AND c.grp <> 2
                 ORDER BY i.completed_at DESC
                 LIMIT 1) lc ON true
-            -- Those with no next session (the churned) after the members not signed up; PoolWorld
-            -- claims in this same order.
-            ORDER BY c.due, c.grp, c.available_at NULLS FIRST, c.profile_id
+            -- People with a state by next session then id, members by when their profile appeared
+            -- then id; those with no next session (the churned) after the members. The planner takes
+            -- the two apart (by state), each in PoolWorld's order.
+            ORDER BY c.due, c.grp, CASE WHEN c.grp = 0 THEN c.available_at END NULLS FIRST, c.profile_id
             """,
             Sql.P(cron), Sql.P(cronLock), Sql.P(request.Target), Sql.P(request.Now.UtcDateTime), Sql.P(PopulationModel.MaxWait.TotalSeconds), Sql.P(RunPlanner.MaxMissedPerRun)));
         // How many new people may join: up to the cap, where the engine may add them.
