@@ -40,6 +40,23 @@ public class VolumeModelTests
         Assert.Equal(estimate.Tables.Sum(t => t.BytesPerDay) * 30, estimate.BytesAtRetention, 3);
     }
 
+    [Fact]
+    public void A_backfill_starts_with_the_journeys_and_statuses_of_the_people_it_needs_or_of_the_pool_it_has()
+    {
+        var needed = PopulationModel.PeopleNeeded(2, 0);
+        var full = VolumeModel.Estimate(EngineSettings.Defaults, Ample, []);
+        var small = VolumeModel.Estimate(EngineSettings.Defaults, PoolCapacity.For(EngineSettings.Defaults, 1_000, growable: false), []);
+
+        var instances = full.Tables.Single(t => t.Table == Tables.JourneyInstances);
+        Assert.Equal(needed * VolumeModel.BackfillStartRowsPerPerson[Tables.JourneyInstances], instances.BackfillStartRows, 9);
+        Assert.Equal(instances.BackfillStartRows * VolumeModel.FallbackBytesPerRow[Tables.JourneyInstances], instances.BackfillStartBytes, 6);
+        Assert.Equal(1_000 * VolumeModel.BackfillStartRowsPerPerson[Tables.UserMindblockStatus], small.Tables.Single(t => t.Table == Tables.UserMindblockStatus).BackfillStartRows, 9);
+
+        // Only journeys and statuses begin before a backfill's window; a backfill of 7 days adds the start and 7 days.
+        Assert.All(full.Tables.Where(t => t.Table is not Tables.JourneyInstances and not Tables.UserMindblockStatus), t => Assert.Equal(0, t.BackfillStartRows));
+        Assert.Equal(full.Tables.Sum(t => t.BackfillStartBytes) + (7 * full.BytesPerDay), full.BackfillBytes(7), 3);
+    }
+
     [Theory]
     [InlineData(-1, 0, 0)] // never analysed
     [InlineData(0, 0, 8192)] // analysed empty

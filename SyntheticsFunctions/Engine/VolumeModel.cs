@@ -22,8 +22,11 @@ public sealed record TableStats(string Table, double RelTuples, long RelPages, l
 /// the retention horizon. Bytes per row count the heap, TOAST and indexes: the database's own
 /// (<c>SizeFromDatabase</c>) or the table's fallback (<see cref="VolumeModel.FallbackBytesPerRow"/>).
 /// <c>BytesNow</c> is the table's whole size now (<c>pg_total_relation_size</c>), null where it is not known.
+/// <c>BackfillStartRows</c> and <c>BackfillStartBytes</c> are written once by a backfill, before its first day (<see cref="VolumeModel.BackfillStartRowsPerPerson"/>).
 /// </summary>
-public sealed record TableVolume(string Table, double RowsPerSession, double RowsPerDay, double BytesPerRow, bool SizeFromDatabase, double BytesPerDay, double BytesAtRetention, long? BytesNow);
+public sealed record TableVolume(
+    string Table, double RowsPerSession, double RowsPerDay, double BytesPerRow, bool SizeFromDatabase, double BytesPerDay, double BytesAtRetention, long? BytesNow,
+    double BackfillStartRows = 0, double BackfillStartBytes = 0);
 
 /// <summary>
 /// What the settings cost, before they are saved: sessions and scene events a day, each activity
@@ -36,6 +39,12 @@ public sealed record VolumeEstimate(EngineSettings Settings, double SessionsPerD
     public double BytesPerDay => Tables.Sum(t => t.BytesPerDay);
 
     public double BytesAtRetention => Tables.Sum(t => t.BytesAtRetention);
+
+    /// <summary>What a backfill writes once, before its first day: the journeys and mindblock statuses its population is in the middle of.</summary>
+    public double BackfillStartBytes => Tables.Sum(t => t.BackfillStartBytes);
+
+    /// <summary>What a backfill of <paramref name="days"/> days adds to the tables: its start, then the days.</summary>
+    public double BackfillBytes(int days) => BackfillStartBytes + (days * BytesPerDay);
 }
 
 /// <summary>
@@ -48,6 +57,10 @@ public sealed record VolumeEstimate(EngineSettings Settings, double SessionsPerD
 public static class VolumeModel
 {
     public const int MinutesPerDay = 1440;
+
+    private const double JourneyStartRows = 1.076;
+
+    private const double StatusStartRows = 1.346;
 
     /// <summary>
     /// New rows per session in each activity table at the default settings, in the model's steady
@@ -69,6 +82,21 @@ public static class VolumeModel
         [Tables.JourneyRealWorldTriggers] = 0.462,
         [Tables.MindblockEvents] = 0.822,
         [Tables.UserMindblockStatus] = 0.370,
+    };
+
+    /// <summary>
+    /// Rows a backfill writes once, before its first day, per person the settings need (its
+    /// pre-roll plays three weeks before the window so that the window opens on people in the
+    /// middle of their journeys): the journeys begun before the window, and the mindblock statuses
+    /// with an event before it. The other tables get no rows dated before the window. Measured with
+    /// <c>EstimateTests</c> (the same backfill as <see cref="RowsPerSession"/>: 16,439 people needed),
+    /// to three figures. A fresh install's start writes fewer (only the journeys of people active
+    /// within idle_abandon_days, no statuses), so this is the larger of the two.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> BackfillStartRowsPerPerson { get; } = new Dictionary<string, double>
+    {
+        [Tables.JourneyInstances] = JourneyStartRows,
+        [Tables.UserMindblockStatus] = StatusStartRows,
     };
 
     /// <summary>
@@ -125,13 +153,16 @@ public static class VolumeModel
     {
         var sessions = SessionsPerDay(settings, capacity);
         var perSession = RowsPerSessionAt(settings);
+        var people = Math.Min(capacity.Needed, capacity.Available);
         var tables = Tables.Activity.Select(table =>
         {
             var stat = stats.FirstOrDefault(s => s.Table == table);
             var size = stat?.BytesPerRow;
             var rowBytes = size ?? FallbackBytesPerRow[table];
             var rows = sessions * perSession[table];
-            return new TableVolume(table, perSession[table], rows, rowBytes, size is not null, rows * rowBytes, rows * rowBytes * settings.RetainDays, stat?.TotalBytes);
+            var start = people * BackfillStartRowsPerPerson.GetValueOrDefault(table);
+            return new TableVolume(
+                table, perSession[table], rows, rowBytes, size is not null, rows * rowBytes, rows * rowBytes * settings.RetainDays, stat?.TotalBytes, start, start * rowBytes);
         }).ToList();
         return new VolumeEstimate(settings, sessions, sessions * perSession[Tables.JourneySceneEvents], tables, capacity);
     }

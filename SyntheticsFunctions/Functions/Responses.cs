@@ -120,9 +120,10 @@ public sealed record RealismResponse(
     IReadOnlyList<RealismFigureResponse> Figures, IReadOnlyList<CohortResponse> Cohorts, IReadOnlyList<SessionsBucketResponse> SessionsPerUser);
 
 /// <summary>One activity table in an estimate: new rows per session and a day, bytes per row (the database's own, or the documented fallback), a day and at the retention horizon, and its size now.</summary>
-/// <remarks><c>bytes_per_row_source</c>: <c>database</c> (pg_class statistics and pg_total_relation_size) or <c>fallback</c> (the table is empty or not analysed yet).</remarks>
+/// <remarks><c>bytes_per_row_source</c>: <c>database</c> (pg_class statistics and pg_total_relation_size) or <c>fallback</c> (the table is empty or not analysed yet). <c>backfill_start_rows</c> and <c>backfill_start_bytes</c>: what a backfill writes once, before its first day.</remarks>
 public sealed record TableEstimateResponse(
-    string Table, double RowsPerSession, long RowsPerDay, double BytesPerRow, string BytesPerRowSource, long BytesPerDay, long BytesAtRetention, long? BytesNow);
+    string Table, double RowsPerSession, long RowsPerDay, double BytesPerRow, string BytesPerRowSource, long BytesPerDay, long BytesAtRetention, long? BytesNow,
+    long BackfillStartRows, long BackfillStartBytes);
 
 /// <summary>The connections an estimate counts: this instance's most (the data source's Maximum Pool Size), a cron tick's and a backfill pass's, and the server's max_connections.</summary>
 public sealed record ConnectionsEstimateResponse(int MaxPerInstance, int PerCronTick, int PerBackfill, int ServerMax);
@@ -136,6 +137,7 @@ public sealed record EstimateResponse(
     long BytesPerDay,
     int RetainDays,
     long BytesAtRetention,
+    long BackfillStartBytes,
     IReadOnlyList<TableEstimateResponse> Tables,
     int PoolCap,
     long PoolMembers,
@@ -153,9 +155,10 @@ public sealed record EstimateResponse(
             (long)Math.Round(v.BytesPerDay),
             v.Settings.RetainDays,
             (long)Math.Round(v.BytesAtRetention),
+            (long)Math.Round(v.BackfillStartBytes),
             [.. v.Tables.Select(t => new TableEstimateResponse(
                 t.Table, Math.Round(t.RowsPerSession, 4), (long)Math.Round(t.RowsPerDay), Math.Round(t.BytesPerRow, 1), t.SizeFromDatabase ? "database" : "fallback",
-                (long)Math.Round(t.BytesPerDay), (long)Math.Round(t.BytesAtRetention), t.BytesNow))],
+                (long)Math.Round(t.BytesPerDay), (long)Math.Round(t.BytesAtRetention), t.BytesNow, (long)Math.Round(t.BackfillStartRows), (long)Math.Round(t.BackfillStartBytes)))],
             report.PoolCap,
             report.PoolMembers,
             PoolCapacityResponse.From(v.Capacity)!,
