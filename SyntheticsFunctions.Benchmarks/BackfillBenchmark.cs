@@ -423,7 +423,7 @@ internal static class BackfillBenchmark
             NpgsqlConnection.ClearAllPools();
             await using var copy = new NpgsqlConnection(admin);
             await copy.OpenAsync();
-            foreach (var sql in new[] { $"DROP DATABASE IF EXISTS synthetics_bench_tick_{pool}_kept", $"CREATE DATABASE synthetics_bench_tick_{pool}_kept TEMPLATE synthetics_bench_tick_{pool}" })
+            foreach (var sql in new[] { $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'synthetics_bench_tick_{pool}'", $"DROP DATABASE IF EXISTS synthetics_bench_tick_{pool}_kept", $"CREATE DATABASE synthetics_bench_tick_{pool}_kept TEMPLATE synthetics_bench_tick_{pool}" })
             {
                 await using var command = new NpgsqlCommand(sql, copy);
                 await command.ExecuteNonQueryAsync();
