@@ -79,12 +79,12 @@ internal static class RunInputReader
                 FOR UPDATE OF pm SKIP LOCKED),
             unsigned AS MATERIALIZED (
                 -- Members who have not signed up yet, whose profile exists by now: the people who
-                -- may join, in the order their profiles appeared (unknown first), then by id:
-                -- ix_synthetic_pool_unsigned (signed_up mirrors the state's rows; the state is still checked).
+                -- may join, in the order their profiles appeared (unknown first), then by id
+                -- (ix_synthetic_pool_available).
                 SELECT pm.profile_id, pm.timezone, pm.persona AS member_persona, pm.available_at, 'infinity'::timestamptz AS due, 0 AS grp, {State}
                 FROM synthetic_pool pm
                 LEFT JOIN synthetic_user_state us ON us.profile_id = pm.profile_id
-                WHERE {PoolSql.ActiveMember} AND NOT pm.signed_up
+                WHERE {PoolSql.ActiveMember}
                   AND NOT EXISTS (SELECT 1 FROM synthetic_user_state us WHERE us.profile_id = pm.profile_id)
                   AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = pm.profile_id)
                   AND (pm.available_at IS NULL OR pm.available_at < $4::timestamptz)
