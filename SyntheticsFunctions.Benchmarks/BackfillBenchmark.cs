@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using SyntheticsFunctions.Configuration;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Hosting;
 using SyntheticsFunctions.Service;
@@ -19,7 +20,7 @@ namespace SyntheticsFunctions.Benchmarks;
 /// <item>engine only: events per second planning the backfill's way, on one core, and the share of planning spent on tags;</item>
 /// <item>the raw ceiling: binary COPY of pre-built rows straight into tables of the same shape and indexes;</item>
 /// <item>backfill end to end, 30 days at intense: rows per second, the ratio to the ceiling, peak working set (and 7 days, for flatness);</item>
-/// <item>a cron tick at intense after it: p50/p99 against a bare transaction of the same three round trips.</item>
+/// <item>cron ticks at intense on pools of 2,000, the default cap and 100,000: p50/p99 against a bare transaction of the same three round trips.</item>
 /// </list>
 ///   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- backfill "&lt;connection string to the server's postgres database&gt;"
 /// </summary>
@@ -88,9 +89,19 @@ internal static class BackfillBenchmark
 
         if (sections.Contains("tick"))
         {
-            var tick = await CronTickAsync(admin);
-            Console.WriteLine($"cron tick: p50 {tick.P50:F2} ms p99 {tick.P99:F2} ms; bare transaction p50 {tick.BareP50:F2} ms p99 {tick.BareP99:F2} ms");
-            rows.Add($"| cron tick at intense, p50 / p99 | {tick.P50:F2} / {tick.P99:F2} ms | p99 under 10 ms | bare transaction of the same 3 round trips: {tick.BareP50:F2} / {tick.BareP99:F2} ms; {tick.Rows:F0} rows per tick |");
+            var (ticks, bare) = await CronTicksAsync(admin);
+            var small = ticks.FirstOrDefault(t => t.Pool == 2_000) ?? ticks[0];
+            var large = ticks.FirstOrDefault(t => t.Pool == 100_000) ?? ticks[^1];
+            var atCap = ticks.FirstOrDefault(t => t.Pool == SyntheticsOptions.DefaultPoolSize) ?? ticks[0];
+            Console.WriteLine($"cron tick p99 at the default cap / bare transaction p99: {atCap.P99 / bare.P99:F2} (goal at most 4); p99 at 100,000 / at 2,000: {large.P99 / small.P99:F2} (goal at most 1.5)");
+            foreach (var t in ticks)
+            {
+                rows.Add($"| cron tick at intense, pool {t.Pool:N0} ({t.Members:N0} active, {t.Signed:N0} signed up), p50 / p99 over {t.Ticks:N0} ticks | {t.P50:F2} / {t.P99:F2} ms | | {t.Rows:F0} rows per tick |");
+            }
+
+            rows.Add($"| bare transaction of the same shape (read batch, unnest insert of {atCap.Rows:F0} rows, commit), p50 / p99 | {bare.P50:F2} / {bare.P99:F2} ms | (baseline) | |");
+            rows.Add($"| tick p99 at the default cap ({SyntheticsOptions.DefaultPoolSize:N0}) / bare p99 | {atCap.P99 / bare.P99:F2} | at most 4 | |");
+            rows.Add($"| tick p99 at 100,000 / at 2,000 | {large.P99 / small.P99:F2} | at most 1.5 | |");
         }
 
         Console.WriteLine();
@@ -307,14 +318,54 @@ internal static class BackfillBenchmark
         return 0;
     }
 
-    private sealed record TickFigure(double P50, double P99, double BareP50, double BareP99, double Rows);
+    private sealed record TickFigure(int Pool, int Ticks, double P50, double P99, double Rows, long Members, long Signed);
 
-    /// <summary>Cron ticks at intense after a day of backfilled history, one simulated minute apart, against a bare transaction of the same shape.</summary>
-    private static async Task<TickFigure> CronTickAsync(string admin)
+    private sealed record BareFigure(double P50, double P99);
+
+    /// <summary>
+    /// Cron ticks at intense on pools of 2,000, the default cap and 100,000 members, each filled by a
+    /// day of backfilled history (the warm-up signs the steady-state population up to the cap), one
+    /// simulated minute apart; then a bare transaction of the same shape, in the same run.
+    /// <c>BENCH_TICKS</c> (1,000) ticks are measured at the default cap, <c>BENCH_TICKS_OTHER</c>
+    /// (the same) at the other two; <c>BENCH_TICK_EXPLAIN=1</c> adds one tick at the default cap,
+    /// after the measured ones, with <c>auto_explain</c> (analyze, buffers) writing every statement's
+    /// plan to the server's log.
+    /// </summary>
+    private static async Task<(List<TickFigure> Ticks, BareFigure Bare)> CronTicksAsync(string admin)
     {
-        await using var database = await ThrowawayDatabase.CreateAsync(admin, "synthetics_bench_tick");
+        var atCap = EnvInt("BENCH_TICKS", 1_000);
+        var other = EnvInt("BENCH_TICKS_OTHER", atCap);
+        var explain = Environment.GetEnvironmentVariable("BENCH_TICK_EXPLAIN") == "1";
+        var figures = new List<TickFigure>();
+        // BENCH_TICK_POOLS=50000 (say) measures only those pools, for a look at one; the ratios need all three.
+        var pools = Environment.GetEnvironmentVariable("BENCH_TICK_POOLS") is { Length: > 0 } only
+            ? only.Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray()
+            : [2_000, SyntheticsOptions.DefaultPoolSize, 100_000];
+        foreach (var pool in pools)
+        {
+            var cap = pool == SyntheticsOptions.DefaultPoolSize;
+            figures.Add(await CronTickAsync(admin, pool, cap ? atCap : other, explain && cap));
+        }
+
+        var rows = figures.FirstOrDefault(f => f.Pool == SyntheticsOptions.DefaultPoolSize)?.Rows ?? figures[0].Rows;
+        return (figures, await BareTransactionAsync(admin, (int)Math.Max(1, Math.Round(rows)), atCap));
+    }
+
+    private static int EnvInt(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
+    private static double Percentile(List<double> values, double q)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[(int)Math.Ceiling(sorted.Count * q) - 1];
+    }
+
+    /// <summary><paramref name="count"/> cron ticks at intense on a pool of <paramref name="pool"/> after a day of backfilled history, after 30 warm-up ticks.</summary>
+    private static async Task<TickFigure> CronTickAsync(string admin, int pool, int count, bool explain)
+    {
+        await using var database = await ThrowawayDatabase.CreateAsync(admin, $"synthetics_bench_tick_{pool}");
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-3));
-        await using var app = BuildApp(database.ConnectionString, clock);
+        await using var app = BuildApp(database.ConnectionString, clock, pool);
         await app.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
         var dataSource = app.GetRequiredService<NpgsqlDataSource>();
         await using (var command = dataSource.CreateCommand(
@@ -332,36 +383,86 @@ internal static class BackfillBenchmark
             await command.ExecuteNonQueryAsync();
         }
 
+        long members, signed;
+        await using (var command = dataSource.CreateCommand(
+            "SELECT (SELECT count(*) FROM synthetic_pool WHERE retired_at IS NULL), (SELECT count(*) FROM synthetic_user_state)"))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            (members, signed) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
         var runs = app.GetRequiredService<IRunService>();
         var ticks = new List<double>();
         long rows = 0;
-        for (var i = 0; i < 130; i++)
+        for (var i = 0; i < count + 30; i++)
         {
-            clock.Advance(TimeSpan.FromMinutes(1));
-            var watch = Stopwatch.StartNew();
-            var outcome = await runs.RunAsync(RunTrigger.Cron, 0, CancellationToken.None);
-            var ms = watch.Elapsed.TotalMilliseconds;
-            if (outcome.Status != RunStatus.Succeeded)
-            {
-                throw new InvalidOperationException($"Cron tick {outcome.Status}: {outcome.Error}");
-            }
-
+            var (ms, written) = await TickAsync(runs, clock);
             if (i >= 30)
             {
                 ticks.Add(ms);
-                rows += outcome.Result!.TotalRows;
+                rows += written;
             }
         }
 
-        // The same three round trips with nothing to decide: a read batch, a write batch of as many rows, the commit.
-        var bare = new List<double>();
-        var perTick = (int)Math.Max(1, rows / ticks.Count);
+        if (explain)
+        {
+            var logged = new NpgsqlConnectionStringBuilder(database.ConnectionString)
+            {
+                Options = "-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0 -c auto_explain.log_analyze=on "
+                    + "-c auto_explain.log_buffers=on -c auto_explain.log_nested_statements=on -c auto_explain.log_timing=on",
+            };
+            await using var explained = BuildApp(logged.ConnectionString, clock, pool);
+            await TickAsync(explained.GetRequiredService<IRunService>(), clock);
+            Console.WriteLine($"  pool {pool}: one tick's plans are in the server's log (auto_explain)");
+        }
+
+        if (Environment.GetEnvironmentVariable("BENCH_TICK_KEEP") == "1")
+        {
+            // A copy that outlives the run, for EXPLAIN by hand.
+            NpgsqlConnection.ClearAllPools();
+            await using var copy = new NpgsqlConnection(admin);
+            await copy.OpenAsync();
+            foreach (var sql in new[] { $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'synthetics_bench_tick_{pool}'", $"DROP DATABASE IF EXISTS synthetics_bench_tick_{pool}_kept", $"CREATE DATABASE synthetics_bench_tick_{pool}_kept TEMPLATE synthetics_bench_tick_{pool}" })
+            {
+                await using var command = new NpgsqlCommand(sql, copy);
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+
+        var figure = new TickFigure(pool, ticks.Count, Percentile(ticks, 0.5), Percentile(ticks, 0.99), (double)rows / ticks.Count, members, signed);
+        Console.WriteLine($"  pool {pool:N0} ({members:N0} active members, {signed:N0} signed up): {ticks.Count} ticks, p50 {figure.P50:F2} ms p99 {figure.P99:F2} ms, {figure.Rows:F0} rows per tick");
+        return figure;
+    }
+
+    private static async Task<(double Ms, long Rows)> TickAsync(IRunService runs, FakeTimeProvider clock)
+    {
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var watch = Stopwatch.StartNew();
+        var outcome = await runs.RunAsync(RunTrigger.Cron, 0, CancellationToken.None);
+        var ms = watch.Elapsed.TotalMilliseconds;
+        return outcome.Status == RunStatus.Succeeded
+            ? (ms, outcome.Result!.TotalRows)
+            : throw new InvalidOperationException($"Cron tick {outcome.Status}: {outcome.Error}");
+    }
+
+    /// <summary>The same three round trips with nothing to decide: a read batch, a write batch of <paramref name="perTick"/> rows by unnest, the commit.</summary>
+    private static async Task<BareFigure> BareTransactionAsync(string admin, int perTick, int count)
+    {
+        await using var database = await ThrowawayDatabase.CreateAsync(admin, "synthetics_bench_tick_bare");
+        await using (var app = BuildApp(database.ConnectionString, new FakeTimeProvider(DateTimeOffset.UtcNow)))
+        {
+            await app.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         await using (var setup = dataSource.CreateCommand("CREATE TABLE IF NOT EXISTS bench_bare (id uuid PRIMARY KEY, at timestamptz, payload jsonb)"))
         {
             await setup.ExecuteNonQueryAsync();
         }
 
-        for (var i = 0; i < 130; i++)
+        var bare = new List<double>();
+        for (var i = 0; i < count + 30; i++)
         {
             var ids = Enumerable.Range(0, perTick).Select(_ => Guid.NewGuid()).ToArray();
             var watch = Stopwatch.StartNew();
@@ -392,10 +493,9 @@ internal static class BackfillBenchmark
             }
         }
 
-        ticks.Sort();
-        bare.Sort();
-        static double P(List<double> sorted, double q) => sorted[(int)Math.Ceiling(sorted.Count * q) - 1];
-        return new TickFigure(P(ticks, 0.5), P(ticks, 0.99), P(bare, 0.5), P(bare, 0.99), (double)rows / ticks.Count);
+        var figure = new BareFigure(Percentile(bare, 0.5), Percentile(bare, 0.99));
+        Console.WriteLine($"  bare transaction ({perTick} rows): {bare.Count} runs, p50 {figure.P50:F2} ms p99 {figure.P99:F2} ms");
+        return figure;
     }
 
     /// <summary>One backfill job of the last <paramref name="days"/> days, purging first, run to its end in one pass; the finished job, or an exception with its error.</summary>

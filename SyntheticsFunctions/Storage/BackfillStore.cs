@@ -289,6 +289,11 @@ public sealed class BackfillStore(NpgsqlDataSource dataSource, IOptions<Syntheti
 
         await using var write = new NpgsqlBatch(connection, transaction);
         var commands = write.BatchCommands;
+        if (chunk.Batch.Instances.Count > 0)
+        {
+            commands.Add(OpenInstancesSql.Track(chunk.Batch.Instances));
+        }
+
         if (chunk.UserStates.Count > 0)
         {
             commands.Add(ActivityTables.SyntheticUserState.InsertFromArrays(chunk.UserStates));

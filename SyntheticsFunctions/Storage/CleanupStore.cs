@@ -57,6 +57,7 @@ public sealed class CleanupStore(NpgsqlDataSource dataSource)
             // Purge ends every session in progress, so their instances can go too.
             await ExecuteCountAsync("DELETE FROM synthetic_sessions", cancellationToken);
             await ExecuteCountAsync("DELETE FROM synthetic_user_state", cancellationToken);
+            await ExecuteCountAsync("DELETE FROM synthetic_open_instances", cancellationToken);
         }
 
         while (true)

@@ -131,8 +131,9 @@ internal static class PoolSql
         : Sql.Command(
             """
             UPDATE synthetic_pool pm SET retired_at = $1
-            FROM synthetic_user_state us
-            WHERE us.profile_id = pm.profile_id AND pm.retired_at IS NULL AND us.lifecycle = 'churned' AND us.last_session_at < $2
+            -- The churned through their index (ix_synthetic_user_state_churned), their pool rows by id.
+            WHERE pm.profile_id = ANY (ARRAY(SELECT us.profile_id FROM synthetic_user_state us WHERE us.lifecycle = 'churned' AND us.last_session_at < $2))
+              AND pm.retired_at IS NULL
             """,
             Sql.P(at.UtcDateTime), Sql.P(before.UtcDateTime));
 

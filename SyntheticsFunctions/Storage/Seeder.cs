@@ -324,6 +324,7 @@ public sealed class Seeder(
         if (instances.Count > 0)
         {
             commands.Add(ActivityTables.JourneyInstances.InsertFromArrays(instances));
+            commands.Add(OpenInstancesSql.Track(instances));
         }
     }
 

@@ -50,6 +50,11 @@ internal static class ActivityWriter
             commands.Add(insert);
         }
 
+        if (output.Batch.Instances.Count > 0)
+        {
+            commands.Add(OpenInstancesSql.Track(output.Batch.Instances));
+        }
+
         if (output.SessionsEnded.Count > 0)
         {
             commands.Add(Sql.Command("DELETE FROM synthetic_sessions WHERE profile_id = ANY($1)", Sql.P(output.SessionsEnded.ToArray())));
@@ -83,14 +88,23 @@ internal static class ActivityWriter
         }
     }
 
-    /// <summary>Instances of sim users idle since before <paramref name="cutoff"/> are abandoned (rollup kept); rows of real users never match. Answers how many.</summary>
+    /// <summary>
+    /// Instances of sim users idle since before <paramref name="cutoff"/> are abandoned (rollup kept);
+    /// rows of real users never match. Found through the engine's open instances (by last activity),
+    /// the journey app's rows then reached by id. Answers how many.
+    /// </summary>
     public static NpgsqlBatchCommand AbandonIdle(DateTimeOffset cutoff) => Sql.Command(
         $"""
-        WITH abandoned AS (
+        WITH idle AS (
+            DELETE FROM synthetic_open_instances o
+            WHERE o.last_activity_at < $1
+              AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.instance_id = o.instance_id)
+            RETURNING o.instance_id),
+        abandoned AS (
             UPDATE journey_instances ji SET status = 'abandoned'
-            WHERE ji.status = 'active' AND ji.last_activity_at < $1
+            FROM idle
+            WHERE ji.id = idle.instance_id AND ji.status = 'active' AND ji.last_activity_at < $1
               AND {ActivityTables.IsSynthetic(ActivityTables.JourneyInstances, "ji")}
-              AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.instance_id = ji.id)
             RETURNING ji.last_activity_at),
         rollup AS (
             INSERT INTO {Rollups.HoursTable} (hour, metric, count)

@@ -22,8 +22,11 @@ internal static class RunInputReader
         // that lost the race claims nothing and touches no session.
         const string HoldsLock = "(NOT $1 OR (SELECT pg_try_advisory_xact_lock(hashtextextended($2, 0))))";
         read.BatchCommands.Add(RunJournal.SelectCommitted(request.RunId));
+        // JIT off for the run's transaction: its statements each touch a handful of rows through
+        // indexes, but a claim's LIMIT is read from the settings, so the planner guesses a tenth of
+        // the pool and would spend more compiling the claim (about 200 ms) than running it.
         read.BatchCommands.Add(Sql.Command(
-            $"SELECT {HoldsLock}", Sql.P(cron), Sql.P(cronLock)));
+            $"SELECT {HoldsLock}, set_config('jit', 'off', true)", Sql.P(cron), Sql.P(cronLock)));
         read.BatchCommands.Add(Sql.Command(SettingsStore.SelectSettings));
         read.BatchCommands.Add(Sql.Command(
             """
@@ -43,16 +46,23 @@ internal static class RunInputReader
 
         // Free users, only as many as may start, claimed FOR UPDATE SKIP LOCKED on the engine's
         // own pool rows so two runs never move the same user (no lock on the journey app's tables).
+        // Each claim walks an index of the engine's state in its order (migration 0017) and stops at
+        // its LIMIT, so a tick's claim costs the same on any pool; each carries the state it read.
+        const string Due = "coalesce(us.next_session_at, 'infinity'::timestamptz)";
+        const string State =
+            """
+            us.profile_id IS NOT NULL AS has_state, us.signup_at, us.persona, us.engagement, us.chronotype_shift_hours, us.lifecycle,
+            us.next_session_at, us.last_session_at, us.local_day, us.sessions_that_day, us.sessions, us.progress, us.last_session_ends_at
+            """;
         read.BatchCommands.Add(Sql.Command(
             $"""
-            -- The claims first (only the columns their order needs, so a big pool costs one top-N
-            -- sort), then what the planner needs of just the claimed users.
+            -- The claims first, then what the planner needs of just the claimed users.
             WITH known AS MATERIALIZED (
-                -- People who signed up, in the order of each one's next planned session (the population model's).
-                SELECT pm.profile_id, pm.timezone, pm.persona, pm.available_at,
-                       coalesce(us.next_session_at, 'infinity'::timestamptz) AS due, 1 AS grp
-                FROM synthetic_pool pm
-                JOIN synthetic_user_state us ON us.profile_id = pm.profile_id
+                -- People who signed up, in the order of each one's next planned session (the population
+                -- model's): ix_synthetic_user_state_due.
+                SELECT pm.profile_id, pm.timezone, pm.persona AS member_persona, pm.available_at, {Due} AS due, 1 AS grp, {State}
+                FROM synthetic_user_state us
+                JOIN synthetic_pool pm ON pm.profile_id = us.profile_id
                 WHERE {PoolSql.ActiveMember}
                   AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = pm.profile_id)
                   AND {HoldsLock}
@@ -63,16 +73,17 @@ internal static class RunInputReader
                   AND ($1 OR ((us.lifecycle <> 'churned' OR NOT {PoolSql.OwnsPoolTables})
                               AND NOT (us.sessions_that_day >= {PopulationModel.MaxSessionsPerDay} AND us.last_session_at > $4::timestamptz - interval '1 day')))
                   -- A cron tick's people who missed their session are the next CTE's.
-                  AND (NOT $1 OR coalesce(us.next_session_at, 'infinity'::timestamptz) >= $4::timestamptz - make_interval(secs => $5))
-                ORDER BY 5, pm.profile_id
+                  AND (NOT $1 OR {Due} >= $4::timestamptz - make_interval(secs => $5))
+                ORDER BY {Due}, us.profile_id
                 LIMIT CASE WHEN $1 THEN (SELECT max_per_run FROM synthetic_settings WHERE id = 1) ELSE $3 END
                 FOR UPDATE OF pm SKIP LOCKED),
             unsigned AS MATERIALIZED (
                 -- Members who have not signed up yet, whose profile exists by now: the people who
-                -- may join, in the order their profiles appeared (unknown first), then by id.
-                SELECT pm.profile_id, pm.timezone, pm.persona, pm.available_at,
-                       'infinity'::timestamptz AS due, 0 AS grp
+                -- may join, in the order their profiles appeared (unknown first), then by id
+                -- (ix_synthetic_pool_available).
+                SELECT pm.profile_id, pm.timezone, pm.persona AS member_persona, pm.available_at, 'infinity'::timestamptz AS due, 0 AS grp, {State}
                 FROM synthetic_pool pm
+                LEFT JOIN synthetic_user_state us ON us.profile_id = pm.profile_id
                 WHERE {PoolSql.ActiveMember}
                   AND NOT EXISTS (SELECT 1 FROM synthetic_user_state us WHERE us.profile_id = pm.profile_id)
                   AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = pm.profile_id)
@@ -85,23 +96,22 @@ internal static class RunInputReader
             missed AS MATERIALIZED (
                 -- A cron tick's people whose planned session passed more than the model's wait
                 -- ago: they missed it and are planned anew (their state alone), a bounded number a tick.
-                SELECT pm.profile_id, pm.timezone, pm.persona, pm.available_at,
-                       coalesce(us.next_session_at, 'infinity'::timestamptz) AS due, 2 AS grp
-                FROM synthetic_pool pm
-                JOIN synthetic_user_state us ON us.profile_id = pm.profile_id
+                SELECT pm.profile_id, pm.timezone, pm.persona AS member_persona, pm.available_at, {Due} AS due, 2 AS grp, {State}
+                FROM synthetic_user_state us
+                JOIN synthetic_pool pm ON pm.profile_id = us.profile_id
                 WHERE $1 AND {PoolSql.ActiveMember}
-                  AND coalesce(us.next_session_at, 'infinity'::timestamptz) < $4::timestamptz - make_interval(secs => $5)
+                  AND {Due} < $4::timestamptz - make_interval(secs => $5)
                   AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = pm.profile_id)
                   AND {HoldsLock}
                   AND (SELECT enabled FROM synthetic_settings WHERE id = 1)
-                ORDER BY 5, pm.profile_id
+                ORDER BY {Due}, us.profile_id
                 LIMIT $6
                 FOR UPDATE OF pm SKIP LOCKED),
             claimed AS (SELECT * FROM known UNION ALL SELECT * FROM unsigned UNION ALL SELECT * FROM missed)
             SELECT c.profile_id, c.timezone, ji.id, ji.journey_id, ji.current_scene_order, ji.started_at, ji.last_activity_at,
-                   greatest(us.last_session_ends_at, past.last_activity_at) AS last_session_ends_at,
-                   c.available_at, c.persona AS member_persona, us.profile_id IS NOT NULL AS has_state, us.signup_at, us.persona, us.engagement, us.chronotype_shift_hours,
-                   us.lifecycle, us.next_session_at, us.last_session_at, us.local_day, us.sessions_that_day, us.sessions, us.progress,
+                   greatest(c.last_session_ends_at, past.last_activity_at) AS last_session_ends_at,
+                   c.available_at, c.member_persona, c.has_state, c.signup_at, c.persona, c.engagement, c.chronotype_shift_hours,
+                   c.lifecycle, c.next_session_at, c.last_session_at, c.local_day, c.sessions_that_day, c.sessions, c.progress,
                    past.completed_journeys, past.enrolled_journeys,
                    lc.id AS completed_id, lc.journey_id AS completed_journey_id, lc.current_scene_order AS completed_scene_order,
                    lc.started_at AS completed_started_at, lc.last_activity_at AS completed_last_activity_at,
@@ -109,7 +119,6 @@ internal static class RunInputReader
                         ELSE array(SELECT DISTINCT m.clinical_focus FROM user_mindblock_status ms JOIN mindblocks m ON m.id = ms.mindblock_id
                                    WHERE ms.user_id = c.profile_id AND ms.status <> 'easing') END AS mindblock_focus
             FROM claimed c
-            LEFT JOIN synthetic_user_state us ON us.profile_id = c.profile_id
             -- One pass over the user's journey instances: their last activity, the journeys they completed and enrolled in.
             CROSS JOIN LATERAL (
                 SELECT max(i.last_activity_at) AS last_activity_at,
@@ -135,12 +144,8 @@ internal static class RunInputReader
             ORDER BY c.due, c.grp, CASE WHEN c.grp = 0 THEN c.available_at END NULLS FIRST, c.profile_id
             """,
             Sql.P(cron), Sql.P(cronLock), Sql.P(request.Target), Sql.P(request.Now.UtcDateTime), Sql.P(PopulationModel.MaxWait.TotalSeconds), Sql.P(RunPlanner.MaxMissedPerRun)));
-        // How many new people may join: up to the cap, where the engine may add them.
-        read.BatchCommands.Add(Sql.Command(
-            $"""
-            SELECT {PoolSql.OwnsPoolTables}, greatest(0, $1 - ({PoolSql.CountActive}))
-            """,
-            Sql.P((long)poolCap)));
+        // Whether the engine may add people (how many: up to the cap, less the active members the time zones count).
+        read.BatchCommands.Add(Sql.Command($"SELECT {PoolSql.OwnsPoolTables}"));
 
         read.BatchCommands.Add(PoolSql.SelectTimezones());
         foreach (var command in CatalogCommands())
@@ -208,11 +213,10 @@ internal static class RunInputReader
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var growth = signupFunction is not null ? PoolGrowth.OwnerFunction : reader.GetBoolean(0) ? PoolGrowth.EngineProfiles : PoolGrowth.Fixed;
-        var signUpsAllowed = growth == PoolGrowth.Fixed ? 0 : (int)Math.Min(int.MaxValue, reader.GetInt64(1));
 
         await reader.NextResultAsync(cancellationToken);
         var pool = await PoolSql.ReadTimezonesAsync(reader, cancellationToken);
-
+        var signUpsAllowed = growth == PoolGrowth.Fixed ? 0 : (int)Math.Min(int.MaxValue, Math.Max(0, poolCap - pool.Sum(z => z.Users)));
 
         await reader.NextResultAsync(cancellationToken);
         var catalog = await ReadCatalogAsync(reader, cancellationToken);
