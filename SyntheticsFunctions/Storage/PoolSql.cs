@@ -83,11 +83,17 @@ internal static class PoolSql
         Sql.P(users.Select(u => u.ProfileId).ToArray()), Sql.P(users.Select(u => u.Persona).ToArray()),
         Sql.P(users.Select(u => u.Timezone).ToArray()), Sql.P(users.Select(u => u.SignupAt.UtcDateTime).ToArray()));
 
-    /// <summary>Members given a state of the steady state take its persona and time zone (their plan was drawn there).</summary>
+    /// <summary>
+    /// Members given a state of the steady state take its persona and time zone (their plan was
+    /// drawn there). A member adopted twice in one write (recycled and signed up again) takes its
+    /// last state, as the in-memory world does: an UPDATE joined to two rows would take either.
+    /// </summary>
     public static NpgsqlBatchCommand AdoptStates(IReadOnlyList<UserState> states) => Sql.Command(
         """
         UPDATE synthetic_pool pm SET persona = u.persona, timezone = u.zone
-        FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, persona, zone)
+        FROM (SELECT DISTINCT ON (r.id) r.id, r.persona, r.zone
+              FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS r(id, persona, zone, n)
+              ORDER BY r.id, r.n DESC) u
         WHERE pm.profile_id = u.id
         """,
         Sql.P(states.Select(s => s.ProfileId).ToArray()), Sql.P(states.Select(s => s.Traits.Persona).ToArray()), Sql.P(states.Select(s => s.Timezone).ToArray()));
