@@ -28,8 +28,8 @@ internal static class BackfillBenchmark
     private const int Repetitions = 3;
 
     /// <summary>
-    /// 30 days at intense is about 8 million rows: at this machine's pace one run takes minutes, so
-    /// the program stays under 20 minutes with one (BENCH_E2E_REPETITIONS=3 for the median of three).
+    /// 30 days at intense is about 5.6 million rows at the default cap: at this machine's pace one run
+    /// takes minutes, so each length runs once (BENCH_E2E_REPETITIONS=3: the median of three for the first).
     /// </summary>
     private static readonly int EndToEndRepetitions = int.TryParse(Environment.GetEnvironmentVariable("BENCH_E2E_REPETITIONS"), out var n) ? n : 1;
     private const double IntenseSessionsPerMin = 10;
