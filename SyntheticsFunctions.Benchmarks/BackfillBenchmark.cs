@@ -18,8 +18,8 @@ namespace SyntheticsFunctions.Benchmarks;
 /// every baseline measured in the same run on throwaway databases of the given server:
 /// <list type="number">
 /// <item>engine only: events per second planning the backfill's way, on one core, and the share of planning spent on tags;</item>
-/// <item>the raw ceiling: binary COPY of pre-built rows straight into tables of the same shape and indexes;</item>
-/// <item>backfill end to end, 30 days at intense: rows per second, the ratio to the ceiling, peak working set (and 7 days, for flatness);</item>
+/// <item>the ceiling: binary COPY of the very rows the end-to-end run writes (the same job planned beforehand, untimed) into the same tables on one connection;</item>
+/// <item>backfill end to end at intense (7 and 30 days by default, <c>BENCH_E2E_DAYS</c>): rows per second, the ratio to the ceiling, peak working set of a child process per run;</item>
 /// <item>cron ticks at intense on pools of 2,000, the default cap and 100,000: p50/p99 against a bare transaction of the same three round trips.</item>
 /// </list>
 ///   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- backfill "&lt;connection string to the server's postgres database&gt;"
@@ -29,21 +29,27 @@ internal static class BackfillBenchmark
     private const int Repetitions = 3;
 
     /// <summary>
-    /// 30 days at intense is about 8 million rows: at this machine's pace one run takes minutes, so
-    /// the program stays under 20 minutes with one (BENCH_E2E_REPETITIONS=3 for the median of three).
+    /// 30 days at intense is about 5.6 million rows at the default cap: at this machine's pace one run
+    /// takes minutes, so each length runs once (BENCH_E2E_REPETITIONS=3: the median of three for the first).
     /// </summary>
     private static readonly int EndToEndRepetitions = int.TryParse(Environment.GetEnvironmentVariable("BENCH_E2E_REPETITIONS"), out var n) ? n : 1;
     private const double IntenseSessionsPerMin = 10;
     private const int IntenseMaxPerRun = 15;
     private const int PoolSize = 20_000;
 
+    /// <summary>The engine, COPY and end-to-end sections run at the pool cap users have unless they change it.</summary>
+    private const int DefaultPoolCap = Configuration.SyntheticsOptions.DefaultPoolSize;
+
+    /// <summary>The end-to-end runs' days (BENCH_E2E_DAYS, default 7,30); the first is also the ceiling's: the same rows, COPY'd.</summary>
+    private static readonly int[] EndToEndDays = [.. (Environment.GetEnvironmentVariable("BENCH_E2E_DAYS") ?? "7,30").Split(',').Select(d => int.Parse(d, CultureInfo.InvariantCulture))];
+
     public static async Task<int> RunAsync(string[] args)
     {
         var admin = args.FirstOrDefault() ?? throw new InvalidOperationException("Pass a connection string to the server's postgres database.");
-        if (args.Length > 2 && args[1] == "e2e")
+        if (args.Length > 3 && args[1] == "e2e")
         {
             // A child process of its own, so its peak working set is the backfill's alone.
-            return await EndToEndChildAsync(admin, int.Parse(args[2], CultureInfo.InvariantCulture));
+            return await EndToEndChildAsync(admin, int.Parse(args[2], CultureInfo.InvariantCulture), DateTimeOffset.Parse(args[3], CultureInfo.InvariantCulture));
         }
 
         var total = Stopwatch.StartNew();
@@ -58,33 +64,34 @@ internal static class BackfillBenchmark
             rows.Add($"| engine only, backfill planning, 1 core, intense | {engine.EventsPerSecond:N0} events/s | 1,000,000 events/s | tags {engine.TagShare:P0} of planning (goal at most 20%) |");
         }
 
-        var ceiling = double.NaN;
+        // One present for the ceiling and every end-to-end run: the same days give the same job, so the same rows.
+        var present = Microseconds.Truncate(DateTimeOffset.UtcNow);
+        Ceiling? ceiling = null;
         if (sections.Contains("copy") || sections.Contains("e2e"))
         {
-            var ceilings = new List<double>();
-            for (var i = 0; i < Repetitions; i++)
-            {
-                ceilings.Add(await RawCopyCeilingAsync(admin, i));
-            }
-
-            ceiling = ceilings.Order().ElementAt(Repetitions / 2);
-            Console.WriteLine($"raw COPY ceiling: {ceiling:N0} rows/s");
-            rows.Add($"| raw binary COPY of pre-built rows (ceiling) | {ceiling:N0} rows/s | | same tables and indexes, no staging, no rollups |");
+            ceiling = await SameRowsCeilingAsync(admin, EndToEndDays[0], present);
+            Console.WriteLine($"COPY ceiling, the {EndToEndDays[0]}-day job's rows: {ceiling.Rows:N0} rows in {ceiling.Seconds:F1} s = {ceiling.RowsPerSecond:N0} rows/s");
+            rows.Add($"| ceiling: binary COPY of the {EndToEndDays[0]}-day job's own rows, planned beforehand, one connection | {ceiling.RowsPerSecond:N0} rows/s ({ceiling.Rows:N0} rows, {ceiling.Seconds:F0} s) | | same tables, indexes and foreign keys; a transaction per chunk; no staging, rollups or facts |");
         }
 
         if (sections.Contains("e2e"))
         {
-            var runs = new List<EndToEnd>();
-            for (var i = 0; i < EndToEndRepetitions; i++)
+            foreach (var days in EndToEndDays)
             {
-                runs.Add(await EndToEndInChildAsync(admin, 30));
-            }
+                var runs = new List<EndToEnd>();
+                for (var i = 0; i < (days == EndToEndDays[0] ? EndToEndRepetitions : 1); i++)
+                {
+                    runs.Add(await EndToEndInChildAsync(admin, days, present));
+                }
 
-            var e2e = Median(runs, r => r.RowsPerSecond);
-            var week = await EndToEndInChildAsync(admin, 7);
-            Console.WriteLine($"end to end 30 days: {e2e.Rows:N0} rows in {e2e.Seconds:F1} s = {e2e.RowsPerSecond:N0} rows/s, peak {e2e.PeakMb:F0} MB (7 days: {week.PeakMb:F0} MB)");
-            rows.Add($"| backfill end to end, 30 days intense | {e2e.RowsPerSecond:N0} rows/s ({e2e.Rows:N0} rows, {e2e.Seconds:F0} s) | ratio at least 0.5 | ratio {e2e.RowsPerSecond / ceiling:F2} |");
-            rows.Add($"| peak working set, 30 days / 7 days | {e2e.PeakMb:F0} MB / {week.PeakMb:F0} MB | under 300 MB, flat | |");
+                var e2e = Median(runs, r => r.RowsPerSecond);
+                var ratio = e2e.RowsPerSecond / ceiling!.RowsPerSecond;
+                var same = days == EndToEndDays[0]
+                    ? $"ratio {ratio:F2} to the ceiling of the same rows ({(e2e.Rows == ceiling.Rows ? "row counts equal" : $"ceiling {ceiling.Rows:N0} rows")})"
+                    : $"ratio {ratio:F2} to the {EndToEndDays[0]}-day ceiling";
+                Console.WriteLine($"end to end {days} days: {e2e.Rows:N0} rows in {e2e.Seconds:F1} s = {e2e.RowsPerSecond:N0} rows/s, peak {e2e.PeakMb:F0} MB; {same}");
+                rows.Add($"| backfill end to end, {days} days intense, pool cap {DefaultPoolCap:N0} | {e2e.RowsPerSecond:N0} rows/s ({e2e.Rows:N0} rows, {e2e.Seconds:F0} s); peak working set {e2e.PeakMb:F0} MB | ratio at least 0.8; under 300 MB, flat | {same} |");
+            }
         }
 
         if (sections.Contains("tick"))
@@ -122,7 +129,7 @@ internal static class BackfillBenchmark
     private static EngineFigure EngineOnly(int days)
     {
         var end = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
-        var player = new BackfillPlayer(new BackfillSpec(42, end.AddDays(-days), end, Intense, PoolSize, 0), DefaultCatalog.Catalog);
+        var player = new BackfillPlayer(new BackfillSpec(42, end.AddDays(-days), end, Intense, DefaultPoolCap, 0), DefaultCatalog.Catalog);
         var watch = Stopwatch.StartNew();
         long events = 0, rows = 0;
         var chunks = new List<BackfillChunk>();
@@ -172,84 +179,101 @@ internal static class BackfillBenchmark
         }
     }
 
-    /// <summary>One day at intense, planned, then COPY'd straight into the tables (users first, untimed).</summary>
-    private static async Task<double> RawCopyCeilingAsync(string admin, int repetition)
+    private sealed record Ceiling(long Rows, double Seconds)
     {
-        var end = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
-        var player = new BackfillPlayer(new BackfillSpec(7 + repetition, end.AddDays(-1), end, Intense, PoolSize, 0), DefaultCatalog.Catalog);
-        var batch = new ActivityBatch();
-        var users = new List<NewUser>();
-        var instances = new Dictionary<Guid, InstanceRow>();
-        var scenes = new Dictionary<Guid, InstanceSceneRow>();
-        var statuses = new Dictionary<(Guid, Guid), MindblockStatusRow>();
+        public double RowsPerSecond => Rows / Seconds;
+    }
+
+    /// <summary>
+    /// The ceiling of the end-to-end run of <paramref name="days"/>: the same job (a fresh database,
+    /// the same settings, seed and present) planned chunk by chunk, untimed, and each chunk's rows
+    /// COPY'd in binary straight into the tables, one transaction per chunk on one connection (the
+    /// people first, untimed). A row an earlier chunk wrote (a journey continued, a status changed)
+    /// is not written again, so the rows are the distinct rows the job counts.
+    /// </summary>
+    private static async Task<Ceiling> SameRowsCeilingAsync(string admin, int days, DateTimeOffset present)
+    {
+        await using var database = await ThrowawayDatabase.CreateAsync(admin, $"synthetics_bench_ceiling_{days}");
+        await using var app = BuildApp(database.ConnectionString, new FakeTimeProvider(present), DefaultPoolCap);
+        await app.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
+        var dataSource = app.GetRequiredService<NpgsqlDataSource>();
+        await using (var command = dataSource.CreateCommand(
+            $"UPDATE synthetic_settings SET enabled = false, sessions_per_min = {IntenseSessionsPerMin}, max_per_run = {IntenseMaxPerRun} WHERE id = 1"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // The job as the end-to-end run starts it (purged, running, nothing written), then its spec.
+        var backfill = app.GetRequiredService<IBackfillService>();
+        var id = (await backfill.StartAsync(days, purgeFirst: true, CancellationToken.None, seed: 2026)).Job!.Job.Id;
+        await backfill.RunAsync(TimeSpan.FromHours(1), CancellationToken.None, maxChunks: 0);
+        var store = app.GetRequiredService<SyntheticsFunctions.Storage.BackfillStore>();
+        var job = (await store.GetAsync(id, CancellationToken.None))!;
+        var (catalog, installation) = await store.ReadPlayInputAsync(job, CancellationToken.None);
+        var player = new BackfillPlayer(
+            BackfillService.SpecOf(job, installation, app.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.SyntheticsOptions>>().Value), catalog);
+
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var seen = new HashSet<Guid>();
+        var seenStatuses = new HashSet<(Guid, Guid)>();
+        var watch = new Stopwatch();
+        long rows = 0;
         while (true)
         {
-            var chunk = player.Play(end);
-            users.AddRange(chunk.NewUsers);
-            chunk.Batch.Instances.ForEach(r => instances[r.Id] = r);
-            chunk.Batch.InstanceScenes.ForEach(r => scenes[r.Id] = r);
-            chunk.Batch.MindblockStatuses.ForEach(r => statuses[(r.UserId, r.MindblockId)] = statuses.TryGetValue((r.UserId, r.MindblockId), out var s) ? r with { Id = s.Id } : r);
-            batch.Events.AddRange(chunk.Batch.Events);
-            batch.Captures.AddRange(chunk.Batch.Captures);
-            batch.ResistanceChecks.AddRange(chunk.Batch.ResistanceChecks);
-            batch.RealWorldTriggers.AddRange(chunk.Batch.RealWorldTriggers);
-            batch.MindblockEvents.AddRange(chunk.Batch.MindblockEvents);
+            var chunk = player.Play(present);
+            var batch = chunk.Batch;
+            List<InstanceRow> instances = [.. batch.Instances.Where(r => seen.Add(r.Id))];
+            List<InstanceSceneRow> scenes = [.. batch.InstanceScenes.Where(r => seen.Add(r.Id))];
+            List<MindblockStatusRow> statuses = [.. batch.MindblockStatuses.Where(r => seenStatuses.Add((r.UserId, r.MindblockId)))];
+            await AddPeopleAsync(connection, chunk.NewUsers);
+
+            watch.Start();
+            await using (var transaction = await connection.BeginTransactionAsync())
+            {
+                await CopyAsync(connection, ActivityTables.JourneyInstances, instances);
+                await CopyAsync(connection, ActivityTables.JourneyInstanceScenes, scenes);
+                await CopyAsync(connection, ActivityTables.JourneySceneEvents, batch.Events);
+                await CopyAsync(connection, ActivityTables.JourneySceneCaptures, batch.Captures);
+                await CopyAsync(connection, ActivityTables.JourneyResistanceChecks, batch.ResistanceChecks);
+                await CopyAsync(connection, ActivityTables.JourneyRealWorldTriggers, batch.RealWorldTriggers);
+                await CopyAsync(connection, ActivityTables.MindblockEvents, batch.MindblockEvents);
+                await CopyAsync(connection, ActivityTables.UserMindblockStatus, statuses);
+                await transaction.CommitAsync();
+            }
+
+            watch.Stop();
+            rows += instances.Count + scenes.Count + statuses.Count + batch.Events.Count + batch.Captures.Count + batch.ResistanceChecks.Count
+                + batch.RealWorldTriggers.Count + batch.MindblockEvents.Count;
             if (chunk.Final)
             {
                 break;
             }
         }
 
-        batch.Instances.AddRange(instances.Values);
-        batch.InstanceScenes.AddRange(scenes.Values);
-        batch.MindblockStatuses.AddRange(statuses.Values);
+        return new Ceiling(rows, watch.Elapsed.TotalSeconds);
+    }
 
-        await using var database = await ThrowawayDatabase.CreateAsync(admin, $"synthetics_bench_copy_{repetition}");
-        await using (var app = BuildApp(database.ConnectionString, new FakeTimeProvider(end)))
+    /// <summary>A profile and a sim user for each person joining (the rows' foreign keys), untimed.</summary>
+    private static async Task AddPeopleAsync(NpgsqlConnection connection, IReadOnlyList<NewUser> users)
+    {
+        if (users.Count == 0)
         {
-            await app.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
+            return;
         }
 
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using (var purge = new NpgsqlCommand("DELETE FROM synthetic_user_state; DELETE FROM sim_users; DELETE FROM profiles WHERE metadata->>'synthetic' = 'true'", connection))
+        await using var people = new NpgsqlBatch(connection);
+        var profiles = new NpgsqlBatchCommand(
+            """INSERT INTO profiles (id, display_name, created_at, metadata) SELECT u.id, 'Sim', u.at, '{"synthetic": true}' FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)""");
+        var simUsers = new NpgsqlBatchCommand(
+            "INSERT INTO sim_users (profile_id, persona, timezone, created_at) SELECT u.id, 'p', 'UTC', u.at FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)");
+        foreach (var command in new[] { profiles, simUsers })
         {
-            await purge.ExecuteNonQueryAsync();
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. users.Select(u => u.ProfileId)] });
+            command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. users.Select(u => u.SignupAt.UtcDateTime)] });
+            people.BatchCommands.Add(command);
         }
 
-        await using (var people = new NpgsqlBatch(connection))
-        {
-            var profiles = new NpgsqlBatchCommand(
-                """INSERT INTO profiles (id, display_name, created_at, metadata) SELECT u.id, 'Sim', u.at, '{"synthetic": true}' FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)""");
-            var simUsers = new NpgsqlBatchCommand(
-                "INSERT INTO sim_users (profile_id, persona, timezone, created_at) SELECT u.id, 'p', 'UTC', u.at FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)");
-            foreach (var command in new[] { profiles, simUsers })
-            {
-                command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. users.Select(u => u.ProfileId)] });
-                command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. users.Select(u => u.SignupAt.UtcDateTime)] });
-                people.BatchCommands.Add(command);
-            }
-
-            await people.ExecuteNonQueryAsync();
-        }
-
-        var watch = Stopwatch.StartNew();
-        await using (var transaction = await connection.BeginTransactionAsync())
-        {
-            await CopyAsync(connection, ActivityTables.JourneyInstances, batch.Instances);
-            await CopyAsync(connection, ActivityTables.JourneyInstanceScenes, batch.InstanceScenes);
-            await CopyAsync(connection, ActivityTables.JourneySceneEvents, batch.Events);
-            await CopyAsync(connection, ActivityTables.JourneySceneCaptures, batch.Captures);
-            await CopyAsync(connection, ActivityTables.JourneyResistanceChecks, batch.ResistanceChecks);
-            await CopyAsync(connection, ActivityTables.JourneyRealWorldTriggers, batch.RealWorldTriggers);
-            await CopyAsync(connection, ActivityTables.MindblockEvents, batch.MindblockEvents);
-            await CopyAsync(connection, ActivityTables.UserMindblockStatus, batch.MindblockStatuses);
-            await transaction.CommitAsync();
-        }
-
-        var perSecond = batch.TotalRows / watch.Elapsed.TotalSeconds;
-        Console.WriteLine($"  raw COPY {batch.TotalRows:N0} rows in {watch.Elapsed.TotalSeconds:F2} s = {perSecond:N0} rows/s");
-        return perSecond;
+        await people.ExecuteNonQueryAsync();
     }
 
     private static async Task CopyAsync<TRow>(NpgsqlConnection connection, TableDeclaration<TRow> table, IReadOnlyList<TRow> rows)
@@ -272,10 +296,10 @@ internal static class BackfillBenchmark
         public double RowsPerSecond => Rows / Seconds;
     }
 
-    private static async Task<EndToEnd> EndToEndInChildAsync(string admin, int days)
+    private static async Task<EndToEnd> EndToEndInChildAsync(string admin, int days, DateTimeOffset present)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-        foreach (var arg in new[] { "backfill", admin, "e2e", days.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "backfill", admin, "e2e", days.ToString(CultureInfo.InvariantCulture), present.ToString("O", CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }
@@ -290,10 +314,10 @@ internal static class BackfillBenchmark
     }
 
     /// <summary>In the child: a fresh database, a paused engine at intense, one backfill job run to the end.</summary>
-    private static async Task<int> EndToEndChildAsync(string admin, int days)
+    private static async Task<int> EndToEndChildAsync(string admin, int days, DateTimeOffset present)
     {
         await using var database = await ThrowawayDatabase.CreateAsync(admin, $"synthetics_bench_e2e_{days}");
-        await using var app = BuildApp(database.ConnectionString, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await using var app = BuildApp(database.ConnectionString, new FakeTimeProvider(present), DefaultPoolCap);
         await app.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
         await using (var command = app.GetRequiredService<NpgsqlDataSource>().CreateCommand(
             $"UPDATE synthetic_settings SET enabled = false, sessions_per_min = {IntenseSessionsPerMin}, max_per_run = {IntenseMaxPerRun} WHERE id = 1"))

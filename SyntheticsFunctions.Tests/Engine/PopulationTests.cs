@@ -181,6 +181,33 @@ public class PopulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_warm_up_that_forgets_who_left_keeps_the_same_living_and_recently_churned_people_as_one_that_keeps_everyone()
+    {
+        var retiredBefore = Start.AddDays(-EngineSettings.Defaults.RetainDays);
+        PopulationPlayer WarmUp(DateTimeOffset? forget)
+        {
+            var player = new PopulationPlayer(1, new Random(9)) { ForgetChurnedBefore = forget };
+            player.WarmUp(Start, TimeSpan.FromMinutes(10));
+            return player;
+        }
+
+        var everyone = WarmUp(null);
+        var living = WarmUp(DateTimeOffset.MaxValue);
+        var recent = WarmUp(retiredBefore);
+        var churnedLongAgo = everyone.Users.Values.Count(u => u.Lifecycle == Lifecycle.Churned && u.LastSessionAt < retiredBefore);
+        var churned = everyone.Users.Values.Count(u => u.Lifecycle == Lifecycle.Churned);
+
+        // The same draws either way: the living are the same people in the same state, and only those who left are gone.
+        Assert.Equal(everyone.Alive(), living.Alive());
+        Assert.Equal(everyone.Users.Count - churned, living.Users.Count);
+        Assert.Equal(
+            everyone.Users.Values.Where(u => u.Lifecycle != Lifecycle.Churned || u.LastSessionAt >= retiredBefore).OrderBy(u => u.ProfileId),
+            recent.Users.Values.OrderBy(u => u.ProfileId));
+        Assert.Equal(everyone.Users.Count - churnedLongAgo, recent.Users.Count);
+        Assert.True(churnedLongAgo > living.Users.Count, $"{churnedLongAgo} churned long ago, {living.Users.Count} living: a year's warm-up is mostly people who left");
+    }
+
+    [Fact]
     public void A_fresh_installs_people_are_mid_journey_never_before_they_signed_up_or_the_journey_existed()
     {
         // One journey, created 36 hours before now; people whose last session was 12 hours ago, 10 days ago (idle), or who left.

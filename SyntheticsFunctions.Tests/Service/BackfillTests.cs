@@ -132,6 +132,58 @@ public class BackfillTests(PostgresFixture postgres) : IClassFixture<PostgresFix
     }
 
     [Fact]
+    public async Task A_pass_planning_ahead_writes_the_rows_of_one_chunk_per_pass_and_a_refused_chunk_drops_the_chunk_planned_after_it()
+    {
+        // One chunk per pass: nothing is ever planned ahead, planning and writing take turns.
+        var sequential = await postgres.Server.CreateMigratedDatabaseAsync();
+        await using (var app = await LightPausedAppAsync(sequential))
+        {
+            await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 13);
+            var passes = 0;
+            while ((await app.Backfill.RunAsync(NoBudgetLimit, CancellationToken.None, maxChunks: 1)).State != BackfillJob.Succeeded)
+            {
+                Assert.True(++passes < 20, "the backfill did not finish");
+            }
+
+            Assert.Equal(8, passes);
+        }
+
+        // Whole passes: each chunk is written while the next is planned. The third chunk (02:00 to
+        // 08:00 yesterday) is refused once, while the fourth is planned: that plan is dropped.
+        var pipelined = await postgres.Server.CreateMigratedDatabaseAsync();
+        var thirdFrom = new DateTimeOffset(2026, 11, 29, 2, 0, 0, TimeSpan.Zero);
+        await using (var app = await LightPausedAppAsync(pipelined))
+        {
+            var id = (await app.Backfill.StartAsync(2, purgeFirst: true, CancellationToken.None, seed: 13)).Job!.Job.Id;
+            await Db.ExecuteAsync(pipelined,
+                """
+                CREATE FUNCTION refuse_late_events() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN IF NEW.created_at >= '2026-11-29 03:00:00+00' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$;
+                CREATE TRIGGER refuse_late_events BEFORE INSERT ON journey_scene_events FOR EACH ROW EXECUTE FUNCTION refuse_late_events();
+                """);
+
+            var refused = await app.Backfill.RunAsync(NoBudgetLimit, CancellationToken.None);
+            var job = (await app.Backfill.GetAsync(id, CancellationToken.None))!.Job;
+
+            Assert.Equal(new BackfillPass(id, 2, BackfillJob.Running), refused);
+            Assert.Equal(2, job.Chunks);
+            Assert.Equal(thirdFrom, job.Cursor);
+            Assert.Equal(1, job.FailedAttempts);
+            Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM journey_scene_events WHERE created_at >= $1", thirdFrom.AddHours(1).UtcDateTime));
+
+            await Db.ExecuteAsync(pipelined, "DROP TRIGGER refuse_late_events ON journey_scene_events");
+            Assert.Equal(new BackfillPass(id, 7, BackfillJob.Succeeded), await app.Backfill.RunAsync(NoBudgetLimit, CancellationToken.None));
+        }
+
+        foreach (var table in RowSetTables)
+        {
+            Assert.True(await RowSetAsync(sequential, table) == await RowSetAsync(pipelined, table), $"{table} differs");
+        }
+
+        Assert.True(await Db.ScalarAsync(sequential, "SELECT count(*) FROM journey_scene_events") > 1_000);
+    }
+
+    [Fact]
     public async Task A_chunk_that_fails_five_times_in_a_row_fails_the_job_with_its_error_and_the_cron_resumes()
     {
         var database = await postgres.Server.CreateMigratedDatabaseAsync();

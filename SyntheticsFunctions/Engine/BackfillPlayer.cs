@@ -135,7 +135,7 @@ public sealed class BackfillPlayer
         }
         else
         {
-            var player = new PopulationPlayer(Math.Max(spec.Settings.SessionsPerMin, 0.1), warmUp, region: spec.Region);
+            var player = new PopulationPlayer(Math.Max(spec.Settings.SessionsPerMin, 0.1), warmUp, region: spec.Region) { ForgetChurnedBefore = DateTimeOffset.MaxValue }; // only the living are read
             player.WarmUp(rollFrom, TimeSpan.FromMinutes(10));
             List<UserState> alive = [.. player.Alive()];
             var room = Math.Max(0, spec.PoolCap - spec.ExistingUsers);

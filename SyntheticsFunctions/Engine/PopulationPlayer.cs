@@ -26,8 +26,20 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
 
     public bool RecordSessions { get; init; }
 
-    /// <summary>Every user's latest state.</summary>
+    /// <summary>
+    /// Churned people whose last session is before this are forgotten (dropped from <see cref="Users"/>)
+    /// when they leave: they never play again, so nothing the player does later depends on them. Null
+    /// keeps everyone; <see cref="DateTimeOffset.MaxValue"/> keeps only the living. A warm-up whose
+    /// caller reads only the living (or the recently churned) keeps its memory to them, not to a year
+    /// of everyone it created.
+    /// </summary>
+    public DateTimeOffset? ForgetChurnedBefore { get; init; }
+
+    /// <summary>Every user's latest state (without those forgotten, <see cref="ForgetChurnedBefore"/>).</summary>
     public Dictionary<Guid, UserState> Users { get; } = [];
+
+    // Everyone who ever signed up, forgotten or not: the cap counts them all.
+    private int _signedUp;
 
     /// <summary>
     /// Plays from <paramref name="start"/> for <paramref name="duration"/>, in steps of
@@ -53,7 +65,7 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
                 claimed.Add(user);
             }
 
-            var (starting, signUps) = PopulationModel.Pick(claimed, now, draw, Users.Count < maxUsers, random, fillIn);
+            var (starting, signUps) = PopulationModel.Pick(claimed, now, draw, _signedUp < maxUsers, random, fillIn);
             foreach (var user in starting)
             {
                 Start(user, now, step);
@@ -67,6 +79,7 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
             for (var i = 0; i < signUps; i++)
             {
                 var at = now - (step * random.NextDouble());
+                _signedUp++;
                 Start(PopulationModel.SignUp(Uuid7.Create(at, random), _region.SignupTimezone(at, random), at, random), now, step);
             }
         }
@@ -96,9 +109,9 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
             return [];
         }
 
-        var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random, region: region);
-        player.WarmUp(now, TimeSpan.FromMinutes(10));
         var retiredBefore = now.AddDays(-retainDays);
+        var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random, region: region) { ForgetChurnedBefore = retiredBefore };
+        player.WarmUp(now, TimeSpan.FromMinutes(10));
         var present = player.Users.Values
             .Where(u => u.Lifecycle != Lifecycle.Churned || u.LastSessionAt >= retiredBefore)
             .OrderBy(u => u.ProfileId)
@@ -169,6 +182,12 @@ public sealed class PopulationPlayer(double sessionsPerMin, Random random, int m
         }
 
         var next = PopulationModel.AfterSession(user, at, random);
+        if (next.Lifecycle == Lifecycle.Churned && ForgetChurnedBefore is { } forget && next.LastSessionAt < forget)
+        {
+            Users.Remove(user.ProfileId);
+            return;
+        }
+
         Users[user.ProfileId] = next;
         if (next.NextSessionAt is { } when)
         {

@@ -150,16 +150,39 @@ public sealed class BackfillService(
             }
 
             var player = await PlayerAsync(job, cancellationToken);
-            while (chunks < maxChunks && time.GetElapsedTime(startedAt) < budget)
+
+            // Planning and writing overlap: while chunk k is written on the one writer connection,
+            // chunk k+1 is planned on another thread (one planned chunk at most, handed over when
+            // k is committed). The player is only ever touched by the planning in flight. Whether
+            // a pass goes on to the next chunk is decided as it would be before planning it
+            // sequentially, when the chunk before starts being written (so a pass runs over its
+            // budget by one chunk at most, as before). A chunk refused or failed discards the plan
+            // ahead: the player is then past the job's cursor and the next pass replays to it.
+            var next = chunks < maxChunks && time.GetElapsedTime(startedAt) < budget ? PlanAsync(player) : null;
+            while (next is not null)
             {
-                var chunk = player.Play(time.GetUtcNow());
+                var (chunk, realism) = await next;
+                next = null;
                 _player = null; // until the chunk is committed, the player is ahead of the job
-                // A session's rows are written by the chunk that starts it, except in the last chunk,
-                // which writes the rest of the sessions still running at the window's end.
-                var realism = RealismRecord.Of(chunk.Batch, _catalog!, chunk.SessionsContinued);
-                var written = await store.WriteChunkAsync(job, chunk, realism, () => time.GetElapsedTime(startedAt).TotalMilliseconds, time.GetUtcNow(), cancellationToken);
+                if (!chunk.Final && chunks + 1 < maxChunks && time.GetElapsedTime(startedAt) < budget)
+                {
+                    next = PlanAsync(player);
+                }
+
+                bool written;
+                try
+                {
+                    written = await store.WriteChunkAsync(job, chunk, realism, () => time.GetElapsedTime(startedAt).TotalMilliseconds, time.GetUtcNow(), cancellationToken);
+                }
+                catch
+                {
+                    await DiscardAsync(next);
+                    throw;
+                }
+
                 if (!written)
                 {
+                    await DiscardAsync(next);
                     var now = await store.GetAsync(job.Id, cancellationToken);
                     if (now is { Active: true, CancelRequested: true })
                     {
@@ -172,9 +195,14 @@ public sealed class BackfillService(
                 }
 
                 chunks++;
-                _player = player;
-                _playerJob = job.Id;
                 job = job with { Cursor = chunk.To };
+                if (next is null)
+                {
+                    // Nothing planned ahead: the player is at the job's cursor, kept for the next pass.
+                    _player = player;
+                    _playerJob = job.Id;
+                }
+
                 logger.LogInformation(
                     "Backfill {JobId} chunk to {Cursor}: {Sessions} sessions, {Rows} rows {RowsPerTable}",
                     job.Id, chunk.To, chunk.SessionsStarted, chunk.Batch.TotalRows, chunk.Batch.RowsPerTable());
@@ -206,6 +234,42 @@ public sealed class BackfillService(
         }
     }
 
+    /// <summary>
+    /// The player's next chunk, planned on the thread pool, with what the realism facts keep of it.
+    /// The present is read when planning starts: a final chunk planned while the one before is
+    /// written ends where the clock was then, where the live engine continues.
+    /// </summary>
+    private Task<(BackfillChunk Chunk, RealismRecord Realism)> PlanAsync(BackfillPlayer player)
+    {
+        var catalog = _catalog!;
+        var present = time.GetUtcNow();
+        return Task.Run(() =>
+        {
+            var chunk = player.Play(present);
+            // A session's rows are written by the chunk that starts it, except in the last chunk,
+            // which writes the rest of the sessions still running at the window's end.
+            return (chunk, RealismRecord.Of(chunk.Batch, catalog, chunk.SessionsContinued));
+        });
+    }
+
+    /// <summary>Drops a chunk planned ahead of one that was not written: waits for its planning to end (its failure, if any, does not matter: it is never written).</summary>
+    private static async Task DiscardAsync(Task<(BackfillChunk Chunk, RealismRecord Realism)>? planned)
+    {
+        if (planned is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await planned;
+        }
+        catch (Exception)
+        {
+            // The chunk was never going to be written; the next pass replays to the job's cursor.
+        }
+    }
+
     /// <summary>The player at the job's cursor: the one kept from the last pass, or a new one replayed to the cursor.</summary>
     private async Task<BackfillPlayer> PlayerAsync(BackfillJob job, CancellationToken cancellationToken)
     {
@@ -215,9 +279,7 @@ public sealed class BackfillService(
         }
 
         var (catalog, installation) = await store.ReadPlayInputAsync(job, cancellationToken);
-        var spec = new BackfillSpec(job.Seed, job.WindowStart, WindowEndOf(job), job.Settings, options.Value.PoolSize, job.ExistingUsers ?? 0, job.Members, Installation: installation,
-            Region: options.Value.ParsedRegionMix());
-        var player = new BackfillPlayer(spec, catalog);
+        var player = new BackfillPlayer(SpecOf(job, installation, options.Value), catalog);
         _catalog = catalog;
         var replayed = 0;
         while (player.Cursor < job.Cursor)
@@ -239,6 +301,11 @@ public sealed class BackfillService(
 
         return player;
     }
+
+    /// <summary>What a job's rows are a function of (<see cref="BackfillSpec"/>): the job as it started, the installation it read, the pool's cap and region.</summary>
+    public static BackfillSpec SpecOf(BackfillJob job, Installation installation, Configuration.SyntheticsOptions options) =>
+        new(job.Seed, job.WindowStart, WindowEndOf(job), job.Settings, options.PoolSize, job.ExistingUsers ?? 0, job.Members, Installation: installation,
+            Region: options.ParsedRegionMix());
 
     /// <summary>The window's end as created: the last chunk moves <c>window_end</c> on to the present, so the original is start + days.</summary>
     private static DateTimeOffset WindowEndOf(BackfillJob job) => job.WindowStart.AddDays(job.Days);

@@ -274,7 +274,7 @@ public sealed class Seeder(
     internal static async Task<int> AddSteadyStatePopulationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int cap, DateTimeOffset now, Random random, RegionMix region, string displayNamePrefix, CancellationToken cancellationToken)
     {
         var (sessionsPerMin, _, idleAbandonDays, catalog) = await ReadStartInputAsync(connection, transaction, cancellationToken);
-        var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random, region: region);
+        var player = new PopulationPlayer(Math.Max(sessionsPerMin, 0.1), random, region: region) { ForgetChurnedBefore = DateTimeOffset.MaxValue }; // only the living are read
         player.WarmUp(now, TimeSpan.FromMinutes(10));
         var alive = player.Alive().ToList();
         if (alive.Count > cap)
