@@ -35,10 +35,9 @@ internal static class BackfillBenchmark
     private static readonly int EndToEndRepetitions = int.TryParse(Environment.GetEnvironmentVariable("BENCH_E2E_REPETITIONS"), out var n) ? n : 1;
     private const double IntenseSessionsPerMin = 10;
     private const int IntenseMaxPerRun = 15;
-    private const int PoolSize = 20_000;
 
-    /// <summary>The engine, COPY and end-to-end sections run at the pool cap users have unless they change it.</summary>
-    private const int DefaultPoolCap = Configuration.SyntheticsOptions.DefaultPoolSize;
+    /// <summary>The pool cap users have: every section runs at it unless it says why not (the tick section also tries 2,000 and 100,000).</summary>
+    private const int DefaultPoolCap = SyntheticsOptions.DefaultPoolSize;
 
     /// <summary>The end-to-end runs' days (BENCH_E2E_DAYS, default 7,30); the first is also the ceiling's: the same rows, COPY'd.</summary>
     private static readonly int[] EndToEndDays = [.. (Environment.GetEnvironmentVariable("BENCH_E2E_DAYS") ?? "7,30").Split(',').Select(d => int.Parse(d, CultureInfo.InvariantCulture))];
@@ -99,7 +98,7 @@ internal static class BackfillBenchmark
             var (ticks, bare) = await CronTicksAsync(admin);
             var small = ticks.FirstOrDefault(t => t.Pool == 2_000) ?? ticks[0];
             var large = ticks.FirstOrDefault(t => t.Pool == 100_000) ?? ticks[^1];
-            var atCap = ticks.FirstOrDefault(t => t.Pool == SyntheticsOptions.DefaultPoolSize) ?? ticks[0];
+            var atCap = ticks.FirstOrDefault(t => t.Pool == DefaultPoolCap) ?? ticks[0];
             Console.WriteLine($"cron tick p99 at the default cap / bare transaction p99: {atCap.P99 / bare.P99:F2} (goal at most 4); p99 at 100,000 / at 2,000: {large.P99 / small.P99:F2} (goal at most 1.5)");
             foreach (var t in ticks)
             {
@@ -107,7 +106,7 @@ internal static class BackfillBenchmark
             }
 
             rows.Add($"| bare transaction of the same shape (read batch, unnest insert of {atCap.Rows:F0} rows, commit), p50 / p99 | {bare.P50:F2} / {bare.P99:F2} ms | (baseline) | |");
-            rows.Add($"| tick p99 at the default cap ({SyntheticsOptions.DefaultPoolSize:N0}) / bare p99 | {atCap.P99 / bare.P99:F2} | at most 4 | |");
+            rows.Add($"| tick p99 at the default cap ({DefaultPoolCap:N0}) / bare p99 | {atCap.P99 / bare.P99:F2} | at most 4 | |");
             rows.Add($"| tick p99 at 100,000 / at 2,000 | {large.P99 / small.P99:F2} | at most 1.5 | |");
         }
 
@@ -364,14 +363,14 @@ internal static class BackfillBenchmark
         // BENCH_TICK_POOLS=50000 (say) measures only those pools, for a look at one; the ratios need all three.
         var pools = Environment.GetEnvironmentVariable("BENCH_TICK_POOLS") is { Length: > 0 } only
             ? only.Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray()
-            : [2_000, SyntheticsOptions.DefaultPoolSize, 100_000];
+            : [2_000, DefaultPoolCap, 100_000];
         foreach (var pool in pools)
         {
-            var cap = pool == SyntheticsOptions.DefaultPoolSize;
+            var cap = pool == DefaultPoolCap;
             figures.Add(await CronTickAsync(admin, pool, cap ? atCap : other, explain && cap));
         }
 
-        var rows = figures.FirstOrDefault(f => f.Pool == SyntheticsOptions.DefaultPoolSize)?.Rows ?? figures[0].Rows;
+        var rows = figures.FirstOrDefault(f => f.Pool == DefaultPoolCap)?.Rows ?? figures[0].Rows;
         return (figures, await BareTransactionAsync(admin, (int)Math.Max(1, Math.Round(rows)), atCap));
     }
 
@@ -532,7 +531,7 @@ internal static class BackfillBenchmark
         return pass.State == SyntheticsFunctions.Storage.BackfillJob.Succeeded ? done : throw new InvalidOperationException($"The backfill ended {pass.State}: {done.Job.Error}");
     }
 
-    internal static ServiceProvider BuildApp(string connectionString, TimeProvider time, int poolSize = PoolSize)
+    internal static ServiceProvider BuildApp(string connectionString, TimeProvider time, int poolSize = DefaultPoolCap)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {

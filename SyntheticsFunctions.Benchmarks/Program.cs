@@ -67,7 +67,8 @@ var now = DateTimeOffset.UtcNow;
 var settings = new Dictionary<string, string?>
 {
     ["ConnectionStrings:Synthetics"] = connectionString,
-    ["Synthetics:PoolSize"] = "100000",
+    // The pool cap users have (about 99% of 6.2 sessions a minute: it needs about 50,600 people).
+    ["Synthetics:PoolSize"] = SyntheticsFunctions.Configuration.SyntheticsOptions.DefaultPoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
     ["Synthetics:Seed"] = "2026",
     ["Logging:LogLevel:Default"] = "Warning",
 };
