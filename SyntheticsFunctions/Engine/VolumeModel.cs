@@ -26,7 +26,7 @@ public sealed record TableStats(string Table, double RelTuples, long RelPages, l
 /// </summary>
 public sealed record TableVolume(
     string Table, double RowsPerSession, double RowsPerDay, double BytesPerRow, bool SizeFromDatabase, double BytesPerDay, double BytesAtRetention, long? BytesNow,
-    double BackfillStartRows = 0, double BackfillStartBytes = 0);
+    double BackfillStartRows, double BackfillStartBytes);
 
 /// <summary>
 /// What the settings cost, before they are saved: sessions and scene events a day, each activity
@@ -57,10 +57,6 @@ public sealed record VolumeEstimate(EngineSettings Settings, double SessionsPerD
 public static class VolumeModel
 {
     public const int MinutesPerDay = 1440;
-
-    private const double JourneyStartRows = 1.076;
-
-    private const double StatusStartRows = 1.346;
 
     /// <summary>
     /// New rows per session in each activity table at the default settings, in the model's steady
@@ -95,8 +91,8 @@ public static class VolumeModel
     /// </summary>
     public static IReadOnlyDictionary<string, double> BackfillStartRowsPerPerson { get; } = new Dictionary<string, double>
     {
-        [Tables.JourneyInstances] = JourneyStartRows,
-        [Tables.UserMindblockStatus] = StatusStartRows,
+        [Tables.JourneyInstances] = 1.076,
+        [Tables.UserMindblockStatus] = 1.346,
     };
 
     /// <summary>
