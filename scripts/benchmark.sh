@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# Status and activity latency at 10 thousand and 5 million synthetic events, against a fresh
+# scripts/benchmark.sh [status]: status and activity latency at 10 thousand and 5 million synthetic events, against a fresh
 # database "synthetics_bench" in the embedded cluster (scripts/local-postgres.sh), filled by the backfill; then the
 # realism check's latency at days=56 on it. Takes ~12 min.
-# scripts/benchmark.sh backfill: the backfill's figures instead (SyntheticsFunctions.Benchmarks/RESULTS.md).
+# scripts/benchmark.sh backfill: the backfill's figures instead (BENCH_SECTIONS=engine,copy,e2e,tick; all by default).
 # scripts/benchmark.sh realism-first [databases]: the first realism check right after a 56-day backfill, on fresh databases (3 by default).
 # scripts/benchmark.sh realism90: the realism check's verdicts on 90 backfilled days at the defaults (retain_days 90; windows 90, 28, 7), and on a fresh 7-day backfill.
 # scripts/benchmark.sh population [sessions per minute] [seed]: the population model's figures at a preset (intense by default).
+# scripts/benchmark.sh status: the first one, by name.
+# scripts/benchmark.sh results [section,...]: every section above at the settings users have (about 90 minutes), or
+#   the ones named, each into its page under SyntheticsFunctions.Benchmarks/results/; then RESULTS.md from all pages.
+#   Sections: tick, backfill, engine, realism-first, status, realism90, population (scripts/lib/bench-results.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+if [ "${1:-}" = "results" ]; then
+  source "$root/scripts/lib/bench-results.sh"
+  bench_results "${2:-all}"
+  exit $?
+fi
 if [ "${1:-}" = "population" ]; then
   # The population model at a preset (default intense, 10 sessions a minute), engine only: no database. ~5 min.
   shift
