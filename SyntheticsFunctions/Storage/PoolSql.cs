@@ -115,9 +115,10 @@ internal static class PoolSql
             INSERT INTO synthetic_pool (profile_id, persona, timezone, enlisted_at, available_at)
             SELECT {EnlistedValues}
             FROM users u
-            JOIN sim_users su ON su.profile_id = u.profile_id
+            -- Each row by key (a LIMIT keeps the planner from hashing the whole table for a slice).
+            CROSS JOIN LATERAL (SELECT * FROM sim_users s WHERE s.profile_id = u.profile_id LIMIT 1) su
             LEFT JOIN profiles p ON p.id = su.profile_id
-            WHERE u.n <= $5 AND NOT EXISTS (SELECT 1 FROM synthetic_pool m WHERE m.profile_id = su.profile_id)
+            WHERE u.n <= $5 AND NOT EXISTS (SELECT 1 FROM synthetic_pool m WHERE m.profile_id = u.profile_id)
             ON CONFLICT (profile_id) DO NOTHING
             RETURNING 1),
         relisted AS (
