@@ -37,7 +37,7 @@ internal static class PoolSql
         Sql.Command("SELECT z.timezone, z.members FROM synthetic_pool_zones z WHERE z.members > 0 ORDER BY z.timezone");
 
     /// <summary>How many <c>sim_users</c> rows, and how many pool members, a cron tick reconciles (<see cref="EnlistSlice"/>).</summary>
-    public const int SliceSize = 1000;
+    public const int SliceSize = 500;
 
     /// <summary>Reads the answer of <see cref="SelectTimezones"/>, the reader on it.</summary>
     public static async Task<List<TimezoneCount>> ReadTimezonesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
@@ -215,7 +215,8 @@ internal static class PoolSql
             -- The churned not retired yet through their index (ix_synthetic_pool_churning: the pool's
             -- churned flag follows the state, migration 0019), their state by id.
             WHERE pm.churned AND pm.retired_at IS NULL
-              AND EXISTS (SELECT 1 FROM synthetic_user_state us WHERE us.profile_id = pm.profile_id AND us.lifecycle = 'churned' AND us.last_session_at < $2)
+              -- A subquery per member, so the few the index gives each probe their state by key.
+              AND (SELECT us.last_session_at FROM synthetic_user_state us WHERE us.profile_id = pm.profile_id AND us.lifecycle = 'churned') < $2
             """,
             Sql.P(at.UtcDateTime), Sql.P(before.UtcDateTime));
 

@@ -57,9 +57,11 @@ BEGIN
         SELECT n.timezone, count(*) FROM synthetic_pool_new n WHERE n.retired_at IS NULL AND n.listed GROUP BY n.timezone ORDER BY n.timezone
         ON CONFLICT (timezone) DO UPDATE SET members = synthetic_pool_zones.members + excluded.members;
         -- A member whose state was written before their pool row.
-        UPDATE synthetic_pool pm SET signed_up = true, churned = us.lifecycle = 'churned'
-        FROM synthetic_pool_new n JOIN synthetic_user_state us ON us.profile_id = n.profile_id
-        WHERE pm.profile_id = n.profile_id;
+        IF EXISTS (SELECT 1 FROM synthetic_pool_new) THEN
+            UPDATE synthetic_pool pm SET signed_up = true, churned = us.lifecycle = 'churned'
+            FROM synthetic_pool_new n JOIN synthetic_user_state us ON us.profile_id = n.profile_id
+            WHERE pm.profile_id = n.profile_id;
+        END IF;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO synthetic_pool_zones (timezone, members)
         SELECT o.timezone, -count(*) FROM synthetic_pool_old o WHERE o.retired_at IS NULL AND o.listed GROUP BY o.timezone ORDER BY o.timezone
