@@ -383,10 +383,13 @@ internal static class BackfillBenchmark
         return sorted[(int)Math.Ceiling(sorted.Count * q) - 1];
     }
 
+    /// <summary><c>BENCH_DB_SUFFIX</c> appended to the tick's throwaway databases' names, so two runs on one cluster do not drop each other's.</summary>
+    private static readonly string TickDatabaseSuffix = Environment.GetEnvironmentVariable("BENCH_DB_SUFFIX") ?? "";
+
     /// <summary><paramref name="count"/> cron ticks at intense on a pool of <paramref name="pool"/> after a day of backfilled history, after 30 warm-up ticks.</summary>
     private static async Task<TickFigure> CronTickAsync(string admin, int pool, int count, bool explain)
     {
-        await using var database = await ThrowawayDatabase.CreateAsync(admin, $"synthetics_bench_tick_{pool}");
+        await using var database = await ThrowawayDatabase.CreateAsync(admin, $"synthetics_bench_tick_{pool}{TickDatabaseSuffix}");
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-3));
         await using var app = BuildApp(database.ConnectionString, clock, pool);
         await app.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
@@ -446,7 +449,7 @@ internal static class BackfillBenchmark
             NpgsqlConnection.ClearAllPools();
             await using var copy = new NpgsqlConnection(admin);
             await copy.OpenAsync();
-            foreach (var sql in new[] { $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'synthetics_bench_tick_{pool}'", $"DROP DATABASE IF EXISTS synthetics_bench_tick_{pool}_kept", $"CREATE DATABASE synthetics_bench_tick_{pool}_kept TEMPLATE synthetics_bench_tick_{pool}" })
+            foreach (var sql in new[] { $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'synthetics_bench_tick_{pool}{TickDatabaseSuffix}'", $"DROP DATABASE IF EXISTS synthetics_bench_tick_{pool}{TickDatabaseSuffix}_kept", $"CREATE DATABASE synthetics_bench_tick_{pool}{TickDatabaseSuffix}_kept TEMPLATE synthetics_bench_tick_{pool}{TickDatabaseSuffix}" })
             {
                 await using var command = new NpgsqlCommand(sql, copy);
                 await command.ExecuteNonQueryAsync();

@@ -27,6 +27,18 @@ internal static class PoolSql
     public static NpgsqlBatchCommand SelectTimezones() =>
         Sql.Command($"SELECT pm.timezone, count(*) FROM {ActiveMembers} GROUP BY pm.timezone ORDER BY pm.timezone");
 
+    /// <summary>
+    /// The active members by time zone as the engine keeps them (<c>synthetic_pool_zones</c>,
+    /// migration 0019: a row per zone, kept by the pool's own writes): not retired and listed in
+    /// <c>sim_users</c> when the engine last looked (see <see cref="EnlistSlice"/>). A cron tick's
+    /// read, one row per zone whatever the pool's size; <see cref="ReadTimezonesAsync"/> reads it.
+    /// </summary>
+    public static NpgsqlBatchCommand SelectKeptTimezones() =>
+        Sql.Command("SELECT z.timezone, z.members FROM synthetic_pool_zones z WHERE z.members > 0 ORDER BY z.timezone");
+
+    /// <summary>How many <c>sim_users</c> rows, and how many pool members, a cron tick reconciles (<see cref="EnlistSlice"/>).</summary>
+    public const int SliceSize = 500;
+
     /// <summary>Reads the answer of <see cref="SelectTimezones"/>, the reader on it.</summary>
     public static async Task<List<TimezoneCount>> ReadTimezonesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
@@ -53,17 +65,10 @@ internal static class PoolSql
     /// only; answers how many joined.
     /// </summary>
     public static NpgsqlBatchCommand Enlist(DateTimeOffset now, RegionMix region) => Sql.Command(
-        """
+        $"""
         WITH enlisted AS (
         INSERT INTO synthetic_pool (profile_id, persona, timezone, enlisted_at, available_at)
-        SELECT su.profile_id,
-               ($1::text[])[1 + ((hashtextextended(su.profile_id::text, 1) % cardinality($1::text[])) + cardinality($1::text[])) % cardinality($1::text[])],
-               ($2::text[])[1 + ((hashtextextended(su.profile_id::text, 2) % cardinality($2::text[])) + cardinality($2::text[])) % cardinality($2::text[])],
-               $3,
-               greatest((to_jsonb(p) ->> 'created_at')::timestamptz,
-                        -- The engine's own sim_users dates its enlistment, not the person.
-                        CASE WHEN NOT EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'sim_users')
-                             THEN (to_jsonb(su) ->> 'created_at')::timestamptz END)
+        SELECT {EnlistedValues}
         FROM sim_users su
         LEFT JOIN profiles p ON p.id = su.profile_id
         WHERE NOT EXISTS (SELECT 1 FROM synthetic_pool m WHERE m.profile_id = su.profile_id)
@@ -72,6 +77,76 @@ internal static class PoolSql
         SELECT count(*) FROM enlisted
         """,
         Sql.P(PopulationModel.Personas.Select(p => p.Name).ToArray()), Sql.P(region.Ballot.ToArray()), Sql.P(now.UtcDateTime));
+
+    /// <summary>
+    /// A cron tick's look at the pool, bounded whatever its size: the next <see cref="SliceSize"/>
+    /// <c>sim_users</c> rows by id from where the last tick stopped (round the table, a cursor in
+    /// <c>synthetic_pool_cursor</c>) join the pool as <see cref="Enlist"/> enlists them, and the next
+    /// <see cref="SliceSize"/> pool members by id are marked listed or not as <c>sim_users</c> has
+    /// them (what the time zones' counts and the signup claim's index go by). A pool of up to
+    /// <see cref="SliceSize"/> is looked at whole every tick; a larger one within
+    /// pool / <see cref="SliceSize"/> ticks. Whoever a tick writes for is still probed in
+    /// <c>sim_users</c> by key in the claim (<see cref="ActiveMember"/>). Only a tick that holds the
+    /// cron lock (<paramref name="cronLock"/>) moves the cursor. Reads the app's tables only; answers how many joined.
+    /// </summary>
+    public static NpgsqlBatchCommand EnlistSlice(DateTimeOffset now, RegionMix region, string cronLock) => Sql.Command(
+        $"""
+        WITH cursor AS MATERIALIZED (
+            SELECT c.sim_users_from, c.members_from FROM synthetic_pool_cursor c
+            WHERE c.id AND (SELECT pg_try_advisory_xact_lock(hashtextextended($4, 0)))),
+        users AS MATERIALIZED (
+            -- From the cursor on, then round from the start: one more than the slice, whose id is the next cursor.
+            SELECT s.profile_id, row_number() OVER (ORDER BY s.k, s.profile_id) AS n
+            FROM cursor c CROSS JOIN LATERAL (
+                (SELECT su.profile_id, 0 AS k FROM sim_users su WHERE su.profile_id >= c.sim_users_from ORDER BY su.profile_id LIMIT $5 + 1)
+                UNION ALL
+                (SELECT su.profile_id, 1 AS k FROM sim_users su WHERE su.profile_id < c.sim_users_from ORDER BY su.profile_id LIMIT $5 + 1)) s
+            ORDER BY s.k, s.profile_id
+            LIMIT $5 + 1),
+        members AS MATERIALIZED (
+            SELECT s.profile_id, row_number() OVER (ORDER BY s.k, s.profile_id) AS n
+            FROM cursor c CROSS JOIN LATERAL (
+                (SELECT pm.profile_id, 0 AS k FROM synthetic_pool pm WHERE pm.profile_id >= c.members_from ORDER BY pm.profile_id LIMIT $5 + 1)
+                UNION ALL
+                (SELECT pm.profile_id, 1 AS k FROM synthetic_pool pm WHERE pm.profile_id < c.members_from ORDER BY pm.profile_id LIMIT $5 + 1)) s
+            ORDER BY s.k, s.profile_id
+            LIMIT $5 + 1),
+        enlisted AS (
+            INSERT INTO synthetic_pool (profile_id, persona, timezone, enlisted_at, available_at)
+            SELECT {EnlistedValues}
+            FROM users u
+            -- Each row by key (a LIMIT keeps the planner from hashing the whole table for a slice).
+            CROSS JOIN LATERAL (SELECT * FROM sim_users s WHERE s.profile_id = u.profile_id LIMIT 1) su
+            LEFT JOIN profiles p ON p.id = su.profile_id
+            WHERE u.n <= $5 AND NOT EXISTS (SELECT 1 FROM synthetic_pool m WHERE m.profile_id = u.profile_id)
+            ON CONFLICT (profile_id) DO NOTHING
+            RETURNING 1),
+        relisted AS (
+            UPDATE synthetic_pool pm SET listed = NOT pm.listed
+            FROM members m
+            WHERE m.n <= $5 AND pm.profile_id = m.profile_id
+              AND pm.listed <> EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = pm.profile_id)),
+        moved AS (
+            UPDATE synthetic_pool_cursor c
+            SET sim_users_from = coalesce((SELECT u.profile_id FROM users u WHERE u.n = $5 + 1), '00000000-0000-0000-0000-000000000000'),
+                members_from = coalesce((SELECT m.profile_id FROM members m WHERE m.n = $5 + 1), '00000000-0000-0000-0000-000000000000')
+            WHERE c.id AND EXISTS (SELECT 1 FROM cursor))
+        SELECT count(*) FROM enlisted
+        """,
+        Sql.P(PopulationModel.Personas.Select(p => p.Name).ToArray()), Sql.P(region.Ballot.ToArray()), Sql.P(now.UtcDateTime), Sql.P(cronLock), Sql.P(SliceSize));
+
+    /// <summary>The pool row of a <c>sim_users</c> row <c>su</c> (its profile <c>p</c>) that joins: see <see cref="Enlist"/>.</summary>
+    private const string EnlistedValues =
+        """
+        su.profile_id,
+               ($1::text[])[1 + ((hashtextextended(su.profile_id::text, 1) % cardinality($1::text[])) + cardinality($1::text[])) % cardinality($1::text[])],
+               ($2::text[])[1 + ((hashtextextended(su.profile_id::text, 2) % cardinality($2::text[])) + cardinality($2::text[])) % cardinality($2::text[])],
+               $3,
+               greatest((to_jsonb(p) ->> 'created_at')::timestamptz,
+                        -- The engine's own sim_users dates its enlistment, not the person.
+                        CASE WHEN NOT EXISTS (SELECT 1 FROM synthetic_created_tables WHERE table_name = 'sim_users')
+                             THEN (to_jsonb(su) ->> 'created_at')::timestamptz END)
+        """;
 
     /// <summary>New people the engine created (profiles and sim users in its own tables, or the owner's function's): their pool rows.</summary>
     public static NpgsqlBatchCommand AddMembers(IReadOnlyList<NewUser> users) => Sql.Command(
@@ -137,9 +212,11 @@ internal static class PoolSql
         : Sql.Command(
             """
             UPDATE synthetic_pool pm SET retired_at = $1
-            -- The churned through their index (ix_synthetic_user_state_churned), their pool rows by id.
-            WHERE pm.profile_id = ANY (ARRAY(SELECT us.profile_id FROM synthetic_user_state us WHERE us.lifecycle = 'churned' AND us.last_session_at < $2))
-              AND pm.retired_at IS NULL
+            -- The churned not retired yet through their index (ix_synthetic_pool_churning: the pool's
+            -- churned flag follows the state, migration 0019), their state by id.
+            WHERE pm.churned AND pm.retired_at IS NULL
+              -- A subquery per member, so the few the index gives each probe their state by key.
+              AND (SELECT us.last_session_at FROM synthetic_user_state us WHERE us.profile_id = pm.profile_id AND us.lifecycle = 'churned') < $2
             """,
             Sql.P(at.UtcDateTime), Sql.P(before.UtcDateTime));
 

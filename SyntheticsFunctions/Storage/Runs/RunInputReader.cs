@@ -41,8 +41,10 @@ internal static class RunInputReader
             ORDER BY profile_id
             FOR UPDATE
             """, Sql.P(cron), Sql.P(cronLock)));
-        // sim_users rows the engine has not seen join its pool first (reads the app's tables only).
-        read.BatchCommands.Add(PoolSql.Enlist(request.Now, region));
+        // sim_users rows the engine has not seen join its pool first (reads the app's tables only):
+        // a cron tick looks at a bounded slice of sim_users and of the pool (the pool's size does not
+        // change its cost), a manual run at all of sim_users.
+        read.BatchCommands.Add(cron ? PoolSql.EnlistSlice(request.Now, region, cronLock) : PoolSql.Enlist(request.Now, region));
 
         // Free users, only as many as may start, claimed FOR UPDATE SKIP LOCKED on the engine's
         // own pool rows so two runs never move the same user (no lock on the journey app's tables).
@@ -80,11 +82,13 @@ internal static class RunInputReader
             unsigned AS MATERIALIZED (
                 -- Members who have not signed up yet, whose profile exists by now: the people who
                 -- may join, in the order their profiles appeared (unknown first), then by id
-                -- (ix_synthetic_pool_available).
+                -- (ix_synthetic_pool_unsigned: only members listed and without a state, so the
+                -- LIMIT reaches it; the flags follow the writes, migration 0019, and sim_users and
+                -- the state are still probed by key for each one taken).
                 SELECT pm.profile_id, pm.timezone, pm.persona AS member_persona, pm.available_at, 'infinity'::timestamptz AS due, 0 AS grp, {State}
                 FROM synthetic_pool pm
                 LEFT JOIN synthetic_user_state us ON us.profile_id = pm.profile_id
-                WHERE {PoolSql.ActiveMember}
+                WHERE {PoolSql.ActiveMember} AND pm.listed AND NOT pm.signed_up
                   AND NOT EXISTS (SELECT 1 FROM synthetic_user_state us WHERE us.profile_id = pm.profile_id)
                   AND NOT EXISTS (SELECT 1 FROM synthetic_sessions s WHERE s.profile_id = pm.profile_id)
                   AND (pm.available_at IS NULL OR pm.available_at < $4::timestamptz)
@@ -147,7 +151,8 @@ internal static class RunInputReader
         // Whether the engine may add people (how many: up to the cap, less the active members the time zones count).
         read.BatchCommands.Add(Sql.Command($"SELECT {PoolSql.OwnsPoolTables}"));
 
-        read.BatchCommands.Add(PoolSql.SelectTimezones());
+        // A cron tick reads the counts the pool's writes keep (a row per zone); a manual run counts the pool.
+        read.BatchCommands.Add(cron ? PoolSql.SelectKeptTimezones() : PoolSql.SelectTimezones());
         foreach (var command in CatalogCommands())
         {
             read.BatchCommands.Add(command);
