@@ -96,6 +96,23 @@ internal static class RealismBenchmark
     }
 
     /// <summary>
+    /// The realism check (days=56) on a database a run left (<c>BENCH_KEEP=1</c>), <paramref name="calls"/>
+    /// times in a new process, each call's time printed: the first pays the process's JIT.
+    ///   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism-again "&lt;connection string to the kept database&gt;" [calls]
+    /// </summary>
+    public static async Task AgainAsync(string connectionString, int calls)
+    {
+        await using var app = BackfillBenchmark.BuildApp(connectionString, TimeProvider.System);
+        await app.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
+        for (var i = 1; i <= calls; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await app.GetRequiredService<IRealismService>().CheckAsync(Days, CancellationToken.None);
+            Console.WriteLine($"| check {i}, days={Days} | {watch.Elapsed.TotalMilliseconds:F0} ms |");
+        }
+    }
+
+    /// <summary>
     /// The check's verdicts on 70 backfilled days at the moderate preset (2 sessions a
     /// minute, 5 a run): a throwaway database backfilled over 70 days up to now, then checked over
     /// the whole 70 days and over the default 28.
