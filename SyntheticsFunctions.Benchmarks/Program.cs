@@ -42,6 +42,12 @@ if (args.FirstOrDefault() == "realism-first")
     return 0;
 }
 
+if (args.FirstOrDefault() == "realism-again")
+{
+    await SyntheticsFunctions.Benchmarks.RealismBenchmark.AgainAsync(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return 0;
+}
+
 if (args.FirstOrDefault() == "backfill")
 {
     return await SyntheticsFunctions.Benchmarks.BackfillBenchmark.RunAsync(args[1..]);

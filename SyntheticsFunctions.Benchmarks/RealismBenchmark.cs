@@ -68,9 +68,12 @@ internal static class RealismBenchmark
     /// </summary>
     public static async Task FirstCallsAsync(string admin, int databases)
     {
+        // BENCH_KEEP=1 leaves the databases for a look at the check's statements (dropped by the next run).
+        var keep = Environment.GetEnvironmentVariable("BENCH_KEEP") == "1";
         for (var i = 1; i <= databases; i++)
         {
-            await using var database = await ThrowawayDatabase.CreateAsync(admin, $"synthetics_bench_first_{i}");
+            var database = await ThrowawayDatabase.CreateAsync(admin, $"synthetics_bench_first_{i}");
+            await using var dropped = keep ? null : database;
             await using var app = BackfillBenchmark.BuildApp(database.ConnectionString, new FakeTimeProvider(DateTimeOffset.UtcNow));
             await app.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
             await using (var command = app.GetRequiredService<NpgsqlDataSource>().CreateCommand(
@@ -84,8 +87,28 @@ internal static class RealismBenchmark
             var filled = watch.Elapsed.TotalSeconds;
             watch.Restart();
             var report = (await app.GetRequiredService<IRealismService>().CheckAsync(Days, CancellationToken.None)).Report!;
+            var first = watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            await app.GetRequiredService<IRealismService>().CheckAsync(Days, CancellationToken.None);
             Console.WriteLine(
-                $"| fresh database {i} | {done.TotalRows:N0} rows backfilled in {filled:F0} s | first check, days={Days}: {watch.Elapsed.TotalMilliseconds:F0} ms | {report[RealismFigures.EventsPerSession.Name].N:N0} sessions |");
+                $"| fresh database {i} | {done.TotalRows:N0} rows backfilled in {filled:F0} s | first check, days={Days}: {first:F0} ms (the second: {watch.Elapsed.TotalMilliseconds:F0} ms) | {report[RealismFigures.EventsPerSession.Name].N:N0} sessions |");
+        }
+    }
+
+    /// <summary>
+    /// The realism check (days=56) on a database a run left (<c>BENCH_KEEP=1</c>), <paramref name="calls"/>
+    /// times in a new process, each call's time printed: the first pays the process's JIT.
+    ///   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism-again "&lt;connection string to the kept database&gt;" [calls]
+    /// </summary>
+    public static async Task AgainAsync(string connectionString, int calls)
+    {
+        await using var app = BackfillBenchmark.BuildApp(connectionString, TimeProvider.System);
+        await app.GetRequiredService<SchemaGate>().EnsureReadyAsync(CancellationToken.None);
+        for (var i = 1; i <= calls; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await app.GetRequiredService<IRealismService>().CheckAsync(Days, CancellationToken.None);
+            Console.WriteLine($"| check {i}, days={Days} | {watch.Elapsed.TotalMilliseconds:F0} ms |");
         }
     }
 

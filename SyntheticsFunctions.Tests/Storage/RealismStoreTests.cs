@@ -526,6 +526,7 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
             FROM journey_instances i JOIN journey_instance_scenes s ON s.instance_id = i.id WHERE i.user_id = $1 LIMIT 1
             """, real);
 
+        await app.ExecuteAsync("SELECT synthetic_realism_rebuild('-infinity')");
         var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
         var outcomes = (await store.ReadAsync(From, Now, await Settings(app), CancellationToken.None)).Outcomes!;
 

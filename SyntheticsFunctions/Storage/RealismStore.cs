@@ -30,7 +30,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         """,
         Sql.P(writeId), Sql.P(events.Select(e => e.Id).ToArray()), Sql.P(checkedAt.UtcDateTime), Sql.P(captureTexts.ToArray()));
 
-    /// <summary>Adds a run's facts to its write batch, after its activity rows: its pieces, its signals and its rule checks.</summary>
+    /// <summary>Adds a run's facts to its write batch, after its activity rows: its pieces, its signals, its row facts and its rule checks.</summary>
     internal static void AddWrites(NpgsqlBatchCommandCollection commands, Guid runId, ActivityBatch batch, RealismRecord record, DateTimeOffset now)
     {
         if (record.Pieces.Count > 0)
@@ -41,6 +41,26 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         if (record.Signals.Count > 0)
         {
             commands.Add(RealismTables.Signals.InsertFromArrays(record.Signals));
+        }
+
+        if (record.Captures.Count > 0)
+        {
+            commands.Add(RealismTables.Captures.InsertFromArrays(record.Captures));
+        }
+
+        if (record.Triggers.Count > 0)
+        {
+            commands.Add(RealismTables.Triggers.InsertFromArrays(record.Triggers));
+        }
+
+        if (record.ResistanceChecks.Count > 0)
+        {
+            commands.Add(RealismTables.ResistanceChecks.InsertFromArrays(record.ResistanceChecks));
+        }
+
+        if (record.SignalChoices.Count > 0)
+        {
+            commands.Add(RealismTables.SignalChoices.InsertFromArrays(record.SignalChoices));
         }
 
         if (batch.Events.Count > 0)
@@ -55,13 +75,21 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         $"DELETE FROM {RealismTables.Pieces.Name} WHERE started_at < $1",
         $"DELETE FROM {RealismTables.Signals.Name} WHERE created_at < $1",
         $"DELETE FROM {RealismTables.Checks} WHERE last_at < $1",
+        .. RealismTables.RowFacts.Select(t => $"DELETE FROM {t.Name} WHERE created_at < $1"),
+
+        // No capture before the horizon is left: none lacks its facts.
+        $"DELETE FROM {RealismTables.WordHistory} WHERE captures_before <= $1",
     ];
 
-    /// <summary>Writes a backfill chunk's pieces and signals through binary COPY, in the chunk's transaction.</summary>
+    /// <summary>Writes a backfill chunk's pieces, signals and row facts through binary COPY, in the chunk's transaction.</summary>
     internal static async Task CopyAsync(NpgsqlConnection connection, RealismRecord record, CancellationToken cancellationToken)
     {
         await CopyWriter.WriteAsync(connection, RealismTables.Pieces, record.Pieces, cancellationToken);
         await CopyWriter.WriteAsync(connection, RealismTables.Signals, record.Signals, cancellationToken);
+        await CopyWriter.WriteAsync(connection, RealismTables.Captures, record.Captures, cancellationToken);
+        await CopyWriter.WriteAsync(connection, RealismTables.Triggers, record.Triggers, cancellationToken);
+        await CopyWriter.WriteAsync(connection, RealismTables.ResistanceChecks, record.ResistanceChecks, cancellationToken);
+        await CopyWriter.WriteAsync(connection, RealismTables.SignalChoices, record.SignalChoices, cancellationToken);
     }
 
     /// <summary>
@@ -89,47 +117,109 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The word facts: the catalog's labels, the window's real-world triggers and their distinct
-    /// descriptions (counted in the database), and each synthetic capture's user and text, streamed
-    /// through binary COPY into a <see cref="CaptureTally"/> (one entry per distinct text is kept,
-    /// never the rows). Only sim users' rows carrying the synthetic tag.
+    /// The word facts, from the facts the writers keep (migration 0018): the window's captures and
+    /// seams counted, reuse counted in the database on the sample <see cref="WordFacts.ReuseSampleEvery"/>
+    /// gives, the triggers and their distinct descriptions. Captures dated before
+    /// <c>synthetic_realism_word_history.captures_before</c> have no facts: where the window reaches
+    /// them, they are read from the table and keyed here, and the window's facts are streamed into the
+    /// same <see cref="CaptureTally"/>. Only sim users' rows.
     /// </summary>
     private async Task<WordFacts> ReadWordsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var labels = new List<string>();
         long triggers, descriptions;
+        long captures, seams;
+        DateTimeOffset? before;
         await using (var batch = new NpgsqlBatch(connection))
         {
-            batch.BatchCommands.Add(Sql.Command("SELECT title FROM journeys UNION SELECT title FROM journey_scenes UNION SELECT name FROM mindblocks"));
+            batch.BatchCommands.Add(Sql.Command($"SELECT captures_before FROM {RealismTables.WordHistory} WHERE id"));
             batch.BatchCommands.Add(Sql.Command(
                 $"""
-                SELECT count(*), count(DISTINCT t.description) FROM {Tables.JourneyRealWorldTriggers} t
-                WHERE t.created_at >= $1 AND t.created_at < $2 AND t.metadata->>'synthetic' = 'true'
-                  AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = t.user_id)
+                SELECT coalesce(sum(n), 0)::bigint, count(*) FROM (
+                    SELECT count(*) AS n FROM {RealismTables.Triggers.Name} t
+                    WHERE t.created_at >= $1 AND t.created_at < $2 AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = t.user_id)
+                    GROUP BY t.description) d
+                """,
+                Sql.P(from.UtcDateTime), Sql.P(to.UtcDateTime)));
+            batch.BatchCommands.Add(Sql.Command(
+                $"""
+                SELECT count(*), count(*) FILTER (WHERE c.seam) FROM {RealismTables.Captures.Name} c
+                WHERE c.created_at >= $1 AND c.created_at < $2 AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = c.user_id)
                 """,
                 Sql.P(from.UtcDateTime), Sql.P(to.UtcDateTime)));
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            before = await reader.ReadAsync(cancellationToken) ? Sql.ReadTimestamp(reader, 0) : null;
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            (triggers, descriptions) = (reader.GetInt64(0), reader.GetInt64(1));
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            (captures, seams) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        if (before is { } b && b > from)
+        {
+            return await ReadWordsFromTableAsync(connection, from, b < to ? b : to, to, triggers, descriptions, cancellationToken);
+        }
+
+        // Each sampled text's captures and whether more than one user wrote it.
+        await using var sample = new NpgsqlCommand(
+            $"""
+            SELECT coalesce(sum(n), 0)::bigint, coalesce(sum(n) FILTER (WHERE users > 1), 0)::bigint FROM (
+                SELECT count(*) AS n, count(DISTINCT c.user_id) AS users FROM {RealismTables.Captures.Name} c
+                WHERE c.created_at >= $1 AND c.created_at < $2 AND (c.text_key & $3) = 0
+                  AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = c.user_id)
+                GROUP BY c.text_key) k
+            """,
+            connection);
+        sample.Parameters.Add(Sql.P(from.UtcDateTime));
+        sample.Parameters.Add(Sql.P(to.UtcDateTime));
+        sample.Parameters.Add(Sql.P(WordFacts.ReuseSampleEvery(captures) - 1));
+        await using var read = await sample.ExecuteReaderAsync(cancellationToken);
+        await read.ReadAsync(cancellationToken);
+        return WordFacts.Of(captures, seams, read.GetInt64(0), read.GetInt64(1), triggers, descriptions);
+    }
+
+    // The window's captures without facts ([from, before)) read from the table and keyed here, then
+    // the facts of the rest ([before, to)), all counted by one tally.
+    private static async Task<WordFacts> ReadWordsFromTableAsync(
+        NpgsqlConnection connection, DateTimeOffset from, DateTimeOffset before, DateTimeOffset to, long triggers, long descriptions, CancellationToken cancellationToken)
+    {
+        var labels = new List<string>();
+        await using (var command = new NpgsqlCommand("SELECT title FROM journeys UNION SELECT title FROM journey_scenes UNION SELECT name FROM mindblocks", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
             while (await reader.ReadAsync(cancellationToken))
             {
                 labels.Add(reader.GetString(0));
             }
-
-            await reader.NextResultAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            (triggers, descriptions) = (reader.GetInt64(0), reader.GetInt64(1));
         }
 
         var tally = new CaptureTally(labels);
-        await using var captures = await connection.BeginBinaryExportAsync(
+        await using (var captures = await connection.BeginBinaryExportAsync(
             $"""
             COPY (SELECT c.user_id, c.response FROM {Tables.JourneySceneCaptures} c
-                  WHERE c.created_at >= {Literal(from)} AND c.created_at < {Literal(to)} AND c.metadata->>'synthetic' = 'true'
+                  WHERE c.created_at >= {Literal(from)} AND c.created_at < {Literal(before)} AND c.metadata->>'synthetic' = 'true'
                     AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = c.user_id)) TO STDOUT (FORMAT BINARY)
-            """, cancellationToken);
-        while (await captures.StartRowAsync(cancellationToken) != -1)
+            """, cancellationToken))
         {
-            tally.Add(captures.Read<Guid>(), captures.Read<string>());
+            while (await captures.StartRowAsync(cancellationToken) != -1)
+            {
+                tally.Add(captures.Read<Guid>(), captures.Read<string>());
+            }
+        }
+
+        await using (var facts = await connection.BeginBinaryExportAsync(
+            $"""
+            COPY (SELECT c.user_id, c.text_key, c.seam FROM {RealismTables.Captures.Name} c
+                  WHERE c.created_at >= {Literal(before)} AND c.created_at < {Literal(to)}
+                    AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = c.user_id)) TO STDOUT (FORMAT BINARY)
+            """, cancellationToken))
+        {
+            while (await facts.StartRowAsync(cancellationToken) != -1)
+            {
+                tally.Add(facts.Read<Guid>(), facts.Read<long>(), facts.Read<bool>());
+            }
         }
 
         return tally.Facts(triggers, descriptions);
@@ -176,7 +266,8 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         $"JOIN synthetic_pool pm ON pm.profile_id = x.user_id AND {PoolSql.Listed} LEFT JOIN synthetic_user_state us ON us.profile_id = x.user_id";
 
     /// <summary>
-    /// The outcome facts, aggregated in the database: one row per user who signed up in the window
+    /// The outcome facts, aggregated in the database from the facts the writers keep (migration
+    /// 0018; an upgrade copied the history in): one row per user who signed up in the window
     /// with resistance checks in it (the count, the first level, the means of the first and last
     /// <see cref="RealismFigures.OutcomeChecks"/>), and the count of each persona's strategies and
     /// signals (one row per persona and value).
@@ -191,23 +282,23 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
                    min(x.resistance_level) FILTER (WHERE x.k = 1),
                    avg(x.resistance_level) FILTER (WHERE x.k <= {RealismFigures.OutcomeChecks})::float8,
                    avg(x.resistance_level) FILTER (WHERE x.k > x.n - {RealismFigures.OutcomeChecks})::float8
-            FROM (SELECT rc.user_id, rc.resistance_level,
-                         row_number() OVER (PARTITION BY rc.user_id ORDER BY rc.created_at, rc.id) AS k,
+            FROM (SELECT rc.user_id, rc.level AS resistance_level,
+                         row_number() OVER (PARTITION BY rc.user_id ORDER BY rc.created_at, rc.check_id) AS k,
                          count(*) OVER (PARTITION BY rc.user_id) AS n
-                  FROM {Tables.JourneyResistanceChecks} rc
-                  WHERE rc.created_at >= $1 AND rc.created_at < $2 AND rc.metadata->>'synthetic' = 'true') x
+                  FROM {RealismTables.ResistanceChecks.Name} rc
+                  WHERE rc.created_at >= $1 AND rc.created_at < $2) x
             {PersonaJoin}
             WHERE us.signup_at >= $1 AND us.signup_at < $2
             GROUP BY x.user_id, us.persona, pm.persona, us.signup_at
             """,
             Sql.P(from.UtcDateTime), Sql.P(to.UtcDateTime)));
-        foreach (var (table, column) in new[] { (Tables.JourneyResistanceChecks, "strategy"), (Tables.MindblockEvents, "signal") })
+        foreach (var (table, column) in new[] { (RealismTables.ResistanceChecks.Name, "strategy"), (RealismTables.SignalChoices.Name, "signal") })
         {
             batch.BatchCommands.Add(Sql.Command(
                 $"""
                 SELECT coalesce(us.persona, pm.persona), x.{column}, count(*)
                 FROM (SELECT user_id, {column} FROM {table}
-                      WHERE created_at >= $1 AND created_at < $2 AND metadata->>'synthetic' = 'true') x
+                      WHERE created_at >= $1 AND created_at < $2) x
                 {PersonaJoin}
                 GROUP BY 1, 2
                 """,

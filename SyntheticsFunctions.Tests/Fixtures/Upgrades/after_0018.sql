@@ -55,6 +55,15 @@ $$;
 CREATE FUNCTION public.synthetic_realism_rebuild(since timestamp with time zone) RETURNS void
     LANGUAGE sql
     AS $$
+    SELECT synthetic_realism_rebuild_sessions(since);
+    SELECT synthetic_realism_rebuild_words_and_outcomes(since);
+$$;
+
+-- Name: synthetic_realism_rebuild_sessions(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+
+CREATE FUNCTION public.synthetic_realism_rebuild_sessions(since timestamp with time zone) RETURNS void
+    LANGUAGE sql
+    AS $$
     DELETE FROM synthetic_realism_pieces WHERE started_at >= since;
     DELETE FROM synthetic_realism_signals WHERE created_at >= since;
     DELETE FROM synthetic_realism_checks WHERE first_at >= since;
@@ -104,6 +113,31 @@ CREATE FUNCTION public.synthetic_realism_rebuild(since timestamp with time zone)
               ORDER BY e.created_at DESC
               LIMIT 10000) l) x ON true
     WHERE c.first_at IS NOT NULL;
+$$;
+
+-- Name: synthetic_realism_rebuild_words_and_outcomes(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+
+CREATE FUNCTION public.synthetic_realism_rebuild_words_and_outcomes(since timestamp with time zone) RETURNS void
+    LANGUAGE sql
+    AS $$
+    DELETE FROM synthetic_realism_triggers WHERE created_at >= since;
+    DELETE FROM synthetic_realism_resistance WHERE created_at >= since;
+    DELETE FROM synthetic_realism_signal_choices WHERE created_at >= since;
+    DELETE FROM synthetic_realism_captures;
+    INSERT INTO synthetic_realism_word_history (captures_before) VALUES ('infinity')
+    ON CONFLICT (id) DO UPDATE SET captures_before = 'infinity';
+
+    INSERT INTO synthetic_realism_triggers (trigger_id, user_id, created_at, description)
+    SELECT t.id, t.user_id, t.created_at, t.description FROM journey_real_world_triggers t
+    WHERE t.created_at >= since AND t.metadata->>'synthetic' = 'true';
+
+    INSERT INTO synthetic_realism_resistance (check_id, user_id, created_at, level, strategy)
+    SELECT r.id, r.user_id, r.created_at, r.resistance_level, r.strategy FROM journey_resistance_checks r
+    WHERE r.created_at >= since AND r.metadata->>'synthetic' = 'true';
+
+    INSERT INTO synthetic_realism_signal_choices (event_id, user_id, created_at, signal)
+    SELECT m.id, m.user_id, m.created_at, m.signal FROM mindblock_events m
+    WHERE m.created_at >= since AND m.metadata->>'synthetic' = 'true';
 $$;
 
 -- Name: synthetic_rebuild_rollups(); Type: FUNCTION; Schema: public; Owner: -
@@ -429,6 +463,16 @@ CREATE TABLE public.synthetic_pool (
     retired_at timestamp with time zone
 );
 
+-- Name: synthetic_realism_captures; Type: TABLE; Schema: public; Owner: -
+
+CREATE TABLE public.synthetic_realism_captures (
+    capture_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    text_key bigint NOT NULL,
+    seam boolean NOT NULL
+);
+
 -- Name: synthetic_realism_checks; Type: TABLE; Schema: public; Owner: -
 
 CREATE TABLE public.synthetic_realism_checks (
@@ -502,6 +546,16 @@ CREATE TABLE public.synthetic_realism_pieces (
     last_event_at timestamp with time zone
 );
 
+-- Name: synthetic_realism_resistance; Type: TABLE; Schema: public; Owner: -
+
+CREATE TABLE public.synthetic_realism_resistance (
+    check_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    level integer NOT NULL,
+    strategy text NOT NULL
+);
+
 -- Name: synthetic_realism_sessions; Type: TABLE; Schema: public; Owner: -
 
 CREATE TABLE public.synthetic_realism_sessions (
@@ -524,6 +578,15 @@ CREATE TABLE public.synthetic_realism_sessions (
     intensities integer[] NOT NULL
 );
 
+-- Name: synthetic_realism_signal_choices; Type: TABLE; Schema: public; Owner: -
+
+CREATE TABLE public.synthetic_realism_signal_choices (
+    event_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    signal text NOT NULL
+);
+
 -- Name: synthetic_realism_signals; Type: TABLE; Schema: public; Owner: -
 
 CREATE TABLE public.synthetic_realism_signals (
@@ -532,6 +595,23 @@ CREATE TABLE public.synthetic_realism_signals (
     mindblock_id uuid NOT NULL,
     intensity integer NOT NULL,
     created_at timestamp with time zone NOT NULL
+);
+
+-- Name: synthetic_realism_triggers; Type: TABLE; Schema: public; Owner: -
+
+CREATE TABLE public.synthetic_realism_triggers (
+    trigger_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    description text NOT NULL
+);
+
+-- Name: synthetic_realism_word_history; Type: TABLE; Schema: public; Owner: -
+
+CREATE TABLE public.synthetic_realism_word_history (
+    id boolean DEFAULT true NOT NULL,
+    captures_before timestamp with time zone NOT NULL,
+    CONSTRAINT synthetic_realism_word_history_id_check CHECK (id)
 );
 
 -- Name: synthetic_runs; Type: TABLE; Schema: public; Owner: -
@@ -804,6 +884,11 @@ INSERT INTO public.synthetic_open_instances VALUES
 INSERT INTO public.synthetic_pool VALUES
 	('00000000-0000-4000-8000-000000000001', 'steady_habit_builder', 'Europe/London', '2026-01-01 08:00:00+00', '2026-01-01 08:00:00+00', NULL);
 
+-- Data for Name: synthetic_realism_captures; Type: TABLE DATA; Schema: public; Owner: -
+
+INSERT INTO public.synthetic_realism_captures VALUES
+	('00000000-0000-4000-8000-000000000009', '00000000-0000-4000-8000-000000000001', '2026-01-01 08:02:00+00', 0, false);
+
 -- Data for Name: synthetic_realism_checks; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_realism_checks VALUES
@@ -824,15 +909,35 @@ INSERT INTO public.synthetic_realism_hours VALUES
 INSERT INTO public.synthetic_realism_pieces VALUES
 	('00000000-0000-4000-8000-000000000020', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000006', '2026-01-01 08:00:00+00', 2, false, 1, 0, 1, 1, 0, 0, 6, 1, NULL);
 
+-- Data for Name: synthetic_realism_resistance; Type: TABLE DATA; Schema: public; Owner: -
+
+INSERT INTO public.synthetic_realism_resistance VALUES
+	('00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-000000000001', '2026-01-01 08:03:00+00', 6, 'breathe');
+
 -- Data for Name: synthetic_realism_sessions; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_realism_sessions VALUES
 	('2026-01-01', '00000000-0000-4000-8000-00000000000f', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000006', '2026-01-01 08:00:00+00', 1, false, false, 1, 1, 1, 4, 1, 5, 1, '{00000000-0000-4000-8000-000000000005}', '{5}');
 
+-- Data for Name: synthetic_realism_signal_choices; Type: TABLE DATA; Schema: public; Owner: -
+
+INSERT INTO public.synthetic_realism_signal_choices VALUES
+	('00000000-0000-4000-8000-00000000000c', '00000000-0000-4000-8000-000000000001', '2026-01-01 08:04:30+00', 'noticed');
+
 -- Data for Name: synthetic_realism_signals; Type: TABLE DATA; Schema: public; Owner: -
 
 INSERT INTO public.synthetic_realism_signals VALUES
 	('00000000-0000-4000-8000-000000000021', '00000000-0000-4000-8000-000000000020', '00000000-0000-4000-8000-000000000004', 6, '2026-01-01 08:01:00+00');
+
+-- Data for Name: synthetic_realism_triggers; Type: TABLE DATA; Schema: public; Owner: -
+
+INSERT INTO public.synthetic_realism_triggers VALUES
+	('00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-000000000001', '2026-01-01 08:04:00+00', 'A call with my manager');
+
+-- Data for Name: synthetic_realism_word_history; Type: TABLE DATA; Schema: public; Owner: -
+
+INSERT INTO public.synthetic_realism_word_history VALUES
+	(true, '2026-01-01 08:00:00+00');
 
 -- Data for Name: synthetic_runs; Type: TABLE DATA; Schema: public; Owner: -
 
@@ -878,7 +983,8 @@ INSERT INTO public.synthetics_schema_versions VALUES
 	(14, 'SyntheticsFunctions.Storage.Migrations.0014_activity_days.sql', '2026-01-01 00:00:14'),
 	(15, 'SyntheticsFunctions.Storage.Migrations.0015_session_persona.sql', '2026-01-01 00:00:15'),
 	(16, 'SyntheticsFunctions.Storage.Migrations.0016_backfill_attempts.sql', '2026-01-01 00:00:16'),
-	(17, 'SyntheticsFunctions.Storage.Migrations.0017_flat_tick.sql', '2026-01-01 00:00:17');
+	(17, 'SyntheticsFunctions.Storage.Migrations.0017_flat_tick.sql', '2026-01-01 00:00:17'),
+	(18, 'SyntheticsFunctions.Storage.Migrations.0018_word_outcome_facts.sql', '2026-01-01 00:00:18');
 
 -- Data for Name: user_mindblock_status; Type: TABLE DATA; Schema: public; Owner: -
 
@@ -891,7 +997,7 @@ SELECT pg_catalog.setval('public.synthetic_settings_history_id_seq', 1, true);
 
 -- Name: synthetics_schema_versions_schemaversionsid_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 
-SELECT pg_catalog.setval('public.synthetics_schema_versions_schemaversionsid_seq', 17, true);
+SELECT pg_catalog.setval('public.synthetics_schema_versions_schemaversionsid_seq', 18, true);
 
 -- Name: synthetics_schema_versions PK_synthetics_schema_versions_Id; Type: CONSTRAINT; Schema: public; Owner: -
 
@@ -1048,6 +1154,11 @@ ALTER TABLE ONLY public.synthetic_realism_sessions
 ALTER TABLE ONLY public.synthetic_realism_signals
     ADD CONSTRAINT synthetic_realism_signals_pkey PRIMARY KEY (event_id);
 
+-- Name: synthetic_realism_word_history synthetic_realism_word_history_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+
+ALTER TABLE ONLY public.synthetic_realism_word_history
+    ADD CONSTRAINT synthetic_realism_word_history_pkey PRIMARY KEY (id);
+
 -- Name: synthetic_runs synthetic_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 
 ALTER TABLE ONLY public.synthetic_runs
@@ -1099,6 +1210,10 @@ CREATE INDEX ix_synthetic_pool_active ON public.synthetic_pool USING btree (prof
 
 CREATE INDEX ix_synthetic_pool_available ON public.synthetic_pool USING btree (available_at NULLS FIRST, profile_id) WHERE (retired_at IS NULL);
 
+-- Name: ix_synthetic_realism_captures_created_at; Type: INDEX; Schema: public; Owner: -
+
+CREATE INDEX ix_synthetic_realism_captures_created_at ON public.synthetic_realism_captures USING btree (created_at);
+
 -- Name: ix_synthetic_realism_checks_last_at; Type: INDEX; Schema: public; Owner: -
 
 CREATE INDEX ix_synthetic_realism_checks_last_at ON public.synthetic_realism_checks USING btree (last_at);
@@ -1107,9 +1222,21 @@ CREATE INDEX ix_synthetic_realism_checks_last_at ON public.synthetic_realism_che
 
 CREATE INDEX ix_synthetic_realism_pieces_started_at ON public.synthetic_realism_pieces USING btree (started_at);
 
+-- Name: ix_synthetic_realism_resistance_created_at; Type: INDEX; Schema: public; Owner: -
+
+CREATE INDEX ix_synthetic_realism_resistance_created_at ON public.synthetic_realism_resistance USING btree (created_at);
+
+-- Name: ix_synthetic_realism_signal_choices_created_at; Type: INDEX; Schema: public; Owner: -
+
+CREATE INDEX ix_synthetic_realism_signal_choices_created_at ON public.synthetic_realism_signal_choices USING btree (created_at);
+
 -- Name: ix_synthetic_realism_signals_created_at; Type: INDEX; Schema: public; Owner: -
 
 CREATE INDEX ix_synthetic_realism_signals_created_at ON public.synthetic_realism_signals USING btree (created_at);
+
+-- Name: ix_synthetic_realism_triggers_created_at; Type: INDEX; Schema: public; Owner: -
+
+CREATE INDEX ix_synthetic_realism_triggers_created_at ON public.synthetic_realism_triggers USING btree (created_at);
 
 -- Name: ix_synthetic_runs_trigger_window; Type: INDEX; Schema: public; Owner: -
 

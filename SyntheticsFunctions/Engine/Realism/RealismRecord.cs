@@ -29,8 +29,27 @@ public sealed record SessionPiece(
 /// <summary>One mindblock signal event: whose session, which mindblock, how intense, when (the event's id orders ties).</summary>
 public sealed record SignalFact(Guid EventId, Guid SessionId, Guid MindblockId, int Intensity, DateTimeOffset CreatedAt);
 
-/// <summary>The realism facts of one write: its session pieces, its mindblock signals and its latest capture texts (newest first).</summary>
-public sealed record RealismRecord(IReadOnlyList<SessionPiece> Pieces, IReadOnlyList<SignalFact> Signals, IReadOnlyList<string> CaptureTexts)
+/// <summary>One resistance check as the outcome figures need it: whose, when (its id orders ties), its level and strategy.</summary>
+public sealed record ResistanceFact(Guid CheckId, Guid UserId, DateTimeOffset CreatedAt, int Level, string Strategy);
+
+/// <summary>One mindblock event as the outcome figures need it: whose, when, which signal.</summary>
+public sealed record SignalChoiceFact(Guid EventId, Guid UserId, DateTimeOffset CreatedAt, string Signal);
+
+/// <summary>One real-world trigger as the word figures need it: whose, when, its description.</summary>
+public sealed record TriggerFact(Guid TriggerId, Guid UserId, DateTimeOffset CreatedAt, string Description);
+
+/// <summary>
+/// The realism facts of one write: its session pieces, its mindblock signals, its latest capture
+/// texts (newest first), and a fact per capture, real-world trigger, resistance check and mindblock event it writes.
+/// </summary>
+public sealed record RealismRecord(
+    IReadOnlyList<SessionPiece> Pieces,
+    IReadOnlyList<SignalFact> Signals,
+    IReadOnlyList<string> CaptureTexts,
+    IReadOnlyList<CaptureFact> Captures,
+    IReadOnlyList<TriggerFact> Triggers,
+    IReadOnlyList<ResistanceFact> ResistanceChecks,
+    IReadOnlyList<SignalChoiceFact> SignalChoices)
 {
     /// <summary>
     /// The facts of <paramref name="batch"/>: its scene events carrying a session id, grouped by
@@ -111,7 +130,11 @@ public sealed record RealismRecord(IReadOnlyList<SessionPiece> Pieces, IReadOnly
                 p.Value.ScenesOpened, p.Value.ScenesCompleted, p.Value.MindblockSignals, p.Value.LastSceneOrder,
                 p.Value.ResistanceSum, p.Value.ResistanceCount, p.Value.IntensitySum, p.Value.IntensityCount, p.Value.LastEvent))],
             signals,
-            texts);
+            texts,
+            CaptureFact.Of(batch.Captures, Seams.LabelsOf(catalog)),
+            [.. batch.RealWorldTriggers.Select(t => new TriggerFact(t.Id, t.UserId, t.CreatedAt, t.Description))],
+            [.. batch.ResistanceChecks.Select(r => new ResistanceFact(r.Id, r.UserId, r.CreatedAt, r.ResistanceLevel, r.Strategy))],
+            [.. batch.MindblockEvents.Select(m => new SignalChoiceFact(m.Id, m.UserId, m.CreatedAt, m.Signal))]);
     }
 
     private sealed class Piece(Guid user, Guid instance, DateTimeOffset firstEvent)

@@ -167,7 +167,7 @@ public static class ActivityTables
     public static IReadOnlyList<TableShape> App { get; } = [.. Read, .. Activity];
 
     /// <summary>Every declared table, for the drift test.</summary>
-    public static IReadOnlyList<TableShape> All { get; } = [.. App, SyntheticSessions, SyntheticUserState, RealismTables.Pieces, RealismTables.Signals];
+    public static IReadOnlyList<TableShape> All { get; } = [.. App, SyntheticSessions, SyntheticUserState, RealismTables.Pieces, RealismTables.Signals, .. RealismTables.RowFacts];
 
     /// <summary>Activity tables whose rows hang off a journey instance, children last-declared first (the order to delete them in).</summary>
     public static IReadOnlyList<WrittenTable> InstanceChildren { get; } =

@@ -36,6 +36,40 @@ public static class RealismTables
             c.Int4("intensity", s => s.Intensity), c.TimestampTz("created_at", s => s.CreatedAt),
         ]);
 
+    /// <summary>One row per capture (migration 0018): its text's key and whether it has a seam, as its writer computed them.</summary>
+    public static TableDeclaration<CaptureFact> Captures { get; } = new(
+        "synthetic_realism_captures",
+        c =>
+        [
+            c.Uuid("capture_id", f => f.CaptureId), c.Uuid("user_id", f => f.UserId), c.TimestampTz("created_at", f => f.CreatedAt),
+            c.Int8("text_key", f => f.TextKey), c.Bool("seam", f => f.Seam),
+        ]);
+
+    /// <summary>One row per real-world trigger (migration 0018): its description.</summary>
+    public static TableDeclaration<TriggerFact> Triggers { get; } = new(
+        "synthetic_realism_triggers",
+        c => [c.Uuid("trigger_id", f => f.TriggerId), c.Uuid("user_id", f => f.UserId), c.TimestampTz("created_at", f => f.CreatedAt), c.Text("description", f => f.Description)]);
+
+    /// <summary>One row per resistance check (migration 0018): its level and strategy.</summary>
+    public static TableDeclaration<ResistanceFact> ResistanceChecks { get; } = new(
+        "synthetic_realism_resistance",
+        c =>
+        [
+            c.Uuid("check_id", f => f.CheckId), c.Uuid("user_id", f => f.UserId), c.TimestampTz("created_at", f => f.CreatedAt),
+            c.Int4("level", f => f.Level), c.Text("strategy", f => f.Strategy),
+        ]);
+
+    /// <summary>One row per mindblock event (migration 0018): its signal.</summary>
+    public static TableDeclaration<SignalChoiceFact> SignalChoices { get; } = new(
+        "synthetic_realism_signal_choices",
+        c => [c.Uuid("event_id", f => f.EventId), c.Uuid("user_id", f => f.UserId), c.TimestampTz("created_at", f => f.CreatedAt), c.Text("signal", f => f.Signal)]);
+
+    /// <summary>The one-row table saying before when captures have no facts (migration 0018; no row: none).</summary>
+    public const string WordHistory = "synthetic_realism_word_history";
+
+    /// <summary>The fact tables written row for row with the activity rows they describe, each with its <c>created_at</c>.</summary>
+    public static IReadOnlyList<WrittenTable> RowFacts { get; } = [Captures, Triggers, ResistanceChecks, SignalChoices];
+
     /// <summary>The name of the table of each write's rule checks and capture texts.</summary>
     public const string Checks = "synthetic_realism_checks";
 }
