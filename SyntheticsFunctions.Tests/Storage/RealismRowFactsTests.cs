@@ -80,7 +80,7 @@ public class RealismRowFactsTests(PostgresFixture postgres) : IClassFixture<Post
         Assert.Equal(fromFacts.Words, (await store.ReadAsync(from, to, settings, CancellationToken.None)).Words);
 
         // Every capture read from the table, the rest rebuilt from the rows (the old read): the same figures.
-        await app.ExecuteAsync("SELECT synthetic_realism_rebuild('-infinity')");
+        await app.ExecuteAsync("SELECT synthetic_realism_rebuild_all('-infinity')");
         var fromRows = await store.ReadAsync(from, to, settings, CancellationToken.None);
         Assert.Equal(fromFacts.Words, fromRows.Words);
         AssertSameOutcomes(fromFacts.Outcomes, fromRows.Outcomes!);
@@ -136,9 +136,8 @@ public class RealismRowFactsTests(PostgresFixture postgres) : IClassFixture<Post
         await app.ExecuteAsync(
             """
             DROP TABLE synthetic_realism_captures, synthetic_realism_triggers, synthetic_realism_resistance, synthetic_realism_signal_choices, synthetic_realism_word_history;
-            DROP FUNCTION synthetic_realism_rebuild(timestamptz);
+            DROP FUNCTION synthetic_realism_rebuild_all(timestamptz);
             DROP FUNCTION synthetic_realism_rebuild_words_and_outcomes(timestamptz);
-            ALTER FUNCTION synthetic_realism_rebuild_sessions(timestamptz) RENAME TO synthetic_realism_rebuild;
             """);
         using (var stream = typeof(SyntheticsFunctions.Storage.SchemaRelease).Assembly.GetManifestResourceStream(
             SyntheticsFunctions.Storage.SchemaRelease.ScriptPrefix + "0018_word_outcome_facts.sql")!)

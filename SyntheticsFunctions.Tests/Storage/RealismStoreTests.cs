@@ -10,7 +10,7 @@ namespace SyntheticsFunctions.Tests.Storage;
 /// The realism check's SQL against hand-built rows whose figures are known exactly: a cohort of
 /// 100 with known retention and funnel, 100 regulars with known session counts, one broken row
 /// of each rule, and real users' rows (plain, and tagged synthetic) that the check must ignore.
-/// Rows written by hand have their facts rebuilt from the tables (<c>synthetic_realism_rebuild</c>,
+/// Rows written by hand have their facts rebuilt from the tables (<c>synthetic_realism_rebuild_all</c>,
 /// as an upgrade fills its history); the engine's writers keep theirs, and the last test holds the
 /// two to the same facts.
 /// </summary>
@@ -85,7 +85,7 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
             FROM journey_instances WHERE user_id = ANY($1)
             """, new[] { real, taggedReal });
         await app.ExecuteAsync("SELECT synthetic_rebuild_rollups()");
-        await app.ExecuteAsync("SELECT synthetic_realism_rebuild('-infinity')");
+        await app.ExecuteAsync("SELECT synthetic_realism_rebuild_all('-infinity')");
 
         var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
         var facts = await store.ReadAsync(From, Now, await Settings(app), CancellationToken.None);
@@ -176,7 +176,7 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
         await Rows.InsertEventAsync(app, session, EventTypes.MindblockSignal, start.AddMinutes(25), null, new { mindblock_id = mindblock, intensity = 5 });
         await Rows.InsertEventAsync(app, session, EventTypes.ResistanceCheckCompleted, start.AddMinutes(26), null, new { resistance_level = 6 });
         await Rows.InsertEventAsync(app, rows.Sessions[0], EventTypes.ClientError, From.AddMinutes(1), null, new { });
-        await app.ExecuteAsync("SELECT synthetic_realism_rebuild('-infinity')");
+        await app.ExecuteAsync("SELECT synthetic_realism_rebuild_all('-infinity')");
 
         // The late session in two pieces, as a live session spanning two ticks has them: the second carries the session's start.
         await app.ExecuteAsync(
@@ -240,7 +240,7 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
             FROM synthetic_realism_checks;
             """);
 
-        await app.ExecuteAsync("SELECT synthetic_realism_rebuild('-infinity')");
+        await app.ExecuteAsync("SELECT synthetic_realism_rebuild_all('-infinity')");
 
         const string Rebuilt =
             """
@@ -526,7 +526,7 @@ public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<Postgre
             FROM journey_instances i JOIN journey_instance_scenes s ON s.instance_id = i.id WHERE i.user_id = $1 LIMIT 1
             """, real);
 
-        await app.ExecuteAsync("SELECT synthetic_realism_rebuild('-infinity')");
+        await app.ExecuteAsync("SELECT synthetic_realism_rebuild_all('-infinity')");
         var store = app.Provider.GetRequiredService<SyntheticsFunctions.Storage.RealismStore>();
         var outcomes = (await store.ReadAsync(From, Now, await Settings(app), CancellationToken.None)).Outcomes!;
 

@@ -55,15 +55,6 @@ $$;
 CREATE FUNCTION public.synthetic_realism_rebuild(since timestamp with time zone) RETURNS void
     LANGUAGE sql
     AS $$
-    SELECT synthetic_realism_rebuild_sessions(since);
-    SELECT synthetic_realism_rebuild_words_and_outcomes(since);
-$$;
-
--- Name: synthetic_realism_rebuild_sessions(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
-
-CREATE FUNCTION public.synthetic_realism_rebuild_sessions(since timestamp with time zone) RETURNS void
-    LANGUAGE sql
-    AS $$
     DELETE FROM synthetic_realism_pieces WHERE started_at >= since;
     DELETE FROM synthetic_realism_signals WHERE created_at >= since;
     DELETE FROM synthetic_realism_checks WHERE first_at >= since;
@@ -113,6 +104,15 @@ CREATE FUNCTION public.synthetic_realism_rebuild_sessions(since timestamp with t
               ORDER BY e.created_at DESC
               LIMIT 10000) l) x ON true
     WHERE c.first_at IS NOT NULL;
+$$;
+
+-- Name: synthetic_realism_rebuild_all(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+
+CREATE FUNCTION public.synthetic_realism_rebuild_all(since timestamp with time zone) RETURNS void
+    LANGUAGE sql
+    AS $$
+    SELECT synthetic_realism_rebuild(since);
+    SELECT synthetic_realism_rebuild_words_and_outcomes(since);
 $$;
 
 -- Name: synthetic_realism_rebuild_words_and_outcomes(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -

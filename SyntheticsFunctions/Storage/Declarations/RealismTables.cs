@@ -12,7 +12,7 @@ public static class RealismTables
     /// <summary>
     /// One row per session and write that touched it; the check adds a session's pieces up.
     /// <c>last_event_at</c> (migration 0013) is null on pieces written before it, and on those the
-    /// history rebuild (<c>synthetic_realism_rebuild</c>) fills.
+    /// history rebuild (<c>synthetic_realism_rebuild_all</c>) fills.
     /// </summary>
     public static TableDeclaration<SessionPiece> Pieces { get; } = new(
         "synthetic_realism_pieces",

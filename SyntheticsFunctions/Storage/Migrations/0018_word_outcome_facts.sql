@@ -94,11 +94,11 @@ SELECT r.id, r.user_id, r.created_at, r.resistance_level, r.strategy FROM journe
 INSERT INTO synthetic_realism_signal_choices (event_id, user_id, created_at, signal)
 SELECT m.id, m.user_id, m.created_at, m.signal FROM mindblock_events m WHERE m.metadata->>'synthetic' = 'true';
 
--- One rebuild of every realism fact, as before: 0011's under a name of its own, then the above.
-ALTER FUNCTION synthetic_realism_rebuild(timestamptz) RENAME TO synthetic_realism_rebuild_sessions;
-CREATE FUNCTION synthetic_realism_rebuild(since timestamptz) RETURNS void
+-- One rebuild of every realism fact: 0011's (the sessions' facts, left as it is for the release
+-- before this one) and the above.
+CREATE OR REPLACE FUNCTION synthetic_realism_rebuild_all(since timestamptz) RETURNS void
 LANGUAGE sql
 AS $$
-    SELECT synthetic_realism_rebuild_sessions(since);
+    SELECT synthetic_realism_rebuild(since);
     SELECT synthetic_realism_rebuild_words_and_outcomes(since);
 $$;

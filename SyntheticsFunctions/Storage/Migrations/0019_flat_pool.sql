@@ -22,7 +22,7 @@ WHERE p0.profile_id = pm.profile_id;
 
 -- Members who may still sign up, in the order the claim takes them (their profile's appearance,
 -- unknown first, then id): only those without a state, so the claim's LIMIT reaches the index.
-DROP INDEX IF EXISTS ix_synthetic_pool_available;
+-- (0017's ix_synthetic_pool_available stays while the release before may serve; the next drops it.)
 CREATE INDEX IF NOT EXISTS ix_synthetic_pool_unsigned
     ON synthetic_pool (available_at NULLS FIRST, profile_id) WHERE retired_at IS NULL AND listed AND NOT signed_up;
 
@@ -78,14 +78,11 @@ BEGIN
     RETURN NULL;
 END $$;
 
-DROP TRIGGER IF EXISTS synthetic_pool_zones_insert ON synthetic_pool;
-CREATE TRIGGER synthetic_pool_zones_insert AFTER INSERT ON synthetic_pool
+CREATE OR REPLACE TRIGGER synthetic_pool_zones_insert AFTER INSERT ON synthetic_pool
     REFERENCING NEW TABLE AS synthetic_pool_new FOR EACH STATEMENT EXECUTE FUNCTION synthetic_pool_zones_follow();
-DROP TRIGGER IF EXISTS synthetic_pool_zones_update ON synthetic_pool;
-CREATE TRIGGER synthetic_pool_zones_update AFTER UPDATE ON synthetic_pool
+CREATE OR REPLACE TRIGGER synthetic_pool_zones_update AFTER UPDATE ON synthetic_pool
     REFERENCING OLD TABLE AS synthetic_pool_old NEW TABLE AS synthetic_pool_new FOR EACH STATEMENT EXECUTE FUNCTION synthetic_pool_zones_follow();
-DROP TRIGGER IF EXISTS synthetic_pool_zones_delete ON synthetic_pool;
-CREATE TRIGGER synthetic_pool_zones_delete AFTER DELETE ON synthetic_pool
+CREATE OR REPLACE TRIGGER synthetic_pool_zones_delete AFTER DELETE ON synthetic_pool
     REFERENCING OLD TABLE AS synthetic_pool_old FOR EACH STATEMENT EXECUTE FUNCTION synthetic_pool_zones_follow();
 
 -- synthetic_pool's signed_up and churned follow synthetic_user_state (only rows that change are written).
@@ -107,12 +104,9 @@ BEGIN
     RETURN NULL;
 END $$;
 
-DROP TRIGGER IF EXISTS synthetic_pool_state_insert ON synthetic_user_state;
-CREATE TRIGGER synthetic_pool_state_insert AFTER INSERT ON synthetic_user_state
+CREATE OR REPLACE TRIGGER synthetic_pool_state_insert AFTER INSERT ON synthetic_user_state
     REFERENCING NEW TABLE AS synthetic_user_state_new FOR EACH STATEMENT EXECUTE FUNCTION synthetic_pool_state_follow();
-DROP TRIGGER IF EXISTS synthetic_pool_state_update ON synthetic_user_state;
-CREATE TRIGGER synthetic_pool_state_update AFTER UPDATE ON synthetic_user_state
+CREATE OR REPLACE TRIGGER synthetic_pool_state_update AFTER UPDATE ON synthetic_user_state
     REFERENCING NEW TABLE AS synthetic_user_state_new FOR EACH STATEMENT EXECUTE FUNCTION synthetic_pool_state_follow();
-DROP TRIGGER IF EXISTS synthetic_pool_state_delete ON synthetic_user_state;
-CREATE TRIGGER synthetic_pool_state_delete AFTER DELETE ON synthetic_user_state
+CREATE OR REPLACE TRIGGER synthetic_pool_state_delete AFTER DELETE ON synthetic_user_state
     REFERENCING OLD TABLE AS synthetic_user_state_old FOR EACH STATEMENT EXECUTE FUNCTION synthetic_pool_state_follow();
