@@ -24,11 +24,8 @@ bench_field() { # entry field-number
 }
 
 # Renders a section's log as its page: what ran, when, on what; the tables it printed; the rest as a log.
-bench_page() { # name title command started ended load-start load-end log exit-code
-  local name=$1 title=$2 command=$3 started=$4 ended=$5 load_start=$6 load_end=$7 log=$8 code=$9
-  local commit
-  commit=$(git -C "$root" rev-parse --short HEAD)
-  if [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then commit="$commit (with uncommitted changes)"; fi
+bench_page() { # name title command started ended load-start load-end log exit-code commit
+  local name=$1 title=$2 command=$3 started=$4 ended=$5 load_start=$6 load_end=$7 log=$8 code=$9 commit=${10}
   echo "## $title"
   echo
   echo "- **Command:** \`$command\` (section \`$name\` of \`scripts/benchmark.sh results\`)"
@@ -68,15 +65,18 @@ bench_results() { # [section,...]
     args=$(bench_field "$entry" 3)
     title=$(bench_field "$entry" 4)
     command="${vars:+$vars }scripts/benchmark.sh $args"
-    local log started ended load_start code=0
+    local log started ended load_start commit code=0
     log=$(mktemp)
     started=$(date -u '+%Y-%m-%d %H:%M')
+    # The commit measured: read before the run (a commit made while it runs is not what it measured).
+    commit=$(git -C "$root" rev-parse --short HEAD)
+    if [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then commit="$commit (with uncommitted changes)"; fi
     load_start=$(cut -d' ' -f1 /proc/loadavg)
     echo "== $name: $command ($started UTC)" >&2
     # shellcheck disable=SC2086 # the environment assignments and the arguments split on spaces
     env $vars "$root/scripts/benchmark.sh" $args | tee "$log" || code=$?
     ended=$(date -u '+%Y-%m-%d %H:%M')
-    bench_page "$name" "$title" "$command" "$started" "$ended" "$load_start" "$(cut -d' ' -f1 /proc/loadavg)" "$log" "$code" > "$pages/$name.md"
+    bench_page "$name" "$title" "$command" "$started" "$ended" "$load_start" "$(cut -d' ' -f1 /proc/loadavg)" "$log" "$code" "$commit" > "$pages/$name.md"
     rm -f "$log"
     if [ "$code" != 0 ]; then failed="$failed $name"; fi
   done
