@@ -33,39 +33,24 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     /// <summary>Adds a run's facts to its write batch, after its activity rows: its pieces, its signals, its row facts and its rule checks.</summary>
     internal static void AddWrites(NpgsqlBatchCommandCollection commands, Guid runId, ActivityBatch batch, RealismRecord record, DateTimeOffset now)
     {
-        if (record.Pieces.Count > 0)
-        {
-            commands.Add(RealismTables.Pieces.InsertFromArrays(record.Pieces));
-        }
-
-        if (record.Signals.Count > 0)
-        {
-            commands.Add(RealismTables.Signals.InsertFromArrays(record.Signals));
-        }
-
-        if (record.Captures.Count > 0)
-        {
-            commands.Add(RealismTables.Captures.InsertFromArrays(record.Captures));
-        }
-
-        if (record.Triggers.Count > 0)
-        {
-            commands.Add(RealismTables.Triggers.InsertFromArrays(record.Triggers));
-        }
-
-        if (record.ResistanceChecks.Count > 0)
-        {
-            commands.Add(RealismTables.ResistanceChecks.InsertFromArrays(record.ResistanceChecks));
-        }
-
-        if (record.SignalChoices.Count > 0)
-        {
-            commands.Add(RealismTables.SignalChoices.InsertFromArrays(record.SignalChoices));
-        }
-
+        AddRows(commands, RealismTables.Pieces, record.Pieces);
+        AddRows(commands, RealismTables.Signals, record.Signals);
+        AddRows(commands, RealismTables.Captures, record.Captures);
+        AddRows(commands, RealismTables.Triggers, record.Triggers);
+        AddRows(commands, RealismTables.ResistanceChecks, record.ResistanceChecks);
+        AddRows(commands, RealismTables.SignalChoices, record.SignalChoices);
         if (batch.Events.Count > 0)
         {
             commands.Add(Checks(runId, batch.Events, now, record.CaptureTexts));
+        }
+    }
+
+    // One fact table's insert, where the write has rows for it.
+    private static void AddRows<TRow>(NpgsqlBatchCommandCollection commands, TableDeclaration<TRow> table, IReadOnlyList<TRow> rows)
+    {
+        if (rows.Count > 0)
+        {
+            commands.Add(table.InsertFromArrays(rows));
         }
     }
 
