@@ -111,7 +111,13 @@ public sealed class BackfillPlayer
     /// </summary>
     public const int PreRollDays = 21;
 
-    public BackfillPlayer(BackfillSpec spec, Catalog catalog)
+    /// <param name="spec">What the job's rows are a function of.</param>
+    /// <param name="catalog">The journeys, scenes and mindblocks.</param>
+    /// <param name="stateOnlyPreRoll">
+    /// Whether the pre-roll plans its sessions without texts and tags, as it keeps only their state
+    /// (the default); false plans them in full, for the test that holds the two to the same rows.
+    /// </param>
+    public BackfillPlayer(BackfillSpec spec, Catalog catalog, bool stateOnlyPreRoll = true)
     {
         _spec = spec;
         _catalog = catalog;
@@ -165,7 +171,7 @@ public sealed class BackfillPlayer
                 tickEnd = spec.Start;
             }
 
-            Tick(tickStart, tickEnd, DateTimeOffset.MaxValue, kept, [], scratch, final: false);
+            Tick(tickStart, tickEnd, DateTimeOffset.MaxValue, kept, [], scratch, final: false, stateOnly: stateOnlyPreRoll);
             _pending.Clear();
             if (tickEnd.UtcTicks % (TimeSpan.TicksPerHour * ChunkHours) == 0)
             {
@@ -331,7 +337,8 @@ public sealed class BackfillPlayer
 
     /// <summary>One simulated cron tick over (<paramref name="windowStart"/>, <paramref name="now"/>].</summary>
     private (int Requested, int Started) Tick(
-        DateTimeOffset windowStart, DateTimeOffset now, DateTimeOffset horizon, BatchCollector collector, HashSet<Guid> touched, BackfillChunk chunk, bool final)
+        DateTimeOffset windowStart, DateTimeOffset now, DateTimeOffset horizon, BatchCollector collector, HashSet<Guid> touched, BackfillChunk chunk, bool final,
+        bool stateOnly = false)
     {
         var settings = _spec.Settings;
         _recycled.AddRange(_world.RetireChurned(PopulationModel.RetireBefore(now, settings.RetainDays, Growth)));
@@ -377,7 +384,7 @@ public sealed class BackfillPlayer
         foreach (var (candidate, state) in chosen)
         {
             var signsUp = joining.Contains(candidate.ProfileId);
-            var started = RunPlanner.Start(input, candidate, state, signsUp, playable, windowStart, idleCutoff, _random);
+            var started = RunPlanner.Start(input, candidate, state, signsUp, playable, windowStart, idleCutoff, _random, stateOnly);
             if (started.SignUp is { } signUp)
             {
                 chunk.NewUsers.Add(signUp);

@@ -250,14 +250,16 @@ public static class RunPlanner
 
     /// <summary>
     /// Starts one chosen user's session: its state, its whole plan (planned once), the user's state
-    /// after it (the model's next session) and, for a signup, the new user.
+    /// after it (the model's next session) and, for a signup, the new user. With
+    /// <paramref name="stateOnly"/> the plan's rows other than state have no texts or tags (see
+    /// <see cref="SessionPlanner.Plan"/>); everything else is the same.
     /// </summary>
     public static StartedSession Start(
         RunInput input, CandidateUser user, UserState state, bool signsUp, IReadOnlyList<JourneyDefinition> playable,
-        DateTimeOffset windowStart, DateTimeOffset idleCutoff, Random random)
+        DateTimeOffset windowStart, DateTimeOffset idleCutoff, Random random, bool stateOnly = false)
     {
         var session = StartSession(input, user, state, signsUp, playable, windowStart, idleCutoff, random);
-        var plan = SessionPlanner.Plan(session, input.Catalog, input.RunId);
+        var plan = SessionPlanner.Plan(session, input.Catalog, input.RunId, stateOnly);
         var before = state;
         NewUser? signUp = null;
         if (signsUp)

@@ -55,7 +55,15 @@ public static class SessionPlanner
     /// <summary>How many times a scene's steps are drawn again when they add up to a dwell outside the contract, before they are scaled into it.</summary>
     private const int StepAttempts = 24;
 
-    public static SessionPlan Plan(SessionState session, Catalog catalog, Guid runId)
+    /// <param name="session">The session to plan: its seed gives every draw.</param>
+    /// <param name="catalog">The journeys, scenes and mindblocks.</param>
+    /// <param name="runId">The run whose tag the rows carry.</param>
+    /// <param name="stateOnly">
+    /// For a plan only its state is read from (<see cref="InstanceRow"/>, <see cref="MindblockStatusRow"/>
+    /// and the times: a backfill's pre-roll): the other rows get no texts and no tags. Every draw is
+    /// made as in a full plan, so the state, the ids and the times are the same.
+    /// </param>
+    public static SessionPlan Plan(SessionState session, Catalog catalog, Guid runId, bool stateOnly = false)
     {
         var journey = catalog.FindJourney(session.JourneyId)
             ?? throw new InvalidOperationException($"Journey {session.JourneyId} of session {session.SessionId} is not in the catalog.");
@@ -65,6 +73,7 @@ public static class SessionPlanner
         var instanceId = session.InstanceId;
         var tags = new Tagging.SessionTags(runId, session.SessionId);
         string Tag(params (string, object?)[] details) => tags.Json(details);
+        string RowTag(params (string, object?)[] details) => stateOnly ? "" : tags.Json(details);
 
         var startIndex = journey.IndexOfOrder(session.StartSceneOrder);
         // A practice session replays completed scenes only, and never moves the journey on.
@@ -109,7 +118,7 @@ public static class SessionPlanner
 
             var opened = t;
             var instanceSceneId = Uuid7.Create(opened, random);
-            var sceneRow = new InstanceSceneRow(instanceSceneId, instanceId, user, scene.Id, SceneStatus.InProgress, opened, null, Tag());
+            var sceneRow = new InstanceSceneRow(instanceSceneId, instanceId, user, scene.Id, SceneStatus.InProgress, opened, null, RowTag());
             if (!practisingCompleted)
             {
                 // Practice on a journey in progress keeps it where it is, and keeps it active.
@@ -134,8 +143,9 @@ public static class SessionPlanner
                 // One of the scene's prompts; a scene without a capture_prompt is answered with what the user noticed.
                 var prompt = contract.Prompts is { Count: > 0 } prompts ? Sampling.Pick(random, prompts) : contract.CapturePrompt ?? SceneContract.ObservationPrompt(scene.Title);
                 // The words draw from a generator of their own: however long the answer, the session's other draws stay where they were.
-                var response = Content.Capture(new Random(random.Next()), contract.CapturePrompt is null ? null : prompt, journey.ClinicalFocus, voice);
-                var capture = new CaptureRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, prompt, response, at, Tag(("capture_index", c + 1)));
+                var words = random.Next();
+                var response = stateOnly ? "" : Content.Capture(new Random(words), contract.CapturePrompt is null ? null : prompt, journey.ClinicalFocus, voice);
+                var capture = new CaptureRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, prompt, response, at, RowTag(("capture_index", c + 1)));
                 steps.Add(new TimedRow(at, capture));
                 steps.Add(new TimedRow(at, Event(EventTypes.CaptureSubmitted, at, scene, instanceSceneId, ("capture_id", capture.Id))));
             }
@@ -144,7 +154,7 @@ public static class SessionPlanner
             {
                 var at = stepAt.AddTicks(gaps[contract.RequiredCaptures]);
                 var level = Outcomes.ResistanceLevel(session, random);
-                var check = new ResistanceCheckRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, level, Outcomes.Strategy(session, random), at, Tag());
+                var check = new ResistanceCheckRow(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, level, Outcomes.Strategy(session, random), at, RowTag());
                 steps.Add(new TimedRow(at, check));
                 steps.Add(new TimedRow(at, Event(EventTypes.ResistanceCheckCompleted, at, scene, instanceSceneId, ("check_id", check.Id), ("resistance_level", level))));
             }
@@ -155,7 +165,7 @@ public static class SessionPlanner
                 var mindblock = PickMindblock(catalog, journey, random);
                 var intensity = Outcomes.Intensity(session, random);
                 var signal = Outcomes.Signal(session, random);
-                var mbEvent = new MindblockEventRow(Uuid7.Create(at, random), user, mindblock.Id, instanceId, signal, intensity, at, Tag(("scene_id", scene.Id), ("status", Content.MindblockStatusFor(intensity))));
+                var mbEvent = new MindblockEventRow(Uuid7.Create(at, random), user, mindblock.Id, instanceId, signal, intensity, at, RowTag(("scene_id", scene.Id), ("status", Content.MindblockStatusFor(intensity))));
                 steps.Add(new TimedRow(at, mbEvent));
                 steps.Add(new TimedRow(at, new MindblockStatusRow(Uuid7.Create(at, random), user, mindblock.Id, Content.MindblockStatusFor(intensity), intensity, 1, at, Tag())));
                 steps.Add(new TimedRow(at, Event(EventTypes.MindblockSignal, at, scene, instanceSceneId, ("mindblock_id", mindblock.Id), ("signal", signal), ("intensity", intensity))));
@@ -224,14 +234,15 @@ public static class SessionPlanner
 
         void AddTrigger(List<TimedRow> into, DateTimeOffset at)
         {
-            var (type, description) = Content.Trigger(new Random(random.Next()));
-            var trigger = new RealWorldTriggerRow(Uuid7.Create(at, random), instanceId, user, type, description, at, Tag());
+            var words = random.Next();
+            var (type, description) = stateOnly ? ("", "") : Content.Trigger(new Random(words));
+            var trigger = new RealWorldTriggerRow(Uuid7.Create(at, random), instanceId, user, type, description, at, RowTag());
             into.Add(new TimedRow(at, trigger));
-            into.Add(new TimedRow(at, new SceneEventRow(Uuid7.Create(at, random), instanceId, null, user, null, EventTypes.RealWorldTrigger, Tag(("trigger_id", trigger.Id), ("trigger_type", type)), at)));
+            into.Add(new TimedRow(at, new SceneEventRow(Uuid7.Create(at, random), instanceId, null, user, null, EventTypes.RealWorldTrigger, RowTag(("trigger_id", trigger.Id), ("trigger_type", type)), at)));
         }
 
         SceneEventRow Event(string type, DateTimeOffset at, SceneDefinition scene, Guid instanceSceneId, params (string, object?)[] details) =>
-            new(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, type, Tag(details), at);
+            new(Uuid7.Create(at, random), instanceId, instanceSceneId, user, scene.Id, type, RowTag(details), at);
     }
 
     /// <summary>
