@@ -101,6 +101,34 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         return new RealismFacts(from, to, (await sessions).Of(sim), sim, ofSimUsers, await counts) { SceneSteps = await sceneSteps, PlayableJourneys = playable, JourneysEnrolled = enrolled, Outcomes = await outcomes, Words = await words };
     }
 
+    // The journey tables' statistics are their owner's to refresh and may be far off (an ANALYZE
+    // that ran during a bulk insert takes a full table for an empty one, so does a VACUUM after a
+    // purge). A plan chosen on them can nest a scan of a whole table inside a loop over another: a
+    // realism check of one backfilled day took 35 s so (RealismCheckPlanTests). So each read fixes
+    // the shape of its plan, with SET LOCAL in a read-only transaction of its own (nothing outlives
+    // the read): the window's counts and aggregates hash-join, the probes of single scenes go by index.
+    private const string Aggregates = "SET LOCAL enable_nestloop = off";
+    private const string Probes = "SET LOCAL enable_seqscan = off";
+
+    /// <summary>A connection for one read, in a read-only transaction with <paramref name="planner"/> set (<see cref="Aggregates"/> or <see cref="Probes"/>).</summary>
+    private async Task<NpgsqlConnection> OpenReadAsync(string planner, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            // Rolled back when the connection is disposed: the read writes nothing.
+            _ = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+            await using var command = new NpgsqlCommand($"SET TRANSACTION READ ONLY; {planner}", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>
     /// The word facts, from the facts the writers keep (migration 0018): the window's captures and
     /// seams counted, reuse counted in the database on the sample <see cref="WordFacts.ReuseSampleEvery"/>
@@ -111,7 +139,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     /// </summary>
     private async Task<WordFacts> ReadWordsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenReadAsync(Aggregates, cancellationToken);
         long triggers, descriptions;
         long captures, seams;
         DateTimeOffset? before;
@@ -217,7 +245,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     /// </summary>
     private async Task<(int Playable, Dictionary<Guid, int> Enrolled)> ReadCatalogReachAsync(DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenReadAsync(Aggregates, cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
         var playable =
             $"""
@@ -259,7 +287,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     /// </summary>
     private async Task<OutcomeFacts> ReadOutcomesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenReadAsync(Aggregates, cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(Sql.Command(
             $"""
@@ -354,7 +382,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
 
     private async Task<SessionPieces> ReadPiecesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenReadAsync(Aggregates, cancellationToken);
         var sessions = new SessionPieces();
         await using var pieces = await connection.BeginBinaryExportAsync(
             $"""
@@ -394,7 +422,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     // The window's signals in time order; a session begun in the window has all of its own in it.
     private async Task<List<(Guid Session, Guid Mindblock, int Intensity)>> ReadSignalsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenReadAsync(Aggregates, cancellationToken);
         var read = new List<(Guid, Guid, int)>();
         await using var signals = await connection.BeginBinaryExportAsync(
             $"""
@@ -432,7 +460,9 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
     // and each sampled scene's steps are looked up by its id (a synthetic scene's events are the engine's).
     private async Task<List<IReadOnlyList<DateTimeOffset>>> ReadSceneStepsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var connection = await OpenReadAsync(Probes, cancellationToken);
+        await using var command = new NpgsqlCommand(
+            connection: connection, cmdText:
             $"""
             SELECT s.steps
             FROM (SELECT o.instance_scene_id FROM journey_scene_events o
@@ -443,7 +473,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
                             WHERE metric = '{Rollups.EventPrefix}{EventTypes.SceneOpened}' AND hour >= date_trunc('hour', $1) AND hour < $2) h
                         WHERE h.since >= {RealismFigures.SceneTimingSample}))
                     AND o.event_type = '{EventTypes.SceneOpened}' AND o.instance_scene_id IS NOT NULL
-                    AND EXISTS (SELECT 1 FROM sim_users su WHERE su.profile_id = o.user_id)
+                    AND (SELECT true FROM sim_users su WHERE su.profile_id = o.user_id LIMIT 1) -- a probe per row, never a join
                   ORDER BY o.created_at DESC LIMIT {RealismFigures.SceneTimingSample}) r
             CROSS JOIN LATERAL (
                 SELECT array_agg(e.created_at ORDER BY e.created_at, e.id) AS steps FROM journey_scene_events e
@@ -465,7 +495,9 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
 
     private async Task<Dictionary<Guid, UserFact>> ReadUsersAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var connection = await OpenReadAsync(Aggregates, cancellationToken);
+        await using var command = new NpgsqlCommand(
+            connection: connection, cmdText:
             $"SELECT pm.profile_id, pm.timezone, us.signup_at, coalesce(us.persona, pm.persona), pm.available_at FROM synthetic_pool pm LEFT JOIN synthetic_user_state us ON us.profile_id = pm.profile_id WHERE {PoolSql.Listed}");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var users = new Dictionary<Guid, UserFact>();
@@ -485,7 +517,9 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
         // an earlier one by the same user in the same journey, kept for those begun in the window.
         // Whose they are (sim users only) is checked against the users read alongside; the journey's
         // created_at may be absent from an app's own table (Sql.JourneyCreatedAt).
-        await using var command = dataSource.CreateCommand(
+        await using var connection = await OpenReadAsync(Aggregates, cancellationToken);
+        await using var command = new NpgsqlCommand(
+            connection: connection, cmdText:
             $"""
             SELECT x.id, x.user_id, x.journey_id, x.started_at, x.completed_at, coalesce(j.scenes, 0), x.re_enrolment, c.created_at
             FROM (SELECT i.id, i.user_id, i.journey_id, i.started_at, i.completed_at,
@@ -513,7 +547,7 @@ public sealed class RealismStore(NpgsqlDataSource dataSource)
 
     private async Task<TableCounts> ReadCountsAsync(DateTimeOffset from, DateTimeOffset to, EngineSettings settings, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenReadAsync(Aggregates, cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(Sql.Command(
             $"SELECT coalesce(sum(count), 0)::bigint FROM {Rollups.HoursTable} WHERE hour >= $1 AND hour < $2 AND metric LIKE '{Rollups.EventPrefix}%'",
