@@ -37,20 +37,17 @@ public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output
         async Task<JsonElement> Call(string name, HttpMethod method, string path, object? body = null)
         {
             using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-            HttpResponseMessage response;
             try
             {
-                response = await http.SendAsync(request);
+                using var response = await http.SendAsync(request);
+                var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+                shapes[name] = [$"{(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}", .. Shape(json, "$")];
+                return json;
             }
             catch (TaskCanceledException e)
             {
                 throw new TimeoutException($"{name}: {method} {path} did not answer in {http.Timeout.TotalSeconds} s", e);
             }
-
-            using var answered = response;
-            var json = await response.Content.ReadFromJsonAsync<JsonElement>();
-            shapes[name] = [$"{(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}", .. Shape(json, "$")];
-            return json;
         }
 
         // Before any run, so the first user's optional fields are null whatever the hour.
