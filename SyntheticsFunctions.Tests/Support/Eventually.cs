@@ -18,4 +18,18 @@ public static class Eventually
             await Task.Delay(100);
         }
     }
+
+    public static async Task Until(Func<Task<bool>> condition, TimeSpan deadline)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (waited.Elapsed > deadline)
+            {
+                throw new TimeoutException($"the condition did not hold within {deadline.TotalSeconds} s");
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }

@@ -46,7 +46,8 @@ public static class Rollups
     /// <summary>
     /// Wraps an INSERT (or upsert) so the rows it wrote are added to the rollups in the same
     /// statement. With <paramref name="firstWriteFlag"/>, facts marked first-write-only count
-    /// rows the upsert inserted, not those it updated.
+    /// rows the upsert inserted, not those it updated. The rollup rows are upserted in key order,
+    /// so runs adding to the same hour or minute wait on each other but never deadlock.
     /// </summary>
     public static string AddFromWritten(string insert, IReadOnlyList<RollupFact> facts, bool minutes, bool firstWriteFlag)
     {
@@ -63,7 +64,7 @@ public static class Rollups
                 $"""
                 minutes AS (
                     INSERT INTO {MinutesTable} (minute, event_type, events)
-                    SELECT date_trunc('minute', created_at), event_type, count(*) FROM written GROUP BY 1, 2
+                    SELECT date_trunc('minute', created_at), event_type, count(*) FROM written GROUP BY 1, 2 ORDER BY 1, 2
                     ON CONFLICT (minute, event_type) DO UPDATE SET events = {MinutesTable}.events + excluded.events)
                 """);
         }
@@ -73,7 +74,7 @@ public static class Rollups
             WITH {string.Join(",\n", ctes)}
             INSERT INTO {HoursTable} (hour, metric, count)
             SELECT date_trunc('hour', at), metric, count(*) FROM ({FactRows("written", facts, firstWriteFlag)}) facts
-            GROUP BY 1, 2
+            GROUP BY 1, 2 ORDER BY 1, 2
             {AddToHoursConflict}
             """;
     }

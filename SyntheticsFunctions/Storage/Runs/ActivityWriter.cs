@@ -108,7 +108,7 @@ internal static class ActivityWriter
             RETURNING ji.last_activity_at),
         rollup AS (
             INSERT INTO {Rollups.HoursTable} (hour, metric, count)
-            SELECT date_trunc('hour', last_activity_at), '{Rollups.JourneysAbandoned}', count(*) FROM abandoned GROUP BY 1
+            SELECT date_trunc('hour', last_activity_at), '{Rollups.JourneysAbandoned}', count(*) FROM abandoned GROUP BY 1 ORDER BY 1
             {Rollups.AddToHoursConflict})
         SELECT count(*) FROM abandoned
         """, Sql.P(cutoff.UtcDateTime));
