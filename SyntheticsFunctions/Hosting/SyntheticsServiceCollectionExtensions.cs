@@ -21,6 +21,14 @@ namespace SyntheticsFunctions.Hosting;
 public static class SyntheticsServiceCollectionExtensions
 {
     /// <summary>
+    /// How many statements each connection keeps prepared unless the connection string says
+    /// (<c>Max Auto Prepare</c>; 0 turns it off, as a pooler without prepared statements needs):
+    /// a cron tick's statements are the same every minute, so the server parses and plans them
+    /// once per connection instead of once per tick.
+    /// </summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
     /// Everything the functions need, registered once and shared by the Functions worker and the
     /// local host mode: options, the one data source, the run pipeline, storage and the service.
     /// </summary>
@@ -52,6 +60,11 @@ public static class SyntheticsServiceCollectionExtensions
             // Every statement is unqualified; the configured schema is the search path.
             builder.ConnectionStringBuilder.SearchPath = provider.GetRequiredService<IOptions<SyntheticsOptions>>().Value.Schema;
             builder.ConnectionStringBuilder.ApplicationName ??= "SyntheticsFunctions";
+            if (!SetsAutoPrepare(connectionString))
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            }
+
             if (auth.UseEntraAuth)
             {
                 EntraPasswordProvider.Use(builder, provider.GetRequiredService<TokenCredential>());
@@ -114,6 +127,13 @@ public static class SyntheticsServiceCollectionExtensions
         services.AddSingleton<IEstimateService, EstimateService>();
         services.AddHostedService<SchemaStartup>();
         return services;
+    }
+
+    /// <summary>Whether <paramref name="connectionString"/> names <c>Max Auto Prepare</c> itself, under either of its keywords.</summary>
+    internal static bool SetsAutoPrepare(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare");
     }
 }
 
