@@ -1,10 +1,12 @@
 using System.Globalization;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Engine.Realism;
+using SyntheticsFunctions.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SyntheticsFunctions.Tests.Engine;
 
+[LongRunning(520)]
 public class CalibrationTests(ITestOutputHelper output)
 {
     public static TheoryData<string, double, int, double> Presets => new()

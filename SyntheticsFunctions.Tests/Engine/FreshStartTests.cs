@@ -1,5 +1,6 @@
 using System.Globalization;
 using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SyntheticsFunctions.Tests.Engine;
@@ -10,6 +11,7 @@ namespace SyntheticsFunctions.Tests.Engine;
 /// pool cap (no pre-roll: a fresh install's first ticks start from the steady state itself), a
 /// start at every UTC hour of every weekday.
 /// </summary>
+[LongRunning(95)]
 public class FreshStartTests(ITestOutputHelper output)
 {
     /// <summary>Starts per UTC hour.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Engine.Realism;
+using SyntheticsFunctions.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SyntheticsFunctions.Tests.Engine;
@@ -11,6 +12,7 @@ namespace SyntheticsFunctions.Tests.Engine;
 /// 90, 28 and 7 days, as an analyst slicing the tables by date, cohort and person would. CI plays
 /// seed 1; <c>scripts/realism-seeds.sh</c> plays seeds 1-3 (SYNTHETICS_REALISM_SEEDS).
 /// </summary>
+[LongRunning(310)]
 public class HistoryTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);

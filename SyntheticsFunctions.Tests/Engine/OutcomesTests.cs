@@ -1,5 +1,6 @@
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Engine.Realism;
+using SyntheticsFunctions.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SyntheticsFunctions.Tests.Engine;
@@ -9,6 +10,7 @@ namespace SyntheticsFunctions.Tests.Engine;
 /// baselines and preferences kept with the session, and what six weeks at the defaults show
 /// (fixed seeds, the realism check's own figures).
 /// </summary>
+[LongRunning(70)]
 public class OutcomesTests(ITestOutputHelper output)
 {
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using SyntheticsFunctions.Engine;
 using SyntheticsFunctions.Engine.Realism;
+using SyntheticsFunctions.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SyntheticsFunctions.Tests.Engine;
@@ -10,6 +11,7 @@ namespace SyntheticsFunctions.Tests.Engine;
 /// would from the rows the backfill's own code writes (<see cref="BackfillRun"/>: the engine alone,
 /// no database) at the default settings and the default pool cap.
 /// </summary>
+[LongRunning(205)]
 public class PopulationTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SyntheticsFunctions.Engine;
+using SyntheticsFunctions.Tests.Support;
 using Xunit.Abstractions;
 
 namespace SyntheticsFunctions.Tests.Engine;
@@ -9,6 +10,7 @@ namespace SyntheticsFunctions.Tests.Engine;
 /// sessions without texts or tags (<see cref="SessionPlanner.Plan"/>'s <c>stateOnly</c>): the job
 /// it leaves must be the one a full pre-roll leaves, row for row.
 /// </summary>
+[LongRunning(50)]
 public class PreRollTests(ITestOutputHelper output)
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace SyntheticsFunctions.Tests.Functions;
 /// property the Studio or a dashboard reads cannot be renamed, dropped or retyped without a test
 /// failing here. Maps whose keys are data (event types, table names) are pinned as maps.
 /// </summary>
+[LongRunning(165)]
 public class ApiContractTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private static readonly HashSet<string> Maps =

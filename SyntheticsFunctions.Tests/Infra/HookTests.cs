@@ -13,6 +13,7 @@ namespace SyntheticsFunctions.Tests.Infra;
 /// tokens, a stand-in Azure Resource Manager for the firewall rule, and a psql wrapper that logs
 /// every call before running the real psql. Both shells must send the same.
 /// </summary>
+[LongRunning(165)]
 public partial class HookTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly Lazy<string> PowerShell = new(RestorePowerShell);

@@ -15,6 +15,7 @@ using Xunit.Abstractions;
 namespace SyntheticsFunctions.Tests.Reliability;
 
 /// <summary>The engine under faults, on the suite's real Postgres: overlapping sessions, killed connections, an ambiguous commit.</summary>
+[LongRunning(120)]
 public class FaultTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     /// <summary>Every row a session writes carries its session id; a session's span is its first row to its last.</summary>

@@ -11,6 +11,7 @@ namespace SyntheticsFunctions.Tests.Service;
 /// the window through the bulk path, the hand-over to the live engine with no gap or overlap,
 /// the same rows from the same seed in one job or with a crash in between, cancel and refusals.
 /// </summary>
+[LongRunning(470)]
 public class BackfillTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     // Ticks below the microsecond on purpose: the hand-over must not depend on them.

@@ -15,6 +15,7 @@ namespace SyntheticsFunctions.Tests.Service;
 /// own row sizes). Rows per table within 10% of the estimate, bytes within 10% of what the
 /// tables grew by. Prints the comparison per table.
 /// </summary>
+[LongRunning(80)]
 public class EstimateTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     /// <summary>The window's end: 25 November to 2 December 2026, no holiday in it.</summary>

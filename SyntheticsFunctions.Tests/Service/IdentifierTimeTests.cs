@@ -13,6 +13,7 @@ namespace SyntheticsFunctions.Tests.Service;
 /// first 48 bits, Unix milliseconds) at its row's time to the millisecond, and the people it
 /// created are named like people, with the synthetic mark in their metadata and sim_users.
 /// </summary>
+[LongRunning(95)]
 public partial class IdentifierTimeTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Now = new DateTimeOffset(2026, 11, 30, 14, 37, 12, TimeSpan.Zero).AddTicks(3_456_789);

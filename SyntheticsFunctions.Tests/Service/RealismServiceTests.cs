@@ -13,6 +13,7 @@ namespace SyntheticsFunctions.Tests.Service;
 /// backfill reads what the chunks wrote; every figure the window has enough data for must pass,
 /// but those the engine does not meet yet (<see cref="NotYetMet"/>).
 /// </summary>
+[LongRunning(225)]
 public class RealismServiceTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);

@@ -11,6 +11,7 @@ namespace SyntheticsFunctions.Tests.Storage;
 /// the same values as the journey app's rows, the check reads the same figures from them as from the
 /// rows (the read an upgraded install falls back to), and retention and purge take them with the rows.
 /// </summary>
+[LongRunning(185)]
 public class RealismRowFactsTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace SyntheticsFunctions.Tests.Storage;
 /// as an upgrade fills its history); the engine's writers keep theirs, and the last test holds the
 /// two to the same facts.
 /// </summary>
+[LongRunning(175)]
 public class RealismStoreTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 2, 12, 0, 0, TimeSpan.Zero);
