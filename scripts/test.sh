@@ -19,5 +19,17 @@ fi
 dotnet tool restore --tool-manifest "$root/dotnet-tools.json" >/dev/null
 
 # NuGetAuditFailsBuild: a package with a known vulnerability fails CI (only CI; see Directory.Build.props).
+# The failed tests are printed again at the end, so a log read from its tail names them.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
 dotnet test "$root/SyntheticsFunctions.sln" -c Release -p:TreatWarningsAsErrors=true -p:NuGetAuditFailsBuild=true --blame-hang-timeout 10m \
-  --logger "console;verbosity=normal"
+  --logger "console;verbosity=normal" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -ne 0 ]; then
+  echo
+  echo "=== The failed tests again (first 200 lines) ==="
+  grep -E -A 14 '^[[:space:]]+Failed [A-Za-z]' "$log" | head -n 200 || true
+fi
+exit "$status"
