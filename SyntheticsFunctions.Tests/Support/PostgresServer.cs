@@ -52,7 +52,9 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         var port = FreePort();
-        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false", directory, port);
+        // A generous connect timeout here too: at the suite's start the long classes open their
+        // databases at once, and on a loaded 2-core machine a connection once took over the default 15 s.
+        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=60", directory, port);
         await RunAsPostgresAsync(Binary("initdb"), "-D", server._dataDirectory!, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
         await server.StartClusterAsync();
         return server;
