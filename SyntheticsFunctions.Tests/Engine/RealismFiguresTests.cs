@@ -425,6 +425,19 @@ public class RealismFiguresTests
         AssertFigure(report, RealismFigures.PersonaBaselineSpread, 1.5, Verdicts.Pass, 210);
     }
 
+    [Theory]
+    [InlineData(new[] { 5 }, 1, 5, 5.0, 5.0)]
+    [InlineData(new[] { 8, 2 }, 2, 8, 5.0, 5.0)]
+    [InlineData(new[] { 9, 8, 7, 3 }, 4, 9, 8.0, 6.0)]
+    [InlineData(new[] { 9, 9, 6, 5, 4, 1, 2, 3 }, 8, 9, 8.0, 2.0)]
+    public void A_checked_users_fact_is_the_count_the_first_level_and_the_means_of_the_first_and_last_three_checks(
+        int[] levels, int checks, int first, double firstMean, double lastMean)
+    {
+        var fact = CheckedUserFact.Of(Guid.Empty, "p", Monday, levels);
+
+        Assert.Equal((checks, first, firstMean, lastMean), (fact.Checks, fact.FirstLevel, fact.FirstMean, fact.LastMean));
+    }
+
     [Fact]
     public void Cramers_v_is_zero_where_persona_says_nothing_of_the_choice_and_grows_with_the_association()
     {

@@ -102,7 +102,23 @@ public sealed record RealismFacts(
 /// up, how many checks, the first check's level, and the mean level of their first and of their
 /// last <see cref="RealismFigures.OutcomeChecks"/> checks.
 /// </summary>
-public sealed record CheckedUserFact(Guid User, string? Persona, DateTimeOffset SignupAt, int Checks, int FirstLevel, double FirstMean, double LastMean);
+public sealed record CheckedUserFact(Guid User, string? Persona, DateTimeOffset SignupAt, int Checks, int FirstLevel, double FirstMean, double LastMean)
+{
+    /// <summary>The fact of a user whose checks in the window have <paramref name="levels"/>, in time order (at least one).</summary>
+    public static CheckedUserFact Of(Guid user, string? persona, DateTimeOffset signupAt, IReadOnlyList<int> levels)
+    {
+        var n = levels.Count;
+        var take = Math.Min(n, RealismFigures.OutcomeChecks);
+        double first = 0, last = 0;
+        for (var k = 0; k < take; k++)
+        {
+            first += levels[k];
+            last += levels[n - take + k];
+        }
+
+        return new CheckedUserFact(user, persona, signupAt, n, levels[0], first / take, last / take);
+    }
+}
 
 /// <summary>How many times users of a persona chose a value in the window: a resistance strategy, or a mindblock signal.</summary>
 public sealed record PersonaChoice(string Persona, string Value, long Count);

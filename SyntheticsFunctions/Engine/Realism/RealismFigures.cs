@@ -479,7 +479,7 @@ public static class RealismFigures
         var target = Math.Min(TimeZonesTarget, facts.MixZones ?? TimeZonesTarget);
         f.Add(TimeZones, located > 0 ? zones.Count : null, located, min: target);
 
-        var results = PersonaClaims.Judge(PersonaClaims.Measure(facts), facts.Days);
+        var results = PersonaClaims.Judge(PersonaClaims.Measure(facts, w.ByUser()), facts.Days);
         var failing = results.Where(r => !r.Holds).ToList();
         f.Add(PersonaClaimsFailing, results.Count > 0 ? failing.Count : null, results.Count,
             note: results.Count == 0 ? null : string.Join("; ", results.Select(r => string.Create(
@@ -1198,6 +1198,15 @@ public static class RealismFigures
             }
 
             return new Window { Sessions = sessions, Day = day, First = first, UserIds = ids, UserIndex = index };
+        }
+
+        /// <summary>Each user's sessions in the window, in time order, users in order of their first session.</summary>
+        public IEnumerable<(Guid User, ArraySegment<SessionFact> Sessions)> ByUser()
+        {
+            for (var u = 0; u < UserCount; u++)
+            {
+                yield return (UserIds[u], new ArraySegment<SessionFact>(Sessions, First[u], First[u + 1] - First[u]));
+            }
         }
 
         /// <summary>The days of the window user <paramref name="u"/> had a session on, ascending.</summary>
