@@ -113,12 +113,6 @@ internal static class RealismBenchmark
     }
 
     /// <summary>
-    /// The check's verdicts on 70 backfilled days at the moderate preset (2 sessions a
-    /// minute, 5 a run): a throwaway database backfilled over 70 days up to now, then checked over
-    /// the whole 70 days and over the default 28.
-    ///   dotnet run -c Release --project SyntheticsFunctions.Benchmarks -- realism70 "&lt;connection string to the server's postgres database&gt;"
-    /// </summary>
-    /// <summary>
     /// The realism check's verdicts through the service the API calls: a throwaway database at the
     /// defaults (moderate, the default pool cap) with retain_days 90, backfilled 90 days
     /// (<c>POST backfill {"days": 90}</c>), then checked over 90, 28 and 7 days; and a second fresh
