@@ -44,7 +44,7 @@ public sealed class PostgresServer : IAsyncDisposable
             return new PostgresServer(given, null, new NpgsqlConnectionStringBuilder(given).Port);
         }
 
-        var directory = Path.Combine(Path.GetTempPath(), "synthetics-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        var directory = Path.Combine(Path.GetTempPath(), DirectoryPrefix + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
         if (IsRoot)
         {
@@ -139,6 +139,57 @@ public sealed class PostgresServer : IAsyncDisposable
         return name;
     }
 
+    /// <summary>The prefix of each throwaway cluster's directory under the temp directory.</summary>
+    public const string DirectoryPrefix = "synthetics-pg-";
+
+    /// <summary>
+    /// Deletes the clusters earlier runs left under <paramref name="root"/>: a run's process can be
+    /// ended before its exit handler has deleted its cluster (5 GB after the full suite). A directory
+    /// goes when no live postmaster holds it (<c>data/postmaster.pid</c>) and neither it nor its log
+    /// changed within <paramref name="quiet"/>, so a run starting or restarting its cluster at the
+    /// same time keeps its own. Returns the directories deleted.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveLeftovers(string root, TimeSpan quiet)
+    {
+        var removed = new List<string>();
+        foreach (var directory in Directory.EnumerateDirectories(root, DirectoryPrefix + "*"))
+        {
+            var log = Path.Combine(directory, "postgres.log");
+            var changed = new[] { Directory.GetLastWriteTimeUtc(directory), File.Exists(log) ? File.GetLastWriteTimeUtc(log) : DateTime.MinValue }.Max();
+            if (DateTime.UtcNow - changed < quiet || PostmasterAlive(Path.Combine(directory, "data", "postmaster.pid")))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+                removed.Add(directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another run's, or not ours to delete: left as it is.
+            }
+        }
+
+        return removed;
+    }
+
+    // The first line of postmaster.pid is the postmaster's process id.
+    private static bool PostmasterAlive(string pidFile)
+    {
+        try
+        {
+            return File.Exists(pidFile)
+                && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
+                && Directory.Exists($"/proc/{pid}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_directory is null)
@@ -230,6 +281,7 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     private static async Task<PostgresServer> StartSharedAsync()
     {
+        PostgresServer.RemoveLeftovers(Path.GetTempPath(), TimeSpan.FromMinutes(10));
         var server = await PostgresServer.StartAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return server;
