@@ -146,17 +146,18 @@ public sealed class PostgresServer : IAsyncDisposable
     /// Deletes the clusters earlier runs left under <paramref name="root"/>: a run's process can be
     /// ended before its exit handler has deleted its cluster (5 GB after the full suite). A directory
     /// goes when no live postmaster holds it (<c>data/postmaster.pid</c>) and neither it nor its log
-    /// changed within <paramref name="quiet"/>, so a run starting or restarting its cluster at the
-    /// same time keeps its own. Returns the directories deleted.
+    /// changed within <paramref name="quiet"/> before <paramref name="now"/> (the file system's time:
+    /// <see cref="FileSystemNow"/>), so a run starting or restarting its cluster at the same time
+    /// keeps its own. Returns the directories deleted.
     /// </summary>
-    public static IReadOnlyList<string> RemoveLeftovers(string root, TimeSpan quiet)
+    public static IReadOnlyList<string> RemoveLeftovers(string root, DateTime now, TimeSpan quiet)
     {
         var removed = new List<string>();
         foreach (var directory in Directory.EnumerateDirectories(root, DirectoryPrefix + "*"))
         {
             var log = Path.Combine(directory, "postgres.log");
             var changed = new[] { Directory.GetLastWriteTimeUtc(directory), File.Exists(log) ? File.GetLastWriteTimeUtc(log) : DateTime.MinValue }.Max();
-            if (DateTime.UtcNow - changed < quiet || PostmasterAlive(Path.Combine(directory, "data", "postmaster.pid")))
+            if (now - changed < quiet || PostmasterAlive(Path.Combine(directory, "data", "postmaster.pid")))
             {
                 continue;
             }
@@ -173,6 +174,21 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         return removed;
+    }
+
+    /// <summary>The time by the clock the directories' times come from: a file written in <paramref name="root"/> now.</summary>
+    public static DateTime FileSystemNow(string root)
+    {
+        var marker = Path.Combine(root, DirectoryPrefix + "now-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(marker, "");
+        try
+        {
+            return File.GetLastWriteTimeUtc(marker);
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
     }
 
     // The first line of postmaster.pid is the postmaster's process id.
@@ -281,7 +297,8 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     private static async Task<PostgresServer> StartSharedAsync()
     {
-        PostgresServer.RemoveLeftovers(Path.GetTempPath(), TimeSpan.FromMinutes(10));
+        var temp = Path.GetTempPath();
+        PostgresServer.RemoveLeftovers(temp, PostgresServer.FileSystemNow(temp), TimeSpan.FromMinutes(10));
         var server = await PostgresServer.StartAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return server;
