@@ -85,9 +85,7 @@ public static class PersonaClaims
     ];
 
     /// <summary>Each persona's measures over the window of <paramref name="facts"/>, from users whose persona is known.</summary>
-    public static IReadOnlyList<PersonaMeasures> Measure(RealismFacts facts) =>
-        Measure(facts, facts.Sessions.Where(s => s.Start >= facts.From && s.Start < facts.To).GroupBy(s => s.User)
-            .Select(g => (g.Key, new ArraySegment<SessionFact>([.. g.OrderBy(s => s.Start)]))));
+    public static IReadOnlyList<PersonaMeasures> Measure(RealismFacts facts) => Measure(facts, RealismFigures.Window.Of(facts).ByUser());
 
     /// <summary>
     /// The same measures from the window's sessions already grouped: each user's, in time order

@@ -1131,7 +1131,7 @@ public static class RealismFigures
     /// The window's sessions grouped by user, each user's in time order (<see cref="Sessions"/>[<see cref="First"/>[u]..<see cref="First"/>[u + 1]]),
     /// with each session's day of the window (day k = [From + 24k h, +24 h)).
     /// </summary>
-    private sealed class Window
+    internal sealed class Window
     {
         public required SessionFact[] Sessions { get; init; }
 
