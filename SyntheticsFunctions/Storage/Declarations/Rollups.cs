@@ -57,7 +57,33 @@ public static class Rollups
             returning.Add($"(xmax = 0) AS {FirstWrite}");
         }
 
-        var ctes = new List<string> { $"written AS ({insert} RETURNING {string.Join(", ", returning)})" };
+        return AddFrom($"written AS ({insert} RETURNING {string.Join(", ", returning)})", facts, minutes, firstWriteFlag);
+    }
+
+    /// <summary>
+    /// Adds rows already written (by a binary COPY into the table, which returns nothing) to the
+    /// rollups: <paramref name="rows"/> is a source of just their <see cref="ReturnedColumns"/>,
+    /// which the same facts read as they read an insert's returned rows.
+    /// </summary>
+    public static string AddFromRows(string rows, IReadOnlyList<RollupFact> facts, bool minutes) =>
+        AddFrom($"written AS MATERIALIZED (SELECT * FROM {rows})", facts, minutes, firstWriteFlag: false);
+
+    /// <summary>The columns of a written row the rollups read: the facts' columns, and the event minute's.</summary>
+    public static List<string> ReturnedColumns(IReadOnlyList<RollupFact> facts, bool minutes)
+    {
+        IEnumerable<string> columns = facts.SelectMany(f => f.Columns);
+        if (minutes)
+        {
+            columns = columns.Concat(["created_at", "event_type"]);
+        }
+
+        return [.. columns.Distinct()];
+    }
+
+    // The rollup upserts over the CTE "written" (the rows counted), in key order.
+    private static string AddFrom(string written, IReadOnlyList<RollupFact> facts, bool minutes, bool firstWriteFlag)
+    {
+        var ctes = new List<string> { written };
         if (minutes)
         {
             ctes.Add(
@@ -116,17 +142,6 @@ public static class Rollups
         INSERT INTO {HoursTable} (hour, metric, count) VALUES (date_trunc('hour', $1::timestamptz), '{metric}', $2)
         {AddToHoursConflict}
         """;
-
-    private static List<string> ReturnedColumns(IReadOnlyList<RollupFact> facts, bool minutes)
-    {
-        IEnumerable<string> columns = facts.SelectMany(f => f.Columns);
-        if (minutes)
-        {
-            columns = columns.Concat(["created_at", "event_type"]);
-        }
-
-        return [.. columns.Distinct()];
-    }
 
     private static string FactRows(string source, IReadOnlyList<RollupFact> facts, bool firstWriteFlag) =>
         string.Join(

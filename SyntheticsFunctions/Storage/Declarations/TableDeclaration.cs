@@ -169,6 +169,12 @@ public abstract class WrittenTable(string name, IReadOnlyList<ColumnDeclaration>
             : Rollups.AddFromWritten(insert, Facts, MinuteRollup, firstWriteFlag: Upsert is not null);
     }
 
+    /// <summary>Whether written rows add to a rollup.</summary>
+    public bool HasRollups => Facts.Count > 0 || MinuteRollup;
+
+    /// <summary>The columns of a written row the rollups read.</summary>
+    public IReadOnlyList<string> RollupColumns => Rollups.ReturnedColumns(Facts, MinuteRollup);
+
     /// <summary>Deletes the rows matching <paramref name="where"/> (with $n parameters), subtracts them from the rollups and answers how many it deleted.</summary>
     public string DeleteCounted(string where) => Rollups.DeleteCounted(Name, where, Facts, MinuteRollup);
 }
@@ -206,6 +212,29 @@ public sealed class TableDeclaration<TRow> : WrittenTable
         var arrays = string.Join(", ", Columns.Select((c, i) => $"${i + 1}::{c.Type.UdtName}[]"));
         var command = new NpgsqlBatchCommand(InsertFrom($"unnest({arrays}) AS u({ColumnList})"));
         foreach (var column in Written)
+        {
+            command.Parameters.Add(column.ArrayParameter(rows));
+        }
+
+        return command;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="rows"/>, written already (a binary COPY straight into the table), to
+    /// the rollups: one statement over <c>unnest</c> of just the columns the facts read. Null where
+    /// the table has no rollups.
+    /// </summary>
+    public NpgsqlBatchCommand? RollupsFromArrays(IReadOnlyList<TRow> rows)
+    {
+        if (!HasRollups)
+        {
+            return null;
+        }
+
+        var read = RollupColumns.Select(name => Written.Single(c => c.Name == name)).ToList();
+        var arrays = string.Join(", ", read.Select((c, i) => $"${i + 1}::{c.Type.UdtName}[]"));
+        var command = new NpgsqlBatchCommand(Rollups.AddFromRows($"unnest({arrays}) AS u({string.Join(", ", read.Select(c => c.Name))})", Facts, MinuteRollup));
+        foreach (var column in read)
         {
             command.Parameters.Add(column.ArrayParameter(rows));
         }
