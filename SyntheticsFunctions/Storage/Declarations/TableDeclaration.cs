@@ -164,7 +164,7 @@ public abstract class WrittenTable(string name, IReadOnlyList<ColumnDeclaration>
             }
         }
 
-        return Facts.Count == 0 && !MinuteRollup
+        return !HasRollups
             ? insert
             : Rollups.AddFromWritten(insert, Facts, MinuteRollup, firstWriteFlag: Upsert is not null);
     }
@@ -209,8 +209,7 @@ public sealed class TableDeclaration<TRow> : WrittenTable
     /// <summary>One statement writing <paramref name="rows"/> through <c>unnest</c> of one array per column, with its rollups.</summary>
     public NpgsqlBatchCommand InsertFromArrays(IReadOnlyList<TRow> rows)
     {
-        var arrays = string.Join(", ", Columns.Select((c, i) => $"${i + 1}::{c.Type.UdtName}[]"));
-        var command = new NpgsqlBatchCommand(InsertFrom($"unnest({arrays}) AS u({ColumnList})"));
+        var command = new NpgsqlBatchCommand(InsertFrom(Unnest(Columns)));
         foreach (var column in Written)
         {
             command.Parameters.Add(column.ArrayParameter(rows));
@@ -232,8 +231,7 @@ public sealed class TableDeclaration<TRow> : WrittenTable
         }
 
         var read = RollupColumns.Select(name => Written.Single(c => c.Name == name)).ToList();
-        var arrays = string.Join(", ", read.Select((c, i) => $"${i + 1}::{c.Type.UdtName}[]"));
-        var command = new NpgsqlBatchCommand(Rollups.AddFromRows($"unnest({arrays}) AS u({string.Join(", ", read.Select(c => c.Name))})", Facts, MinuteRollup));
+        var command = new NpgsqlBatchCommand(Rollups.AddFromRows(Unnest(read), Facts, MinuteRollup));
         foreach (var column in read)
         {
             command.Parameters.Add(column.ArrayParameter(rows));
@@ -241,4 +239,8 @@ public sealed class TableDeclaration<TRow> : WrittenTable
 
         return command;
     }
+
+    // The source "u" of the given columns, one array parameter each ($1, $2, ... in their order).
+    private static string Unnest(IReadOnlyList<ColumnDeclaration> columns) =>
+        $"unnest({string.Join(", ", columns.Select((c, i) => $"${i + 1}::{c.Type.UdtName}[]"))}) AS u({string.Join(", ", columns.Select(c => c.Name))})";
 }
